@@ -1,0 +1,131 @@
+# PIC — Personal Internet Cell. See README.md.
+#
+#   make run     install missing Debian packages, build, start a cell (state in ./var)
+#   make test    unit + integration tests (under ASan+UBSan when CI=true)
+#   make bench   throughput / latency / memory figures into bench/results.json
+
+SHELL := /bin/bash
+CC ?= cc
+PREFIX ?= /usr/local
+STATE_DIR ?= $(CURDIR)/var
+PYTHON := /usr/bin/python3
+
+# CI runs everything under the sanitizers.
+ifeq ($(CI),true)
+SAN ?= 1
+endif
+
+ifeq ($(SAN),1)
+BUILD := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1 -g
+else
+BUILD := build
+SANFLAGS :=
+OPT := -O2 -g
+endif
+
+PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium
+PKGS_CLI := libcurl jansson libsodium
+PKGS_TEST := cmocka
+
+WARN := -std=gnu17 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS_ALL := $(WARN) $(OPT) $(SANFLAGS) -D_GNU_SOURCE -fstack-protector-strong \
+	-D_FORTIFY_SOURCE=2 -Isrc -MMD -MP $(CFLAGS)
+LDFLAGS_ALL := $(SANFLAGS) -Wl,-z,relro,-z,now $(LDFLAGS)
+
+pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pc_libs = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+OBJ := $(BUILD)/obj
+COMMON_SRC := $(wildcard src/common/*.c)
+CORE_SRC := src/daemon.c $(wildcard src/model/*.c src/store/*.c src/api/*.c src/priv/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+obj_of = $(patsubst %.c,$(OBJ)/%.o,$(1))
+COMMON_OBJ := $(call obj_of,$(COMMON_SRC))
+CORE_OBJ := $(call obj_of,$(CORE_SRC))
+CLI_OBJ := $(call obj_of,$(CLI_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+PICD := $(BUILD)/picd
+PIC := $(BUILD)/pic
+
+.PHONY: all build deps run test unit integration bench sanitize install uninstall \
+	clean check-banned check-openapi golden-update
+
+all: build
+
+build: $(PICD) $(PIC) check-openapi
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(call pc_cflags,$(PKGS_PICD) $(PKGS_CLI) $(PKGS_TEST)) -c $< -o $@
+
+# Files embedded with .incbin (see src/common/incbin.h).
+$(OBJ)/src/store/store_migrations.o: $(wildcard src/store/migrations/*.sql)
+$(OBJ)/src/api/api_openapi.o: src/api/openapi.json
+
+$(BUILD)/libpiccommon.a: $(COMMON_OBJ)
+	$(AR) rcs $@ $^
+$(BUILD)/libpicd.a: $(CORE_OBJ)
+	$(AR) rcs $@ $^
+
+$(PICD): $(OBJ)/src/picd.o $(BUILD)/libpicd.a $(BUILD)/libpiccommon.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_PICD))
+
+$(PIC): $(CLI_OBJ) $(BUILD)/libpiccommon.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
+
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(BUILD)/libpicd.a $(BUILD)/libpiccommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_PICD) $(PKGS_TEST))
+
+# The OpenAPI document must describe exactly the route table: a route
+# missing from it (or a stale entry) fails the build.
+check-openapi: $(BUILD)/tests/test_openapi
+	@$(BUILD)/tests/test_openapi >/dev/null || { $(BUILD)/tests/test_openapi; exit 1; }
+
+check-banned:
+	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|system|popen)[[:space:]]*\(' \
+		$$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 2>/dev/null || find src tests -name '*.[ch]') \
+		| grep -v 'banned.h' || { echo "banned function used (see src/common/banned.h)"; exit 1; }
+
+deps:
+	@./scripts/deps.sh
+
+run: deps build
+	@./scripts/run.sh $(PICD) "$(STATE_DIR)"
+
+unit: $(UNIT_BIN)
+	@set -e; fail=0; for t in $(UNIT_BIN); do \
+		echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+integration: $(PICD) $(PIC)
+	PIC_BUILD=$(CURDIR)/$(BUILD) $(PYTHON) -m pytest -q tests/integration
+
+test: check-banned build unit integration
+
+sanitize:
+	$(MAKE) SAN=1 build
+
+bench: build
+	PIC_BUILD=$(CURDIR)/$(BUILD) $(PYTHON) bench/bench.py
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(PICD) $(DESTDIR)$(PREFIX)/sbin/picd
+	install -m 0755 $(PIC) $(DESTDIR)$(PREFIX)/bin/pic
+	install -d $(DESTDIR)/etc/systemd/system
+	sed 's|@PREFIX@|$(PREFIX)|g' packaging/picd.service > $(DESTDIR)/etc/systemd/system/picd.service
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/picd $(DESTDIR)$(PREFIX)/bin/pic \
+		$(DESTDIR)/etc/systemd/system/picd.service
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,242 @@
+/* libmicrohttpd glue: request accumulation, early limits, response
+ * serialisation. What to do with a request is decided in dispatch.c. */
+#include "http_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/loop.h"
+#include "daemon.h"
+#include "dispatch.h"
+#include "common/banned.h"
+
+#define HTTP_CONNECTION_LIMIT 512
+#define HTTP_PER_IP_LIMIT 128
+#define HTTP_CONNECTION_TIMEOUT_S 30
+
+struct http_server {
+	struct daemon *d;
+	struct MHD_Daemon *mhd;
+	struct loop_source *source;
+	bool local;
+};
+
+struct conn_state {
+	struct http_request req;
+	struct router_match match;
+	enum router_result found;
+	struct buf body;
+	bool too_large;
+};
+
+static void fill_peer(struct http_server *s, struct MHD_Connection *conn, struct http_request *req)
+{
+	if (s->local) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+		req->peer_uid = (unsigned)-1;
+		if (ci && getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+			req->peer_uid = cred.uid;
+		snprintf(req->peer, sizeof(req->peer), "local:uid=%d", (int)req->peer_uid);
+		return;
+	}
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, req->peer, sizeof(req->peer));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->peer, sizeof(req->peer));
+	else
+		snprintf(req->peer, sizeof(req->peer), "unknown");
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *res)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (res->body && res->status != 204 && res->status != 304) {
+		text = json_dumps(res->body, JSON_COMPACT);
+		if (!text)
+			return MHD_NO;
+		len = strlen(text);
+	}
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(text);
+		return MHD_NO;
+	}
+	if (text)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	for (unsigned i = 0; i < res->n_headers; i++)
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+	enum MHD_Result ok = MHD_queue_response(conn, res->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result reply_and_free(struct MHD_Connection *conn, struct http_response *res)
+{
+	enum MHD_Result ok = queue(conn, res);
+	json_decref(res->body);
+	res->body = NULL;
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct conn_state *cs = *con_cls;
+
+	if (!cs) {
+		cs = calloc(1, sizeof(*cs));
+		if (!cs)
+			return MHD_NO;
+		*con_cls = cs;
+		cs->req = (struct http_request){ .conn = conn, .method = http_method_parse(method),
+						 .method_name = method, .path = url, .local = s->local };
+		fill_peer(s, conn, &cs->req);
+
+		/* Routing and the body limit are settled before any body is
+		 * read, so an oversized upload is refused without reading it. */
+		struct http_response res = { 0 };
+		size_t limit = 0;
+		if (dispatch_route(s->d, &cs->req, &cs->match, &cs->found, &limit, &res) < 0)
+			return reply_and_free(conn, &res);
+		buf_init(&cs->body, limit);
+		const char *clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							       MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (clen && strtoull(clen, NULL, 10) > limit) {
+			dispatch_too_large(&cs->req, limit, &res);
+			return reply_and_free(conn, &res);
+		}
+		return MHD_YES;
+	}
+
+	if (*upload_data_size) {
+		if (!cs->too_large && buf_append(&cs->body, upload_data, *upload_data_size) < 0)
+			cs->too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+
+	struct http_response res = { 0 };
+	if (cs->too_large) {
+		dispatch_too_large(&cs->req, cs->body.limit, &res);
+	} else {
+		cs->req.body = cs->body.data ? cs->body.data : "";
+		cs->req.body_len = cs->body.len;
+		dispatch_request(s->d, &cs->req, &cs->match, &res);
+	}
+	return reply_and_free(conn, &res);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct conn_state *cs = *con_cls;
+	if (!cs)
+		return;
+	json_decref(cs->req.json);
+	buf_free(&cs->body);
+	free(cs);
+	*con_cls = NULL;
+}
+
+static void on_ready(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct http_server *s = data;
+	MHD_run(s->mhd);
+}
+
+static int64_t on_tick(struct loop *l, void *data)
+{
+	struct http_server *s = data;
+	if (!s->mhd)
+		return -1;
+	MHD_UNSIGNED_LONG_LONG timeout;
+	for (int i = 0; i < 4; i++) {
+		if (MHD_get_timeout(s->mhd, &timeout) != MHD_YES)
+			return -1;
+		if (timeout > 0)
+			return (int64_t)timeout;
+		MHD_run(s->mhd);
+	}
+	return 0;
+}
+
+int http_server_start(struct daemon *d, int listen_fd, bool local, struct http_server **ret)
+{
+	struct http_server *s = calloc(1, sizeof(*s));
+	if (!s) {
+		close(listen_fd);
+		return -ENOMEM;
+	}
+	s->d = d;
+	s->local = local;
+	s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO, 0,
+				  NULL, NULL, on_request, s,
+				  MHD_OPTION_LISTEN_SOCKET, listen_fd,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTION_LIMIT,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, local ? 0u : (unsigned)HTTP_PER_IP_LIMIT,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
+				  MHD_OPTION_END);
+	if (!s->mhd) {
+		close(listen_fd);
+		free(s);
+		return -EIO;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	int r = info ? loop_add_fd(d->loop, info->epoll_fd, EPOLLIN, on_ready, s, &s->source) : -EIO;
+	if (r == 0)
+		r = loop_add_tick(d->loop, on_tick, s);
+	if (r < 0) {
+		http_server_free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void http_server_quiesce(struct http_server *s)
+{
+	if (!s || !s->mhd)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(s->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+}
+
+unsigned http_server_connections(struct http_server *s)
+{
+	if (!s || !s->mhd)
+		return 0;
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info ? info->num_connections : 0;
+}
+
+void http_server_free(struct http_server *s)
+{
+	if (!s)
+		return;
+	loop_remove(s->d->loop, s->source);
+	loop_remove_tick(s->d->loop, on_tick, s);
+	if (s->mhd)
+		MHD_stop_daemon(s->mhd);
+	free(s);
+}

@@ -1,0 +1,118 @@
+/* Fixed-size table of recent failure times per key. */
+#include "throttle.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/banned.h"
+
+struct throttle_entry {
+	char key[THROTTLE_KEY_MAX];
+	unsigned n;                            /* failures recorded */
+	int64_t at[THROTTLE_MAX_FAILURES];     /* ring of failure times */
+	unsigned head;                         /* next slot to write */
+	int64_t last;
+};
+
+struct throttle {
+	unsigned slots, max_failures, window_s;
+	struct throttle_entry *entries;
+};
+
+int throttle_new(unsigned slots, unsigned max_failures, unsigned window_s, struct throttle **ret)
+{
+	if (slots == 0 || max_failures == 0 || max_failures > THROTTLE_MAX_FAILURES)
+		return -EINVAL;
+	struct throttle *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->entries = calloc(slots, sizeof(*t->entries));
+	if (!t->entries) {
+		free(t);
+		return -ENOMEM;
+	}
+	t->slots = slots;
+	t->max_failures = max_failures;
+	t->window_s = window_s;
+	*ret = t;
+	return 0;
+}
+
+void throttle_free(struct throttle *t)
+{
+	if (!t)
+		return;
+	free(t->entries);
+	free(t);
+}
+
+static struct throttle_entry *find(struct throttle *t, const char *key)
+{
+	for (unsigned i = 0; i < t->slots; i++)
+		if (t->entries[i].key[0] && strcmp(t->entries[i].key, key) == 0)
+			return &t->entries[i];
+	return NULL;
+}
+
+/* Failures of `e` still inside the window; the oldest of them in *oldest. */
+static unsigned recent(const struct throttle *t, const struct throttle_entry *e, int64_t now,
+		       int64_t *oldest)
+{
+	unsigned count = 0;
+	*oldest = INT64_MAX;
+	unsigned kept = e->n < t->max_failures ? e->n : t->max_failures;
+	for (unsigned i = 0; i < kept; i++) {
+		int64_t at = e->at[i];
+		if (now - at < (int64_t)t->window_s) {
+			count++;
+			if (at < *oldest)
+				*oldest = at;
+		}
+	}
+	return count;
+}
+
+bool throttle_allowed(struct throttle *t, const char *key, int64_t now_s, unsigned *ret_retry_after_s)
+{
+	struct throttle_entry *e = find(t, key);
+	if (!e)
+		return true;
+	int64_t oldest;
+	if (recent(t, e, now_s, &oldest) < t->max_failures)
+		return true;
+	int64_t wait = oldest + (int64_t)t->window_s - now_s;
+	*ret_retry_after_s = wait < 1 ? 1 : (unsigned)wait;
+	return false;
+}
+
+void throttle_record_failure(struct throttle *t, const char *key, int64_t now_s)
+{
+	struct throttle_entry *e = find(t, key);
+	if (!e) {
+		/* A free slot, else the one idle longest. */
+		e = &t->entries[0];
+		for (unsigned i = 0; i < t->slots; i++) {
+			if (!t->entries[i].key[0]) {
+				e = &t->entries[i];
+				break;
+			}
+			if (t->entries[i].last < e->last)
+				e = &t->entries[i];
+		}
+		memset(e, 0, sizeof(*e));
+		snprintf(e->key, sizeof(e->key), "%s", key);
+	}
+	e->at[e->head] = now_s;
+	e->head = (e->head + 1) % t->max_failures;
+	e->n++;
+	e->last = now_s;
+}
+
+void throttle_reset(struct throttle *t, const char *key)
+{
+	struct throttle_entry *e = find(t, key);
+	if (e)
+		memset(e, 0, sizeof(*e));
+}

@@ -1,0 +1,49 @@
+/* `pic config apply`: POST /api/config/apply, which applies every pending
+ * change and answers {"applied": [{"field", "value"}], "config": {...}}. */
+#include "cli_config.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli_error.h"
+#include "cli_http.h"
+#include "cli_json.h"
+#include "cli_table.h"
+
+#include "common/banned.h"
+
+int cli_config_apply_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	_cleanup_table_ struct cli_table *t = NULL;
+	const json_t *entry;
+	size_t i;
+	int r = cli_http_call(ctx, &(struct cli_request){ .method = "POST",
+							  .path = "/api/config/apply" },
+			      &resp);
+	if (r != 0)
+		return r;
+	if (ctx->json) {
+		cli_json_print(resp.body);
+		return CLI_EXIT_OK;
+	}
+	const json_t *applied = json_object_get(resp.body, "applied");
+	if (!json_is_array(applied))
+		return cli_error_transport(ctx, -EBADMSG);
+	if (json_array_size(applied) == 0) {
+		printf("nothing to apply\n");
+		return CLI_EXIT_OK;
+	}
+
+	r = cli_table_new(2, &t);
+	json_array_foreach(applied, i, entry) {
+		const char *field = json_string_value(json_object_get(entry, "field"));
+		if (r == 0)
+			r = cli_json_table_kv(t, field ? field : "?", json_object_get(entry, "value"));
+	}
+	if (r < 0)
+		return cli_error_local(r, "printing the result");
+	printf("applied:\n");
+	cli_table_print(t, stdout, "  ");
+	return CLI_EXIT_OK;
+}

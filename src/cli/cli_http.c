@@ -1,0 +1,234 @@
+/* HTTP to picd over its unix socket (see cli_http.h). */
+#include "cli_http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/un.h>
+
+#include "cli_error.h"
+#include "common/buf.h"
+
+#include "common/banned.h"
+
+/* A hung picd must not hang scripts forever; apply may take a while. */
+#define CONNECT_TIMEOUT_S 10L
+#define TOTAL_TIMEOUT_S 300L
+
+DEFINE_PTR_CLEANUP(CURL, curl_easy_cleanup)
+DEFINE_PTR_CLEANUP(struct curl_slist, curl_slist_free_all)
+
+struct http_recv {
+	struct buf body;
+	int body_error; /* why the body callback stopped, -errno */
+	char *etag;
+};
+
+static void http_recv_done(struct http_recv *rx)
+{
+	buf_free(&rx->body);
+	free(rx->etag);
+}
+
+void cli_response_done(struct cli_response *r)
+{
+	json_decref(r->body);
+	free(r->etag);
+	*r = (struct cli_response){ 0 };
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct http_recv *rx = userdata;
+	size_t n = size * nmemb;
+	int r = buf_append(&rx->body, data, n);
+	if (r < 0) {
+		rx->body_error = r == -E2BIG ? -EFBIG : r;
+		return 0; /* curl stops with CURLE_WRITE_ERROR */
+	}
+	return n;
+}
+
+/* Keeps the value of an "ETag:" header line, blanks and CRLF trimmed. */
+static size_t on_header(char *data, size_t size, size_t nitems, void *userdata)
+{
+	static const char name[] = "etag:";
+	struct http_recv *rx = userdata;
+	size_t n = size * nitems;
+
+	if (n < sizeof(name) - 1 || strncasecmp(data, name, sizeof(name) - 1) != 0)
+		return n;
+	const char *v = data + sizeof(name) - 1, *end = data + n;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && strchr(" \t\r\n", end[-1]))
+		end--;
+	char *etag = strndup(v, (size_t)(end - v));
+	if (!etag) {
+		rx->body_error = -ENOMEM;
+		return 0;
+	}
+	free(rx->etag);
+	rx->etag = etag;
+	return n;
+}
+
+static int add_header(struct curl_slist **list, const char *line)
+{
+	struct curl_slist *l = curl_slist_append(*list, line);
+	if (!l)
+		return -ENOMEM;
+	*list = l;
+	return 0;
+}
+
+static int build_headers(const struct cli_request *req, bool has_body,
+			 struct curl_slist **ret_list)
+{
+	_cleanup_(curl_slist_free_allp) struct curl_slist *list = NULL;
+	int r;
+
+	r = add_header(&list, "Accept: application/json");
+	/* No "Expect: 100-continue" round trip for larger bodies. */
+	if (r == 0)
+		r = add_header(&list, "Expect:");
+	if (r == 0 && has_body)
+		r = add_header(&list, "Content-Type: application/json");
+	if (r == 0 && req->if_match) {
+		_cleanup_free_ char *line = NULL;
+		if (asprintf(&line, "If-Match: %s", req->if_match) < 0)
+			return -ENOMEM;
+		r = add_header(&list, line);
+	}
+	if (r < 0)
+		return r;
+	*ret_list = TAKE_PTR(list);
+	return 0;
+}
+
+static int map_curl_error(CURL *c, CURLcode rc, const struct http_recv *rx)
+{
+	long os_errno = 0;
+
+	switch (rc) {
+	case CURLE_WRITE_ERROR:
+		return rx->body_error < 0 ? rx->body_error : -EIO;
+	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+		return os_errno > 0 ? -(int)os_errno : -ECONNREFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_OUT_OF_MEMORY:
+		return -ENOMEM;
+	default:
+		return rx->body_error < 0 ? rx->body_error : -EIO;
+	}
+}
+
+static int perform(const struct cli_ctx *ctx, const struct cli_request *req,
+		   const char *body, struct http_recv *rx, long *ret_status)
+{
+	_cleanup_(curl_easy_cleanupp) CURL *c = curl_easy_init();
+	_cleanup_(curl_slist_free_allp) struct curl_slist *headers = NULL;
+	char url[1024];
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	int n = snprintf(url, sizeof(url), "http://localhost%s", req->path);
+	if (n < 0 || (size_t)n >= sizeof(url))
+		return -ENAMETOOLONG;
+	r = build_headers(req, body != NULL, &headers);
+	if (r < 0)
+		return r;
+
+	CURLcode rc = CURLE_OK;
+#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val); } while (0)
+	SET(CURLOPT_URL, url);
+	SET(CURLOPT_UNIX_SOCKET_PATH, ctx->socket);
+	SET(CURLOPT_PROXY, ""); /* never route the socket through $http_proxy */
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+	SET(CURLOPT_TIMEOUT, TOTAL_TIMEOUT_S);
+	SET(CURLOPT_HTTPHEADER, headers);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, rx);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, rx);
+	SET(CURLOPT_CUSTOMREQUEST, req->method);
+	if (body) {
+		SET(CURLOPT_POSTFIELDS, body);
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	} else if (strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0) {
+		/* An empty body, sent with Content-Length: 0. */
+		SET(CURLOPT_POSTFIELDS, "");
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+	}
+#undef SET
+	if (rc != CURLE_OK)
+		return rc == CURLE_OUT_OF_MEMORY ? -ENOMEM : -EINVAL;
+
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK)
+		return map_curl_error(c, rc, rx);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	*ret_status = status;
+	return 0;
+}
+
+int cli_http_request(const struct cli_ctx *ctx, const struct cli_request *req,
+		     struct cli_response *ret_resp)
+{
+	_cleanup_(http_recv_done) struct http_recv rx = { 0 };
+	_cleanup_free_ char *dumped = NULL;
+	const char *body = req->raw_json;
+	long status = 0;
+	json_t *parsed = NULL;
+	int r;
+
+	/* curl would report an overlong path only as a resolve failure. */
+	if (strlen(ctx->socket) >= sizeof(((struct sockaddr_un *)NULL)->sun_path))
+		return -ENAMETOOLONG;
+	if (req->json) {
+		dumped = json_dumps(req->json, JSON_COMPACT);
+		if (!dumped)
+			return -ENOMEM;
+		body = dumped;
+	}
+	buf_init(&rx.body, CLI_HTTP_BODY_MAX);
+
+	r = perform(ctx, req, body, &rx, &status);
+	if (r < 0)
+		return r;
+	if (rx.body.len > 0) {
+		parsed = json_loadb(rx.body.data, rx.body.len, 0, NULL);
+		if (!parsed && status >= 200 && status <= 299)
+			return -EBADMSG;
+	}
+	*ret_resp = (struct cli_response){
+		.status = status,
+		.body = parsed,
+		.etag = TAKE_PTR(rx.etag),
+	};
+	return 0;
+}
+
+int cli_http_call(const struct cli_ctx *ctx, const struct cli_request *req,
+		  struct cli_response *ret_resp)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	int r = cli_http_request(ctx, req, &resp);
+
+	if (r < 0)
+		return cli_error_transport(ctx, r);
+	if (resp.status < 200 || resp.status > 299)
+		return cli_error_refused(ctx, resp.status, resp.body);
+	*ret_resp = resp;
+	resp = (struct cli_response){ 0 };
+	return 0;
+}

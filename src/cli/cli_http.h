@@ -1,0 +1,45 @@
+/* One HTTP request to picd over its control socket (libcurl with
+ * CURLOPT_UNIX_SOCKET_PATH; the URL is always http://localhost/...).
+ * picd authorises the socket's peer by uid, so nothing secret is sent
+ * besides what a command puts in its body. Answers are capped at
+ * CLI_HTTP_BODY_MAX and parsed as JSON. */
+#pragma once
+
+#include <jansson.h>
+
+#include "cli_cmd.h"
+#include "common/cleanup.h"
+
+#define CLI_HTTP_BODY_MAX (1024 * 1024)
+
+struct cli_request {
+	const char *method;   /* "GET", "PUT", "POST", "DELETE" */
+	const char *path;     /* starts with '/' */
+	const json_t *json;   /* body, serialised here; or NULL */
+	const char *raw_json; /* body already serialised (a caller that must
+			       * wipe it keeps the only copy); or NULL */
+	const char *if_match; /* value for If-Match (an ETag), or NULL */
+};
+
+struct cli_response {
+	long status;
+	json_t *body;         /* NULL when the answer had no body */
+	char *etag;           /* the ETag header, or NULL */
+};
+
+/* Releases what a response holds; fine on a zeroed one. */
+void cli_response_done(struct cli_response *r);
+#define _cleanup_response_ _cleanup_(cli_response_done)
+
+/* Sends `req` and fills *ret_resp for any HTTP status. -errno when no
+ * well-formed answer arrived: the errno of connect(2) when the socket
+ * cannot be reached, -ETIMEDOUT, -EFBIG (answer over the cap), -EBADMSG
+ * (a 2xx answer that is not JSON), -EIO (other transport failure),
+ * -ENOMEM. A non-2xx answer that is not JSON gives body == NULL. */
+int cli_http_request(const struct cli_ctx *ctx, const struct cli_request *req,
+		     struct cli_response *ret_resp);
+
+/* cli_http_request(), reporting every failure through cli_error: returns 0
+ * and fills *ret_resp on a 2xx answer, else the exit status. */
+int cli_http_call(const struct cli_ctx *ctx, const struct cli_request *req,
+		  struct cli_response *ret_resp);

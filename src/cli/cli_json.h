@@ -1,0 +1,31 @@
+/* JSON helpers for output: the pretty form printed by --json, the plain
+ * text of a value for human output, and dotted-path lookup into a
+ * document ("addresses.dns"). */
+#pragma once
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "common/cleanup.h"
+
+/* json_decrefp() comes with jansson (>= 2.9). */
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+/* Prints `v` indented by two spaces, then a newline, to stdout. */
+void cli_json_print(const json_t *v);
+
+/* The text a person reads for `v`: a string without quotes, numbers and
+ * true/false as written, objects and arrays as compact JSON, and `if_null`
+ * for null or a missing value (v == NULL). The caller frees *ret_text.
+ * -ENOMEM. */
+int cli_json_text(const json_t *v, const char *if_null, char **ret_text);
+
+/* Adds the row { key, text of v } to a two-column table; null and missing
+ * values show as "-". -ENOMEM. */
+struct cli_table;
+int cli_json_table_kv(struct cli_table *t, const char *key, const json_t *v);
+
+/* Looks up the first `len` bytes of `path`, a '.'-separated list of object
+ * keys, below `doc`. -ENOENT when a step is missing or not an object. */
+int cli_json_lookupn(const json_t *doc, const char *path, size_t len,
+		     const json_t **ret_value);

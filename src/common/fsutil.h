@@ -1,0 +1,14 @@
+/* Filesystem helpers. */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Writes `data` to `path` atomically: a temp file beside it, fsync,
+ * rename, fsync of the directory. The file gets `mode`. */
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
+
+/* Creates directory `path` with `mode` if missing (parents too, 0755), and
+ * sets `mode` on it either way. Refuses a path that exists and is not a
+ * directory, or is a symlink. */
+int fs_ensure_dir(const char *path, mode_t mode);

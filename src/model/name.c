@@ -1,0 +1,62 @@
+/* Hostname/domain validation (RFC 1123 labels). */
+#include "name.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "common/banned.h"
+
+static bool is_label_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-';
+}
+
+int name_validate(const char *field, const char *s, struct field_error *e)
+{
+	size_t len = strnlen(s, NAME_MAX_LEN + 1);
+	if (len == 0) {
+		field_error_set(e, field, "%s must not be empty", field);
+		return -EINVAL;
+	}
+	if (len > NAME_MAX_LEN) {
+		field_error_set(e, field, "%s is longer than %d characters", field, NAME_MAX_LEN);
+		return -EINVAL;
+	}
+
+	const char *label = s;
+	for (size_t i = 0; i <= len; i++) {
+		char c = s[i];
+		if (c != '.' && c != '\0') {
+			if (!is_label_char(c)) {
+				if (c > ' ' && c < 0x7f)
+					field_error_set(e, field,
+							"%s may contain only letters, digits, hyphens and dots (found '%c' at position %zu)",
+							field, c, i + 1);
+				else
+					field_error_set(e, field,
+							"%s may contain only letters, digits, hyphens and dots (invalid character at position %zu)",
+							field, i + 1);
+				return -EINVAL;
+			}
+			continue;
+		}
+		size_t llen = (size_t)(s + i - label);
+		if (llen == 0) {
+			field_error_set(e, field, "%s has an empty label (leading, trailing or double dot)", field);
+			return -EINVAL;
+		}
+		if (llen > NAME_LABEL_MAX_LEN) {
+			field_error_set(e, field, "%s has a label longer than %d characters", field,
+					NAME_LABEL_MAX_LEN);
+			return -EINVAL;
+		}
+		if (label[0] == '-' || label[llen - 1] == '-') {
+			field_error_set(e, field, "%s has a label that starts or ends with a hyphen", field);
+			return -EINVAL;
+		}
+		label = s + i + 1;
+	}
+	return 0;
+}

@@ -1,0 +1,12 @@
+/* DNS names the user chooses (cell name, domain): 1..255 characters,
+ * dot-separated labels of 1..63 letters, digits or hyphens that neither
+ * start nor end with a hyphen. */
+#pragma once
+
+#include "field_error.h"
+
+#define NAME_MAX_LEN 255
+#define NAME_LABEL_MAX_LEN 63
+
+/* 0 when valid; -EINVAL with `e` naming `field` otherwise. */
+int name_validate(const char *field, const char *s, struct field_error *e);

@@ -1,0 +1,430 @@
+/* picd: the PIC control plane. Parses options, opens the store, creates
+ * the admin account on first start, listens on TCP and on the control
+ * socket, and runs the event loop until SIGTERM/SIGINT, when it stops
+ * accepting, lets requests in flight finish and closes the store. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/http_server.h"
+#include "api/routes.h"
+#include "api/throttle.h"
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/loop.h"
+#include "common/secret.h"
+#include "common/strparse.h"
+#include "daemon.h"
+#include "priv/priv.h"
+#include "store/store.h"
+#include "store/store_session.h"
+#include "version.h"
+#include "common/banned.h"
+
+#define DEFAULT_STATE_DIR "/var/lib/pic"
+#define DEFAULT_LISTEN "0.0.0.0:3000"
+#define DEFAULT_SOCKET "/run/pic/pic.sock"
+#define DEFAULT_SESSION_TTL_S (12 * 3600)
+#define SHUTDOWN_GRACE_MS 5000
+#define SESSION_PURGE_MS (10 * 60 * 1000)
+#define LOGIN_THROTTLE_SLOTS 1024
+#define LOGIN_MAX_FAILURES 5
+#define LOGIN_WINDOW_S 60
+
+struct picd_runtime {
+	struct daemon d;
+	struct loop_source *signals;
+	struct loop_source *shutdown_timer;
+	uint64_t shutdown_deadline_ms;
+	int ready_fd; /* daemon mode: pipe to the waiting parent, else -1 */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: picd [OPTIONS]\n"
+		"The PIC control plane: REST API, store and (later) the cell's services.\n\n"
+		"  --state-dir DIR      state directory (default " DEFAULT_STATE_DIR ")\n"
+		"  --listen HOST:PORT   HTTP API address (default " DEFAULT_LISTEN "; [::]:PORT for IPv6)\n"
+		"  --socket PATH        local control socket (default " DEFAULT_SOCKET ")\n"
+		"  --session-ttl SECS   idle time after which a browser session ends (default %d)\n"
+		"  --log-level LEVEL    error, warn, info or debug (default info)\n"
+		"  --foreground         stay in the foreground, log to stderr\n"
+		"  --version            print the version\n"
+		"  --help               this text\n",
+		DEFAULT_SESSION_TTL_S);
+}
+
+static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *ret_port)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon)
+		return -EINVAL;
+	const char *h = s;
+	size_t hlen = (size_t)(colon - s);
+	if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
+		h++;
+		hlen -= 2;
+	}
+	uint32_t port;
+	if (hlen == 0 || hlen >= hostlen || parse_u32(colon + 1, 1, 65535, &port) < 0)
+		return -EINVAL;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	*ret_port = (uint16_t)port;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct daemon_options *o)
+{
+	enum { OPT_STATE = 256, OPT_LISTEN, OPT_SOCKET, OPT_TTL, OPT_LOG, OPT_FG, OPT_VERSION, OPT_HELP };
+	static const struct option longopts[] = {
+		{ "state-dir", required_argument, NULL, OPT_STATE },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "session-ttl", required_argument, NULL, OPT_TTL },
+		{ "log-level", required_argument, NULL, OPT_LOG },
+		{ "foreground", no_argument, NULL, OPT_FG },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ 0 },
+	};
+	*o = (struct daemon_options){ .state_dir = DEFAULT_STATE_DIR, .listen_addr = DEFAULT_LISTEN,
+				      .socket_path = DEFAULT_SOCKET, .session_ttl_s = DEFAULT_SESSION_TTL_S };
+	int c;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		uint64_t ttl;
+		enum log_level level;
+		switch (c) {
+		case OPT_STATE: o->state_dir = optarg; break;
+		case OPT_LISTEN: o->listen_addr = optarg; break;
+		case OPT_SOCKET: o->socket_path = optarg; break;
+		case OPT_TTL:
+			if (parse_u64(optarg, 60, 90ull * 24 * 3600, &ttl) < 0) {
+				fprintf(stderr, "picd: --session-ttl must be 60..7776000 seconds\n");
+				return -EINVAL;
+			}
+			o->session_ttl_s = (int64_t)ttl;
+			break;
+		case OPT_LOG:
+			if (log_level_parse(optarg, &level) < 0) {
+				fprintf(stderr, "picd: --log-level must be error, warn, info or debug\n");
+				return -EINVAL;
+			}
+			log_set_level(level);
+			break;
+		case OPT_FG: o->foreground = true; break;
+		case OPT_VERSION: printf("picd %s\n", PIC_VERSION); exit(0);
+		case OPT_HELP: usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "picd: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Daemon mode: the parent waits on a pipe until the child is serving (or
+ * failed) and prints what the child sends (the first admin password) on
+ * the terminal it was started from. */
+static int daemonize(int *ret_ready_fd)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(p[1]);
+		char buf[512];
+		size_t len = 0;
+		ssize_t n;
+		while (len < sizeof(buf) - 1 && (n = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+			len += (size_t)n;
+		buf[len] = '\0';
+		bool ready = strstr(buf, "ready\n") != NULL;
+		char *end = strstr(buf, "ready\n");
+		if (end)
+			*end = '\0';
+		fputs(buf, stdout);
+		sodium_memzero(buf, sizeof(buf));
+		_exit(ready ? 0 : 1);
+	}
+	close(p[0]);
+	if (setsid() < 0)
+		return -errno;
+	*ret_ready_fd = p[1];
+	return 0;
+}
+
+static int redirect_output(const char *state_dir)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/picd.log", state_dir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	_cleanup_close_ int log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	_cleanup_close_ int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (log_fd < 0 || null_fd < 0)
+		return -errno;
+	if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 ||
+	    dup2(log_fd, STDERR_FILENO) < 0)
+		return -errno;
+	return 0;
+}
+
+static void announce_password(struct picd_runtime *rt, const char *password)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line),
+			 "First start: the admin account was created.\n"
+			 "  username: admin\n  password: %s\n"
+			 "It is shown only this once; change it with `pic passwd`.\n",
+			 password);
+	if (n > 0 && (size_t)n < sizeof(line)) {
+		if (rt->ready_fd >= 0) {
+			ssize_t ignored = write(rt->ready_fd, line, (size_t)n);
+			(void)ignored;
+		} else {
+			fputs(line, stdout);
+			fflush(stdout);
+		}
+	}
+	sodium_memzero(line, sizeof(line));
+}
+
+static void on_shutdown_tick(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct picd_runtime *rt = data;
+	uint64_t expirations;
+	ssize_t ignored = read(fd, &expirations, sizeof(expirations));
+	(void)ignored;
+	unsigned open_conns = http_server_connections(rt->d.http) + http_server_connections(rt->d.local);
+	if (open_conns == 0 || loop_now_ms() >= rt->shutdown_deadline_ms) {
+		if (open_conns)
+			log_warn("closing %u connection(s) still open after %d ms", open_conns, SHUTDOWN_GRACE_MS);
+		loop_quit(l);
+	}
+}
+
+static void begin_shutdown(struct picd_runtime *rt, int signo)
+{
+	if (rt->shutdown_timer)
+		return;
+	log_info("received %s: no new connections; finishing requests in flight", strsignal(signo));
+	http_server_quiesce(rt->d.http);
+	http_server_quiesce(rt->d.local);
+	rt->shutdown_deadline_ms = loop_now_ms() + SHUTDOWN_GRACE_MS;
+	if (loop_add_timer(rt->d.loop, 20, on_shutdown_tick, rt, &rt->shutdown_timer) < 0)
+		loop_quit(rt->d.loop);
+}
+
+static void on_signal(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct picd_runtime *rt = data;
+	struct signalfd_siginfo si;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			begin_shutdown(rt, (int)si.ssi_signo);
+			break;
+		case SIGHUP:
+			log_info("SIGHUP: reloading the configuration from the store");
+			daemon_reload_config(&rt->d);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void on_purge_timer(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+	uint64_t expirations;
+	ssize_t ignored = read(fd, &expirations, sizeof(expirations));
+	(void)ignored;
+	int n = store_session_purge(d->store, time(NULL));
+	if (n > 0)
+		log_debug("removed %d expired session(s)", n);
+}
+
+static int setup_signals(struct picd_runtime *rt, int *ret_fd)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	int fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*ret_fd = fd;
+	return loop_add_fd(rt->d.loop, fd, EPOLLIN, on_signal, rt, &rt->signals);
+}
+
+static int start_listeners(struct daemon *d)
+{
+	char host[128];
+	uint16_t port;
+	int fd, r;
+	if (parse_listen(d->opt.listen_addr, host, sizeof(host), &port) < 0) {
+		log_err("--listen '%s' is not HOST:PORT with a numeric host", d->opt.listen_addr);
+		return -EINVAL;
+	}
+	r = priv_tcp_listen(host, port, &fd);
+	if (r < 0) {
+		log_err("cannot listen on %s: %s", d->opt.listen_addr, strerror(-r));
+		return r;
+	}
+	r = http_server_start(d, fd, false, &d->http);
+	if (r < 0) {
+		log_err("cannot start the HTTP server: %s", strerror(-r));
+		return r;
+	}
+	r = priv_control_socket_open(d->opt.socket_path, &fd);
+	if (r < 0) {
+		log_err("cannot create the control socket %s: %s", d->opt.socket_path,
+			r == -EADDRINUSE ? "another picd is using it" : strerror(-r));
+		return r;
+	}
+	r = http_server_start(d, fd, true, &d->local);
+	if (r < 0)
+		log_err("cannot serve the control socket: %s", strerror(-r));
+	return r;
+}
+
+static int open_store(struct daemon *d)
+{
+	char path[4096], err[512];
+	int n = snprintf(path, sizeof(path), "%s/pic.db", d->opt.state_dir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	int r = store_open(path, &d->store, err, sizeof(err));
+	if (r < 0) {
+		log_err("store %s: %s", path, err);
+		return r;
+	}
+	return daemon_reload_config(d);
+}
+
+static int run(struct picd_runtime *rt)
+{
+	struct daemon *d = &rt->d;
+	char route_err[256];
+	if (router_check(routes, routes_len, route_err, sizeof(route_err)) < 0) {
+		log_err("route table: %s", route_err);
+		return -EINVAL;
+	}
+	if (secret_init() < 0) {
+		log_err("libsodium failed to initialise");
+		return -EIO;
+	}
+	int r = priv_state_dir_prepare(d->opt.state_dir);
+	if (r < 0) {
+		log_err("state directory %s: %s", d->opt.state_dir, strerror(-r));
+		return r;
+	}
+	if (!d->opt.foreground) {
+		r = daemonize(&rt->ready_fd);
+		if (r == 0)
+			r = redirect_output(d->opt.state_dir);
+		if (r < 0) {
+			log_err("cannot run in the background: %s", strerror(-r));
+			return r;
+		}
+	}
+	r = open_store(d);
+	if (r < 0)
+		return r;
+
+	char password[64];
+	r = daemon_bootstrap_admin(d, password, sizeof(password));
+	if (r < 0) {
+		log_err("cannot create the admin account: %s", strerror(-r));
+		return r;
+	}
+	bool new_admin = r == 1;
+
+	_cleanup_close_ int sigfd = -1;
+	r = loop_new(&d->loop);
+	if (r == 0)
+		r = throttle_new(LOGIN_THROTTLE_SLOTS, LOGIN_MAX_FAILURES, LOGIN_WINDOW_S, &d->login_throttle);
+	if (r == 0)
+		r = setup_signals(rt, &sigfd);
+	if (r == 0)
+		r = loop_add_timer(d->loop, SESSION_PURGE_MS, on_purge_timer, d, NULL);
+	if (r < 0) {
+		log_err("cannot set up the event loop: %s", strerror(-r));
+		return r;
+	}
+	r = start_listeners(d);
+	if (r < 0)
+		return r;
+
+	log_info("picd %s serving http://%s and %s (state in %s)", PIC_VERSION, d->opt.listen_addr,
+		 d->opt.socket_path, d->opt.state_dir);
+	if (new_admin)
+		announce_password(rt, password);
+	sodium_memzero(password, sizeof(password));
+	if (rt->ready_fd >= 0) {
+		ssize_t ignored = write(rt->ready_fd, "ready\n", 6);
+		(void)ignored;
+		close(rt->ready_fd);
+		rt->ready_fd = -1;
+	}
+
+	r = loop_run(d->loop);
+	log_info("picd stopped");
+	return r;
+}
+
+static void cleanup(struct picd_runtime *rt)
+{
+	struct daemon *d = &rt->d;
+	http_server_free(d->http);
+	http_server_free(d->local);
+	if (d->local)
+		unlink(d->opt.socket_path);
+	if (d->loop) {
+		loop_remove(d->loop, rt->shutdown_timer);
+		loop_remove(d->loop, rt->signals);
+	}
+	throttle_free(d->login_throttle);
+	store_close(d->store);
+	loop_free(d->loop);
+}
+
+int main(int argc, char **argv)
+{
+	struct picd_runtime rt = { .ready_fd = -1 };
+	if (parse_options(argc, argv, &rt.d.opt) < 0)
+		return 2;
+	rt.d.started_ms = loop_now_ms();
+	/* The store holds password hashes: nothing picd creates is for others
+	 * (the control socket sets its own mode). */
+	umask(0077);
+	int r = run(&rt);
+	cleanup(&rt);
+	if (rt.ready_fd >= 0)
+		close(rt.ready_fd);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,202 @@
+/* Opening, migrating and the shared statement cache. */
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_migrations.h"
+#include "common/banned.h"
+
+#define STORE_STMT_CACHE 48
+
+struct store_cached_stmt {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	struct store_cached_stmt cache[STORE_STMT_CACHE];
+	unsigned n_cached;
+};
+
+int store_errno(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	case SQLITE_CONSTRAINT:
+		return -EEXIST;
+	case SQLITE_FULL:
+		return -ENOSPC;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return -EACCES;
+	case SQLITE_CANTOPEN:
+		return -ENOENT;
+	default:
+		return -EIO;
+	}
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql)
+{
+	for (unsigned i = 0; i < s->n_cached; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].stmt);
+			sqlite3_clear_bindings(s->cache[i].stmt);
+			return s->cache[i].stmt;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (s->n_cached < STORE_STMT_CACHE)
+		s->cache[s->n_cached++] = (struct store_cached_stmt){ sql, st };
+	/* A full cache would leak statements: the cache is sized above the
+	 * number of SQL strings in the code, and a test keeps it so. */
+	return st;
+}
+
+int store_step_done(struct store *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return -EIO;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_errno(rc) ? store_errno(rc) : -EIO;
+	return sqlite3_changes(s->db);
+}
+
+static int exec_sql(struct store *s, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return store_errno(rc) ? store_errno(rc) : -EIO;
+	}
+	return 0;
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA user_version");
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return -EIO;
+	int v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+int store_latest_schema_version(void)
+{
+	return (int)store_migrations_len;
+}
+
+static int migrate(struct store *s, char *err, size_t errlen)
+{
+	int version = store_schema_version(s);
+	if (version < 0) {
+		snprintf(err, errlen, "cannot read the schema version");
+		return version;
+	}
+	if (version > store_latest_schema_version()) {
+		snprintf(err, errlen,
+			 "the database has schema version %d but this picd knows only up to %d; "
+			 "run a newer picd or restore a backup",
+			 version, store_latest_schema_version());
+		return -EPROTO;
+	}
+	for (int v = version; v < store_latest_schema_version(); v++) {
+		char sql[64];
+		int r = exec_sql(s, "BEGIN IMMEDIATE", err, errlen);
+		if (r < 0)
+			return r;
+		r = exec_sql(s, store_migrations[v].sql, err, errlen);
+		if (r == 0) {
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+			r = exec_sql(s, sql, err, errlen);
+		}
+		if (r == 0)
+			r = exec_sql(s, "COMMIT", err, errlen);
+		if (r < 0) {
+			char ignored[8];
+			exec_sql(s, "ROLLBACK", ignored, sizeof(ignored));
+			char detail[256];
+			snprintf(detail, sizeof(detail), "%s", err);
+			snprintf(err, errlen, "migration %s failed: %s", store_migrations[v].name, detail);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int store_open(const char *path, struct store **ret_store, char *err, size_t errlen)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	int rc = sqlite3_open_v2(path, &s->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		store_close(s);
+		return store_errno(rc) ? store_errno(rc) : -EIO;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 1);
+
+	int r = exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+			    "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
+			 err, errlen);
+	if (r == 0)
+		r = migrate(s, err, errlen);
+	if (r < 0) {
+		store_close(s);
+		return r;
+	}
+	*ret_store = s;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->n_cached; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int store_begin(struct store *s)
+{
+	int r = store_step_done(s, store_stmt(s, "BEGIN IMMEDIATE"));
+	return r < 0 ? r : 0;
+}
+
+int store_commit(struct store *s)
+{
+	int r = store_step_done(s, store_stmt(s, "COMMIT"));
+	return r < 0 ? r : 0;
+}
+
+void store_rollback(struct store *s)
+{
+	store_step_done(s, store_stmt(s, "ROLLBACK"));
+}

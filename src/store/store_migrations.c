@@ -1,0 +1,13 @@
+/* Migration SQL files embedded into the binary. To add one: write
+ * migrations/NNN_name.sql, add an INCBIN line and a table entry. */
+#include "store_migrations.h"
+
+#include "common/incbin.h"
+#include "common/banned.h"
+
+INCBIN(migration_001, "src/store/migrations/001_initial.sql");
+
+const struct store_migration store_migrations[] = {
+	{ "001_initial", migration_001 },
+};
+const size_t store_migrations_len = sizeof(store_migrations) / sizeof(store_migrations[0]);
