@@ -58,6 +58,9 @@ PIC := $(BUILD)/pic
 
 all: build
 
+# Keep objects make considers intermediate (unit test objects).
+.SECONDARY:
+
 build: $(PICD) $(PIC) check-openapi
 
 $(OBJ)/%.o: %.c

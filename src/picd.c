@@ -60,6 +60,7 @@ static void usage(FILE *out)
 		"  --session-ttl SECS   idle time after which a browser session ends (default %d)\n"
 		"  --log-level LEVEL    error, warn, info or debug (default info)\n"
 		"  --foreground         stay in the foreground, log to stderr\n"
+		"  --list-routes        print the API's route table and exit\n"
 		"  --version            print the version\n"
 		"  --help               this text\n",
 		DEFAULT_SESSION_TTL_S);
@@ -85,9 +86,19 @@ static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *ret
 	return 0;
 }
 
+/* One line per route: METHOD PATTERN ACCESS BODY_LIMIT SUMMARY. Tests
+ * enumerate the table through this. */
+static void list_routes(void)
+{
+	for (size_t i = 0; i < routes_len; i++)
+		printf("%-6s %-28s %-6s %5zu  %s\n", http_method_name(routes[i].method), routes[i].pattern,
+		       routes[i].access == ROUTE_AUTH ? "auth" : "public", routes[i].body_limit, routes[i].summary);
+}
+
 static int parse_options(int argc, char **argv, struct daemon_options *o)
 {
-	enum { OPT_STATE = 256, OPT_LISTEN, OPT_SOCKET, OPT_TTL, OPT_LOG, OPT_FG, OPT_VERSION, OPT_HELP };
+	enum { OPT_STATE = 256, OPT_LISTEN, OPT_SOCKET, OPT_TTL, OPT_LOG, OPT_FG, OPT_ROUTES, OPT_VERSION,
+	       OPT_HELP };
 	static const struct option longopts[] = {
 		{ "state-dir", required_argument, NULL, OPT_STATE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -95,6 +106,7 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		{ "session-ttl", required_argument, NULL, OPT_TTL },
 		{ "log-level", required_argument, NULL, OPT_LOG },
 		{ "foreground", no_argument, NULL, OPT_FG },
+		{ "list-routes", no_argument, NULL, OPT_ROUTES },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
@@ -124,6 +136,7 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 			log_set_level(level);
 			break;
 		case OPT_FG: o->foreground = true; break;
+		case OPT_ROUTES: list_routes(); exit(0);
 		case OPT_VERSION: printf("picd %s\n", PIC_VERSION); exit(0);
 		case OPT_HELP: usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
@@ -160,6 +173,7 @@ static int daemonize(int *ret_ready_fd)
 		if (end)
 			*end = '\0';
 		fputs(buf, stdout);
+		fflush(stdout);
 		sodium_memzero(buf, sizeof(buf));
 		_exit(ready ? 0 : 1);
 	}

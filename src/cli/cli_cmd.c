@@ -178,7 +178,7 @@ int cli_cmd_dispatch(const struct cli_ctx *ctx, const struct cli_cmd *table,
 	argc = drop_dashdash(argc - 1, argv + 1);
 	argv++;
 	if (argc < cmd->min_args || (cmd->max_args != CLI_CMD_ANY && argc > cmd->max_args)) {
-		fprintf(stderr, "pic: %s: wrong number of arguments\n", words);
+		fprintf(stderr, "pic: wrong number of arguments for '%s'\n", words);
 		print_leaf_help(cmd, words, stderr);
 		return CLI_EXIT_USAGE;
 	}

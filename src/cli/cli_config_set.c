@@ -109,7 +109,7 @@ static int build_patch(const json_t *doc, int argc, char **argv, json_t **ret_pa
 		if (json_object_get(patch, key))
 			return cli_error_usage("%s is given twice", key);
 
-		json_t *v;
+		json_t *v = NULL;
 		int r = typed_value(key, json_object_get(doc, key), eq + 1, &v);
 		if (r != 0)
 			return r;

@@ -96,8 +96,9 @@ static int build_headers(const struct cli_request *req, bool has_body,
 	/* No "Expect: 100-continue" round trip for larger bodies. */
 	if (r == 0)
 		r = add_header(&list, "Expect:");
-	if (r == 0 && has_body)
-		r = add_header(&list, "Content-Type: application/json");
+	/* Without a body, drop the form type curl would claim for a POST. */
+	if (r == 0)
+		r = add_header(&list, has_body ? "Content-Type: application/json" : "Content-Type:");
 	if (r == 0 && req->if_match) {
 		_cleanup_free_ char *line = NULL;
 		if (asprintf(&line, "If-Match: %s", req->if_match) < 0)
