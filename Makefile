@@ -63,28 +63,35 @@ all: build
 
 build: $(PICD) $(PIC) check-openapi
 
+# `make V=1` shows the full commands.
+Q := $(if $(V),,@)
+
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(call pc_cflags,$(PKGS_PICD) $(PKGS_CLI) $(PKGS_TEST)) -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) $(call pc_cflags,$(PKGS_PICD) $(PKGS_CLI) $(PKGS_TEST)) -c $< -o $@
 
 # Files embedded with .incbin (see src/common/incbin.h).
 $(OBJ)/src/store/store_migrations.o: $(wildcard src/store/migrations/*.sql)
 $(OBJ)/src/api/api_openapi.o: src/api/openapi.json
 
 $(BUILD)/libpiccommon.a: $(COMMON_OBJ)
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 $(BUILD)/libpicd.a: $(CORE_OBJ)
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(PICD): $(OBJ)/src/picd.o $(BUILD)/libpicd.a $(BUILD)/libpiccommon.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_PICD))
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_PICD))
 
 $(PIC): $(CLI_OBJ) $(BUILD)/libpiccommon.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
 
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(BUILD)/libpicd.a $(BUILD)/libpiccommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_PICD) $(PKGS_TEST))
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_PICD) $(PKGS_TEST))
 
 # The OpenAPI document must describe exactly the route table: a route
 # missing from it (or a stale entry) fails the build.

@@ -84,17 +84,11 @@ enum router_result router_match(const struct route *table, size_t n, enum http_m
 	if (!path_known)
 		return ROUTER_NOT_FOUND;
 
-	/* The same path exists with other methods: list them for Allow. Only
-	 * the routes of the most specific shape that matched count. */
-	long top = -1;
-	for (size_t i = 0; i < n; i++) {
-		long score = match_one(table[i].pattern, path, NULL);
-		if (score > top)
-			top = score;
-	}
+	/* The path exists with other methods: list every method some route
+	 * would serve it with, for Allow. */
 	size_t used = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (match_one(table[i].pattern, path, NULL) != top)
+		if (match_one(table[i].pattern, path, NULL) < 0)
 			continue;
 		const char *name = http_method_name(table[i].method);
 		if (strstr(ret->allow, name))

@@ -9,7 +9,8 @@
 #include "common/banned.h"
 
 struct throttle_entry {
-	char key[THROTTLE_KEY_MAX];
+	bool used;
+	char key[THROTTLE_KEY_MAX]; /* truncated like every lookup key */
 	unsigned n;                            /* failures recorded */
 	int64_t at[THROTTLE_MAX_FAILURES];     /* ring of failure times */
 	unsigned head;                         /* next slot to write */
@@ -51,7 +52,7 @@ void throttle_free(struct throttle *t)
 static struct throttle_entry *find(struct throttle *t, const char *key)
 {
 	for (unsigned i = 0; i < t->slots; i++)
-		if (t->entries[i].key[0] && strcmp(t->entries[i].key, key) == 0)
+		if (t->entries[i].used && strncmp(t->entries[i].key, key, THROTTLE_KEY_MAX - 1) == 0)
 			return &t->entries[i];
 	return NULL;
 }
@@ -94,7 +95,7 @@ void throttle_record_failure(struct throttle *t, const char *key, int64_t now_s)
 		/* A free slot, else the one idle longest. */
 		e = &t->entries[0];
 		for (unsigned i = 0; i < t->slots; i++) {
-			if (!t->entries[i].key[0]) {
+			if (!t->entries[i].used) {
 				e = &t->entries[i];
 				break;
 			}
@@ -102,6 +103,7 @@ void throttle_record_failure(struct throttle *t, const char *key, int64_t now_s)
 				e = &t->entries[i];
 		}
 		memset(e, 0, sizeof(*e));
+		e->used = true;
 		snprintf(e->key, sizeof(e->key), "%s", key);
 	}
 	e->at[e->head] = now_s;

@@ -22,6 +22,7 @@ struct loop_source {
 	loop_fd_cb cb;
 	void *data;
 	struct loop_source *next_dead;
+	struct loop_source *prev, *next; /* all live sources */
 };
 
 struct loop_tick {
@@ -34,6 +35,7 @@ struct loop {
 	bool quit;
 	bool dispatching;
 	struct loop_source *dead; /* removed during dispatch, freed after it */
+	struct loop_source *sources;
 	struct loop_tick ticks[LOOP_MAX_TICKS];
 	unsigned n_ticks;
 };
@@ -64,6 +66,8 @@ void loop_free(struct loop *l)
 {
 	if (!l)
 		return;
+	while (l->sources)
+		loop_remove(l, l->sources);
 	close(l->epfd);
 	free(l);
 }
@@ -81,6 +85,10 @@ static int loop_add_source(struct loop *l, int fd, bool owns_fd, uint32_t events
 		free(s);
 		return r;
 	}
+	s->next = l->sources;
+	if (l->sources)
+		l->sources->prev = s;
+	l->sources = s;
 	if (ret_source)
 		*ret_source = s;
 	return 0;
@@ -94,8 +102,14 @@ int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *da
 
 void loop_remove(struct loop *l, struct loop_source *s)
 {
-	if (!s)
+	if (!s || s->dead)
 		return;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		l->sources = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
 	epoll_ctl(l->epfd, EPOLL_CTL_DEL, s->fd, NULL);
 	if (s->owns_fd)
 		close(s->fd);

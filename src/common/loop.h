@@ -22,7 +22,8 @@ int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *da
 		struct loop_source **ret_source);
 void loop_remove(struct loop *l, struct loop_source *s);
 
-/* A periodic timer every `interval_ms`; the callback receives the timerfd. */
+/* A periodic timer every `interval_ms`; the callback receives the timerfd.
+ * Sources still registered when the loop is freed are removed then. */
 int loop_add_timer(struct loop *l, uint64_t interval_ms, loop_fd_cb cb, void *data,
 		   struct loop_source **ret_source);
 

@@ -102,6 +102,16 @@ static int endpoint_validate(const char *field, const char *text, struct field_e
 	uint32_t addr;
 	if (ipv4_parse(host, &addr) == 0)
 		return 0;
+	/* No top-level domain is all digits: such a host is a malformed IPv4
+	 * address ("256.1.1.1", "010.0.0.1" — which resolvers read as octal),
+	 * never a name. */
+	const char *last = strrchr(host, '.');
+	last = last ? last + 1 : host;
+	if (*last && strspn(last, "0123456789") == strlen(last)) {
+		field_error_set(e, field, "%s is not a valid IPv4 address (four numbers 0-255 without leading zeros)",
+				field);
+		return -EINVAL;
+	}
 	struct field_error name_err;
 	if (name_validate(field, host, &name_err) < 0) {
 		field_error_set(e, field, "%s must be a host name or IPv4 address, optionally with :port (%s)",

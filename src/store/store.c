@@ -9,8 +9,6 @@
 #include "store_migrations.h"
 #include "common/banned.h"
 
-#define STORE_STMT_CACHE 48
-
 struct store_cached_stmt {
 	const char *sql;
 	sqlite3_stmt *stmt;
@@ -18,8 +16,8 @@ struct store_cached_stmt {
 
 struct store {
 	sqlite3 *db;
-	struct store_cached_stmt cache[STORE_STMT_CACHE];
-	unsigned n_cached;
+	struct store_cached_stmt *cache; /* grows; one entry per SQL string */
+	unsigned n_cached, cap_cached;
 };
 
 int store_errno(int rc)
@@ -58,13 +56,18 @@ sqlite3_stmt *store_stmt(struct store *s, const char *sql)
 			return s->cache[i].stmt;
 		}
 	}
+	if (s->n_cached == s->cap_cached) {
+		unsigned cap = s->cap_cached ? s->cap_cached * 2 : 32;
+		struct store_cached_stmt *c = realloc(s->cache, cap * sizeof(*c));
+		if (!c)
+			return NULL;
+		s->cache = c;
+		s->cap_cached = cap;
+	}
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return NULL;
-	if (s->n_cached < STORE_STMT_CACHE)
-		s->cache[s->n_cached++] = (struct store_cached_stmt){ sql, st };
-	/* A full cache would leak statements: the cache is sized above the
-	 * number of SQL strings in the code, and a test keeps it so. */
+	s->cache[s->n_cached++] = (struct store_cached_stmt){ sql, st };
 	return st;
 }
 
@@ -180,6 +183,7 @@ void store_close(struct store *s)
 		return;
 	for (unsigned i = 0; i < s->n_cached; i++)
 		sqlite3_finalize(s->cache[i].stmt);
+	free(s->cache);
 	sqlite3_close(s->db);
 	free(s);
 }

@@ -233,6 +233,13 @@ static void test_endpoint(void **state)
 	set_bad("endpoint", "bad_host", "host name or IPv4 address");
 	set_bad("endpoint", "bad_host:51820", "host name or IPv4 address");
 	set_bad("endpoint", "", "host name or IPv4 address");
+	/* Malformed IPv4 is not taken for a name (resolvers would read
+	 * "010.0.0.1" as octal 8.0.0.1). */
+	set_bad("endpoint", "256.1.1.1", "IPv4");
+	set_bad("endpoint", "999.999.999.999:51820", "IPv4");
+	set_bad("endpoint", "010.0.0.1", "IPv4");
+	set_bad("endpoint", "1.2.3", "IPv4");
+	set_ok(&c, "endpoint", "10.example.com");
 	set_bad("endpoint", ":51820", "host name or IPv4 address");
 	set_bad("endpoint", "[fd00::1]:51820", NULL);
 

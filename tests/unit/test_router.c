@@ -230,6 +230,21 @@ static void test_check_local_tables(void **state)
 	assert_int_equal(router_check(items, N(items), err, sizeof(err)), 0);
 }
 
+/* Allow lists every method that would serve the path, whichever route
+ * shape serves it. */
+static void test_allow_spans_shapes(void **state)
+{
+	static const struct route mixed[] = {
+		{ HTTP_GET, "/a/{x}", dummy, ROUTE_AUTH, 0, "" },
+		{ HTTP_PUT, "/a/b", dummy, ROUTE_AUTH, 0, "" },
+	};
+	struct router_match m;
+	assert_int_equal(match(mixed, N(mixed), HTTP_DELETE, "/a/b", &m), ROUTER_METHOD_NOT_ALLOWED);
+	assert_string_equal(m.allow, "GET, PUT");
+	assert_int_equal(match(mixed, N(mixed), HTTP_DELETE, "/a/c", &m), ROUTER_METHOD_NOT_ALLOWED);
+	assert_string_equal(m.allow, "GET");
+}
+
 static void test_check_real_table(void **state)
 {
 	char err[256] = "";
@@ -270,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_check_ambiguous),
 		cmocka_unit_test(test_check_malformed),
 		cmocka_unit_test(test_check_local_tables),
+		cmocka_unit_test(test_allow_spans_shapes),
 		cmocka_unit_test(test_check_real_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

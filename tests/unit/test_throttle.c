@@ -108,8 +108,8 @@ static void test_keys_independent(void **state)
 	assert_false(allowed(t, "a", 51, &retry));
 	assert_true(allowed(t, "b", 51, &retry));
 	assert_true(allowed(t, "c", 51, &retry));
-	/* A key that is a prefix of another is a different key. */
-	assert_true(allowed(t, "", 51, &retry));
+	/* A key that extends another is a different key. */
+	assert_true(allowed(t, "ab", 51, &retry));
 	throttle_reset(t, "b");
 	assert_false(allowed(t, "a", 51, &retry));
 }
@@ -141,6 +141,24 @@ static void test_full_table_evicts_idlest(void **state)
 	throttle_free(t);
 }
 
+/* Keys longer than the stored key, and the empty key, are still counted:
+ * lookups compare what is stored. */
+static void test_long_and_empty_keys(void **state)
+{
+	struct throttle *t = *state;
+	char long_key[200];
+	memset(long_key, 'k', sizeof(long_key) - 1);
+	long_key[sizeof(long_key) - 1] = '\0';
+	unsigned retry;
+	for (int i = 0; i < MAX; i++) {
+		throttle_record_failure(t, long_key, 1000);
+		throttle_record_failure(t, "", 1000);
+	}
+	assert_false(allowed(t, long_key, 1001, &retry));
+	assert_false(allowed(t, "", 1001, &retry));
+	assert_true(allowed(t, "other", 1001, &retry));
+}
+
 static void test_new_rejects_bad_parameters(void **state)
 {
 	struct throttle *t = (struct throttle *)0x1;
@@ -156,6 +174,7 @@ static void test_new_rejects_bad_parameters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_long_and_empty_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blocks_after_max, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_slides_over_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
