@@ -15,7 +15,14 @@ ifeq ($(CI),true)
 SAN ?= 1
 endif
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+# libFuzzer harnesses (tests/fuzz): clang, coverage + ASan + UBSan.
+CC := clang
+BUILD := build/fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+OPT := -O1 -g
+FORTIFY :=
+else ifeq ($(SAN),1)
 BUILD := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT := -O1 -g
@@ -31,8 +38,10 @@ PKGS_TEST := cmocka
 
 WARN := -std=gnu17 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+# glibc's fortify wrappers are macros under clang, which banned.h cannot poison.
+FORTIFY ?= -D_FORTIFY_SOURCE=2
 CFLAGS_ALL := $(WARN) $(OPT) $(SANFLAGS) -D_GNU_SOURCE -fstack-protector-strong \
-	-D_FORTIFY_SOURCE=2 -Isrc -MMD -MP $(CFLAGS)
+	$(FORTIFY) -Isrc -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) -Wl,-z,relro,-z,now $(LDFLAGS)
 
 pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
@@ -43,18 +52,22 @@ COMMON_SRC := $(wildcard src/common/*.c)
 CORE_SRC := src/daemon.c $(wildcard src/model/*.c src/store/*.c src/api/*.c src/priv/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 obj_of = $(patsubst %.c,$(OBJ)/%.o,$(1))
 COMMON_OBJ := $(call obj_of,$(COMMON_SRC))
 CORE_OBJ := $(call obj_of,$(CORE_SRC))
 CLI_OBJ := $(call obj_of,$(CLI_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 20000
 
 PICD := $(BUILD)/picd
 PIC := $(BUILD)/pic
 
 .PHONY: all build deps run test unit integration bench sanitize install uninstall \
-	clean check-banned check-openapi golden-update
+	clean check-banned check-openapi fuzz fuzz-smoke fuzz-build
 
 all: build
 
@@ -93,6 +106,26 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(BUILD)/libpicd.a $(BUILD)/libpiccommon
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_PICD) $(PKGS_TEST))
 
+$(BUILD)/fuzz/%: $(OBJ)/tests/fuzz/%.o $(BUILD)/libpicd.a $(BUILD)/libpiccommon.a
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(call pc_libs,$(PKGS_PICD))
+
+fuzz-build: $(FUZZ_BIN)
+
+# `make fuzz` runs each harness for FUZZ_SECONDS; `make fuzz-smoke` (part of
+# `make test`) runs each for FUZZ_RUNS inputs. Corpora live in build/.
+fuzz:
+	$(MAKE) FUZZ=1 fuzz-build
+	@set -e; for f in $(patsubst tests/fuzz/%.c,build/fuzz/fuzz/%,$(FUZZ_SRC)); do \
+		mkdir -p $$f.corpus; echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) $$f.corpus; done
+
+fuzz-smoke:
+	$(MAKE) FUZZ=1 fuzz-build
+	@set -e; for f in $(patsubst tests/fuzz/%.c,build/fuzz/fuzz/%,$(FUZZ_SRC)); do \
+		echo "== $$f ($(FUZZ_RUNS) runs)"; $$f -runs=$(FUZZ_RUNS) -seed=1 >$$f.log 2>&1 \
+			|| { cat $$f.log; exit 1; }; tail -1 $$f.log; done
+
 # The OpenAPI document must describe exactly the route table: a route
 # missing from it (or a stale entry) fails the build.
 check-openapi: $(BUILD)/tests/test_openapi
@@ -116,7 +149,7 @@ unit: $(UNIT_BIN)
 integration: $(PICD) $(PIC)
 	PIC_BUILD=$(CURDIR)/$(BUILD) $(PYTHON) -m pytest -q tests/integration
 
-test: check-banned build unit integration
+test: check-banned build unit fuzz-smoke integration
 
 sanitize:
 	$(MAKE) SAN=1 build
