@@ -52,6 +52,7 @@ COMMON_SRC := $(wildcard src/common/*.c)
 CORE_SRC := src/daemon.c $(wildcard src/model/*.c src/store/*.c src/api/*.c src/priv/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_HELPER_SRC := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 obj_of = $(patsubst %.c,$(OBJ)/%.o,$(1))
@@ -101,7 +102,7 @@ $(PIC): $(CLI_OBJ) $(BUILD)/libpiccommon.a
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
 
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(BUILD)/libpicd.a $(BUILD)/libpiccommon.a
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(call obj_of,$(UNIT_HELPER_SRC)) $(BUILD)/libpicd.a $(BUILD)/libpiccommon.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(call pc_libs,$(PKGS_PICD) $(PKGS_TEST))

@@ -18,41 +18,8 @@
 
 #include "store/store.h"
 #include "store/store_config.h"
+#include "store_fixture.h"
 #include "common/banned.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pic-test-store-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/pic.db", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-		unlink(p);
-	}
-	int r = rmdir(f->dir);
-	free(f);
-	return r;
-}
 
 static struct store *open_ok(const char *path)
 {
@@ -82,7 +49,7 @@ static int raw_user_version(const char *path)
 
 static void test_fresh_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	assert_true(store_latest_schema_version() >= 1);
 	struct store *s = open_ok(f->path);
 	assert_int_equal(store_schema_version(s), store_latest_schema_version());
@@ -95,7 +62,7 @@ static void test_fresh_schema(void **state)
 
 static void test_reopen_keeps_data(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store *s = open_ok(f->path);
 	assert_int_equal(store_config_set(s, "cell_name", "kept"), 0);
 	uint64_t rev;
@@ -117,7 +84,7 @@ static void test_reopen_keeps_data(void **state)
 
 static void test_newer_database_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	store_close(open_ok(f->path));
 
 	int newer = store_latest_schema_version() + 1;
@@ -145,7 +112,7 @@ static void test_newer_database_refused(void **state)
 
 static void test_missing_directory(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char path[192];
 	snprintf(path, sizeof(path), "%s/no/such/dir/pic.db", f->dir);
 	struct store *s = (struct store *)0x1;
@@ -157,7 +124,7 @@ static void test_missing_directory(void **state)
 
 static void test_transactions(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store *s = open_ok(f->path);
 	struct cell_config c;
 	struct field_error e;
@@ -183,11 +150,11 @@ static void test_transactions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fresh_schema, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reopen_keeps_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_database_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fresh_schema, store_fixture_dir_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_keeps_data, store_fixture_dir_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_newer_database_refused, store_fixture_dir_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_directory, store_fixture_dir_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, store_fixture_dir_setup, store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

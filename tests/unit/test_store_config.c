@@ -17,55 +17,12 @@
 
 #include "store/store.h"
 #include "store/store_config.h"
+#include "store_fixture.h"
 #include "common/banned.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-};
-
-/* A fresh, migrated database in its own temporary directory. */
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pic-test-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/pic.db", f->dir);
-	char err[256];
-	if (store_open(f->path, &f->s, err, sizeof(err)) != 0) {
-		print_error("store_open: %s\n", err);
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-	store_close(f->s);
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-		unlink(p);
-	}
-	int r = rmdir(f->dir);
-	free(f);
-	return r;
-}
 
 static void test_load_defaults(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct cell_config c, d;
 	struct field_error e;
 	memset(&c, 0x5a, sizeof(c));
@@ -84,7 +41,7 @@ static void test_load_defaults(void **state)
 
 static void test_set_load_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct cell_config c;
 	struct field_error e;
 	assert_int_equal(store_config_set(f->s, "cell_name", "alpha"), 0);
@@ -127,19 +84,19 @@ static void assert_load_fails(struct store *s, const char *key, const char *valu
 
 static void test_load_invalid_value(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	assert_load_fails(f->s, "ip_range", "172.20.0.1/16");
 }
 
 static void test_load_null_required(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	assert_load_fails(f->s, "domain", NULL);
 }
 
 static void test_load_unknown_key(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	assert_load_fails(f->s, "colour", "blue");
 	struct cell_config c;
 	struct field_error e;
@@ -149,7 +106,7 @@ static void test_load_unknown_key(void **state)
 
 static void test_revision(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	uint64_t rev = 0, bumped = 0;
 	assert_int_equal(store_config_revision(f->s, &rev), 0);
 	assert_true(rev == 1);
@@ -165,7 +122,7 @@ static void test_revision(void **state)
 
 static void test_pending(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct pending_change p[8];
 	assert_int_equal(store_pending_list(f->s, p, 8), 0);
 
@@ -218,13 +175,13 @@ static void test_pending(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_load_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_load_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_invalid_value, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_null_required, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_unknown_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revision, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_defaults, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_set_load_round_trip, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_load_invalid_value, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_load_null_required, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_load_unknown_key, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_revision, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pending, store_fixture_setup, store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,58 +17,8 @@
 #include "store/store.h"
 #include "store/store_session.h"
 #include "store/store_user.h"
+#include "store_fixture.h"
 #include "common/banned.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-};
-
-/* A fresh, migrated database in its own temporary directory. */
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pic-test-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/pic.db", f->dir);
-	char err[256];
-	if (store_open(f->path, &f->s, err, sizeof(err)) != 0) {
-		print_error("store_open: %s\n", err);
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-	store_close(f->s);
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-		unlink(p);
-	}
-	int r = rmdir(f->dir);
-	free(f);
-	return r;
-}
-
-static int64_t make_user(struct store *s, const char *name)
-{
-	int64_t id = -1;
-	assert_int_equal(store_user_create(s, name, "hash", 1, &id), 0);
-	return id;
-}
 
 /* Creates a session whose id hash is the digest of `secret`, and returns
  * that hash in `hash`. */
@@ -95,8 +45,8 @@ static bool exists(struct store *s, const char *hash, int64_t now)
 
 static void test_create_get_expiry(void **state)
 {
-	struct fixture *f = *state;
-	int64_t uid = make_user(f->s, "admin");
+	struct store_fixture *f = *state;
+	int64_t uid = store_fixture_user(f->s, "admin");
 	char h[SECRET_HASH_HEX_LEN + 1];
 	make_session(f->s, uid, "s1", 1000, 2000, h);
 
@@ -128,8 +78,8 @@ static void test_create_get_expiry(void **state)
 
 static void test_touch(void **state)
 {
-	struct fixture *f = *state;
-	int64_t uid = make_user(f->s, "admin");
+	struct store_fixture *f = *state;
+	int64_t uid = store_fixture_user(f->s, "admin");
 	char h[SECRET_HASH_HEX_LEN + 1];
 	make_session(f->s, uid, "s1", 1000, 2000, h);
 
@@ -143,8 +93,8 @@ static void test_touch(void **state)
 
 static void test_delete(void **state)
 {
-	struct fixture *f = *state;
-	int64_t uid = make_user(f->s, "admin");
+	struct store_fixture *f = *state;
+	int64_t uid = store_fixture_user(f->s, "admin");
 	char h1[SECRET_HASH_HEX_LEN + 1], h2[SECRET_HASH_HEX_LEN + 1];
 	make_session(f->s, uid, "s1", 1000, 2000, h1);
 	make_session(f->s, uid, "s2", 1000, 2000, h2);
@@ -156,9 +106,9 @@ static void test_delete(void **state)
 
 static void test_delete_user_keep_one(void **state)
 {
-	struct fixture *f = *state;
-	int64_t admin = make_user(f->s, "admin");
-	int64_t other = make_user(f->s, "other");
+	struct store_fixture *f = *state;
+	int64_t admin = store_fixture_user(f->s, "admin");
+	int64_t other = store_fixture_user(f->s, "other");
 	char a1[SECRET_HASH_HEX_LEN + 1], a2[SECRET_HASH_HEX_LEN + 1], a3[SECRET_HASH_HEX_LEN + 1];
 	char o1[SECRET_HASH_HEX_LEN + 1];
 	make_session(f->s, admin, "a1", 1000, 2000, a1);
@@ -180,8 +130,8 @@ static void test_delete_user_keep_one(void **state)
 
 static void test_purge(void **state)
 {
-	struct fixture *f = *state;
-	int64_t uid = make_user(f->s, "admin");
+	struct store_fixture *f = *state;
+	int64_t uid = store_fixture_user(f->s, "admin");
 	char h1[SECRET_HASH_HEX_LEN + 1], h2[SECRET_HASH_HEX_LEN + 1], h3[SECRET_HASH_HEX_LEN + 1];
 	make_session(f->s, uid, "s1", 50, 100, h1);
 	make_session(f->s, uid, "s2", 50, 200, h2);
@@ -207,11 +157,11 @@ static int group_setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_get_expiry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_touch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete_user_keep_one, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_get_expiry, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_touch, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_delete, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_user_keep_one, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_purge, store_fixture_setup, store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

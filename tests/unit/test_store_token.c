@@ -17,58 +17,8 @@
 #include "store/store.h"
 #include "store/store_token.h"
 #include "store/store_user.h"
+#include "store_fixture.h"
 #include "common/banned.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-};
-
-/* A fresh, migrated database in its own temporary directory. */
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pic-test-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/pic.db", f->dir);
-	char err[256];
-	if (store_open(f->path, &f->s, err, sizeof(err)) != 0) {
-		print_error("store_open: %s\n", err);
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-	store_close(f->s);
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-		unlink(p);
-	}
-	int r = rmdir(f->dir);
-	free(f);
-	return r;
-}
-
-static int64_t make_user(struct store *s, const char *name)
-{
-	int64_t id = -1;
-	assert_int_equal(store_user_create(s, name, "hash", 1, &id), 0);
-	return id;
-}
 
 static int64_t make_token(struct store *s, int64_t uid, const char *name, const char *secret, int64_t now)
 {
@@ -82,8 +32,8 @@ static int64_t make_token(struct store *s, int64_t uid, const char *name, const 
 
 static void test_create_get(void **state)
 {
-	struct fixture *f = *state;
-	int64_t uid = make_user(f->s, "admin");
+	struct store_fixture *f = *state;
+	int64_t uid = store_fixture_user(f->s, "admin");
 	int64_t id = make_token(f->s, uid, "backup script", "pic_secret1", 1000);
 
 	char h[SECRET_HASH_HEX_LEN + 1];
@@ -110,8 +60,8 @@ static void test_create_get(void **state)
 
 static void test_duplicate_hash(void **state)
 {
-	struct fixture *f = *state;
-	int64_t uid = make_user(f->s, "admin");
+	struct store_fixture *f = *state;
+	int64_t uid = store_fixture_user(f->s, "admin");
 	make_token(f->s, uid, "a", "same", 1);
 	char h[SECRET_HASH_HEX_LEN + 1];
 	secret_hash_hex("same", h);
@@ -123,9 +73,9 @@ static void test_duplicate_hash(void **state)
 
 static void test_list_count(void **state)
 {
-	struct fixture *f = *state;
-	int64_t admin = make_user(f->s, "admin");
-	int64_t other = make_user(f->s, "other");
+	struct store_fixture *f = *state;
+	int64_t admin = store_fixture_user(f->s, "admin");
+	int64_t other = store_fixture_user(f->s, "other");
 	assert_int_equal(store_token_count(f->s, admin), 0);
 	struct api_token list[4];
 	assert_int_equal(store_token_list(f->s, admin, list, 4), 0);
@@ -159,9 +109,9 @@ static void test_list_count(void **state)
 
 static void test_delete(void **state)
 {
-	struct fixture *f = *state;
-	int64_t admin = make_user(f->s, "admin");
-	int64_t other = make_user(f->s, "other");
+	struct store_fixture *f = *state;
+	int64_t admin = store_fixture_user(f->s, "admin");
+	int64_t other = store_fixture_user(f->s, "other");
 	int64_t mine = make_token(f->s, admin, "mine", "s1", 1);
 	int64_t theirs = make_token(f->s, other, "theirs", "s2", 1);
 
@@ -194,10 +144,10 @@ static int group_setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_hash, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_count, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_get, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_hash, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_list_count, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_delete, store_fixture_setup, store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

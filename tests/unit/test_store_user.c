@@ -15,55 +15,12 @@
 
 #include "store/store.h"
 #include "store/store_user.h"
+#include "store_fixture.h"
 #include "common/banned.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-};
-
-/* A fresh, migrated database in its own temporary directory. */
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pic-test-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/pic.db", f->dir);
-	char err[256];
-	if (store_open(f->path, &f->s, err, sizeof(err)) != 0) {
-		print_error("store_open: %s\n", err);
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-	store_close(f->s);
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-		unlink(p);
-	}
-	int r = rmdir(f->dir);
-	free(f);
-	return r;
-}
 
 static void test_create_get(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t id = -1;
 	assert_int_equal(store_user_create(f->s, "admin", "$argon2id$hash1", 1000, &id), 0);
 	assert_true(id > 0);
@@ -85,7 +42,7 @@ static void test_create_get(void **state)
 
 static void test_missing(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct user u;
 	memset(&u, 0x5a, sizeof(u));
 	assert_int_equal(store_user_get(f->s, "admin", &u), -ENOENT);
@@ -100,7 +57,7 @@ static void test_missing(void **state)
 
 static void test_duplicate_name(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t id = -1, id2 = 77;
 	assert_int_equal(store_user_create(f->s, "admin", "h1", 1, &id), 0);
 	assert_int_equal(store_user_create(f->s, "admin", "h2", 2, &id2), -EEXIST);
@@ -114,7 +71,7 @@ static void test_duplicate_name(void **state)
 
 static void test_set_password(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t id;
 	assert_int_equal(store_user_create(f->s, "admin", "old", 1, &id), 0);
 	assert_int_equal(store_user_set_password(f->s, id, "new", 2), 0);
@@ -129,10 +86,10 @@ static void test_set_password(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_password, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_get, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_missing, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_name, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_set_password, store_fixture_setup, store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
