@@ -74,56 +74,7 @@ static bool is_section(const json_t *v)
 	return json_is_object(v) || json_is_array(v);
 }
 
-/* An array of objects as a table whose columns are the first entry's
- * keys (upper-cased), e.g. virtual_ips as NAME IP. */
-static int print_object_array(const json_t *arr, const char *indent)
-{
-	const json_t *first = json_array_get(arr, 0);
-	const char *keys[CLI_TABLE_MAX_COLS];
-	char headers[CLI_TABLE_MAX_COLS][64];
-	size_t ncols = 0;
-	const char *key;
-	const json_t *v;
-	size_t i;
-
-	json_object_foreach((json_t *)first, key, v) {
-		if (ncols == CLI_TABLE_MAX_COLS)
-			break;
-		size_t j = 0;
-		for (; key[j] && j + 1 < sizeof(headers[0]); j++)
-			headers[ncols][j] = (char)(key[j] >= 'a' && key[j] <= 'z' ? key[j] - 32 : key[j]);
-		headers[ncols][j] = '\0';
-		keys[ncols++] = key;
-	}
-	if (ncols == 0)
-		return 0;
-
-	_cleanup_table_ struct cli_table *t = NULL;
-	int r = cli_table_new(ncols, &t);
-	const char *cells[CLI_TABLE_MAX_COLS];
-	for (size_t c = 0; r == 0 && c < ncols; c++)
-		cells[c] = headers[c];
-	if (r == 0)
-		r = cli_table_add_row(t, cells, ncols);
-	json_array_foreach(arr, i, v) {
-		char *texts[CLI_TABLE_MAX_COLS] = { 0 };
-		for (size_t c = 0; r == 0 && c < ncols; c++) {
-			r = cli_json_text(json_object_get(v, keys[c]), "-", &texts[c]);
-			cells[c] = texts[c];
-		}
-		if (r == 0)
-			r = cli_table_add_row(t, cells, ncols);
-		for (size_t c = 0; c < ncols; c++)
-			free(texts[c]);
-	}
-	if (r < 0)
-		return r;
-	cli_table_print(t, stdout, indent);
-	return 0;
-}
-
-/* An object as key/value rows, an array of objects as a table, any other
- * array one item a line. */
+/* An object as aligned key/value rows, an array one item a line. */
 static int print_value_block(const json_t *v, const char *indent)
 {
 	const char *key;
@@ -135,8 +86,6 @@ static int print_value_block(const json_t *v, const char *indent)
 		printf("%s(none)\n", indent);
 		return 0;
 	}
-	if (json_is_array(v) && json_is_object(json_array_get(v, 0)))
-		return print_object_array(v, indent);
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, item) {
 			_cleanup_free_ char *text = NULL;
@@ -174,18 +123,13 @@ static int print_document(const json_t *doc)
 	/* Identity, then every other plain value, as one aligned block. */
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(identity_fields); i++) {
 		const json_t *f = json_object_get(doc, identity_fields[i]);
-		char label[64];
-		int n = snprintf(label, sizeof(label), "%s:", identity_fields[i]);
-		if (f && n > 0 && (size_t)n < sizeof(label))
-			r = cli_json_table_kv(t, label, f);
+		if (f)
+			r = cli_json_table_field(t, identity_fields[i], f);
 	}
 	json_object_foreach((json_t *)doc, key, v) {
 		if (r < 0 || is_section(v) || is_listed(key, identity_fields, ARRAY_SIZE(identity_fields)))
 			continue;
-		_cleanup_free_ char *label = NULL;
-		if (asprintf(&label, "%s:", key) < 0)
-			return -ENOMEM;
-		r = cli_json_table_kv(t, label, v);
+		r = cli_json_table_field(t, key, v);
 	}
 	if (r < 0)
 		return r;

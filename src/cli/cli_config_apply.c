@@ -8,6 +8,7 @@
 #include "cli_error.h"
 #include "cli_http.h"
 #include "cli_json.h"
+#include "cli_list.h"
 #include "cli_table.h"
 
 #include "common/banned.h"
@@ -18,22 +19,11 @@ int cli_config_apply_run(const struct cli_ctx *ctx, int argc, char **argv)
 	_cleanup_table_ struct cli_table *t = NULL;
 	const json_t *entry;
 	size_t i;
-	int r = cli_http_call(ctx, &(struct cli_request){ .method = "POST",
-							  .path = "/api/config/apply" },
-			      &resp);
-	if (r != 0)
+	const json_t *applied;
+	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "POST", .path = "/api/config/apply" },
+			       "applied", "nothing to apply", &resp, &applied);
+	if (r != 0 || !applied)
 		return r;
-	if (ctx->json) {
-		cli_json_print(resp.body);
-		return CLI_EXIT_OK;
-	}
-	const json_t *applied = json_object_get(resp.body, "applied");
-	if (!json_is_array(applied))
-		return cli_error_transport(ctx, -EBADMSG);
-	if (json_array_size(applied) == 0) {
-		printf("nothing to apply\n");
-		return CLI_EXIT_OK;
-	}
 
 	r = cli_table_new(2, &t);
 	json_array_foreach(applied, i, entry) {

@@ -10,6 +10,7 @@
 #include "cli_error.h"
 #include "cli_http.h"
 #include "cli_json.h"
+#include "cli_list.h"
 #include "cli_table.h"
 #include "cli_time.h"
 
@@ -71,22 +72,11 @@ int cli_config_pending_print(const json_t *pending, const json_t *doc, FILE *out
 int cli_config_pending_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_response_ struct cli_response resp = { 0 };
-	int r = cli_http_call(ctx, &(struct cli_request){ .method = "GET",
-							  .path = "/api/config/pending" },
-			      &resp);
-	if (r != 0)
+	const json_t *pending;
+	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/config/pending" },
+			       "pending", "no pending changes", &resp, &pending);
+	if (r != 0 || !pending)
 		return r;
-	if (ctx->json) {
-		cli_json_print(resp.body);
-		return CLI_EXIT_OK;
-	}
-	const json_t *pending = json_object_get(resp.body, "pending");
-	if (!json_is_array(pending))
-		return cli_error_transport(ctx, -EBADMSG);
-	if (json_array_size(pending) == 0) {
-		printf("no pending changes\n");
-		return CLI_EXIT_OK;
-	}
 	r = cli_config_pending_print(pending, NULL, stdout, "");
 	return r < 0 ? cli_error_local(r, "printing pending changes") : CLI_EXIT_OK;
 }

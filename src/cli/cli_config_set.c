@@ -92,7 +92,13 @@ static int typed_value(const char *key, const json_t *current, const char *text,
 	return 0;
 }
 
-/* Builds the PUT body from the arguments. Returns 0 or the exit status. */
+static bool is_assignment(const char *arg)
+{
+	return arg[0] != '=' && strchr(arg, '=');
+}
+
+/* Builds the PUT body from the arguments, each already known to be
+ * KEY=VALUE. Returns 0 or the exit status. */
 static int build_patch(const json_t *doc, int argc, char **argv, json_t **ret_patch)
 {
 	_cleanup_json_ json_t *patch = json_object();
@@ -101,8 +107,6 @@ static int build_patch(const json_t *doc, int argc, char **argv, json_t **ret_pa
 
 	for (int a = 0; a < argc; a++) {
 		const char *eq = strchr(argv[a], '=');
-		if (!eq || eq == argv[a])
-			return cli_error_usage("'%s' is not KEY=VALUE", argv[a]);
 		_cleanup_free_ char *key = strndup(argv[a], (size_t)(eq - argv[a]));
 		if (!key)
 			return cli_error_local(-ENOMEM, "building the request");
@@ -174,7 +178,7 @@ int cli_config_set_run(const struct cli_ctx *ctx, int argc, char **argv)
 
 	/* A malformed argument is a usage error even when picd is down. */
 	for (int a = 0; a < argc; a++)
-		if (!strchr(argv[a], '=') || argv[a][0] == '=')
+		if (!is_assignment(argv[a]))
 			return cli_error_usage("'%s' is not KEY=VALUE", argv[a]);
 
 	r = cli_config_fetch(ctx, &current);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_http.h"
 #include "cli_json.h"
 #include "common/cleanup.h"
 
@@ -66,10 +67,11 @@ int cli_error_transport(const struct cli_ctx *ctx, int r)
 		fprintf(stderr, "pic: picd at '%s' did not answer in time\n", ctx->socket);
 		break;
 	case -EFBIG:
-		fprintf(stderr, "pic: picd's answer is larger than pic accepts\n");
+		fprintf(stderr, "pic: picd's answer is larger than pic accepts (%d bytes)\n",
+			CLI_HTTP_BODY_MAX);
 		break;
 	case -EBADMSG:
-		fprintf(stderr, "pic: picd at '%s' sent an answer that is not JSON\n", ctx->socket);
+		fprintf(stderr, "pic: picd at '%s' sent an answer pic does not understand\n", ctx->socket);
 		break;
 	case -ENOMEM:
 		fprintf(stderr, "pic: out of memory\n");
@@ -80,9 +82,12 @@ int cli_error_transport(const struct cli_ctx *ctx, int r)
 	default:
 		/* Anything else is the errno of connect(2) on the socket. */
 		fprintf(stderr, "pic: cannot reach picd at '%s': %s\n", ctx->socket, strerror(-r));
-		fprintf(stderr, "pic: is picd running? Start it (systemctl start picd, or make run"
-				" in a source tree), or point pic at its socket with --socket PATH"
-				" or PIC_SOCKET.\n");
+		if (r == -EACCES || r == -EPERM)
+			fprintf(stderr, "pic: the control socket is for root; try again with sudo\n");
+		else if (r == -ENOENT || r == -ECONNREFUSED)
+			fprintf(stderr, "pic: is picd running? Start it (systemctl start picd, or"
+					" make run in a source tree), or point pic at its socket with"
+					" --socket PATH or PIC_SOCKET.\n");
 		break;
 	}
 	return CLI_EXIT_UNREACHABLE;

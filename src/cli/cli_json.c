@@ -86,3 +86,11 @@ int cli_json_table_kv(struct cli_table *t, const char *key, const json_t *v)
 		return r;
 	return cli_table_add(t, key, text);
 }
+
+int cli_json_table_field(struct cli_table *t, const char *key, const json_t *v)
+{
+	_cleanup_free_ char *label = NULL;
+	if (asprintf(&label, "%s:", key) < 0)
+		return -ENOMEM;
+	return cli_json_table_kv(t, label, v);
+}

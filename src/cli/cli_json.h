@@ -25,6 +25,9 @@ int cli_json_text(const json_t *v, const char *if_null, char **ret_text);
 struct cli_table;
 int cli_json_table_kv(struct cli_table *t, const char *key, const json_t *v);
 
+/* The same with the key shown as a label, "key:". */
+int cli_json_table_field(struct cli_table *t, const char *key, const json_t *v);
+
 /* Looks up the first `len` bytes of `path`, a '.'-separated list of object
  * keys, below `doc`. -ENOENT when a step is missing or not an object. */
 int cli_json_lookupn(const json_t *doc, const char *path, size_t len,

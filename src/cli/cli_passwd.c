@@ -47,7 +47,7 @@ static int read_failed(int r)
 {
 	if (r == -EMSGSIZE)
 		return cli_error_usage("password is longer than %d bytes", PASSWORD_MAX);
-	if (r == -ECANCELED)
+	if (r == -EINTR)
 		return cli_error_usage("cancelled");
 	return cli_error_local(r, "reading the password");
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <string.h>
 #include <termios.h>
@@ -11,6 +12,17 @@
 #include "common/cleanup.h"
 
 #include "common/banned.h"
+
+/* Signals that end pic while the terminal's echo is off. */
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/* The signal flag: which of them arrived during the prompt, or 0. */
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int sig)
+{
+	caught_signal = sig;
+}
 
 int cli_prompt_read_line(int fd, char *out, size_t size, size_t *ret_len)
 {
@@ -24,8 +36,6 @@ int cli_prompt_read_line(int fd, char *out, size_t size, size_t *ret_len)
 	for (;;) {
 		char c;
 		ssize_t n = read(fd, &c, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			r = -errno;
 			break;
@@ -38,8 +48,6 @@ int cli_prompt_read_line(int fd, char *out, size_t size, size_t *ret_len)
 		}
 		out[len++] = c;
 	}
-	if (r == 0 && memchr(out, 0x03, len))
-		r = -ECANCELED;
 	if (r < 0) {
 		sodium_memzero(out, size);
 		return r;
@@ -66,27 +74,50 @@ static int write_all(int fd, const char *s)
 	return 0;
 }
 
+/* Echo off, read, echo back on: the terminal is restored before this
+ * returns, whatever happened. */
+static int read_quietly(int fd, char *out, size_t size, size_t *ret_len)
+{
+	struct termios saved, quiet;
+	int r;
+
+	if (tcgetattr(fd, &saved) < 0)
+		return -errno;
+	quiet = saved;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) < 0)
+		return -errno;
+	r = caught_signal ? -EINTR : cli_prompt_read_line(fd, out, size, ret_len);
+	(void)tcsetattr(fd, TCSAFLUSH, &saved);
+	(void)write_all(fd, "\n"); /* the Enter the terminal did not echo */
+	return r;
+}
+
 int cli_prompt_secret(const char *prompt, char *out, size_t size, size_t *ret_len)
 {
 	_cleanup_close_ int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	struct termios saved, quiet;
+	struct sigaction catch = { .sa_handler = on_signal }, saved[ARRAY_SIZE(fatal_signals)];
 	int r;
 
 	if (fd < 0)
 		return -errno;
-	if (tcgetattr(fd, &saved) < 0)
-		return -errno;
-	/* With ISIG off, ^C arrives as a byte instead of killing pic while
-	 * echo is off, which would leave the terminal silent (as getpass(3)). */
-	quiet = saved;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ISIG);
 	r = write_all(fd, prompt);
 	if (r < 0)
 		return r;
-	if (tcsetattr(fd, TCSAFLUSH, &quiet) < 0)
-		return -errno;
-	r = cli_prompt_read_line(fd, out, size, ret_len);
-	(void)tcsetattr(fd, TCSAFLUSH, &saved);
-	(void)write_all(fd, "\n");
+
+	/* No SA_RESTART: the signal must interrupt read(2). */
+	sigemptyset(&catch.sa_mask);
+	caught_signal = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+		sigaction(fatal_signals[i], &catch, &saved[i]);
+	r = read_quietly(fd, out, size, ret_len);
+	for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+		sigaction(fatal_signals[i], &saved[i], NULL);
+
+	if (caught_signal) {
+		sodium_memzero(out, size);
+		raise(caught_signal); /* ends pic as the signal would have */
+		return -EINTR;
+	}
 	return r;
 }

@@ -50,19 +50,15 @@ static int print_human(const json_t *health, const json_t *config)
 	int r = cli_table_new(2, &t);
 
 	if (r == 0)
-		r = cli_json_table_kv(t, "status:", json_object_get(health, "status"));
+		r = cli_json_table_field(t, "status", json_object_get(health, "status"));
 	if (r == 0)
-		r = cli_json_table_kv(t, "version:", json_object_get(health, "version"));
+		r = cli_json_table_field(t, "version", json_object_get(health, "version"));
 	if (r == 0)
 		r = add_uptime(t, json_object_get(health, "uptime_s"));
 	if (r == 0)
 		r = add_cell(t, doc);
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(shown_fields); i++) {
-		_cleanup_free_ char *label = NULL;
-		if (asprintf(&label, "%s:", shown_fields[i]) < 0)
-			return -ENOMEM;
-		r = cli_json_table_kv(t, label, json_object_get(doc, shown_fields[i]));
-	}
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(shown_fields); i++)
+		r = cli_json_table_field(t, shown_fields[i], json_object_get(doc, shown_fields[i]));
 	size_t npending = json_array_size(cli_config_pending_of(config));
 	if (r == 0 && npending > 0) {
 		char count[32];

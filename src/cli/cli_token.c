@@ -9,6 +9,7 @@
 #include "cli_error.h"
 #include "cli_http.h"
 #include "cli_json.h"
+#include "cli_list.h"
 #include "cli_table.h"
 #include "cli_time.h"
 #include "common/strparse.h"
@@ -80,22 +81,11 @@ static int token_list_run(const struct cli_ctx *ctx, int argc, char **argv)
 	const json_t *tok;
 	size_t i;
 
-	int r = cli_http_call(ctx, &(struct cli_request){ .method = "GET",
-							  .path = "/api/auth/tokens" },
-			      &resp);
-	if (r != 0)
+	const json_t *tokens;
+	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/auth/tokens" },
+			       "tokens", "no tokens", &resp, &tokens);
+	if (r != 0 || !tokens)
 		return r;
-	if (ctx->json) {
-		cli_json_print(resp.body);
-		return CLI_EXIT_OK;
-	}
-	const json_t *tokens = json_object_get(resp.body, "tokens");
-	if (!json_is_array(tokens))
-		return cli_error_transport(ctx, -EBADMSG);
-	if (json_array_size(tokens) == 0) {
-		printf("no tokens\n");
-		return CLI_EXIT_OK;
-	}
 	r = cli_table_new(4, &t);
 	if (r == 0)
 		r = cli_table_add(t, "ID", "NAME", "CREATED", "LAST-USED");

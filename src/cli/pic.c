@@ -5,6 +5,7 @@
  * the exit status. Exit statuses: see cli_error.h. */
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,9 @@
 #include "cli_token.h"
 #include "common/cleanup.h"
 
+#include "version.h"
 #include "common/banned.h"
 
-#ifndef PIC_VERSION
-#define PIC_VERSION "0.1.0"
-#endif
 #define DEFAULT_SOCKET "/run/pic/pic.sock"
 
 static int help_run(const struct cli_ctx *ctx, int argc, char **argv);
