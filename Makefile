@@ -32,7 +32,7 @@ SANFLAGS :=
 OPT := -O2 -g
 endif
 
-PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium
+PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libnl-route-3.0 libnftables
 PKGS_CLI := libcurl jansson libsodium
 PKGS_TEST := cmocka
 
@@ -49,7 +49,8 @@ pc_libs = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 OBJ := $(BUILD)/obj
 COMMON_SRC := $(wildcard src/common/*.c)
-CORE_SRC := src/daemon.c $(wildcard src/model/*.c src/store/*.c src/api/*.c src/priv/*.c)
+CORE_SRC := src/daemon.c $(wildcard src/model/*.c src/store/*.c src/net/*.c src/svc/*.c src/apply/*.c \
+	src/api/*.c src/priv/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_HELPER_SRC := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
@@ -68,7 +69,7 @@ PICD := $(BUILD)/picd
 PIC := $(BUILD)/pic
 
 .PHONY: all build deps run test unit integration bench sanitize install uninstall \
-	clean check-banned check-openapi fuzz fuzz-smoke fuzz-build
+	clean check-banned check-openapi fuzz fuzz-smoke fuzz-build golden-update golden-check
 
 all: build
 
@@ -150,7 +151,16 @@ unit: $(UNIT_BIN)
 integration: $(PICD) $(PIC)
 	PIC_BUILD=$(CURDIR)/$(BUILD) $(PYTHON) -m pytest -q tests/integration
 
-test: check-banned build unit fuzz-smoke integration
+# Golden files: rendered configs for fixed inputs (tests/golden/), compared
+# by the unit tests and checked here by each daemon's own checker.
+golden-update: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do GOLDEN_UPDATE=1 $$t >/dev/null || exit 1; done
+	@git status --short tests/golden
+
+golden-check:
+	@./tests/golden/check.sh
+
+test: check-banned build unit golden-check fuzz-smoke integration
 
 sanitize:
 	$(MAKE) SAN=1 build

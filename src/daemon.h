@@ -7,18 +7,26 @@
 #include <stdint.h>
 
 #include "model/config.h"
+#include "net/netplan.h"
+#include "svc/svc.h"
 
 struct loop;
 struct store;
 struct throttle;
 struct http_server;
+struct sse_hub;
 
 struct daemon_options {
 	const char *state_dir;
 	const char *listen_addr; /* "host:port" */
+	int listen_fd;           /* > 0: an inherited listening socket instead */
 	const char *socket_path;
 	int64_t session_ttl_s;
 	bool foreground;
+	bool teardown;          /* picd --teardown: remove what picd created */
+	bool purge;             /* with --teardown: the state directory too */
+	const char *test_faults; /* test-only fault injection, see svc_chrony.c */
+	char run_dir[4096];     /* <state_dir>/run: namespaces, runtime files */
 };
 
 struct daemon {
@@ -31,6 +39,9 @@ struct daemon {
 
 	struct cell_config config; /* applied configuration */
 	uint64_t config_rev;
+	struct netplan net;        /* the network derived from config */
+	struct supervisor sup;
+	struct sse_hub *events;    /* GET /api/events and log followers */
 
 	uint64_t started_ms; /* monotonic */
 	int64_t admin_user_id;

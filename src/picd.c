@@ -18,7 +18,9 @@
 
 #include "api/http_server.h"
 #include "api/routes.h"
+#include "api/sse.h"
 #include "api/throttle.h"
+#include "apply/apply_cell.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/loop.h"
@@ -56,10 +58,13 @@ static void usage(FILE *out)
 		"The PIC control plane: REST API, store and (later) the cell's services.\n\n"
 		"  --state-dir DIR      state directory (default " DEFAULT_STATE_DIR ")\n"
 		"  --listen HOST:PORT   HTTP API address (default " DEFAULT_LISTEN "; [::]:PORT for IPv6)\n"
+		"  --listen-fd FD       serve HTTP on this inherited listening socket instead\n"
 		"  --socket PATH        local control socket (default " DEFAULT_SOCKET ")\n"
 		"  --session-ttl SECS   idle time after which a browser session ends (default %d)\n"
 		"  --log-level LEVEL    error, warn, info or debug (default info)\n"
 		"  --foreground         stay in the foreground, log to stderr\n"
+		"  --teardown           stop the cell's services and remove its network, then exit\n"
+		"  --purge              with --teardown: delete the state directory too\n"
 		"  --list-routes        print the API's route table and exit\n"
 		"  --version            print the version\n"
 		"  --help               this text\n",
@@ -98,7 +103,7 @@ static void list_routes(void)
 static int parse_options(int argc, char **argv, struct daemon_options *o)
 {
 	enum { OPT_STATE = 256, OPT_LISTEN, OPT_SOCKET, OPT_TTL, OPT_LOG, OPT_FG, OPT_ROUTES, OPT_VERSION,
-	       OPT_HELP };
+	       OPT_HELP, OPT_TEARDOWN, OPT_PURGE, OPT_FAULTS, OPT_LISTEN_FD };
 	static const struct option longopts[] = {
 		{ "state-dir", required_argument, NULL, OPT_STATE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -107,6 +112,11 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		{ "log-level", required_argument, NULL, OPT_LOG },
 		{ "foreground", no_argument, NULL, OPT_FG },
 		{ "list-routes", no_argument, NULL, OPT_ROUTES },
+		{ "listen-fd", required_argument, NULL, OPT_LISTEN_FD },
+		{ "teardown", no_argument, NULL, OPT_TEARDOWN },
+		{ "purge", no_argument, NULL, OPT_PURGE },
+		/* For tests only: see svc_chrony.c. Not in --help. */
+		{ "test-faults", required_argument, NULL, OPT_FAULTS },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
@@ -136,6 +146,18 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 			log_set_level(level);
 			break;
 		case OPT_FG: o->foreground = true; break;
+		case OPT_LISTEN_FD: {
+			uint32_t fd;
+			if (parse_u32(optarg, 3, 65535, &fd) < 0) {
+				fprintf(stderr, "picd: --listen-fd must be a file descriptor number >= 3\n");
+				return -EINVAL;
+			}
+			o->listen_fd = (int)fd;
+			break;
+		}
+		case OPT_TEARDOWN: o->teardown = true; break;
+		case OPT_PURGE: o->purge = true; break;
+		case OPT_FAULTS: o->test_faults = optarg; break;
 		case OPT_ROUTES: list_routes(); exit(0);
 		case OPT_VERSION: printf("picd %s\n", PIC_VERSION); exit(0);
 		case OPT_HELP: usage(stdout); exit(0);
@@ -144,6 +166,15 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "picd: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (o->purge && !o->teardown) {
+		fprintf(stderr, "picd: --purge goes with --teardown\n");
+		return -EINVAL;
+	}
+	int n = snprintf(o->run_dir, sizeof(o->run_dir), "%s/run", o->state_dir);
+	if (n < 0 || (size_t)n >= sizeof(o->run_dir)) {
+		fprintf(stderr, "picd: --state-dir is too long\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -300,12 +331,19 @@ static int start_listeners(struct daemon *d)
 	char host[128];
 	uint16_t port;
 	int fd, r;
-	if (parse_listen(d->opt.listen_addr, host, sizeof(host), &port) < 0) {
+	if (d->opt.listen_fd > 0) {
+		/* Handed over by a supervisor (or a test running picd in a
+		 * network namespace of its own), already bound. */
+		r = priv_tcp_adopt(d->opt.listen_fd);
+		if (r < 0) {
+			log_err("--listen-fd %d is not a listening TCP socket", d->opt.listen_fd);
+			return r;
+		}
+		fd = d->opt.listen_fd;
+	} else if (parse_listen(d->opt.listen_addr, host, sizeof(host), &port) < 0) {
 		log_err("--listen '%s' is not HOST:PORT with a numeric host", d->opt.listen_addr);
 		return -EINVAL;
-	}
-	r = priv_tcp_listen(host, port, &fd);
-	if (r < 0) {
+	} else if ((r = priv_tcp_listen(host, port, &fd)) < 0) {
 		log_err("cannot listen on %s: %s", d->opt.listen_addr, strerror(-r));
 		return r;
 	}
@@ -324,6 +362,26 @@ static int start_listeners(struct daemon *d)
 	if (r < 0)
 		log_err("cannot serve the control socket: %s", strerror(-r));
 	return r;
+}
+
+static void on_log_grew(struct svc *s, void *cls)
+{
+	struct daemon *d = cls;
+	sse_log_grew(d->events, s);
+}
+
+/* Where each service answers, once at start. */
+static void log_services(struct daemon *d)
+{
+	for (size_t i = 0; i < d->sup.n; i++) {
+		const struct svc *s = &d->sup.svcs[i];
+		const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+		char ip[IPV4_STR_MAX] = "-";
+		if (net)
+			ipv4_format(net->addrs[0], ip);
+		log_info("service %-6s %-11s %s%s", s->ops->name, svc_state_name(s->state), ip,
+			 s->adopted ? " (adopted)" : "");
+	}
 }
 
 static int open_store(struct daemon *d)
@@ -352,7 +410,18 @@ static int run(struct picd_runtime *rt)
 		log_err("libsodium failed to initialise");
 		return -EIO;
 	}
-	int r = priv_state_dir_prepare(d->opt.state_dir);
+	int r;
+	if (d->opt.teardown) {
+		char err[512] = "";
+		r = apply_cell_teardown(&d->opt, err, sizeof(err));
+		if (r < 0)
+			log_err("teardown: %s", err);
+		else
+			log_info("teardown: services stopped, network and runtime files removed%s",
+				 d->opt.purge ? ", state directory deleted" : "");
+		return r;
+	}
+	r = priv_state_dir_prepare(d->opt.state_dir);
 	if (r < 0) {
 		log_err("state directory %s: %s", d->opt.state_dir, strerror(-r));
 		return r;
@@ -390,11 +459,26 @@ static int run(struct picd_runtime *rt)
 		log_err("cannot set up the event loop: %s", strerror(-r));
 		return r;
 	}
+	r = sse_hub_new(d, &d->events);
+	if (r == 0)
+		r = supervisor_init(&d->sup, d);
+	if (r < 0) {
+		log_err("cannot set up the supervisor: %s", strerror(-r));
+		return r;
+	}
+	d->sup.log_grew = on_log_grew;
+	d->sup.log_grew_cls = d;
 	r = start_listeners(d);
 	if (r < 0)
 		return r;
+	char cell_err[512] = "";
+	r = apply_cell_start(d, cell_err, sizeof(cell_err));
+	if (r < 0)
+		log_err("the cell started incompletely: %s", cell_err);
+	log_services(d);
 
-	log_info("picd %s serving http://%s and %s (state in %s)", PIC_VERSION, d->opt.listen_addr,
+	log_info("picd %s serving http://%s and %s (state in %s)", PIC_VERSION,
+		 d->opt.listen_fd > 0 ? "(inherited socket)" : d->opt.listen_addr,
 		 d->opt.socket_path, d->opt.state_dir);
 	if (new_admin)
 		announce_password(rt, password);
@@ -414,10 +498,13 @@ static int run(struct picd_runtime *rt)
 static void cleanup(struct picd_runtime *rt)
 {
 	struct daemon *d = &rt->d;
-	http_server_free(d->http);
-	http_server_free(d->local);
+	supervisor_free(&d->sup);
 	if (d->local)
 		unlink(d->opt.socket_path);
+	/* Connections (and the event streams on them) go before the hub. */
+	http_server_free(d->http);
+	http_server_free(d->local);
+	sse_hub_free(d->events);
 	if (d->loop) {
 		loop_remove(d->loop, rt->shutdown_timer);
 		loop_remove(d->loop, rt->signals);

@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "api_config_doc.h"
+#include "apply/apply_cell.h"
+#include "sse.h"
 #include "common/log.h"
 #include "daemon.h"
 #include "handlers.h"
@@ -281,9 +283,25 @@ HANDLER(api_config_apply)
 		json_decref(applied);
 		return r;
 	}
-	if (n > 0)
-		log_info("applied %d pending change(s) (revision %" PRIu64 ")", n, d->config_rev);
-	json_t *doc = json_pack("{s:o, s:o}", "applied", applied, "config", doc_with_pending(d));
+	json_t *result = json_pack("{s:b}", "ok", 1);
+	if (n > 0) {
+		log_info("applying %d pending change(s) (revision %" PRIu64 ")", n, d->config_rev);
+		sse_publish(d->events, "apply", json_pack("{s:s, s:O}", "step", "network", "changes", applied));
+		char err[512] = "";
+		r = apply_cell_readdress(d, err, sizeof(err));
+		json_decref(result);
+		result = r < 0 ? json_pack("{s:b, s:s}", "ok", 0, "error", err) : json_pack("{s:b}", "ok", 1);
+		json_t *services = json_array();
+		for (size_t i = 0; services && i < d->sup.n; i++)
+			json_array_append_new(services, api_service_json(d, &d->sup.svcs[i]));
+		json_object_set_new(result, "services", services);
+		sse_publish(d->events, "apply", json_pack("{s:s, s:O}", "step", "done", "result", result));
+		if (r < 0)
+			log_err("applying the network change: %s", err);
+		else
+			log_info("network change applied");
+	}
+	json_t *doc = json_pack("{s:o, s:o, s:o}", "applied", applied, "result", result, "config", doc_with_pending(d));
 	if (!doc)
 		return -ENOMEM;
 	set_etag(res, d->config_rev);

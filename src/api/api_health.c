@@ -1,5 +1,7 @@
-/* GET /health: liveness for load balancers and scripts; no auth. */
+/* GET /health: liveness for load balancers and scripts, with each
+ * service's state; no auth. */
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "common/loop.h"
 #include "daemon.h"
@@ -10,6 +12,15 @@
 HANDLER(api_health_get)
 {
 	uint64_t uptime_s = (loop_now_ms() - d->started_ms) / 1000;
-	return http_reply(res, 200, json_pack("{s:s, s:s, s:I}", "status", "ok", "version", PIC_VERSION,
-					      "uptime_s", (json_int_t)uptime_s));
+	json_t *services = json_object();
+	bool degraded = false;
+	for (size_t i = 0; services && i < d->sup.n; i++) {
+		const struct svc *s = &d->sup.svcs[i];
+		json_object_set_new(services, s->ops->name, json_string(svc_state_name(s->state)));
+		degraded = degraded || s->state == SVC_FAILED || s->state == SVC_BACKOFF;
+	}
+	/* picd answers, so the API is fine; "degraded" says a service is not. */
+	return http_reply(res, 200, json_pack("{s:s, s:s, s:I, s:o}", "status", degraded ? "degraded" : "ok",
+					      "version", PIC_VERSION, "uptime_s", (json_int_t)uptime_s,
+					      "services", services));
 }

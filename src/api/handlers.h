@@ -23,3 +23,19 @@ HANDLER(api_auth_password);
 HANDLER(api_tokens_create);
 HANDLER(api_tokens_list);
 HANDLER(api_tokens_delete);
+
+HANDLER(api_services_list);
+HANDLER(api_services_restart);
+HANDLER(api_services_stop);
+HANDLER(api_services_start);
+HANDLER(api_services_logs);
+
+HANDLER(api_ntp_config_get);
+HANDLER(api_ntp_config_put);
+HANDLER(api_ntp_status);
+
+HANDLER(api_events);
+HANDLER(api_cell_stop);
+
+struct svc;
+json_t *api_service_json(struct daemon *d, const struct svc *s);

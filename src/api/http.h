@@ -66,9 +66,12 @@ struct http_header {
 	char value[256];
 };
 
+struct sse_stream;
+
 struct http_response {
 	unsigned status;
 	json_t *body; /* owned; NULL for no body */
+	struct sse_stream *stream; /* instead of a body: an event stream */
 	unsigned n_headers;
 	struct http_header headers[HTTP_MAX_EXTRA_HEADERS];
 };

@@ -17,6 +17,7 @@
 #include "common/loop.h"
 #include "daemon.h"
 #include "dispatch.h"
+#include "sse.h"
 #include "common/banned.h"
 
 #define HTTP_CONNECTION_LIMIT 512
@@ -61,8 +62,25 @@ static void fill_peer(struct http_server *s, struct MHD_Connection *conn, struct
 		snprintf(req->peer, sizeof(req->peer), "unknown");
 }
 
+static enum MHD_Result queue_stream(struct MHD_Connection *conn, struct http_response *res)
+{
+	struct MHD_Response *r = sse_response(res->stream, conn);
+	if (!r) {
+		sse_discard(res->stream);
+		res->stream = NULL;
+		return MHD_NO;
+	}
+	res->stream = NULL; /* MHD owns it now and frees it with the response */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	enum MHD_Result ok = MHD_queue_response(conn, 200, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *res)
 {
+	if (res->stream)
+		return queue_stream(conn, res);
 	char *text = NULL;
 	size_t len = 0;
 	if (res->body && res->status != 204 && res->status != 304) {

@@ -23,5 +23,22 @@ const struct route routes[] = {
 	{ HTTP_POST, "/api/auth/tokens", api_tokens_create, ROUTE_AUTH, 1 * KIB, "Create an API token" },
 	{ HTTP_GET, "/api/auth/tokens", api_tokens_list, ROUTE_AUTH, 0, "List API tokens" },
 	{ HTTP_DELETE, "/api/auth/tokens/{id}", api_tokens_delete, ROUTE_AUTH, 0, "Revoke an API token" },
+
+	{ HTTP_GET, "/api/services", api_services_list, ROUTE_AUTH, 0, "Managed services and their state" },
+	{ HTTP_GET, "/api/services/status", api_services_list, ROUTE_AUTH, 0, "Same as /api/services" },
+	{ HTTP_POST, "/api/services/{name}/restart", api_services_restart, ROUTE_AUTH, 0, "Restart a service" },
+	{ HTTP_POST, "/api/services/{name}/stop", api_services_stop, ROUTE_AUTH, 0, "Stop a service" },
+	{ HTTP_POST, "/api/services/{name}/start", api_services_start, ROUTE_AUTH, 0, "Start a service" },
+	{ HTTP_GET, "/api/services/{name}/logs", api_services_logs, ROUTE_AUTH, 0, "A service's output" },
+	{ HTTP_GET, "/api/containers", api_services_list, ROUTE_AUTH, 0, "Old path of /api/services" },
+	{ HTTP_POST, "/api/containers/{name}/restart", api_services_restart, ROUTE_AUTH, 0,
+	  "Old path of /api/services/{name}/restart" },
+
+	{ HTTP_GET, "/api/ntp/config", api_ntp_config_get, ROUTE_AUTH, 0, "NTP upstream servers" },
+	{ HTTP_PUT, "/api/ntp/config", api_ntp_config_put, ROUTE_AUTH, 4 * KIB, "Change NTP upstream servers" },
+	{ HTTP_GET, "/api/ntp/status", api_ntp_status, ROUTE_AUTH, 0, "NTP stratum, offset and sources" },
+
+	{ HTTP_GET, "/api/events", api_events, ROUTE_AUTH, 0, "Cell events (Server-Sent Events)" },
+	{ HTTP_POST, "/api/cell/stop", api_cell_stop, ROUTE_AUTH, 0, "Stop every service and picd" },
 };
 const size_t routes_len = sizeof(routes) / sizeof(routes[0]);

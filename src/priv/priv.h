@@ -15,6 +15,10 @@ int priv_state_dir_prepare(const char *path);
  * port; returns the fd. */
 int priv_tcp_listen(const char *host, uint16_t port, int *ret_fd);
 
+/* Checks that an inherited fd is a listening TCP socket and makes it
+ * non-blocking and close-on-exec. */
+int priv_tcp_adopt(int fd);
+
 /* Creates the control socket at `path`: its directory 0750, the socket
  * 0660. A stale socket left by a dead picd is replaced; one that still
  * answers is -EADDRINUSE. Returns the listening fd. */

@@ -6,8 +6,10 @@
 #include "common/banned.h"
 
 INCBIN(migration_001, "src/store/migrations/001_initial.sql");
+INCBIN(migration_002, "src/store/migrations/002_ntp.sql");
 
 const struct store_migration store_migrations[] = {
 	{ "001_initial", migration_001 },
+	{ "002_ntp", migration_002 },
 };
 const size_t store_migrations_len = sizeof(store_migrations) / sizeof(store_migrations[0]);

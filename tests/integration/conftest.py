@@ -1,6 +1,11 @@
-"""Integration harness: starts the real picd on a free loopback port with a
-throwaway state directory and control socket, and drives it over HTTP, the
-control socket and the real `pic` CLI. Nothing is mocked."""
+"""Integration harness: starts the real picd with a throwaway state
+directory and control socket inside a throwaway network namespace (its
+"host"), so the cell network it builds — bridge, service namespaces, nft
+table — never touches the machine. The HTTP listener is a loopback socket
+the test opens and hands to picd (--listen-fd), so tests reach the API at
+127.0.0.1 while picd lives in its namespace. Clients of the cell's
+services run in further namespaces attached to the cell bridge. Nothing
+is mocked: real picd, real daemons, real clients."""
 
 import http.client
 import json
@@ -10,6 +15,7 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 
 import pytest
 import requests
@@ -32,6 +38,63 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def sh(*argv, check=True):
+    """Runs a command (argv, no shell); returns its stdout."""
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    if check and r.returncode != 0:
+        raise AssertionError(f"{' '.join(argv)}: {r.returncode}: {r.stderr.strip()}")
+    return r.stdout
+
+
+LIVE = []  # every Picd made by a test, destroyed after it
+
+
+class Netns:
+    """A named network namespace with loopback up."""
+
+    def __init__(self, prefix):
+        self.name = f"{prefix}{uuid.uuid4().hex[:8]}"
+        sh("ip", "netns", "add", self.name)
+        sh("ip", "-n", self.name, "link", "set", "lo", "up")
+
+    @property
+    def path(self):
+        return f"/run/netns/{self.name}"
+
+    def run(self, *argv, check=True, timeout=30):
+        return subprocess.run(["ip", "netns", "exec", self.name, *argv], capture_output=True, text=True,
+                              timeout=timeout, check=check)
+
+    def delete(self):
+        sh("ip", "netns", "del", self.name, check=False)
+
+
+class Client(Netns):
+    """A host on the cell bridge: a namespace with a veth whose other end
+    is a port of picd's bridge."""
+
+    def __init__(self, picd, offset):
+        super().__init__("pcl")
+        self.picd = picd
+        self.port = "pc" + self.name[3:11]
+        sh("ip", "link", "add", self.port, "type", "veth", "peer", "name", "eth0", "netns", self.name)
+        sh("ip", "link", "set", self.port, "netns", picd.netns.name)
+        sh("ip", "-n", picd.netns.name, "link", "set", self.port, "master", "pic0", "up")
+        sh("ip", "-n", self.name, "link", "set", "eth0", "up")
+        self.offset = offset
+        self.readdress()
+
+    def readdress(self):
+        """Takes the address at `offset` in the cell's current ip_range."""
+        net = self.picd.local("GET", "/api/config")[2]["ip_range"]
+        base, prefix = net.split("/")
+        parts = [int(p) for p in base.split(".")]
+        value = (parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3]) + self.offset
+        addr = ".".join(str(value >> s & 255) for s in (24, 16, 8, 0))
+        sh("ip", "-n", self.name, "addr", "flush", "dev", "eth0")
+        sh("ip", "-n", self.name, "addr", "add", f"{addr}/{prefix}", "dev", "eth0")
 
 
 def routes():
@@ -63,23 +126,49 @@ class Picd:
         self.dir = tmp_path
         self.state_dir = str(tmp_path / "state")
         self.socket = str(tmp_path / "run" / "pic.sock")
-        self.port = free_port()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(128)
+        self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.extra_args = list(extra_args)
         self.proc = None
         self.admin_password = None
         self.starts = 0
+        self.netns = Netns("pict")
+        self.clients = []
+        LIVE.append(self)
+
+    def argv(self, *args):
+        """picd inside its namespace, serving HTTP on the test's socket."""
+        return ["nsenter", f"--net={self.netns.path}", picd_bin(), "--state-dir", self.state_dir,
+                "--listen-fd", str(self.listener.fileno()), "--socket", self.socket, *args]
+
+    def client(self, offset=200):
+        c = Client(self, offset)
+        self.clients.append(c)
+        return c
+
+    def destroy(self):
+        """Stops picd, tears the cell down, removes the namespaces."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        subprocess.run(self.argv("--teardown", "--foreground"), capture_output=True, timeout=60)
+        for c in self.clients:
+            c.delete()
+        self.netns.delete()
+        self.listener.close()
 
     # --- lifecycle -------------------------------------------------------
     def start(self, expect_ok=True):
         self.starts += 1
         self.stdout_path = self.dir / f"picd-{self.starts}.out"
         self.stderr_path = self.dir / f"picd-{self.starts}.err"
-        argv = [picd_bin(), "--foreground", "--state-dir", self.state_dir,
-                "--listen", f"127.0.0.1:{self.port}", "--socket", self.socket,
-                "--log-level", "debug", *self.extra_args]
+        argv = self.argv("--foreground", "--log-level", "debug", *self.extra_args)
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                         pass_fds=(self.listener.fileno(),))
         if not expect_ok:
             return self.proc.wait(timeout=START_TIMEOUT_S)
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -160,6 +249,14 @@ class Picd:
         raw = resp.read()
         conn.close()
         return resp.status, dict(resp.getheaders()), (json.loads(raw) if raw else None)
+
+
+@pytest.fixture(autouse=True)
+def destroy_cells():
+    """Whatever a test started is torn down after it, pass or fail."""
+    yield
+    while LIVE:
+        LIVE.pop().destroy()
 
 
 @pytest.fixture

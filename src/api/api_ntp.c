@@ -1,0 +1,188 @@
+/* /api/ntp: the NTP service's upstream servers (validated, applied
+ * through the apply engine: a config chrony refuses changes nothing) and
+ * its status from chronyd's command socket. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_body.h"
+#include "apply/apply.h"
+#include "common/log.h"
+#include "common/strparse.h"
+#include "daemon.h"
+#include "handlers.h"
+#include "priv/priv_spawn.h"
+#include "sse.h"
+#include "store/store_ntp.h"
+#include "common/banned.h"
+
+#define CHRONYC "/usr/bin/chronyc"
+#define CHRONYC_TIMEOUT_MS 3000
+
+static json_t *settings_json(const struct ntp_settings *n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n->n_servers; i++)
+		json_array_append_new(a, json_string(n->servers[i]));
+	return json_pack("{s:o}", "servers", a);
+}
+
+HANDLER(api_ntp_config_get)
+{
+	struct ntp_settings n;
+	int r = store_ntp_load(d->store, &n);
+	if (r < 0)
+		return r;
+	return http_reply(res, 200, settings_json(&n));
+}
+
+static int parse_settings(struct http_request *req, struct http_response *res, struct ntp_settings *ret)
+{
+	static const char *const allowed[] = { "servers", NULL };
+	if (api_body_object(req, res, allowed) < 0)
+		return -EINVAL;
+	json_t *list = json_object_get(req->json, "servers");
+	if (!list)
+		return http_error(res, 400, "missing_field", "servers", "servers is required"), -EINVAL;
+	if (!json_is_array(list))
+		return http_error(res, 400, "invalid_field", "servers", "servers must be a list of host names or IPv4 addresses"), -EINVAL;
+	*ret = (struct ntp_settings){ 0 };
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v) {
+		struct field_error e;
+		char field[32];
+		snprintf(field, sizeof(field), "servers[%zu]", i);
+		if (!json_is_string(v))
+			return http_error(res, 400, "invalid_field", field, "%s must be a string", field), -EINVAL;
+		if (ntp_add_server(ret, json_string_value(v), &e) < 0)
+			return http_error(res, 400, "invalid_field", e.field, "%s", e.message), -EINVAL;
+	}
+	return 0;
+}
+
+HANDLER(api_ntp_config_put)
+{
+	struct ntp_settings n;
+	if (parse_settings(req, res, &n) < 0)
+		return 0;
+	struct svc *s = supervisor_find(&d->sup, "ntp");
+	int r = store_begin(d->store);
+	if (r == 0)
+		r = store_ntp_save(d->store, &n);
+	if (r < 0) {
+		store_rollback(d->store);
+		return r;
+	}
+	/* The store change is visible to the renderer but not committed until
+	 * chrony has taken it: a refused or failing config leaves no trace. */
+	char err[512] = "";
+	r = s ? apply_service(d, s, false, err, sizeof(err)) : -ENOENT;
+	if (r < 0 && r != -ENOPKG) {
+		store_rollback(d->store);
+		sse_publish(d->events, "apply", json_pack("{s:s, s:b, s:s}", "service", "ntp", "ok", 0, "error", err));
+		if (r == -EINVAL)
+			return http_error(res, 422, "rejected_by_daemon", "servers", "%s", err);
+		return http_error(res, 502, "apply_failed", NULL, "%s", err);
+	}
+	r = store_commit(d->store);
+	if (r < 0) {
+		store_rollback(d->store);
+		return r;
+	}
+	log_info("NTP servers changed by '%s' (%zu server(s))", req->auth.username, n.n_servers);
+	sse_publish(d->events, "apply", json_pack("{s:s, s:b}", "service", "ntp", "ok", 1));
+	json_t *doc = settings_json(&n);
+	json_object_set_new(doc, "applied", json_boolean(s && s->state != SVC_UNAVAILABLE));
+	return http_reply(res, 200, doc);
+}
+
+/* Runs `chronyc -c <command>` against the service's command socket. */
+static int chronyc(struct svc *s, const char *command, char *out, size_t outlen)
+{
+	const char *argv[] = { CHRONYC, "-n", "-c", "-h", SVC_ROOT "/chronyd.sock", command, NULL };
+	struct spawn_spec spec = { .argv = argv, .svc_dir = s->dir, .capture_stdout = true };
+	int rc = priv_run(&spec, CHRONYC_TIMEOUT_MS, out, outlen);
+	return rc == 0 ? 0 : rc < 0 ? rc : -EIO;
+}
+
+/* Splits a CSV line in place into at most `max` fields. */
+static size_t csv_split(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	for (char *p = line; n < max;) {
+		fields[n++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+static int csv_int(const char *s)
+{
+	uint32_t v;
+	return parse_u32(s, 0, 1000000, &v) == 0 ? (int)v : -1;
+}
+
+static json_t *tracking_json(char *line)
+{
+	char *f[16];
+	if (csv_split(line, f, 16) < 14)
+		return NULL;
+	return json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:s}", "reference_id", f[0], "reference", f[1],
+			 "stratum", csv_int(f[2]), "system_offset_s", strtod(f[4], NULL), "last_offset_s",
+			 strtod(f[5], NULL), "root_dispersion_s", strtod(f[11], NULL), "leap_status", f[13]);
+}
+
+static json_t *source_json(char *line)
+{
+	char *f[12];
+	if (csv_split(line, f, 12) < 10)
+		return NULL;
+	static const struct { char code; const char *name; } modes[] = {
+		{ '^', "server" }, { '=', "peer" }, { '#', "refclock" },
+	}, states[] = {
+		{ '*', "selected" }, { '+', "combined" }, { '-', "not_combined" },
+		{ '?', "unusable" }, { 'x', "falseticker" }, { '~', "too_variable" },
+	};
+	const char *mode = "unknown", *state = "unknown";
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (f[0][0] == modes[i].code)
+			mode = modes[i].name;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (f[1][0] == states[i].code)
+			state = states[i].name;
+	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:f}", "mode", mode, "state", state, "name", f[2],
+			 "stratum", csv_int(f[3]), "poll", (int)strtol(f[4], NULL, 10), "reach", csv_int(f[5]),
+			 "offset_s", strtod(f[7], NULL));
+}
+
+HANDLER(api_ntp_status)
+{
+	struct svc *s = supervisor_find(&d->sup, "ntp");
+	if (!s || s->pid <= 0)
+		return http_error(res, 503, "not_running", NULL, "the NTP service is %s",
+				  s ? svc_state_name(s->state) : "missing");
+	char tracking[1024], sources[8192];
+	if (chronyc(s, "tracking", tracking, sizeof(tracking)) < 0 ||
+	    chronyc(s, "sources", sources, sizeof(sources)) < 0)
+		return http_error(res, 502, "daemon_unreachable", NULL, "chronyd did not answer on its command socket");
+	tracking[strcspn(tracking, "\n")] = '\0';
+	json_t *doc = tracking_json(tracking);
+	if (!doc)
+		return http_error(res, 502, "daemon_unreachable", NULL, "unexpected answer from chronyd");
+	json_t *list = json_array();
+	for (char *line = sources, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		json_t *src = source_json(line);
+		if (src)
+			json_array_append_new(list, src);
+	}
+	json_object_set_new(doc, "sources", list);
+	return http_reply(res, 200, doc);
+}

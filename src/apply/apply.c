@@ -1,0 +1,197 @@
+/* The apply engine (see apply.h). */
+#include "apply.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "daemon.h"
+#include "priv/priv_spawn.h"
+#include "store/store_ntp.h"
+#include "svc/svc.h"
+#include "common/banned.h"
+
+#define APPLY_CONFIG_MAX (1024 * 1024)
+#define APPLY_CHECK_TIMEOUT_MS 10000
+#define APPLY_VERIFY_TIMEOUT_MS 3000
+
+struct config_paths {
+	char live[PATH_MAX];
+	char candidate[PATH_MAX];
+	char last_good[PATH_MAX];
+};
+
+static int config_paths(const struct svc *s, struct config_paths *p)
+{
+	int a = snprintf(p->live, sizeof(p->live), "%s/%s", s->dir, s->ops->config_file);
+	int b = snprintf(p->candidate, sizeof(p->candidate), "%s.new", p->live);
+	int c = snprintf(p->last_good, sizeof(p->last_good), "%s.last-good", p->live);
+	if (a < 0 || b < 0 || c < 0 || (size_t)a >= sizeof(p->live) || (size_t)b >= sizeof(p->candidate) ||
+	    (size_t)c >= sizeof(p->last_good))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Whether the file at `path` holds exactly `data`. */
+static bool file_equals(const char *path, const char *data, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || (size_t)st.st_size != len)
+		return false;
+	_cleanup_free_ char *have = malloc(len + 1);
+	return have && read(fd, have, len + 1) == (ssize_t)len && memcmp(have, data, len) == 0;
+}
+
+static int render(struct daemon *d, const struct svc *s, struct buf *out)
+{
+	struct ntp_settings ntp;
+	int r = store_ntp_load(d->store, &ntp);
+	if (r < 0)
+		return r;
+	struct svc_input in = { .cell = &d->config, .net = netplan_find(&d->net, s->ops->name),
+				.ntp = &ntp, .faults = d->opt.test_faults };
+	if (!in.net)
+		return -ENOENT;
+	return s->ops->render(&in, out);
+}
+
+/* The first line of a checker's output, for a message. */
+static void first_line(const char *text, char *out, size_t outlen)
+{
+	size_t len = strcspn(text, "\n");
+	if (len >= outlen)
+		len = outlen - 1;
+	memcpy(out, text, len);
+	out[len] = '\0';
+}
+
+static int check(struct svc *s, const char *candidate, char *err, size_t errlen)
+{
+	char output[2048];
+	struct spawn_spec spec = { .argv = s->ops->check_argv, .svc_dir = s->dir };
+	int rc = priv_run(&spec, APPLY_CHECK_TIMEOUT_MS, output, sizeof(output));
+	if (rc == 0)
+		return 0;
+	char line[256];
+	first_line(output, line, sizeof(line));
+	if (rc < 0)
+		snprintf(err, errlen, "%s's check could not run: %s", s->ops->daemon, strerror(-rc));
+	else
+		snprintf(err, errlen, "%s refused the configuration: %s", s->ops->daemon,
+			 line[0] ? line : "(no message)");
+	unlink(candidate);
+	return -EINVAL;
+}
+
+static int reload(struct svc *s)
+{
+	if (s->pid <= 0)
+		return svc_start(s);
+	if (s->ops->reload == SVC_RELOAD_SIGHUP)
+		return kill(s->pid, SIGHUP) < 0 ? -errno : 0;
+	return svc_restart(s);
+}
+
+static int restore_last_good(struct svc *s, const struct config_paths *p)
+{
+	if (rename(p->last_good, p->live) < 0)
+		return -errno;
+	return reload(s);
+}
+
+int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t errlen)
+{
+	if (s->state == SVC_UNAVAILABLE) {
+		snprintf(err, errlen, "%s", s->last_error);
+		return -ENOPKG;
+	}
+	struct config_paths p;
+	struct buf text;
+	buf_init(&text, APPLY_CONFIG_MAX);
+	int r = config_paths(s, &p);
+	if (r == 0)
+		r = render(d, s, &text);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
+		buf_free(&text);
+		return r;
+	}
+	bool running = s->pid > 0;
+	if (file_equals(p.live, text.data, text.len)) {
+		buf_free(&text);
+		if (!running && start && s->state != SVC_FAILED)
+			return svc_start(s) < 0 ? -EIO : APPLY_UNCHANGED;
+		return APPLY_UNCHANGED;
+	}
+
+	r = fs_write_atomic(p.candidate, text.data, text.len, 0640);
+	buf_free(&text);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", p.candidate, strerror(-r));
+		return r;
+	}
+	r = check(s, p.candidate, err, errlen);
+	if (r < 0)
+		return r;
+
+	bool had_live = access(p.live, F_OK) == 0;
+	if ((had_live && rename(p.live, p.last_good) < 0) || rename(p.candidate, p.live) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "cannot install %s: %s", p.live, strerror(-r));
+		return r;
+	}
+	if (!running && !start) {
+		log_info("%s: new configuration installed (not running)", s->ops->name);
+		return APPLY_APPLIED;
+	}
+
+	r = reload(s);
+	char why[256] = "";
+	if (r == 0)
+		r = svc_probe_now(s, APPLY_VERIFY_TIMEOUT_MS, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "%s", s->last_error);
+	if (r == 0) {
+		log_info("%s: new configuration applied and verified", s->ops->name);
+		return APPLY_APPLIED;
+	}
+	snprintf(err, errlen, "%s did not work with the new configuration (%s)", s->ops->daemon, why);
+	if (had_live) {
+		int rr = restore_last_good(s, &p);
+		log_err("%s: %s; %s", s->ops->name, err,
+			rr == 0 ? "the previous configuration was restored" : "restoring the previous one failed too");
+		size_t used = strlen(err);
+		snprintf(err + used, errlen - used, "; the previous configuration was restored");
+	}
+	return r < 0 ? r : -EIO;
+}
+
+int apply_all(struct daemon *d, bool start, char *err, size_t errlen)
+{
+	int first = 0;
+	for (size_t i = 0; i < d->sup.n; i++) {
+		struct svc *s = &d->sup.svcs[i];
+		if (s->state == SVC_UNAVAILABLE)
+			continue;
+		char e[512];
+		int r = apply_service(d, s, start, e, sizeof(e));
+		if (r < 0) {
+			log_err("%s: %s", s->ops->name, e);
+			if (first == 0) {
+				first = r;
+				snprintf(err, errlen, "%s: %s", s->ops->name, e);
+			}
+		}
+	}
+	return first;
+}

@@ -1,0 +1,124 @@
+/* Network and services of the whole cell (see apply_cell.h). */
+#include "apply_cell.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "common/log.h"
+#include "daemon.h"
+#include "priv/priv_net.h"
+#include "svc/svc_proc.h"
+#include "common/banned.h"
+
+#define TEARDOWN_GRACE_MS 3000
+
+int apply_cell_plan(struct daemon *d)
+{
+	const char *names[SVC_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < d->sup.n; i++)
+		if (d->sup.svcs[i].state != SVC_UNAVAILABLE)
+			names[n++] = d->sup.svcs[i].ops->name;
+	return netplan_build(&d->config, d->opt.run_dir, names, n, &d->net);
+}
+
+static int bring_up_network(struct daemon *d, char *err, size_t errlen)
+{
+	int r = apply_cell_plan(d);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot plan the cell network: %s", strerror(-r));
+		return r;
+	}
+	return priv_net_apply(&d->net, err, errlen);
+}
+
+int apply_cell_start(struct daemon *d, char *err, size_t errlen)
+{
+	int r = bring_up_network(d, err, errlen);
+	if (r < 0)
+		return r;
+	int first = 0;
+	for (size_t i = 0; i < d->sup.n; i++) {
+		struct svc *s = &d->sup.svcs[i];
+		if (s->state == SVC_UNAVAILABLE)
+			continue;
+		svc_adopt(s);
+		char e[512];
+		r = apply_service(d, s, true, e, sizeof(e));
+		if (r < 0) {
+			log_err("%s: %s", s->ops->name, e);
+			if (first == 0) {
+				first = r;
+				snprintf(err, errlen, "%s: %s", s->ops->name, e);
+			}
+		}
+	}
+	return first;
+}
+
+int apply_cell_readdress(struct daemon *d, char *err, size_t errlen)
+{
+	int r = bring_up_network(d, err, errlen);
+	if (r < 0)
+		return r;
+	return apply_all(d, false, err, errlen);
+}
+
+/* --- teardown --------------------------------------------------------- */
+
+static void stop_recorded_process(const char *pid_path, const char *binary)
+{
+	pid_t pid;
+	int64_t started;
+	if (svc_proc_read_pidfile(pid_path, binary, &pid, &started) < 0)
+		return;
+	kill(pid, SIGTERM);
+	for (int waited = 0; waited < TEARDOWN_GRACE_MS && svc_proc_alive(pid, binary); waited += 10) {
+		struct timespec t = { 0, 10 * 1000 * 1000 };
+		nanosleep(&t, NULL);
+	}
+	if (svc_proc_alive(pid, binary))
+		kill(pid, SIGKILL);
+	log_info("stopped %s (pid %d)", binary, (int)pid);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* rm -rf that never leaves the file system it starts on. */
+static int remove_tree(const char *path)
+{
+	if (access(path, F_OK) < 0)
+		return 0;
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 ? -errno : 0;
+}
+
+int apply_cell_teardown(const struct daemon_options *o, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < svc_table_len; i++) {
+		char pid_path[4200];
+		snprintf(pid_path, sizeof(pid_path), "%s/services/%s/daemon.pid", o->state_dir, svc_table[i]->name);
+		stop_recorded_process(pid_path, svc_table[i]->binary);
+		unlink(pid_path);
+	}
+	int r = priv_net_teardown(o->run_dir, err, errlen);
+	if (r < 0)
+		return r;
+	r = remove_tree(o->run_dir);
+	if (r == 0 && o->purge)
+		r = remove_tree(o->state_dir);
+	if (r < 0)
+		snprintf(err, errlen, "cannot remove runtime files: %s", strerror(-r));
+	return r;
+}

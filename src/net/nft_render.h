@@ -1,0 +1,15 @@
+/* The cell's nftables ruleset as text: a pure function of the network
+ * plan, golden-tested. It is the whole `table inet pic { ... }`; the
+ * applier (nft.c) wraps it in the commands that replace the table. */
+#pragma once
+
+#include "common/buf.h"
+#include "net/netplan.h"
+
+#define NFT_TABLE_FAMILY "inet"
+#define NFT_TABLE_NAME "pic"
+
+/* Appends the ruleset to `out`. -EINVAL if a name in the plan is not a
+ * plain interface name; -E2BIG if `out` is full (it may then hold part of
+ * the text). */
+int nft_render(const struct netplan *p, struct buf *out);

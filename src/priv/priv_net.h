@@ -1,0 +1,20 @@
+/* The privileged boundary of the cell network (see priv.h): the rest of
+ * picd changes links, namespaces and nftables only through these. Each
+ * takes values that picd built itself (a plan from netplan_build()) and
+ * checks their shape again before acting as root. */
+#pragma once
+
+#include <stddef.h>
+
+#include "net/netplan.h"
+
+/* Applies the plan (net_apply()). -EINVAL for a malformed plan. */
+int priv_net_apply(const struct netplan *p, char *err, size_t errlen);
+
+/* Removes the cell network of the cell whose run directory is `run_dir`
+ * (net_teardown() on bridge NETPLAN_BRIDGE). */
+int priv_net_teardown(const char *run_dir, char *err, size_t errlen);
+
+/* Opens the network namespace of service `s` for a child to join
+ * (setns) before it executes the service. */
+int priv_netns_open(const struct netplan_service *s, int *ret_fd);

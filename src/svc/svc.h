@@ -1,0 +1,101 @@
+/* The supervisor: runs each managed daemon (svc_ops.h) as a child in its
+ * namespaces, restarts it on a crash with exponential backoff, parks it as
+ * `failed` after a crash loop, follows its output, probes its health, and
+ * on start adopts daemons a previous picd left running instead of starting
+ * second copies (the data plane outlives the control plane). Everything
+ * is driven by the event loop: pidfds for exits, inotify for logs, a tick
+ * for deadlines. */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "svc_log.h"
+#include "svc_ops.h"
+
+#define SVC_MAX 16
+#define SVC_CRASH_LOOP_EXITS 5     /* this many exits ... */
+#define SVC_CRASH_LOOP_WINDOW_MS 60000 /* ... within this long: failed */
+#define SVC_BACKOFF_FIRST_MS 200
+#define SVC_BACKOFF_MAX_MS 10000
+#define SVC_STOP_GRACE_MS 3000
+#define SVC_HEALTH_INTERVAL_MS 10000
+#define SVC_HEALTH_TIMEOUT_MS 1000
+#define SVC_HEALTH_RETRY_MS 1000
+#define SVC_HEALTH_FIRST_MS 100 /* after a start, give the daemon a moment */
+
+struct daemon;
+struct loop_source;
+
+enum svc_state {
+	SVC_UNAVAILABLE, /* its Debian package is not installed */
+	SVC_STOPPED,
+	SVC_RUNNING,
+	SVC_STOPPING,
+	SVC_BACKOFF,     /* exited; restarts at restart_at_ms */
+	SVC_FAILED,      /* crash loop; waits for a start by hand */
+};
+
+struct svc {
+	const struct svc_ops *ops;
+	struct supervisor *sup;
+	enum svc_state state;
+	pid_t pid;
+	int pidfd;
+	struct loop_source *pidfd_source;
+	bool adopted;
+	int64_t started_at; /* wall clock seconds */
+	uint64_t restart_at_ms, kill_at_ms;
+	unsigned restarts;
+	unsigned backoff_step;
+	uint64_t exit_ms[SVC_CRASH_LOOP_EXITS];
+	unsigned n_exits;
+	char last_error[256];
+
+	bool healthy;
+	char health_error[160];
+	int probe_fd;
+	struct loop_source *probe_source;
+	uint64_t probe_deadline_ms, next_probe_ms;
+
+	struct svc_log log;
+	int log_watch;
+	char dir[PATH_MAX];
+	char log_path[PATH_MAX];
+	char pid_path[PATH_MAX];
+};
+
+struct supervisor {
+	struct daemon *d;
+	size_t n;
+	struct svc svcs[SVC_MAX];
+	int inotify_fd;
+	struct loop_source *inotify_source;
+	/* Called when a service's output grew (log followers). */
+	void (*log_grew)(struct svc *s, void *cls);
+	void *log_grew_cls;
+};
+
+const char *svc_state_name(enum svc_state s);
+
+/* Sets up the table's services under <state_dir>/services/; marks those
+ * whose binary is missing unavailable. */
+int supervisor_init(struct supervisor *sup, struct daemon *d);
+void supervisor_free(struct supervisor *sup);
+struct svc *supervisor_find(struct supervisor *sup, const char *name);
+
+/* Adopts the running daemon recorded in the pidfile, if it is still that
+ * daemon; 1 if adopted, 0 if not. */
+int svc_adopt(struct svc *s);
+/* Starts the daemon (its config must be installed). */
+int svc_start(struct svc *s);
+/* Asks it to stop (SIGTERM, SIGKILL after the grace time). With `wait`,
+ * returns only once it is gone. */
+int svc_stop(struct svc *s, bool wait);
+/* Stop (waiting) and start: used by the apply engine. */
+int svc_restart(struct svc *s);
+
+/* Runs the health probe now, waiting up to `timeout_ms` (apply verify). */
+int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen);

@@ -1,0 +1,20 @@
+/* Process identity for adoption: picd records each daemon's pid and
+ * kernel start time in a pidfile; a later picd adopts the process only if
+ * that pid still runs the same binary, started at the same time, and is
+ * not a zombie (orphans whose parent died are not reaped by every PID 1). */
+#pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+int svc_proc_write_pidfile(const char *path, pid_t pid);
+/* 0 with the pid and its start (wall clock seconds) when the recorded
+ * process is alive and is `binary`; -ESRCH otherwise. */
+int svc_proc_read_pidfile(const char *path, const char *binary, pid_t *ret_pid, int64_t *ret_started_at);
+/* Alive (not a zombie) and running `binary`. */
+bool svc_proc_alive(pid_t pid, const char *binary);
+/* Waits until the process behind `pidfd` exits, up to `timeout_ms`; reaps
+ * it if it is our child (si_pid is then non-zero). -ETIMEDOUT. */
+int svc_proc_wait(int pidfd, unsigned timeout_ms, siginfo_t *ret_si);

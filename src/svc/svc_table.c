@@ -1,0 +1,20 @@
+/* The table of managed daemons. */
+#include "svc_ops.h"
+
+#include <string.h>
+
+#include "svc_chrony.h"
+#include "common/banned.h"
+
+const struct svc_ops *const svc_table[] = {
+	&svc_chrony_ops,
+};
+const size_t svc_table_len = sizeof(svc_table) / sizeof(svc_table[0]);
+
+const struct svc_ops *svc_ops_find(const char *name)
+{
+	for (size_t i = 0; i < svc_table_len; i++)
+		if (strcmp(svc_table[i]->name, name) == 0)
+			return svc_table[i];
+	return NULL;
+}
