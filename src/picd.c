@@ -272,6 +272,7 @@ static void begin_shutdown(struct picd_runtime *rt, int signo)
 	log_info("received %s: no new connections; finishing requests in flight", strsignal(signo));
 	http_server_quiesce(rt->d.http);
 	http_server_quiesce(rt->d.local);
+	sse_close_all(rt->d.events);
 	rt->shutdown_deadline_ms = loop_now_ms() + SHUTDOWN_GRACE_MS;
 	if (loop_add_timer(rt->d.loop, 20, on_shutdown_tick, rt, &rt->shutdown_timer) < 0)
 		loop_quit(rt->d.loop);
@@ -502,6 +503,7 @@ static void cleanup(struct picd_runtime *rt)
 	if (d->local)
 		unlink(d->opt.socket_path);
 	/* Connections (and the event streams on them) go before the hub. */
+	sse_close_all(d->events);
 	http_server_free(d->http);
 	http_server_free(d->local);
 	sse_hub_free(d->events);

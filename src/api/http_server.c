@@ -29,6 +29,7 @@ struct http_server {
 	struct MHD_Daemon *mhd;
 	struct loop_source *source;
 	bool local;
+	unsigned long resumes_seen;
 };
 
 struct conn_state {
@@ -187,6 +188,11 @@ static int64_t on_tick(struct loop *l, void *data)
 	if (!s->mhd)
 		return -1;
 	MHD_UNSIGNED_LONG_LONG timeout;
+	unsigned long resumes = sse_resumes(s->d->events);
+	if (resumes != s->resumes_seen) {
+		s->resumes_seen = resumes;
+		MHD_run(s->mhd);
+	}
 	for (int i = 0; i < 4; i++) {
 		if (MHD_get_timeout(s->mhd, &timeout) != MHD_YES)
 			return -1;
@@ -254,7 +260,11 @@ void http_server_free(struct http_server *s)
 		return;
 	loop_remove(s->d->loop, s->source);
 	loop_remove_tick(s->d->loop, on_tick, s);
-	if (s->mhd)
+	if (s->mhd) {
+		/* Let it process resumptions (it refuses to stop with
+		 * suspended connections). */
+		MHD_run(s->mhd);
 		MHD_stop_daemon(s->mhd);
+	}
 	free(s);
 }

@@ -31,6 +31,7 @@ struct sse_hub {
 	struct daemon *d;
 	struct sse_stream *streams;
 	unsigned n;
+	unsigned long resumes; /* counts resumptions, see sse_resumes() */
 	struct loop_source *ping;
 };
 
@@ -39,6 +40,8 @@ static void wake(struct sse_stream *st)
 	if (st->suspended && st->conn) {
 		st->suspended = false;
 		MHD_resume_connection(st->conn);
+		if (st->hub)
+			st->hub->resumes++;
 	}
 }
 
@@ -199,6 +202,26 @@ struct MHD_Response *sse_response(struct sse_stream *st, struct MHD_Connection *
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
 	MHD_add_response_header(r, "X-Accel-Buffering", "no");
 	return r;
+}
+
+void sse_close_all(struct sse_hub *h)
+{
+	if (!h)
+		return;
+	for (struct sse_stream *st = h->streams; st; st = st->next) {
+		st->cut = true;
+		/* Resumed, the reader sees `cut` with nothing pending and ends. */
+		if (st->suspended && st->conn) {
+			st->suspended = false;
+			MHD_resume_connection(st->conn);
+			h->resumes++;
+		}
+	}
+}
+
+unsigned long sse_resumes(const struct sse_hub *h)
+{
+	return h ? h->resumes : 0;
 }
 
 void sse_publish(struct sse_hub *h, const char *type, json_t *data)

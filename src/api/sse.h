@@ -36,6 +36,15 @@ struct MHD_Response *sse_response(struct sse_stream *st, struct MHD_Connection *
 /* For the transport: a stream whose response was never created. */
 void sse_discard(struct sse_stream *st);
 
+/* Ends every stream once what is pending has been sent (shutdown:
+ * libmicrohttpd cannot stop with suspended connections). */
+void sse_close_all(struct sse_hub *h);
+
+/* How many connections were resumed so far. A connection resumed from
+ * outside libmicrohttpd is only picked up by a run of its daemon: the
+ * transport runs it when this number changed. */
+unsigned long sse_resumes(const struct sse_hub *h);
+
 /* Publishes one event (type + JSON data) to every event stream. */
 void sse_publish(struct sse_hub *h, const char *type, json_t *data);
 /* A service's log grew: sends the new lines to its followers. */

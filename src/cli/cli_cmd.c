@@ -124,12 +124,14 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
-/* Drops the first "--" so that what follows is taken literally. */
+/* Drops the first "--" so that what follows is taken literally; argv
+ * stays NULL-terminated. */
 static int drop_dashdash(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			memmove(argv + i, argv + i + 1, (size_t)(argc - i - 1) * sizeof(*argv));
+			argv[argc - 1] = NULL;
 			return argc - 1;
 		}
 	}

@@ -14,8 +14,9 @@ struct cli_ctx {
 	bool json;          /* print the server's JSON instead of text */
 };
 
-/* A handler gets its own arguments (without the command words) and
- * returns the process exit status (see cli_error.h). */
+/* A handler gets its own arguments (without the command words and the
+ * first "--"; argv[argc] is NULL) and returns the process exit status
+ * (see cli_error.h). */
 typedef int (*cli_cmd_run_fn)(const struct cli_ctx *ctx, int argc, char **argv);
 
 struct cli_cmd {
@@ -31,7 +32,8 @@ struct cli_cmd {
 #define CLI_CMD_ANY (-1)
 
 /* Finds argv[0] in `table` (terminated by an entry whose name is NULL) and
- * runs it with the rest of argv; a group descends into its own table.
+ * runs it with the rest of argv (NULL-terminated); a group descends into
+ * its own table.
  * `path` is the words already consumed ("pic", "pic config") for messages.
  * An argument `--help` or `-h` (before a `--`) prints the help of the
  * command reached so far instead. Returns the exit status. */

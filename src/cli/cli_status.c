@@ -1,6 +1,7 @@
-/* `pic status`: GET /health ({"status", "version", "uptime_s"}) and GET
- * /api/config, shown as one aligned block; --json prints
- * {"health": ..., "config": ...}. */
+/* `pic status`: GET /health ({"status", "version", "uptime_s",
+ * "services": {name: state}}) and GET /api/config, shown as one aligned
+ * block followed by a "service NAME: STATE" line per service; --json
+ * prints {"health": ..., "config": ...}. */
 #include "cli_status.h"
 
 #include <errno.h>
@@ -43,6 +44,22 @@ static int add_cell(struct cli_table *t, const json_t *doc)
 	return cli_table_add(t, "cell:", *text ? text : "-");
 }
 
+/* "service ntp: running", one line each, in picd's order. */
+static int print_services(const json_t *services)
+{
+	const char *name;
+	const json_t *state;
+
+	json_object_foreach((json_t *)services, name, state) {
+		_cleanup_free_ char *text = NULL;
+		int r = cli_json_text(state, "-", &text);
+		if (r < 0)
+			return r;
+		printf("service %s: %s\n", name, text);
+	}
+	return 0;
+}
+
 static int print_human(const json_t *health, const json_t *config)
 {
 	const json_t *doc = cli_config_doc(config);
@@ -70,7 +87,7 @@ static int print_human(const json_t *health, const json_t *config)
 	if (r < 0)
 		return r;
 	cli_table_print(t, stdout, "");
-	return 0;
+	return print_services(json_object_get(health, "services"));
 }
 
 int cli_status_run(const struct cli_ctx *ctx, int argc, char **argv)

@@ -13,7 +13,10 @@
 #include "cli_cmd.h"
 #include "cli_config.h"
 #include "cli_error.h"
+#include "cli_logs.h"
 #include "cli_passwd.h"
+#include "cli_services.h"
+#include "cli_shell.h"
 #include "cli_status.h"
 #include "cli_table.h"
 #include "cli_token.h"
@@ -30,6 +33,24 @@ static const struct cli_cmd commands[] = {
 	{ .name = "status", .args = "",
 	  .help = "show whether picd is up, its version and the cell's identity",
 	  .run = cli_status_run, .min_args = 0, .max_args = 0 },
+	{ .name = "services", .args = "",
+	  .help = "list the managed services: state, pid, uptime, restarts, address, health",
+	  .run = cli_services_run, .min_args = 0, .max_args = 0 },
+	{ .name = "restart", .args = "SVC",
+	  .help = "restart a service",
+	  .run = cli_services_restart_run, .min_args = 1, .max_args = 1 },
+	{ .name = "start", .args = "SVC",
+	  .help = "start a stopped service",
+	  .run = cli_services_start_run, .min_args = 1, .max_args = 1 },
+	{ .name = "stop", .args = "[SVC]",
+	  .help = "stop a service; without SVC, stop every service and then picd",
+	  .run = cli_services_stop_run, .min_args = 0, .max_args = 1 },
+	{ .name = "logs", .args = "SVC [-n N] [-f]",
+	  .help = "print a service's last N output lines (default 100); -f follows new ones",
+	  .run = cli_logs_run, .min_args = 1, .max_args = 4 },
+	{ .name = "shell", .args = "SVC [-- CMD [ARG...]]",
+	  .help = "run a shell, or CMD, inside a service's network and mount namespaces",
+	  .run = cli_shell_run, .min_args = 1, .max_args = CLI_CMD_ANY },
 	{ .name = "config", .args = "",
 	  .help = "show and change the cell's configuration",
 	  .sub = cli_config_cmds },

@@ -47,8 +47,12 @@ struct netplan {
 };
 
 /* Builds the plan for `services` (names from the address plan, e.g.
- * "ntp"); `run_dir` is where namespace files live (<run_dir>/netns/<name>).
- * -EINVAL for an unknown service name or a too-long path. */
+ * "ntp"); `run_dir` (absolute) is where namespace files live
+ * (<run_dir>/netns/<name>). -EINVAL for a name that is not a service of
+ * the address plan, is listed twice or is too long for "pic-<name>" to be
+ * an interface name, and for a relative or too-long run_dir; -E2BIG for
+ * more than NETPLAN_MAX_SERVICES services. `ret` is written only on
+ * success. */
 int netplan_build(const struct cell_config *c, const char *run_dir, const char *const *services,
 		  size_t n_services, struct netplan *ret);
 

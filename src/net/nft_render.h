@@ -9,7 +9,7 @@
 #define NFT_TABLE_FAMILY "inet"
 #define NFT_TABLE_NAME "pic"
 
-/* Appends the ruleset to `out`. -EINVAL if a name in the plan is not a
- * plain interface name; -E2BIG if `out` is full (it may then hold part of
- * the text). */
+/* Appends the ruleset to `out`. -EINVAL if the bridge name in the plan is
+ * not a plain interface name; -E2BIG if it does not fit under the
+ * buffer's limit (`out` is then left as it was). */
 int nft_render(const struct netplan *p, struct buf *out);
