@@ -175,7 +175,9 @@ install: build
 	install -d $(DESTDIR)/etc/systemd/system
 	sed 's|@PREFIX@|$(PREFIX)|g' packaging/picd.service > $(DESTDIR)/etc/systemd/system/picd.service
 
+# Stops the installed cell's services and removes its network first.
 uninstall:
+	-[ -x $(DESTDIR)$(PREFIX)/sbin/picd ] && $(DESTDIR)$(PREFIX)/sbin/picd --teardown --foreground
 	rm -f $(DESTDIR)$(PREFIX)/sbin/picd $(DESTDIR)$(PREFIX)/bin/pic \
 		$(DESTDIR)/etc/systemd/system/picd.service
 
