@@ -414,6 +414,10 @@ static int run(struct picd_runtime *rt)
 	int r;
 	if (d->opt.teardown) {
 		char err[512] = "";
+		if (priv_control_socket_in_use(d->opt.socket_path)) {
+			log_err("teardown: picd is running on %s; stop it first (pic stop)", d->opt.socket_path);
+			return -EBUSY;
+		}
 		r = apply_cell_teardown(&d->opt, err, sizeof(err));
 		if (r < 0)
 			log_err("teardown: %s", err);

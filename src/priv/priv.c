@@ -84,6 +84,12 @@ static bool socket_in_use(const struct sockaddr_un *sa)
 	return fd >= 0 && connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
 }
 
+bool priv_control_socket_in_use(const char *path)
+{
+	struct sockaddr_un sa;
+	return fill_sockaddr_un(path, &sa) == 0 && socket_in_use(&sa);
+}
+
 int priv_control_socket_open(const char *path, int *ret_fd)
 {
 	struct sockaddr_un sa;

@@ -6,6 +6,7 @@
  * separate privileged process later is a mechanical change. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Creates the state directory (0700) if missing and tightens its mode. */
@@ -23,3 +24,6 @@ int priv_tcp_adopt(int fd);
  * 0660. A stale socket left by a dead picd is replaced; one that still
  * answers is -EADDRINUSE. Returns the listening fd. */
 int priv_control_socket_open(const char *path, int *ret_fd);
+
+/* True when a picd answers on the control socket at `path`. */
+bool priv_control_socket_in_use(const char *path);

@@ -122,8 +122,9 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 
 
 class Picd:
-    def __init__(self, tmp_path, extra_args=()):
+    def __init__(self, tmp_path, extra_args=(), wrapper=()):
         self.dir = tmp_path
+        self.wrapper = list(wrapper)
         self.state_dir = str(tmp_path / "state")
         self.socket = str(tmp_path / "run" / "pic.sock")
         self.listener = socket.socket()
@@ -141,7 +142,7 @@ class Picd:
 
     def argv(self, *args):
         """picd inside its namespace, serving HTTP on the test's socket."""
-        return ["nsenter", f"--net={self.netns.path}", picd_bin(), "--state-dir", self.state_dir,
+        return [*self.wrapper, "nsenter", f"--net={self.netns.path}", picd_bin(), "--state-dir", self.state_dir,
                 "--listen-fd", str(self.listener.fileno()), "--socket", self.socket, *args]
 
     def client(self, offset=200):

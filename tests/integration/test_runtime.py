@@ -291,3 +291,27 @@ def test_teardown_leaves_nothing_behind(tmp_path):
     assert os.path.exists(os.path.join(d.state_dir, "pic.db"))  # state stays
     r = subprocess.run(d.argv("--teardown", "--purge", "--foreground"), capture_output=True, text=True, timeout=30)
     assert r.returncode == 0 and not os.path.exists(d.state_dir)
+
+
+def test_teardown_refuses_while_picd_runs(picd):
+    r = subprocess.run(picd.argv("--teardown", "--foreground"), capture_output=True, text=True, timeout=30)
+    assert r.returncode != 0
+    assert "stop it first" in r.stderr
+    assert service(picd)["state"] == "running"
+
+
+def test_missing_package_makes_the_service_unavailable(tmp_path):
+    # picd in a mount namespace where chronyd is not executable, as if the
+    # chrony package were not installed.
+    hide = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+            'mount --bind /dev/null /usr/sbin/chronyd && exec "$@"', "sh"]
+    d = Picd(tmp_path, wrapper=hide)
+    d.start()
+    svc = service(d)
+    assert svc["state"] == "unavailable"
+    assert "'chrony'" in svc["last_error"]
+    assert requests.get(d.url + "/health").status_code == 200
+    status, _, doc = d.local("POST", "/api/services/ntp/start")
+    assert status == 409 and "chrony" in doc["error"]["message"]
+    assert d.local("PUT", "/api/config", {"cell_name": "stillworks"})[0] == 200
+    d.stop()
