@@ -28,7 +28,8 @@ void svc_log_append(struct svc_log *l, const char *data, size_t len)
 
 int svc_log_poll(struct svc_log *l, const char *path)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Read-write: picd may cut the file back below. */
+	_cleanup_close_ int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	struct stat st;

@@ -1,5 +1,6 @@
 /* libFuzzer harness: every parser a configuration value passes through
- * (config_field_set for each field, name_validate, cidr_parse, ipv4_parse)
+ * (config_field_set for each field, name_validate, cidr_parse, ipv4_parse,
+ * the NTP server list)
  * on arbitrary text. A value that is accepted must round-trip through
  * config_field_get unchanged and keep config_validate from crashing. */
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include "model/cidr.h"
 #include "model/config.h"
 #include "model/name.h"
+#include "model/ntp.h"
 #include "common/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,6 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)name_validate("cell_name", text, &e);
 	(void)cidr_parse(text, &net);
 	(void)ipv4_parse(text, &addr);
+	struct ntp_settings ntp = { 0 };
+	if (ntp_add_server(&ntp, text, &e) == 0 && ntp_add_server(&ntp, text, &e) == 0)
+		abort(); /* a duplicate must be refused */
 
 	for (size_t i = 0; i < config_fields_len; i++) {
 		struct cell_config c;

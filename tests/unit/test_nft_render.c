@@ -22,10 +22,10 @@
 #include "model/config.h"
 #include "net/netplan.h"
 #include "net/nft_render.h"
+#include "golden.h"
 #include "common/banned.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
-#define GOLDEN_MAX (64 * 1024)
 
 static struct netplan *plan_for(const struct cell_config *c, const char *const *names, size_t n)
 {
@@ -44,42 +44,6 @@ static char *render(const struct netplan *p)
 	return buf_steal(&b);
 }
 
-/* The file's contents, NUL-terminated; NULL if it cannot be read. */
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	char *data = calloc(1, GOLDEN_MAX + 1);
-	assert_non_null(data);
-	size_t n = fread(data, 1, GOLDEN_MAX, f);
-	assert_false(ferror(f));
-	assert_true(feof(f));
-	fclose(f);
-	data[n] = '\0';
-	return data;
-}
-
-/* Compares with the golden file (run from the top of the tree), or
- * rewrites it when GOLDEN_UPDATE=1. */
-static void check_golden(const char *path, const char *text)
-{
-	const char *update = getenv("GOLDEN_UPDATE");
-	if (update && strcmp(update, "1") == 0) {
-		assert_int_equal(fs_write_atomic(path, text, strlen(text), 0644), 0);
-		return;
-	}
-	char *want = read_file(path);
-	if (!want)
-		fail_msg("cannot read %s (run from the top of the tree; GOLDEN_UPDATE=1 creates it)", path);
-	if (strcmp(want, text) != 0) {
-		print_error("--- %s\n%s--- rendered\n%s", path, want, text);
-		free(want);
-		fail_msg("rendering differs from %s (GOLDEN_UPDATE=1 rewrites it)", path);
-	}
-	free(want);
-}
-
 static void test_golden_default(void **state)
 {
 	struct cell_config c;
@@ -87,7 +51,7 @@ static void test_golden_default(void **state)
 	const char *names[] = { "ntp" };
 	struct netplan *p = plan_for(&c, names, 1);
 	char *text = render(p);
-	check_golden("tests/golden/nft/default.nft", text);
+	golden_check("tests/golden/nft/default.nft", text);
 	assert_non_null(strstr(text, "ip saddr 172.20.0.0/16 oifname != \"pic0\" masquerade\n"));
 	/* Cell traffic not accepted above is dropped; other forwarding on
 	 * the host is not the cell's business. */
@@ -108,7 +72,7 @@ static void test_golden_small(void **state)
 	const char *names[] = { "ntp", "proxy" };
 	struct netplan *p = plan_for(&c, names, 2);
 	char *text = render(p);
-	check_golden("tests/golden/nft/small.nft", text);
+	golden_check("tests/golden/nft/small.nft", text);
 	assert_non_null(strstr(text, "iifname \"pic0\" ip saddr 192.168.50.0/27 oifname != \"pic0\" accept\n"));
 	assert_non_null(strstr(text, "ip saddr 192.168.50.0/27 oifname != \"pic0\" masquerade\n"));
 	assert_null(strstr(text, "172.20."));
