@@ -1,5 +1,5 @@
 /* The cell network as it should be: a pure function of the configuration
- * and the list of services, computed without touching the system (and
+ * and the list of services, computed without touching the machine (and
  * unit-tested without root), then applied by net_apply().
  *
  * Layout: bridge `bridge` in picd's network namespace carries `ip_range`
