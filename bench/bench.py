@@ -1,14 +1,33 @@
 #!/usr/bin/python3
-"""PIC benchmark: cold start, API throughput/latency and memory of picd.
+"""PIC benchmark: cold start, API throughput/latency, memory, NTP apply and
+crash recovery of picd and its services.
 
-Run by `make bench` as
+Run by `make bench` (as root) as
 
     PIC_BUILD=<abs build dir> /usr/bin/python3 bench/bench.py
 
-Standard library only, plus `wrk` for the HTTP load. The script
+Standard library only, plus `wrk` for the HTTP load, `ip` and `nsenter`.
+picd builds the cell network when it starts (bridge pic0, a namespace per
+service, veths, the nftables table `inet pic`) and runs chronyd. None of
+that may touch the machine's own network, so, like the integration tests
+(tests/integration/conftest.py), the bench runs picd in a throw-away
+network namespace `pbench<hex>`:
 
-  1. initialises a throw-away state dir (first start creates the admin
-     account with argon2id, which is not part of the figures);
+  * the bench binds a listening TCP socket on 127.0.0.1:0 in its own
+    namespace and hands it to picd with --listen-fd, so wrk and the HTTP
+    client reach the API at 127.0.0.1:PORT as before;
+  * picd is started as `nsenter --net=/run/netns/pbench… picd --foreground
+    --state-dir S --listen-fd FD --socket W/pic.sock`;
+  * every picd start is preceded by `picd --teardown` (same nsenter line),
+    so chronyd is started, never adopted, and the network is built anew;
+  * at the end, always: SIGTERM picd, `picd --teardown --foreground`
+    (stops chronyd, removes the network), `ip netns del pbench…`.
+
+The script
+
+  1. creates the namespace and initialises a throw-away state dir (first
+     start creates the admin account with argon2id and installs chrony's
+     config; not part of the figures);
   2. runs each section of SECTIONS in order; a section is a function
      taking the shared Context and returning a dict merged into
      results["picd"];
@@ -16,12 +35,15 @@ Standard library only, plus `wrk` for the HTTP load. The script
      bench/results.json.
 
 Targets are reported as met / not met, never asserted. The exit status is
-non-zero only if the bench itself could not run: picd failed to start or
-died, wrk is missing, or the load saw non-2xx responses or socket errors.
+non-zero only if the bench itself could not run: not root, picd failed to
+start or died, wrk is missing, the load saw non-2xx responses or socket
+errors, an NTP apply failed, or the NTP service did not come back.
 
 Environment knobs (for quick trial runs; the defaults are the reference):
   PIC_BENCH_DURATION   seconds per wrk run (default 10)
   PIC_BENCH_COLD_RUNS  cold-start repetitions (default 5)
+  PIC_BENCH_NTP_RUNS   NTP apply round trips (default 20)
+  PIC_BENCH_KILL_RUNS  kill -9 recoveries (default 10)
 """
 
 import datetime
@@ -37,34 +59,55 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS_PATH = os.path.join(HERE, "results.json")
 
 WRK_DURATION_S = int(os.environ.get("PIC_BENCH_DURATION", "10"))
 COLD_START_RUNS = int(os.environ.get("PIC_BENCH_COLD_RUNS", "5"))
+NTP_APPLY_RUNS = int(os.environ.get("PIC_BENCH_NTP_RUNS", "20"))
+KILL_RUNS = int(os.environ.get("PIC_BENCH_KILL_RUNS", "10"))
 CONNECTIONS = (1, 16, 64)
 STARTUP_TIMEOUT_S = 10.0
+SERVICES_TIMEOUT_S = 10.0
+NTP_ANSWER_TIMEOUT_S = 10.0
 IDLE_SETTLE_S = 0.5
+POLL_S = 0.002            # /api/services and NTP polling interval
+NTP_RECV_TIMEOUT_S = 0.020
+NTP_LISTS = (["192.0.2.1"], ["192.0.2.2"])  # TEST-NET-1: never answers
+# Kills in a row without a hand restart, to show the backoff (the 5th
+# exit within 60 s would park the service as failed).
+CONSECUTIVE_KILLS = 4
+LISTEN_BACKLOG = 512      # as picd's own --listen
 
 # (name, path into results["picd"], operator, value, unit)
 TARGETS = [
     ("GET /api/config req/s @16 conns", ("get_config", "16", "rps"), ">=", 6000, "req/s"),
     ("GET /api/config p99 @16 conns", ("get_config", "16", "p99_ms"), "<=", 10, "ms"),
-    ("idle RSS", ("rss_idle_mb",), "<=", 8, "MB"),
+    ("idle RSS (picd)", ("rss_idle_mb",), "<=", 8, "MB"),
     ("cold start to first 200 (median)", ("cold_start_ms", "median"), "<=", 50, "ms"),
+    ("cold start to all services healthy (median)",
+     ("cold_start_all_healthy_ms", "median"), "<=", 1000, "ms"),
+    ("kill -9 chronyd to NTP answer (median)",
+     ("restart_after_kill9_ms", "median"), "<=", 1000, "ms"),
 ]
 
 # Figures shown in the table without a target: (name, path, unit).
 INFO_ROWS = [
     ("cold start min / max", ("cold_start_ms",), "ms"),
+    ("cold start all healthy min / max", ("cold_start_all_healthy_ms",), "ms"),
     ("GET /api/config req/s @1 conn", ("get_config", "1", "rps"), "req/s"),
     ("GET /api/config p50 / p99 @1 conn", ("get_config", "1"), "ms"),
     ("GET /api/config p50 @16 conns", ("get_config", "16", "p50_ms"), "ms"),
     ("GET /api/config req/s @64 conns", ("get_config", "64", "rps"), "req/s"),
     ("GET /api/config p50 / p99 @64 conns", ("get_config", "64"), "ms"),
+    ("idle RSS (chronyd)", ("rss_idle_chronyd_mb",), "MB"),
     ("RSS after load", ("rss_after_load_mb",), "MB"),
     ("peak RSS (VmHWM)", ("rss_peak_mb",), "MB"),
+    ("PUT /api/ntp/config p50 / p99 / max", ("ntp_apply_round_trip_ms",), "ms"),
+    ("kill -9 to NTP answer min / max", ("restart_after_kill9_ms",), "ms"),
+    ("kill -9, 4 in a row (no reset)", ("restart_after_kill9_consecutive_ms", "runs"), "ms"),
 ]
 
 
@@ -74,23 +117,60 @@ class BenchError(Exception):
 
 # ---------------------------------------------------------------- helpers
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def sh(*argv, check=True, timeout=60):
+    """Runs a command (argv, no shell); returns the CompletedProcess."""
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise BenchError(f"{' '.join(argv)}: exit {r.returncode}: {r.stderr.strip()}")
+    return r
 
 
 def proc_status_kb(pid, field):
     """A kB field (VmRSS, VmHWM, ...) of /proc/PID/status."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except FileNotFoundError:
+        raise BenchError(f"process {pid} is gone") from None
     raise BenchError(f"{field} missing from /proc/{pid}/status")
+
+
+def proc_state(pid):
+    """(comm, state letter) of a process, or None if it does not exist."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    comm = stat[stat.index("(") + 1:stat.rindex(")")]
+    return comm, stat[stat.rindex(")") + 2]
 
 
 def mb(kb):
     return round(kb / 1024, 2)
+
+
+def ms(seconds):
+    return round(seconds * 1000, 2)
+
+
+def spread(samples):
+    """median / min / max (and the runs) of a list of ms figures."""
+    return {
+        "median": round(statistics.median(samples), 2),
+        "min": round(min(samples), 2),
+        "max": round(max(samples), 2),
+        "runs": [round(s, 2) for s in samples],
+    }
+
+
+def percentile(samples, p):
+    """Nearest-rank percentile."""
+    s = sorted(samples)
+    k = max(0, min(len(s) - 1, -(-p * len(s) // 100) - 1))
+    return s[int(k)]
 
 
 def cpu_model():
@@ -112,23 +192,6 @@ def machine_info():
     }
 
 
-def health_200(port, timeout=2.0):
-    """One raw GET /health; True on a 200, False if nothing listens yet."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-            s.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n"
-                      b"Connection: close\r\n\r\n")
-            head = b""
-            while b"\r\n" not in head:
-                chunk = s.recv(256)
-                if not chunk:
-                    break
-                head += chunk
-            return head.startswith(b"HTTP/1.1 200 ")
-    except (ConnectionRefusedError, ConnectionResetError):
-        return False
-
-
 class UnixHTTPConnection(http.client.HTTPConnection):
     """http.client over an AF_UNIX socket (picd's control socket)."""
 
@@ -142,34 +205,178 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock.connect(self.unix_path)
 
 
+def request(conn, method, path, body=None, headers=None):
+    """One request on an http.client connection: (status, parsed JSON or None)."""
+    hdrs = dict(headers or {})
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        hdrs["Content-Type"] = "application/json"
+    try:
+        conn.request(method, path, body=data, headers=hdrs)
+        resp = conn.getresponse()
+        raw = resp.read()
+    finally:
+        conn.close()
+    try:
+        doc = json.loads(raw) if raw else None
+    except ValueError:
+        doc = {"raw": raw[:200].decode(errors="replace")}
+    return resp.status, doc
+
+
+# ------------------------------------------------------------- the cell
+
+class Netns:
+    """The throw-away network namespace picd runs in (its "host"), and the
+    loopback listening socket, in the bench's own namespace, it serves."""
+
+    def __init__(self):
+        self.name = f"pbench{uuid.uuid4().hex[:8]}"
+        self.created = False
+        self.listener = None
+        sh("ip", "netns", "add", self.name)
+        self.created = True
+        sh("ip", "-n", self.name, "link", "set", "lo", "up")
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(LISTEN_BACKLOG)
+        self.port = self.listener.getsockname()[1]
+
+    @property
+    def path(self):
+        return f"/run/netns/{self.name}"
+
+    def delete(self):
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
+        if self.created:
+            sh("ip", "netns", "del", self.name, check=False)
+            self.created = False
+
+
+# A small SNTP client run inside picd's namespace (`ip netns exec`), so that
+# its start-up is not part of any figure. On "go T" it sends a 48-byte
+# mode-3 request (LI 0, version 4, a random transmit stamp) every POLL_S
+# without waiting for the previous one, and takes the first valid answer
+# (mode 4, stratum != 0, origin = the stamp of a request sent at most
+# NTP_RECV_TIMEOUT_S earlier). It prints the CLOCK_MONOTONIC time of that
+# answer and the number of requests sent, or "timeout N" after T seconds.
+# Port-unreachable errors (nothing listens yet) are ignored.
+NTP_CLIENT = r"""
+import os, select, socket, sys, time
+POLL, RECV = float(sys.argv[2]), float(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect((sys.argv[1], 123))
+print("ready", flush=True)
+for line in sys.stdin:
+    deadline = time.monotonic() + float(line.split()[1])
+    sent, got = {}, None
+    while True:  # drop answers and errors left from earlier rounds
+        try:
+            s.recv(512, socket.MSG_DONTWAIT)
+        except (BlockingIOError, ConnectionRefusedError):
+            break
+    while got is None and time.monotonic() < deadline:
+        stamp = os.urandom(8)
+        for _ in range(3):
+            try:
+                s.send(b"\x23" + bytes(39) + stamp)
+                break
+            except ConnectionRefusedError:  # the error of an earlier request
+                pass
+        sent[stamp] = time.monotonic()
+        tick = sent[stamp] + POLL
+        while got is None:
+            left = tick - time.monotonic()
+            if left <= 0 or not select.select([s], [], [], left)[0]:
+                break
+            try:
+                ans = s.recv(512)
+            except ConnectionRefusedError:  # nothing listens (yet)
+                continue
+            now = time.monotonic()
+            if (len(ans) >= 48 and ans[0] & 7 == 4 and ans[1] != 0
+                    and now - sent.get(ans[24:32], -1e9) <= RECV):
+                got = now
+    print(f"{got if got is not None else 'timeout'} {len(sent)}", flush=True)
+"""
+
+
+class NtpClient:
+    """The SNTP client above, running in `netns` against `addr`."""
+
+    def __init__(self, netns, addr):
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", netns.name, "/usr/bin/python3", "-c", NTP_CLIENT,
+             addr, str(POLL_S), str(NTP_RECV_TIMEOUT_S)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        if self.proc.stdout.readline().strip() != "ready":
+            self.close()
+            raise BenchError("the NTP client did not start")
+
+    def first_answer(self, timeout_s=NTP_ANSWER_TIMEOUT_S):
+        """Polls until an answer: (CLOCK_MONOTONIC of it or None, requests sent)."""
+        self.proc.stdin.write(f"go {timeout_s}\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline().split()
+        if len(line) != 2:
+            raise BenchError("the NTP client died")
+        return (None if line[0] == "timeout" else float(line[0])), int(line[1])
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+
+
 # ----------------------------------------------------------------- picd
 
 class Picd:
-    """One picd process on a given state dir, port and control socket."""
+    """picd on a given state dir and control socket, in `netns`, serving
+    HTTP on the netns' listening socket."""
 
-    def __init__(self, binary, state_dir, port, sock_path, log_path):
+    def __init__(self, binary, netns, state_dir, sock_path, log_path):
         self.binary = binary
+        self.netns = netns
         self.state_dir = state_dir
-        self.port = port
         self.sock_path = sock_path
         self.log_path = log_path
         self.proc = None
+        self.chronyd_pids = set()  # every chronyd seen, checked at the end
+
+    @property
+    def port(self):
+        return self.netns.port
+
+    def argv(self, *args):
+        return ["nsenter", f"--net={self.netns.path}", self.binary,
+                "--state-dir", self.state_dir,
+                "--listen-fd", str(self.netns.listener.fileno()),
+                "--socket", self.sock_path, *args]
 
     def spawn(self, stdout=subprocess.DEVNULL):
+        # nsenter enters the namespace and execs picd: proc.pid is picd's.
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [self.binary, "--foreground",
-                 "--state-dir", self.state_dir,
-                 "--listen", f"127.0.0.1:{self.port}",
-                 "--socket", self.sock_path],
-                stdin=subprocess.DEVNULL, stdout=stdout, stderr=log)
+                self.argv("--foreground"), stdin=subprocess.DEVNULL, stdout=stdout,
+                stderr=log, pass_fds=(self.netns.listener.fileno(),))
 
     @property
     def pid(self):
         return self.proc.pid
 
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
     def check_alive(self):
-        if self.proc is None or self.proc.poll() is not None:
+        if not self.alive():
             code = None if self.proc is None else self.proc.returncode
             raise BenchError(f"picd is not running (exit status {code}); "
                              f"its log ends:\n{self.log_tail()}")
@@ -181,30 +388,73 @@ class Picd:
         except OSError:
             return ""
 
-    def wait_healthy(self, poll_sleep_s=0.0005):
-        """Poll GET /health until it answers 200 (or picd dies / times out)."""
+    def log_time(self, pattern):
+        """Wall-clock time (s) of the last log line matching `pattern`."""
+        stamp = None
+        try:
+            with open(self.log_path, errors="replace") as f:
+                for line in f:
+                    if re.search(pattern, line):
+                        stamp = line.split()[0]
+        except OSError:
+            return None
+        if stamp is None:
+            return None
+        t = datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ")
+        return t.replace(tzinfo=datetime.timezone.utc).timestamp()
+
+    def wait_health_200(self):
+        """GET /health until a 200 (or picd dies / times out).
+
+        The listening socket belongs to the bench, so the connection is
+        accepted into its backlog at once and the request is answered as
+        soon as picd's event loop runs: one request, no retry needed."""
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
-            if health_200(self.port):
-                return
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+                s.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n"
+                          b"Connection: close\r\n\r\n")
+                s.settimeout(0.05)
+                head = b""
+                while b"\r\n" not in head and time.monotonic() < deadline:
+                    try:
+                        chunk = s.recv(256)
+                    except socket.timeout:
+                        self.check_alive()
+                        continue
+                    except ConnectionResetError:
+                        break
+                    if not chunk:
+                        break
+                    head += chunk
+                if head.startswith(b"HTTP/1.1 200 "):
+                    return
             self.check_alive()
-            time.sleep(poll_sleep_s)
-        raise BenchError(f"picd not healthy after {STARTUP_TIMEOUT_S} s")
+            time.sleep(POLL_S)
+        raise BenchError(f"picd: no 200 on /health after {STARTUP_TIMEOUT_S} s")
 
     def start(self):
         self.spawn()
-        self.wait_healthy()
+        self.wait_health_200()
 
     def stop(self):
-        """SIGTERM, then SIGKILL if it lingers; safe to call repeatedly."""
-        if self.proc is None or self.proc.poll() is not None:
+        """SIGTERM, then SIGKILL if it lingers; safe to call repeatedly.
+        The services keep running (picd leaves the data plane up)."""
+        if not self.alive():
             return
         self.proc.send_signal(signal.SIGTERM)
         try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+    def teardown(self, check=True):
+        """`picd --teardown`: stops chronyd, removes the cell network."""
+        r = subprocess.run(self.argv("--teardown", "--foreground"),
+                           capture_output=True, text=True, timeout=60)
+        if check and r.returncode != 0:
+            raise BenchError(f"picd --teardown: exit {r.returncode}: {r.stderr.strip()}")
 
     def rss_kb(self):
         self.check_alive()
@@ -214,86 +464,148 @@ class Picd:
         self.check_alive()
         return proc_status_kb(self.pid, "VmHWM")
 
+    def local(self, method, path, body=None, timeout=10.0):
+        """A request over the control socket (as root: full access)."""
+        return request(UnixHTTPConnection(self.sock_path, timeout=timeout), method, path, body)
+
+    def services(self):
+        status, doc = self.local("GET", "/api/services")
+        if status != 200:
+            raise BenchError(f"GET /api/services: HTTP {status}: {doc}")
+        for s in doc["services"]:
+            if s.get("daemon") == "chronyd" and s.get("pid"):
+                self.chronyd_pids.add(s["pid"])
+        return doc["services"]
+
+    def service(self, name):
+        for s in self.services():
+            if s["name"] == name:
+                return s
+        raise BenchError(f"no service '{name}' in GET /api/services")
+
+    def wait_service(self, name, old_pid=None, timeout_s=SERVICES_TIMEOUT_S):
+        """Polls until `name` is running and healthy (with a pid other
+        than `old_pid`); returns its entry."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            s = self.service(name)
+            if s["state"] == "running" and s["healthy"] and s["pid"] != old_pid:
+                return s
+            self.check_alive()
+            time.sleep(POLL_S)
+        raise BenchError(f"service {name} not running and healthy after {timeout_s} s: {s}")
+
     def create_token(self, name="bench"):
-        conn = UnixHTTPConnection(self.sock_path)
-        try:
-            conn.request("POST", "/api/auth/tokens", body=json.dumps({"name": name}),
-                         headers={"Content-Type": "application/json"})
-            resp = conn.getresponse()
-            body = resp.read()
-        finally:
-            conn.close()
-        if resp.status != 201:
-            raise BenchError(f"token creation: HTTP {resp.status}: {body[:200]!r}")
-        return json.loads(body)["token"]
+        status, doc = self.local("POST", "/api/auth/tokens", {"name": name})
+        if status != 201:
+            raise BenchError(f"token creation: HTTP {status}: {doc}")
+        return doc["token"]
+
+
+def all_healthy(services):
+    return bool(services) and all(s["state"] == "running" and s["healthy"] for s in services)
 
 
 class Context:
-    """State shared by the sections: the work dir and the running picd."""
+    """State shared by the sections: the namespace, work dir, running picd."""
 
     def __init__(self, binary, workdir):
         self.binary = binary
         self.workdir = workdir
         self.state_dir = os.path.join(workdir, "state")
-        self.port = free_port()
-        self.picd = self.new_picd()
+        self.netns = Netns()
+        self.picd = Picd(binary, self.netns, self.state_dir,
+                         os.path.join(workdir, "pic.sock"),
+                         os.path.join(workdir, "picd.log"))
         self.token = None
-
-    def new_picd(self):
-        return Picd(self.binary, self.state_dir, self.port,
-                    os.path.join(self.workdir, "pic.sock"),
-                    os.path.join(self.workdir, "picd.log"))
+        self.ntp_client = None
 
     def initialise_state(self):
-        """First start (argon2id admin account), then stop."""
-        p = self.new_picd()
+        """First start (argon2id admin account, chrony.conf), then stop."""
+        p = self.picd
         try:
             p.spawn(stdout=subprocess.PIPE)
-            p.wait_healthy()
+            p.wait_health_200()
             p.stop()
             out = p.proc.stdout.read().decode(errors="replace")
         finally:
             p.stop()
-            if p.proc.stdout:
+            if p.proc and p.proc.stdout:
                 p.proc.stdout.close()
         if "password:" not in out:
             raise BenchError("first start did not create the admin account")
 
+    def fresh_start(self):
+        """Stop picd, tear the cell down, start picd: chronyd is started
+        (not adopted) on a new network."""
+        self.picd.stop()
+        self.picd.teardown()
+        self.picd.start()
+
     def ensure_running(self):
-        if self.picd.proc is None or self.picd.proc.poll() is not None:
-            self.picd.start()
+        if not self.picd.alive():
+            self.fresh_start()
+
+    def ntp_service(self):
+        return self.picd.wait_service("ntp")
 
     def close(self):
+        """Always: client, picd, teardown, namespace. Then checks that no
+        chronyd of ours survived."""
+        if self.ntp_client is not None:
+            self.ntp_client.close()
+            self.ntp_client = None
         self.picd.stop()
+        self.picd.teardown(check=False)
+        self.netns.delete()
+        left = []
+        for pid in sorted(self.picd.chronyd_pids):
+            st = proc_state(pid)
+            # A zombie (Z) whose parent is PID 1 is gone but not reaped.
+            if st and st[0] == "chronyd" and st[1] != "Z":
+                left.append(pid)
+        if left:
+            print(f"bench: WARNING: chronyd still running after teardown: {left}",
+                  file=sys.stderr)
 
 
 # ------------------------------------------------------------- sections
 
 def section_cold_start(ctx):
-    """Spawn to first 200 on GET /health, with an initialised state dir."""
-    samples = []
+    """Spawn to first 200 on /health and to all services healthy."""
+    p = ctx.picd
+    health, healthy, spawned = [], [], []
     for _ in range(COLD_START_RUNS):
-        p = ctx.new_picd()
-        try:
-            t0 = time.perf_counter()
-            p.spawn()
-            p.wait_healthy()
-            samples.append((time.perf_counter() - t0) * 1000)
-        finally:
-            p.stop()
-    return {"cold_start_ms": {
-        "median": round(statistics.median(samples), 2),
-        "min": round(min(samples), 2),
-        "max": round(max(samples), 2),
-        "runs": [round(s, 2) for s in samples],
-    }}
+        p.stop()
+        p.teardown()
+        wall0 = time.time()
+        t0 = time.perf_counter()
+        p.spawn()
+        p.wait_health_200()
+        health.append(ms(time.perf_counter() - t0))
+        while not all_healthy(p.services()):
+            p.check_alive()
+            if time.perf_counter() - t0 > SERVICES_TIMEOUT_S:
+                raise BenchError(f"services not all healthy after {SERVICES_TIMEOUT_S} s: "
+                                 f"{p.services()}")
+            time.sleep(POLL_S)
+        healthy.append(ms(time.perf_counter() - t0))
+        # From picd's log: when chronyd was forked (1 ms resolution).
+        pid = p.service("ntp")["pid"]
+        t = p.log_time(rf"ntp started \(chronyd, pid {pid}\)")
+        spawned.append(None if t is None else ms(t - wall0))
+    p.stop()
+    return {"cold_start_ms": spread(health),
+            "cold_start_all_healthy_ms": dict(spread(healthy), chronyd_spawned_ms=spawned)}
 
 
 def section_rss_idle(ctx):
-    """RSS of a freshly started picd that has served only /health."""
+    """RSS of a fresh picd that has served only /health, and of chronyd."""
     ctx.ensure_running()
+    ntp = ctx.ntp_service()
     time.sleep(IDLE_SETTLE_S)
-    return {"rss_idle_mb": mb(ctx.picd.rss_kb())}
+    return {"rss_idle_mb": mb(ctx.picd.rss_kb()),
+            "rss_idle_chronyd_mb": mb(proc_status_kb(ntp["pid"], "VmRSS"))}
 
 
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}
@@ -339,15 +651,20 @@ def run_wrk(url, token, connections, duration_s):
     return parse_wrk(res.stdout)
 
 
+def ensure_token(ctx):
+    if ctx.token is None:
+        ctx.token = ctx.picd.create_token()
+    return ctx.token
+
+
 def section_get_config(ctx):
     """wrk load on GET /api/config with a bearer token."""
     ctx.ensure_running()
-    if ctx.token is None:
-        ctx.token = ctx.picd.create_token()
-    url = f"http://127.0.0.1:{ctx.port}/api/config"
+    token = ensure_token(ctx)
+    url = f"http://127.0.0.1:{ctx.picd.port}/api/config"
     out = {}
     for c in CONNECTIONS:
-        r = run_wrk(url, ctx.token, c, WRK_DURATION_S)
+        r = run_wrk(url, token, c, WRK_DURATION_S)
         ctx.picd.check_alive()
         if r["non_2xx"] or r["socket_errors"]:
             raise BenchError(f"{c} connections: {r['non_2xx']} non-2xx responses, "
@@ -364,13 +681,106 @@ def section_rss_after_load(ctx):
             "rss_peak_mb": mb(ctx.picd.hwm_kb())}
 
 
-# Order matters: the RSS sections bracket the load. Later issues append
-# their own sections (each returns a dict merged into results["picd"]).
+def put_ntp(ctx, servers):
+    """PUT /api/ntp/config over TCP with the bearer token: (status, doc)."""
+    conn = http.client.HTTPConnection("127.0.0.1", ctx.picd.port, timeout=30)
+    return request(conn, "PUT", "/api/ntp/config", {"servers": servers},
+                   {"Authorization": f"Bearer {ensure_token(ctx)}"})
+
+
+def section_ntp_apply(ctx):
+    """PUT /api/ntp/config round trips (render, check, restart, verify)."""
+    ctx.ensure_running()
+    ctx.ntp_service()
+    # Untimed: move off the default servers, so that every timed PUT
+    # changes one list into the other.
+    status, doc = put_ntp(ctx, NTP_LISTS[1])
+    if status != 200:
+        raise BenchError(f"PUT /api/ntp/config: HTTP {status}: {doc}")
+    samples = []
+    for i in range(NTP_APPLY_RUNS):
+        servers = NTP_LISTS[i % 2]
+        t0 = time.perf_counter()
+        status, doc = put_ntp(ctx, servers)
+        elapsed = time.perf_counter() - t0
+        if status != 200 or doc.get("servers") != servers or doc.get("applied") is not True:
+            raise BenchError(f"PUT /api/ntp/config {servers}: HTTP {status}: {doc}")
+        samples.append(ms(elapsed))
+    ctx.picd.check_alive()
+    return {"ntp_apply_round_trip_ms": {
+        "p50_ms": round(percentile(samples, 50), 2),
+        "p99_ms": round(percentile(samples, 99), 2),
+        "max_ms": round(max(samples), 2),
+        "min_ms": round(min(samples), 2),
+        "runs": samples,
+    }}
+
+
+def kill9_once(ctx, client):
+    """SIGKILL the running chronyd; (ms to the first NTP answer, ms until
+    picd forked the new chronyd (from its log), requests sent)."""
+    p = ctx.picd
+    old = p.wait_service("ntp")
+    pid = old["pid"]
+    st = proc_state(pid)
+    if not st or st[0] != "chronyd":
+        raise BenchError(f"pid {pid} from /api/services is not chronyd: {st}")
+    wall0 = time.time()
+    t0 = time.monotonic()
+    os.kill(pid, signal.SIGKILL)
+    answered, sent = client.first_answer()
+    if answered is None:
+        raise BenchError(f"no NTP answer within {NTP_ANSWER_TIMEOUT_S} s of kill -9")
+    elapsed = ms(answered - t0)
+    new = p.wait_service("ntp", old_pid=pid)
+    t = p.log_time(rf"ntp started \(chronyd, pid {new['pid']}\)")
+    return elapsed, (None if t is None else ms(t - wall0)), sent
+
+
+def hand_restart(ctx):
+    status, doc = ctx.picd.local("POST", "/api/services/ntp/restart")
+    if status != 200:
+        raise BenchError(f"POST /api/services/ntp/restart: HTTP {status}: {doc}")
+    ctx.picd.wait_service("ntp")
+
+
+def section_restart_after_kill9(ctx):
+    """kill -9 chronyd, time to the first NTP answer from the cell."""
+    ctx.ensure_running()
+    ntp = ctx.ntp_service()
+    ctx.ntp_client = client = NtpClient(ctx.netns, ntp["address"])
+    try:
+        # A hand restart before every kill forgives earlier exits (the
+        # crash-loop count and the backoff step), so each kill sees what
+        # a first crash sees: a zero backoff.
+        samples, respawn, sent = [], [], []
+        for _ in range(KILL_RUNS):
+            hand_restart(ctx)
+            e, r, n = kill9_once(ctx, client)
+            samples.append(e)
+            respawn.append(r)
+            sent.append(n)
+        # Then kills in a row without the reset: the backoff grows.
+        hand_restart(ctx)
+        consecutive = [kill9_once(ctx, client)[0] for _ in range(CONSECUTIVE_KILLS)]
+        hand_restart(ctx)
+    finally:
+        client.close()
+        ctx.ntp_client = None
+    return {"restart_after_kill9_ms": dict(spread(samples), respawned_ms=respawn,
+                                           ntp_requests=sent),
+            "restart_after_kill9_consecutive_ms": {"runs": consecutive}}
+
+
+# Order matters: the RSS sections bracket the load; the NTP sections
+# restart chronyd and so come after the figures of a quiet cell.
 SECTIONS = [
     section_cold_start,
     section_rss_idle,
     section_get_config,
     section_rss_after_load,
+    section_ntp_apply,
+    section_restart_after_kill9,
 ]
 
 
@@ -397,7 +807,11 @@ def evaluate_targets(picd):
 def fmt_value(v, unit):
     if v is None:
         return "n/a"
+    if isinstance(v, list):
+        return " / ".join(f"{x:g}" for x in v) + f" {unit}"
     if isinstance(v, dict):
+        if "max_ms" in v:
+            return f"{v['p50_ms']:g} / {v['p99_ms']:g} / {v['max_ms']:g} {unit}"
         if "min" in v:
             return f"{v['min']:g} / {v['max']:g} {unit}"
         return f"{v['p50_ms']:g} / {v['p99_ms']:g} {unit}"
@@ -417,7 +831,7 @@ def print_table(results):
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     m = results["machine"]
     print(f"\nPIC bench {results['date']}  ({m['cores']} cores, {m['model']}, "
-          f"load {m['loadavg_at_start']})")
+          f"load {m['loadavg_at_start']} at start, {m['loadavg_at_end']} at end)")
     for i, r in enumerate(rows):
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
         if i == 0:
@@ -434,12 +848,15 @@ def write_results(results):
 # ---------------------------------------------------------------- main
 
 def find_binary():
+    if os.geteuid() != 0:
+        raise BenchError("needs root (network namespaces): run `make bench` as root")
     build = os.environ.get("PIC_BUILD") or os.path.join(os.path.dirname(HERE), "build")
     binary = os.path.join(build, "picd")
     if not os.access(binary, os.X_OK):
         raise BenchError(f"{binary} not found or not executable (set PIC_BUILD)")
-    if shutil.which("wrk") is None:
-        raise BenchError("wrk not found (apt-get install wrk)")
+    for tool in ("wrk", "ip", "nsenter"):
+        if shutil.which(tool) is None:
+            raise BenchError(f"{tool} not found")
     return binary
 
 
@@ -451,15 +868,18 @@ def run():
         "picd": {},
     }
     workdir = tempfile.mkdtemp(prefix="pic-bench-")
-    ctx = Context(binary, workdir)
+    ctx = None
     try:
+        ctx = Context(binary, workdir)
         ctx.initialise_state()
         for section in SECTIONS:
             print(f"bench: {section.__doc__.splitlines()[0]}", flush=True)
             results["picd"].update(section(ctx))
     finally:
-        ctx.close()
+        if ctx is not None:
+            ctx.close()
         shutil.rmtree(workdir, ignore_errors=True)
+    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["targets"] = evaluate_targets(results["picd"])
     print_table(results)
     write_results(results)

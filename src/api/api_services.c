@@ -80,18 +80,23 @@ static struct svc *find_or_404(struct daemon *d, struct http_request *req, struc
 	return s;
 }
 
-static int unavailable(struct http_response *res, const struct svc *s)
+/* The service named in the path, if it exists and its package is
+ * installed; else NULL with the error response set. */
+static struct svc *find_usable(struct daemon *d, struct http_request *req, struct http_response *res)
 {
-	return http_error(res, 409, "unavailable", "name", "%s", s->last_error);
+	struct svc *s = find_or_404(d, req, res);
+	if (s && s->state == SVC_UNAVAILABLE) {
+		http_error(res, 409, "unavailable", "name", "%s", s->last_error);
+		return NULL;
+	}
+	return s;
 }
 
 HANDLER(api_services_restart)
 {
-	struct svc *s = find_or_404(d, req, res);
+	struct svc *s = find_usable(d, req, res);
 	if (!s)
 		return 0;
-	if (s->state == SVC_UNAVAILABLE)
-		return unavailable(res, s);
 	log_info("%s: restart requested by '%s'", s->ops->name, req->auth.username);
 	s->n_exits = 0; /* a restart by hand forgives earlier crashes */
 	s->backoff_step = 0;
@@ -103,11 +108,9 @@ HANDLER(api_services_restart)
 
 HANDLER(api_services_stop)
 {
-	struct svc *s = find_or_404(d, req, res);
+	struct svc *s = find_usable(d, req, res);
 	if (!s)
 		return 0;
-	if (s->state == SVC_UNAVAILABLE)
-		return unavailable(res, s);
 	log_info("%s: stop requested by '%s'", s->ops->name, req->auth.username);
 	svc_stop(s, true);
 	return http_reply(res, 200, api_service_json(d, s));
@@ -115,11 +118,9 @@ HANDLER(api_services_stop)
 
 HANDLER(api_services_start)
 {
-	struct svc *s = find_or_404(d, req, res);
+	struct svc *s = find_usable(d, req, res);
 	if (!s)
 		return 0;
-	if (s->state == SVC_UNAVAILABLE)
-		return unavailable(res, s);
 	log_info("%s: start requested by '%s'", s->ops->name, req->auth.username);
 	s->n_exits = 0;
 	s->backoff_step = 0;

@@ -44,23 +44,11 @@ int apply_cell_start(struct daemon *d, char *err, size_t errlen)
 	int r = bring_up_network(d, err, errlen);
 	if (r < 0)
 		return r;
-	int first = 0;
-	for (size_t i = 0; i < d->sup.n; i++) {
-		struct svc *s = &d->sup.svcs[i];
-		if (s->state == SVC_UNAVAILABLE)
-			continue;
-		svc_adopt(s);
-		char e[512];
-		r = apply_service(d, s, true, e, sizeof(e));
-		if (r < 0) {
-			log_err("%s: %s", s->ops->name, e);
-			if (first == 0) {
-				first = r;
-				snprintf(err, errlen, "%s: %s", s->ops->name, e);
-			}
-		}
-	}
-	return first;
+	/* Daemons a previous picd left running are adopted first: applying
+	 * then changes nothing unless their config is out of date. */
+	for (size_t i = 0; i < d->sup.n; i++)
+		svc_adopt(&d->sup.svcs[i]);
+	return apply_all(d, true, err, errlen);
 }
 
 int apply_cell_readdress(struct daemon *d, char *err, size_t errlen)
