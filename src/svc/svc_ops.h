@@ -9,14 +9,39 @@
 
 #include "common/buf.h"
 #include "model/config.h"
+#include "model/dhcp.h"
+#include "model/dns.h"
 #include "model/ntp.h"
 #include "net/netplan.h"
 
-/* Everything a renderer may read: a snapshot of the store. */
+/* A LAN host name the DNS service publishes (DHCP reservations and active
+ * leases): <hostname>.<cell zone> → ip, and its PTR. */
+struct dns_host {
+	char hostname[DHCP_HOSTNAME_MAX + 1];
+	uint32_t ip;
+};
+
+/* The host's side of the LAN (the interface DHCP serves), when set. */
+struct lan_info {
+	bool present;
+	char interface[IFNAMSIZ];
+	struct ipv4_net net; /* the interface's subnet */
+	uint32_t addr;       /* the host's address on it */
+};
+
+/* Everything a renderer may read: a snapshot of the store and of the
+ * parts of the system it depends on. */
 struct svc_input {
 	const struct cell_config *cell;
-	const struct netplan_service *net;
+	const struct netplan *plan;
+	const struct netplan_service *net; /* this service's; NULL for host_network services */
 	const struct ntp_settings *ntp;
+	const struct dns_settings *dns;
+	const struct dns_forward *forwards;
+	size_t n_forwards;
+	const struct dhcp_settings *dhcp;
+	const struct lan_info *lan;
+	bool dnssec_anchor; /* the root trust anchor file is installed */
 	/* Test-only fault injection (picd --test-faults); NULL normally. */
 	const char *faults;
 };
@@ -37,11 +62,18 @@ struct svc_ops {
 	const char *const *run_argv;
 	const char *const *check_argv;
 	enum svc_reload reload;
+	/* Runs in picd's own network namespace (DHCP needs the LAN's
+	 * broadcast domain) instead of a namespace of its own. */
+	bool host_network;
+	/* NULL: always wanted. Else whether the settings ask for it to run
+	 * (DHCP is off until an interface is set). */
+	bool (*enabled)(const struct svc_input *in);
 	int (*render)(const struct svc_input *in, struct buf *out);
 	/* Health, in two steps so the loop never waits: probe_send asks the
 	 * daemon on the wire and returns a socket; when it is readable (or
 	 * the time is up) probe_check reads the answer: 0, or -errno with a
 	 * reason in `err`. */
+	/* NULL: no probe; a running daemon counts as healthy. */
 	int (*probe_send)(const struct netplan_service *net, int *ret_fd, char *err, size_t errlen);
 	int (*probe_check)(int fd, char *err, size_t errlen);
 };
