@@ -42,6 +42,8 @@ struct daemon {
 	struct netplan net;        /* the network derived from config */
 	struct supervisor sup;
 	struct sse_hub *events;    /* GET /api/events and log followers */
+	struct dns_host *dns_hosts; /* LAN host names published in DNS */
+	size_t n_dns_hosts;
 
 	uint64_t started_ms; /* monotonic */
 	int64_t admin_user_id;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "api/sse.h"
 #include "api/throttle.h"
 #include "apply/apply_cell.h"
+#include "apply/apply_watch.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/loop.h"
@@ -49,6 +51,7 @@ struct picd_runtime {
 	struct loop_source *shutdown_timer;
 	uint64_t shutdown_deadline_ms;
 	int ready_fd; /* daemon mode: pipe to the waiting parent, else -1 */
+	int lease_watch_fd;
 };
 
 static void usage(FILE *out)
@@ -476,11 +479,17 @@ static int run(struct picd_runtime *rt)
 	r = start_listeners(d);
 	if (r < 0)
 		return r;
+	r = apply_watch_leases(d, &rt->lease_watch_fd);
+	if (r < 0)
+		log_warn("cannot follow DHCP leases: %s (LAN host names will not resolve)", strerror(-r));
 	char cell_err[512] = "";
 	r = apply_cell_start(d, cell_err, sizeof(cell_err));
 	if (r < 0)
 		log_err("the cell started incompletely: %s", cell_err);
 	log_services(d);
+	/* Start-up (nftables, netlink, the first renders) leaves freed heap
+	 * behind; give it back so an idle picd stays small. */
+	malloc_trim(0);
 
 	log_info("picd %s serving http://%s and %s (state in %s)", PIC_VERSION,
 		 d->opt.listen_fd > 0 ? "(inherited socket)" : d->opt.listen_addr,
@@ -511,6 +520,7 @@ static void cleanup(struct picd_runtime *rt)
 	http_server_free(d->http);
 	http_server_free(d->local);
 	sse_hub_free(d->events);
+	free(d->dns_hosts);
 	if (d->loop) {
 		loop_remove(d->loop, rt->shutdown_timer);
 		loop_remove(d->loop, rt->signals);
@@ -518,11 +528,13 @@ static void cleanup(struct picd_runtime *rt)
 	throttle_free(d->login_throttle);
 	store_close(d->store);
 	loop_free(d->loop);
+	if (rt->lease_watch_fd >= 0)
+		close(rt->lease_watch_fd);
 }
 
 int main(int argc, char **argv)
 {
-	struct picd_runtime rt = { .ready_fd = -1 };
+	struct picd_runtime rt = { .ready_fd = -1, .lease_watch_fd = -1 };
 	if (parse_options(argc, argv, &rt.d.opt) < 0)
 		return 2;
 	rt.d.started_ms = loop_now_ms();

@@ -34,6 +34,25 @@ HANDLER(api_ntp_config_get);
 HANDLER(api_ntp_config_put);
 HANDLER(api_ntp_status);
 
+HANDLER(api_dns_config_get);
+HANDLER(api_dns_config_put);
+HANDLER(api_dns_records_list);
+HANDLER(api_dns_record_create);
+HANDLER(api_dns_record_get);
+HANDLER(api_dns_record_put);
+HANDLER(api_dns_record_delete);
+HANDLER(api_dns_records_batch);
+HANDLER(api_dns_forwards_list);
+HANDLER(api_dns_forwards_create);
+HANDLER(api_dns_forwards_delete);
+
+HANDLER(api_dhcp_config_get);
+HANDLER(api_dhcp_config_put);
+HANDLER(api_dhcp_reservations_list);
+HANDLER(api_dhcp_reservations_create);
+HANDLER(api_dhcp_reservations_delete);
+HANDLER(api_dhcp_leases);
+
 HANDLER(api_events);
 HANDLER(api_cell_stop);
 

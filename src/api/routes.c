@@ -38,6 +38,26 @@ const struct route routes[] = {
 	{ HTTP_PUT, "/api/ntp/config", api_ntp_config_put, ROUTE_AUTH, 4 * KIB, "Change NTP upstream servers" },
 	{ HTTP_GET, "/api/ntp/status", api_ntp_status, ROUTE_AUTH, 0, "NTP stratum, offset and sources" },
 
+	{ HTTP_GET, "/api/dns/config", api_dns_config_get, ROUTE_AUTH, 0, "Resolver settings" },
+	{ HTTP_PUT, "/api/dns/config", api_dns_config_put, ROUTE_AUTH, 4 * KIB, "Change resolver settings" },
+	{ HTTP_GET, "/api/dns/records", api_dns_records_list, ROUTE_AUTH, 0, "Records of the cell zone" },
+	{ HTTP_POST, "/api/dns/records", api_dns_record_create, ROUTE_AUTH, 8 * KIB, "Add a record" },
+	{ HTTP_POST, "/api/dns/records/batch", api_dns_records_batch, ROUTE_AUTH, 4096 * KIB, "Add many records" },
+	{ HTTP_GET, "/api/dns/records/{id}", api_dns_record_get, ROUTE_AUTH, 0, "One record" },
+	{ HTTP_PUT, "/api/dns/records/{id}", api_dns_record_put, ROUTE_AUTH, 8 * KIB, "Replace a record" },
+	{ HTTP_DELETE, "/api/dns/records/{id}", api_dns_record_delete, ROUTE_AUTH, 0, "Delete a record" },
+	{ HTTP_GET, "/api/dns/forwards", api_dns_forwards_list, ROUTE_AUTH, 0, "Forward zones" },
+	{ HTTP_POST, "/api/dns/forwards", api_dns_forwards_create, ROUTE_AUTH, 2 * KIB, "Add a forward zone" },
+	{ HTTP_DELETE, "/api/dns/forwards/{zone}", api_dns_forwards_delete, ROUTE_AUTH, 0, "Remove a forward zone" },
+
+	{ HTTP_GET, "/api/dhcp/config", api_dhcp_config_get, ROUTE_AUTH, 0, "DHCP settings" },
+	{ HTTP_PUT, "/api/dhcp/config", api_dhcp_config_put, ROUTE_AUTH, 2 * KIB, "Change DHCP settings" },
+	{ HTTP_GET, "/api/dhcp/reservations", api_dhcp_reservations_list, ROUTE_AUTH, 0, "DHCP reservations" },
+	{ HTTP_POST, "/api/dhcp/reservations", api_dhcp_reservations_create, ROUTE_AUTH, 1 * KIB, "Reserve an address" },
+	{ HTTP_DELETE, "/api/dhcp/reservations/{mac}", api_dhcp_reservations_delete, ROUTE_AUTH, 0,
+	  "Remove a reservation" },
+	{ HTTP_GET, "/api/dhcp/leases", api_dhcp_leases, ROUTE_AUTH, 0, "Active DHCP leases" },
+
 	{ HTTP_GET, "/api/events", api_events, ROUTE_AUTH, 0, "Cell events (Server-Sent Events)" },
 	{ HTTP_POST, "/api/cell/stop", api_cell_stop, ROUTE_AUTH, 0, "Stop every service and picd" },
 };

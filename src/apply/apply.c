@@ -16,7 +16,7 @@
 #include "common/log.h"
 #include "daemon.h"
 #include "priv/priv_spawn.h"
-#include "store/store_ntp.h"
+#include "apply_input.h"
 #include "svc/svc.h"
 #include "common/banned.h"
 
@@ -52,17 +52,31 @@ static bool file_equals(const char *path, const char *data, size_t len)
 	return have && read(fd, have, len + 1) == (ssize_t)len && memcmp(have, data, len) == 0;
 }
 
+/* Renders the config; 1 when the settings say the service is off. */
 static int render(struct daemon *d, const struct svc *s, struct buf *out)
 {
-	struct ntp_settings ntp;
-	int r = store_ntp_load(d->store, &ntp);
+	_cleanup_free_ struct apply_input *a = malloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	int r = apply_input_load(d, s->ops->name, a);
 	if (r < 0)
 		return r;
-	struct svc_input in = { .cell = &d->config, .net = netplan_find(&d->net, s->ops->name),
-				.ntp = &ntp, .faults = d->opt.test_faults };
-	if (!in.net)
+	if (!a->in.net && !s->ops->host_network)
 		return -ENOENT;
-	return s->ops->render(&in, out);
+	if (s->ops->enabled && !s->ops->enabled(&a->in))
+		return 1;
+	return s->ops->render(&a->in, out);
+}
+
+/* The settings turned the service off: stop it, remember why. */
+static int disable(struct svc *s)
+{
+	if (s->pid > 0) {
+		svc_stop(s, true);
+		log_info("%s: disabled by its settings", s->ops->name);
+	}
+	s->state = SVC_DISABLED;
+	return APPLY_UNCHANGED;
 }
 
 /* The first line of a checker's output, for a message. */
@@ -126,6 +140,14 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		buf_free(&text);
 		return r;
 	}
+	if (r == 1) {
+		buf_free(&text);
+		return disable(s);
+	}
+	if (s->state == SVC_DISABLED) {
+		s->state = SVC_STOPPED;
+		start = true; /* turned on by its settings */
+	}
 	bool running = s->pid > 0;
 	if (file_equals(p.live, text.data, text.len)) {
 		buf_free(&text);
@@ -134,7 +156,8 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		return APPLY_UNCHANGED;
 	}
 
-	r = fs_write_atomic(p.candidate, text.data, text.len, 0640);
+	/* 0644: a daemon that dropped privileges re-reads it on reload. */
+	r = fs_write_atomic(p.candidate, text.data, text.len, 0644);
 	buf_free(&text);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", p.candidate, strerror(-r));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "apply_dns.h"
 #include "common/log.h"
 #include "daemon.h"
 #include "priv/priv_net.h"
@@ -24,7 +25,7 @@ int apply_cell_plan(struct daemon *d)
 	const char *names[SVC_MAX];
 	size_t n = 0;
 	for (size_t i = 0; i < d->sup.n; i++)
-		if (d->sup.svcs[i].state != SVC_UNAVAILABLE)
+		if (d->sup.svcs[i].state != SVC_UNAVAILABLE && !d->sup.svcs[i].ops->host_network)
 			names[n++] = d->sup.svcs[i].ops->name;
 	return netplan_build(&d->config, d->opt.run_dir, names, n, &d->net);
 }
@@ -48,6 +49,12 @@ int apply_cell_start(struct daemon *d, char *err, size_t errlen)
 	 * then changes nothing unless their config is out of date. */
 	for (size_t i = 0; i < d->sup.n; i++)
 		svc_adopt(&d->sup.svcs[i]);
+	/* unbound.conf includes the records file: it must exist first. */
+	r = apply_dns_hosts(d, err, errlen);
+	if (r == 0)
+		r = apply_dns_records_file(d, err, errlen);
+	if (r < 0)
+		log_err("dns: %s", err);
 	return apply_all(d, true, err, errlen);
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cleanup.h"
 #include "banned.h"
 
@@ -85,4 +86,24 @@ int fs_ensure_dir(const char *path, mode_t mode)
 	if (chmod(p, mode) < 0)
 		return -errno;
 	return 0;
+}
+
+int fs_read_file(const char *path, struct buf *out)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char chunk[8192];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		int r = buf_append(out, chunk, (size_t)n);
+		if (r < 0)
+			return r;
+	}
 }

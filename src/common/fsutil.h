@@ -8,6 +8,11 @@
  * rename, fsync of the directory. The file gets `mode`. */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+struct buf;
+/* Appends the whole file at `path` to `out` (within its cap): -ENOENT if
+ * absent, -E2BIG if it does not fit. */
+int fs_read_file(const char *path, struct buf *out);
+
 /* Creates directory `path` with `mode` if missing (parents too, 0755), and
  * sets `mode` on it either way. Refuses a path that exists and is not a
  * directory, or is a symlink. */

@@ -197,8 +197,25 @@ int config_field_get(const struct cell_config *c, const struct config_field *f, 
 	return 0;
 }
 
+int config_zone(const struct cell_config *c, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s.%s", c->cell_name, c->domain);
+	if (n < 0 || (size_t)n >= outlen || n > CONFIG_ZONE_MAX)
+		return -ENAMETOOLONG;
+	for (char *p = out; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return 0;
+}
+
 int config_validate(const struct cell_config *c, const char *blame_field, struct field_error *e)
 {
+	char zone[NAME_MAX_LEN * 2 + 2];
+	if (config_zone(c, zone, sizeof(zone)) < 0) {
+		field_error_set(e, "cell_name", "the cell's zone (cell_name.domain) must be at most %d characters",
+				CONFIG_ZONE_MAX);
+		return -EINVAL;
+	}
 	const char *field = blame_field ? blame_field : "vpn_subnet";
 	if (cidr_overlaps(&c->ip_range, &c->vpn_subnet)) {
 		char a[CIDR_STR_MAX], b[CIDR_STR_MAX];

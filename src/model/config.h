@@ -61,6 +61,12 @@ int config_field_set(struct cell_config *c, const struct config_field *f, const 
 int config_field_get(const struct cell_config *c, const struct config_field *f, char *out,
 		     size_t outlen);
 
+#define CONFIG_ZONE_MAX 253 /* a DNS name's longest text form */
+
+/* The cell's DNS zone, "<cell_name>.<domain>" in lower case, into `out`
+ * (at least CONFIG_ZONE_MAX + 1 bytes); -ENAMETOOLONG if too long. */
+int config_zone(const struct cell_config *c, char *out, size_t outlen);
+
 /* Cross-field rules (the networks must not overlap). A failure names
  * `blame_field` — the field the caller's change touched — or vpn_subnet
  * when that is NULL. */

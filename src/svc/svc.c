@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
@@ -28,6 +29,7 @@
 static const char *const state_names[] = {
 	[SVC_UNAVAILABLE] = "unavailable", [SVC_STOPPED] = "stopped", [SVC_RUNNING] = "running",
 	[SVC_STOPPING] = "stopping",       [SVC_BACKOFF] = "restarting", [SVC_FAILED] = "failed",
+	[SVC_DISABLED] = "disabled",
 };
 
 const char *svc_state_name(enum svc_state s)
@@ -119,8 +121,8 @@ static void handle_exit(struct svc *s, const siginfo_t *si, bool known)
 	forget_process(s);
 	svc_log_refresh(s);
 
-	if (was == SVC_STOPPING || was == SVC_STOPPED) {
-		s->state = SVC_STOPPED;
+	if (was == SVC_STOPPING || was == SVC_STOPPED || was == SVC_DISABLED) {
+		s->state = was == SVC_DISABLED ? SVC_DISABLED : SVC_STOPPED;
 		log_info("%s stopped", s->ops->name);
 		return;
 	}
@@ -187,7 +189,12 @@ static void probe_begin(struct svc *s)
 {
 	const struct netplan_service *net = svc_net(s);
 	char err[160] = "";
-	if (!net || !s->ops->probe_send)
+	if (!s->ops->probe_send) {
+		s->healthy = s->pid > 0;
+		s->next_probe_ms = loop_now_ms() + SVC_HEALTH_INTERVAL_MS;
+		return;
+	}
+	if (!net)
 		return;
 	int r = s->ops->probe_send(net, &s->probe_fd, err, sizeof(err));
 	if (r == 0)
@@ -202,10 +209,17 @@ static void probe_begin(struct svc *s)
 int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen)
 {
 	const struct netplan_service *net = svc_net(s);
-	if (!net || !s->ops->probe_send)
+	if (!s->ops->probe_send) {
+		/* Nothing to ask on the wire: running is all we can tell. */
+		s->healthy = s->pid > 0;
+		snprintf(err, errlen, "%s is not running", s->ops->daemon);
+		return s->healthy ? 0 : -ESRCH;
+	}
+	if (!net)
 		return -ENOENT;
-	/* A daemon just (re)started may not listen yet: ask again every
-	 * 50 ms until it answers or the time is up. */
+	/* A daemon just (re)started may not listen yet, and the kernel
+	 * rate-limits the "port unreachable" that would say so: ask again
+	 * every 5 ms until it answers or the time is up. */
 	uint64_t deadline = loop_now_ms() + timeout_ms;
 	int r;
 	do {
@@ -213,12 +227,11 @@ int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen)
 		r = s->ops->probe_send(net, &fd, err, errlen);
 		if (r == 0) {
 			struct pollfd p = { .fd = fd, .events = POLLIN };
-			poll(&p, 1, 50);
+			poll(&p, 1, 5);
 			r = s->ops->probe_check(fd, err, errlen);
 			close(fd);
-		}
-		if (r != 0) {
-			struct timespec pause = { 0, 5 * 1000 * 1000 };
+		} else {
+			struct timespec pause = { 0, 2 * 1000 * 1000 };
 			nanosleep(&pause, NULL);
 		}
 	} while (r != 0 && loop_now_ms() < deadline);
@@ -339,6 +352,8 @@ int svc_stop(struct svc *s, bool wait)
 		s->state = SVC_STOPPED;
 		return 0;
 	}
+	if (s->state == SVC_DISABLED)
+		return 0;
 	if (s->pid <= 0)
 		return 0;
 	s->state = SVC_STOPPING;
@@ -378,16 +393,20 @@ static int svc_prepare_dir(struct svc *s, const char *state_dir)
 	if (r == 0)
 		r = path_in(s->dir, sizeof(s->dir), services, s->ops->name);
 	if (r == 0)
-		r = fs_ensure_dir(s->dir, 0700);
+		r = fs_ensure_dir(s->dir, s->ops->dir_mode ? s->ops->dir_mode : 0700);
 	if (r == 0)
 		r = path_in(s->log_path, sizeof(s->log_path), s->dir, "output.log");
 	if (r == 0)
 		r = path_in(s->pid_path, sizeof(s->pid_path), s->dir, "daemon.pid");
+	if (r == 0 && s->ops->subdir) {
+		char sub[PATH_MAX];
+		r = path_in(sub, sizeof(sub), s->dir, s->ops->subdir);
+		if (r == 0)
+			r = fs_ensure_dir(sub, 0755);
+	}
 	if (r < 0)
 		return r;
-	/* A daemon that drops privileges owns its directory (chronyd checks
-	 * that its socket directory is its own). */
-	if (s->ops->user) {
+	if (s->ops->user && s->ops->user_owns_dir) {
 		struct passwd *pw = getpwnam(s->ops->user);
 		if (pw && chown(s->dir, pw->pw_uid, pw->pw_gid) < 0)
 			return -errno;
@@ -408,6 +427,9 @@ int supervisor_init(struct supervisor *sup, struct daemon *d)
 	int r = loop_add_fd(d->loop, sup->inotify_fd, EPOLLIN, on_inotify, sup, &sup->inotify_source);
 	if (r < 0)
 		return r;
+	sup->svcs = calloc(svc_table_len, sizeof(*sup->svcs));
+	if (!sup->svcs)
+		return -ENOMEM;
 	for (size_t i = 0; i < svc_table_len && i < SVC_MAX; i++) {
 		struct svc *s = &sup->svcs[sup->n++];
 		*s = (struct svc){ .ops = svc_table[i], .sup = sup, .state = SVC_STOPPED, .pidfd = -1,
@@ -440,7 +462,10 @@ void supervisor_free(struct supervisor *sup)
 			close(s->pidfd);
 		if (s->probe_fd >= 0)
 			close(s->probe_fd);
+		svc_log_free(&s->log);
 	}
+	free(sup->svcs);
+	sup->svcs = NULL;
 	loop_remove_tick(sup->d->loop, on_tick, sup);
 	loop_remove(sup->d->loop, sup->inotify_source);
 	if (sup->inotify_fd >= 0)

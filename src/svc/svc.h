@@ -23,8 +23,8 @@
 #define SVC_STOP_GRACE_MS 3000
 #define SVC_HEALTH_INTERVAL_MS 10000
 #define SVC_HEALTH_TIMEOUT_MS 1000
-#define SVC_HEALTH_RETRY_MS 1000
-#define SVC_HEALTH_FIRST_MS 100 /* after a start, give the daemon a moment */
+#define SVC_HEALTH_RETRY_MS 250
+#define SVC_HEALTH_FIRST_MS 20 /* after a start, give the daemon a moment */
 
 struct daemon;
 struct loop_source;
@@ -36,6 +36,7 @@ enum svc_state {
 	SVC_STOPPING,
 	SVC_BACKOFF,     /* exited; restarts at restart_at_ms */
 	SVC_FAILED,      /* crash loop; waits for a start by hand */
+	SVC_DISABLED,    /* its settings say off (DHCP without an interface) */
 };
 
 struct svc {
@@ -70,7 +71,7 @@ struct svc {
 struct supervisor {
 	struct daemon *d;
 	size_t n;
-	struct svc svcs[SVC_MAX];
+	struct svc *svcs; /* n of them, one per table entry */
 	int inotify_fd;
 	struct loop_source *inotify_source;
 	/* Called when a service's output grew (log followers). */

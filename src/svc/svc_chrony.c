@@ -85,6 +85,7 @@ const struct svc_ops svc_chrony_ops = {
 	.binary = "/usr/sbin/chronyd",
 	.config_file = "chrony.conf",
 	.user = "_chrony",
+	.user_owns_dir = true, /* chronyd checks that its socket directory is its own */
 	.run_argv = run_argv,
 	.check_argv = check_argv,
 	.reload = SVC_RELOAD_RESTART,

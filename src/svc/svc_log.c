@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +11,19 @@
 #include "common/cleanup.h"
 #include "common/banned.h"
 
+void svc_log_free(struct svc_log *l)
+{
+	free(l->ring);
+	l->ring = NULL;
+	l->used = l->head = 0;
+}
+
 void svc_log_append(struct svc_log *l, const char *data, size_t len)
 {
+	/* Allocated when first needed: most services say little, and an
+	 * idle picd should not hold rings it never fills. */
+	if (!l->ring && !(l->ring = malloc(SVC_LOG_RING)))
+		return;
 	l->total += len;
 	if (len > SVC_LOG_RING) {
 		data += len - SVC_LOG_RING;

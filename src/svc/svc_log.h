@@ -12,7 +12,7 @@
 #define SVC_LOG_FILE_MAX (1024 * 1024)
 
 struct svc_log {
-	char ring[SVC_LOG_RING];
+	char *ring;   /* SVC_LOG_RING bytes, allocated at the first output */
 	size_t head;  /* next write position */
 	size_t used;  /* bytes held, <= SVC_LOG_RING */
 	off_t offset; /* how far into the file we have read */
@@ -20,6 +20,7 @@ struct svc_log {
 };
 
 void svc_log_append(struct svc_log *l, const char *data, size_t len);
+void svc_log_free(struct svc_log *l);
 /* Reads what the file gained since last time; 1 if anything was new. */
 int svc_log_poll(struct svc_log *l, const char *path);
 /* The last `lines` lines (at most what the ring holds) into `out`. */

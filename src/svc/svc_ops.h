@@ -58,6 +58,13 @@ struct svc_ops {
 	const char *binary;
 	const char *config_file; /* in the service directory */
 	const char *user;        /* unprivileged user the daemon drops to, or NULL */
+	/* The service directory: mode (0 = 0700), whether `user` owns it (a
+	 * daemon that writes there after dropping privileges; never one that
+	 * reads its config there as root later), and a subdirectory picd
+	 * creates 0755 in it (NULL: none). */
+	unsigned dir_mode;
+	bool user_owns_dir;
+	const char *subdir;
 	/* argv, with paths under SVC_ROOT; the check runs on config_file".new" */
 	const char *const *run_argv;
 	const char *const *check_argv;

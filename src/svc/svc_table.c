@@ -4,9 +4,13 @@
 #include <string.h>
 
 #include "svc_chrony.h"
+#include "svc_dnsmasq.h"
+#include "svc_unbound.h"
 #include "common/banned.h"
 
 const struct svc_ops *const svc_table[] = {
+	&svc_unbound_ops,
+	&svc_dnsmasq_ops,
 	&svc_chrony_ops,
 };
 const size_t svc_table_len = sizeof(svc_table) / sizeof(svc_table[0]);

@@ -50,6 +50,7 @@ static void test_tail_lines(void **state)
 	t = tail(l, 1);
 	assert_string_equal(t, "partial");
 	free(t);
+	svc_log_free(l);
 	free(l);
 }
 
@@ -66,6 +67,7 @@ static void test_wraps_keeping_newest(void **state)
 	char *t = tail(l, 2);
 	assert_string_equal(t, "line 09998\nline 09999\n");
 	free(t);
+	svc_log_free(l);
 	free(l);
 }
 
@@ -82,6 +84,7 @@ static void test_since_cursor(void **state)
 	buf_free(&b);
 	assert_int_equal(svc_log_since(l, l->total, &b), 0);
 	assert_null(b.data);
+	svc_log_free(l);
 	free(l);
 }
 
@@ -133,6 +136,7 @@ static void test_poll_follows_a_file(void **state)
 	close(fd);
 	unlink(path);
 	rmdir(dir);
+	svc_log_free(l);
 	free(l);
 }
 

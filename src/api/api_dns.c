@@ -1,0 +1,206 @@
+/* /api/dns/config and /api/dns/forwards: the resolver's settings
+ * (upstreams, recursion, DNSSEC, cache) and forward zones for other
+ * domains. Both change unbound.conf through the apply engine (rendered,
+ * checked by unbound-checkconf, installed, reloaded, verified); a refused
+ * or failing config leaves the store untouched. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api_body.h"
+#include "apply/apply.h"
+#include "common/log.h"
+#include "daemon.h"
+#include "handlers.h"
+#include "store/store_dns.h"
+#include "common/banned.h"
+
+static json_t *servers_json(const char (*list)[DNS_ADDR_MAX], size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(list[i]));
+	return a;
+}
+
+static json_t *settings_json(const struct dns_settings *s)
+{
+	return json_pack("{s:o, s:b, s:b, s:i}", "upstreams", servers_json(s->upstreams, s->n_upstreams),
+			 "recursion", s->recursion, "dnssec", s->dnssec, "cache_mb", (int)s->cache_mb);
+}
+
+/* Reads a JSON list of server addresses into `out`. */
+static int read_servers(json_t *v, const char *field, char (*out)[DNS_ADDR_MAX], size_t max, size_t *ret_n,
+			struct http_response *res)
+{
+	if (!json_is_array(v) || json_array_size(v) > max)
+		return http_error(res, 400, "invalid_field", field, "%s must be a list of at most %zu addresses",
+				  field, max), -EINVAL;
+	size_t i;
+	json_t *item;
+	json_array_foreach(v, i, item) {
+		if (!json_is_string(item) || json_string_length(item) >= DNS_ADDR_MAX)
+			return http_error(res, 400, "invalid_field", field, "%s[%zu] must be an address", field, i),
+			       -EINVAL;
+		snprintf(out[i], DNS_ADDR_MAX, "%s", json_string_value(item));
+	}
+	*ret_n = json_array_size(v);
+	return 0;
+}
+
+/* Applies the DNS service's config inside the caller's transaction and
+ * commits, or rolls back and answers with what went wrong. */
+static int apply_and_commit(struct daemon *d, struct http_response *res)
+{
+	struct svc *s = supervisor_find(&d->sup, "dns");
+	char err[512] = "";
+	int r = s ? apply_service(d, s, false, err, sizeof(err)) : -ENOENT;
+	if (r < 0 && r != -ENOPKG) {
+		store_rollback(d->store);
+		if (r == -EINVAL)
+			return http_error(res, 422, "rejected_by_daemon", NULL, "%s", err);
+		return http_error(res, 502, "apply_failed", NULL, "%s", err);
+	}
+	r = store_commit(d->store);
+	if (r < 0)
+		store_rollback(d->store);
+	return r;
+}
+
+HANDLER(api_dns_config_get)
+{
+	struct dns_settings s;
+	int r = store_dns_settings_load(d->store, &s);
+	return r < 0 ? r : http_reply(res, 200, settings_json(&s));
+}
+
+HANDLER(api_dns_config_put)
+{
+	static const char *const allowed[] = { "upstreams", "recursion", "dnssec", "cache_mb", NULL };
+	if (api_body_object(req, res, allowed) < 0)
+		return 0;
+	struct dns_settings s;
+	int r = store_dns_settings_load(d->store, &s);
+	if (r < 0)
+		return r;
+	json_t *v;
+	if ((v = json_object_get(req->json, "upstreams")) &&
+	    read_servers(v, "upstreams", s.upstreams, DNS_MAX_UPSTREAMS, &s.n_upstreams, res) < 0)
+		return 0;
+	const char *bools[] = { "recursion", "dnssec" };
+	bool *targets[] = { &s.recursion, &s.dnssec };
+	for (size_t i = 0; i < 2; i++) {
+		if (!(v = json_object_get(req->json, bools[i])))
+			continue;
+		if (!json_is_boolean(v))
+			return http_error(res, 400, "invalid_field", bools[i], "%s must be true or false", bools[i]);
+		*targets[i] = json_is_true(v);
+	}
+	if ((v = json_object_get(req->json, "cache_mb"))) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000000)
+			return http_error(res, 400, "invalid_field", "cache_mb", "cache_mb must be from 4 to 1024");
+		s.cache_mb = (uint32_t)json_integer_value(v);
+	}
+	struct field_error e;
+	if (dns_settings_validate(&s, &e) < 0)
+		return http_error(res, 400, "invalid_field", e.field, "%s", e.message);
+	r = store_begin(d->store);
+	if (r == 0)
+		r = store_dns_settings_save(d->store, &s);
+	if (r < 0) {
+		store_rollback(d->store);
+		return r;
+	}
+	r = apply_and_commit(d, res);
+	if (r < 0 || res->status)
+		return r;
+	log_info("dns: settings changed by '%s'", req->auth.username);
+	return http_reply(res, 200, settings_json(&s));
+}
+
+static json_t *forward_json(const struct dns_forward *f)
+{
+	return json_pack("{s:s, s:o}", "zone", f->zone, "servers", servers_json(f->servers, f->n_servers));
+}
+
+HANDLER(api_dns_forwards_list)
+{
+	struct dns_forward list[DNS_FORWARDS_MAX];
+	int n = store_dns_forward_list(d->store, list, DNS_FORWARDS_MAX);
+	if (n < 0)
+		return n;
+	json_t *a = json_array();
+	for (int i = 0; a && i < n; i++)
+		json_array_append_new(a, forward_json(&list[i]));
+	return http_reply(res, 200, json_pack("{s:o}", "forwards", a));
+}
+
+HANDLER(api_dns_forwards_create)
+{
+	static const char *const allowed[] = { "zone", "servers", NULL };
+	const char *zone;
+	if (api_body_object(req, res, allowed) < 0 ||
+	    api_body_string(req, res, "zone", DNS_NAME_MAX, true, &zone) < 0)
+		return 0;
+	struct dns_forward f = { 0 };
+	snprintf(f.zone, sizeof(f.zone), "%s", zone);
+	json_t *v = json_object_get(req->json, "servers");
+	if (!v)
+		return http_error(res, 400, "missing_field", "servers", "servers is required");
+	if (read_servers(v, "servers", f.servers, DNS_MAX_FORWARD_SERVERS, &f.n_servers, res) < 0)
+		return 0;
+	char cell[DNS_NAME_MAX + 1];
+	if (config_zone(&d->config, cell, sizeof(cell)) < 0)
+		return -ENAMETOOLONG;
+	struct field_error e;
+	if (dns_forward_validate(cell, &f, &e) < 0)
+		return http_error(res, 400, "invalid_field", e.field, "%s", e.message);
+	struct dns_forward existing[DNS_FORWARDS_MAX];
+	int n = store_dns_forward_list(d->store, existing, DNS_FORWARDS_MAX);
+	if (n < 0)
+		return n;
+	bool replacing = false;
+	for (int i = 0; i < n; i++)
+		replacing = replacing || strcmp(existing[i].zone, f.zone) == 0;
+	if (!replacing && n >= DNS_FORWARDS_MAX)
+		return http_error(res, 409, "limit_reached", NULL, "at most %d forward zones", DNS_FORWARDS_MAX);
+	int r = store_begin(d->store);
+	if (r == 0)
+		r = store_dns_forward_put(d->store, &f);
+	if (r < 0) {
+		store_rollback(d->store);
+		return r;
+	}
+	r = apply_and_commit(d, res);
+	if (r < 0 || res->status)
+		return r;
+	log_info("dns: forward zone %s set by '%s'", f.zone, req->auth.username);
+	return http_reply(res, replacing ? 200 : 201, forward_json(&f));
+}
+
+HANDLER(api_dns_forwards_delete)
+{
+	char zone[DNS_NAME_MAX + 1];
+	size_t len = strlen(req->params[0]);
+	snprintf(zone, sizeof(zone), "%.*s", (int)(len && req->params[0][len - 1] == '.' ? len - 1 : len),
+		 req->params[0]);
+	for (char *p = zone; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	int r = store_begin(d->store);
+	if (r == 0)
+		r = store_dns_forward_delete(d->store, zone);
+	if (r == -ENOENT) {
+		store_rollback(d->store);
+		return http_error(res, 404, "not_found", "zone", "no forward zone %s", zone);
+	}
+	if (r < 0) {
+		store_rollback(d->store);
+		return r;
+	}
+	r = apply_and_commit(d, res);
+	if (r < 0 || res->status)
+		return r;
+	log_info("dns: forward zone %s removed by '%s'", zone, req->auth.username);
+	return http_reply(res, 204, NULL);
+}

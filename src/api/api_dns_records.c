@@ -1,0 +1,303 @@
+/* /api/dns/records: the cell zone's records. Every change is validated
+ * whole (a 400 naming the field changes nothing), written in one
+ * transaction, and made live in unbound through its control socket before
+ * the transaction commits; the answer comes once the data is served. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api_body.h"
+#include "api_dns_json.h"
+#include "apply/apply_dns.h"
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/strparse.h"
+#include "daemon.h"
+#include "handlers.h"
+#include "store/store_dns.h"
+#include "common/banned.h"
+
+#define LIST_LIMIT_DEFAULT 100
+#define LIST_LIMIT_MAX 1000
+#define BATCH_MAX 10000
+
+/* The configuration guarantees the zone fits (config_validate). */
+static void cell_zone(const struct daemon *d, char *out, size_t len)
+{
+	if (config_zone(&d->config, out, len) < 0)
+		out[0] = '\0';
+}
+
+/* The rules that need the store: reserved names, a CNAME alone at its
+ * name, no duplicates. `exclude_id` is the record being replaced. */
+static int check_against_store(struct daemon *d, const char *zone, const struct dns_record *r, int64_t exclude_id,
+			       const char *prefix, struct http_response *res)
+{
+	struct field_error e;
+	if (dns_record_reserved(zone, r)) {
+		field_error_set(&e, "name", "%s is published by the cell itself and cannot be changed", r->name);
+		return api_dns_field_error(res, prefix, &e), -EINVAL;
+	}
+	struct dns_record_filter f = { .name = r->name, .type = -1 };
+	int total = store_dns_record_count(d->store, &f);
+	if (total < 0)
+		return total;
+	_cleanup_free_ struct dns_record *at = calloc((size_t)total + 1, sizeof(*at));
+	if (!at)
+		return -ENOMEM;
+	int n = store_dns_record_list(d->store, &f, 0, total, at);
+	for (int i = 0; i < n; i++) {
+		if (at[i].id == exclude_id)
+			continue;
+		if (r->type == DNS_CNAME || at[i].type == DNS_CNAME) {
+			field_error_set(&e, "type", "%s already has %s data; a CNAME cannot stand beside other data",
+					r->name, dns_type_name(at[i].type));
+			return api_dns_field_error(res, prefix, &e), -EINVAL;
+		}
+		if (dns_record_same_data(r, &at[i])) {
+			field_error_set(&e, "value", "the same %s record already exists (id %lld)",
+					dns_type_name(r->type), (long long)at[i].id);
+			return api_dns_field_error(res, prefix, &e), -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int parse_record(struct daemon *d, json_t *obj, const char *prefix, struct dns_record *ret,
+			struct http_response *res)
+{
+	char zone[DNS_NAME_MAX + 1];
+	struct dns_record_input in;
+	struct field_error e;
+	cell_zone(d, zone, sizeof(zone));
+	if (api_dns_record_input(obj, prefix, &in, res) < 0)
+		return -EINVAL;
+	if (dns_record_parse(zone, &in, ret, &e) < 0)
+		return api_dns_field_error(res, prefix, &e), -EINVAL;
+	return 0;
+}
+
+/* Commits after making `names` live; on any failure rolls back. */
+static int commit_live(struct daemon *d, const char *const *names, size_t n, struct http_response *res)
+{
+	char err[512] = "";
+	int r = apply_dns_names(d, names, n, err, sizeof(err));
+	if (r == 0)
+		r = store_commit(d->store);
+	if (r < 0) {
+		store_rollback(d->store);
+		/* Put the file back in line with the store. */
+		char ignored[128];
+		apply_dns_records_file(d, ignored, sizeof(ignored));
+		return http_error(res, 502, "apply_failed", NULL, "%s", err[0] ? err : strerror(-r));
+	}
+	return 0;
+}
+
+HANDLER(api_dns_records_list)
+{
+	char zone[DNS_NAME_MAX + 1], name[DNS_NAME_MAX + 1];
+	struct dns_record_filter f = { .type = -1 };
+	struct field_error e;
+	cell_zone(d, zone, sizeof(zone));
+	const char *q = http_request_query(req, "name");
+	if (q) {
+		if (dns_name_qualify(zone, q, name, sizeof(name), &e) < 0)
+			return http_error(res, 400, "invalid_field", "name", "%s", e.message);
+		f.name = name;
+	}
+	q = http_request_query(req, "type");
+	enum dns_type t;
+	if (q) {
+		if (dns_type_parse(q, &t) < 0)
+			return http_error(res, 400, "invalid_field", "type", "type must be one of A, AAAA, CNAME, MX, TXT, SRV, CAA");
+		f.type = (int)t;
+	}
+	uint32_t offset = 0, limit = LIST_LIMIT_DEFAULT;
+	q = http_request_query(req, "offset");
+	if (q && parse_u32(q, 0, DNS_RECORDS_MAX, &offset) < 0)
+		return http_error(res, 400, "invalid_field", "offset", "offset must be a number from 0");
+	q = http_request_query(req, "limit");
+	if (q && parse_u32(q, 1, LIST_LIMIT_MAX, &limit) < 0)
+		return http_error(res, 400, "invalid_field", "limit", "limit must be a number from 1 to %d", LIST_LIMIT_MAX);
+
+	int total = store_dns_record_count(d->store, &f);
+	if (total < 0)
+		return total;
+	_cleanup_free_ struct dns_record *list = calloc(limit, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	int n = store_dns_record_list(d->store, &f, (int)offset, (int)limit, list);
+	if (n < 0)
+		return n;
+	json_t *a = json_array();
+	for (int i = 0; a && i < n; i++)
+		json_array_append_new(a, api_dns_record_json(&list[i]));
+	return http_reply(res, 200, json_pack("{s:o, s:i, s:i, s:i}", "records", a, "total", total, "offset",
+					      (int)offset, "limit", (int)limit));
+}
+
+static int record_id(struct http_request *req, struct http_response *res, int64_t *ret)
+{
+	uint64_t id;
+	if (parse_u64(req->params[0], 1, INT64_MAX, &id) < 0)
+		return http_error(res, 400, "invalid_field", "id", "id must be a positive integer"), -EINVAL;
+	*ret = (int64_t)id;
+	return 0;
+}
+
+HANDLER(api_dns_record_get)
+{
+	int64_t id;
+	struct dns_record r;
+	if (record_id(req, res, &id) < 0)
+		return 0;
+	int rc = store_dns_record_get(d->store, id, &r);
+	if (rc == -ENOENT)
+		return http_error(res, 404, "not_found", "id", "no record with id %lld", (long long)id);
+	if (rc < 0)
+		return rc;
+	return http_reply(res, 200, api_dns_record_json(&r));
+}
+
+HANDLER(api_dns_record_create)
+{
+	char zone[DNS_NAME_MAX + 1];
+	struct dns_record r;
+	cell_zone(d, zone, sizeof(zone));
+	if (parse_record(d, req->json, "", &r, res) < 0)
+		return 0;
+	int rc = store_begin(d->store);
+	if (rc < 0)
+		return rc;
+	if (check_against_store(d, zone, &r, 0, "", res) < 0) {
+		store_rollback(d->store);
+		return res->status ? 0 : -EIO;
+	}
+	rc = store_dns_record_insert(d->store, &r, time(NULL));
+	if (rc < 0) {
+		store_rollback(d->store);
+		return rc;
+	}
+	const char *names[] = { r.name };
+	if (commit_live(d, names, 1, res) < 0 || res->status)
+		return 0;
+	log_info("dns: %s %s added by '%s'", r.name, dns_type_name(r.type), req->auth.username);
+	http_response_header(res, "Location", "/api/dns/records/%lld", (long long)r.id);
+	return http_reply(res, 201, api_dns_record_json(&r));
+}
+
+HANDLER(api_dns_record_put)
+{
+	char zone[DNS_NAME_MAX + 1];
+	int64_t id;
+	struct dns_record r, old;
+	cell_zone(d, zone, sizeof(zone));
+	if (record_id(req, res, &id) < 0 || parse_record(d, req->json, "", &r, res) < 0)
+		return 0;
+	r.id = id;
+	int rc = store_begin(d->store);
+	if (rc == 0)
+		rc = store_dns_record_get(d->store, id, &old);
+	if (rc == -ENOENT) {
+		store_rollback(d->store);
+		return http_error(res, 404, "not_found", "id", "no record with id %lld", (long long)id);
+	}
+	if (rc == 0 && check_against_store(d, zone, &r, id, "", res) < 0)
+		rc = -EINVAL;
+	if (rc == 0)
+		rc = store_dns_record_update(d->store, &r, time(NULL));
+	if (rc < 0) {
+		store_rollback(d->store);
+		return res->status ? 0 : rc;
+	}
+	const char *names[] = { old.name, r.name };
+	if (commit_live(d, names, strcmp(old.name, r.name) ? 2 : 1, res) < 0 || res->status)
+		return 0;
+	log_info("dns: record %lld (%s %s) changed by '%s'", (long long)id, r.name, dns_type_name(r.type),
+		 req->auth.username);
+	return http_reply(res, 200, api_dns_record_json(&r));
+}
+
+HANDLER(api_dns_record_delete)
+{
+	int64_t id;
+	struct dns_record old;
+	if (record_id(req, res, &id) < 0)
+		return 0;
+	int rc = store_begin(d->store);
+	if (rc == 0)
+		rc = store_dns_record_get(d->store, id, &old);
+	if (rc == 0)
+		rc = store_dns_record_delete(d->store, id);
+	if (rc < 0) {
+		store_rollback(d->store);
+		if (rc == -ENOENT)
+			return http_error(res, 404, "not_found", "id", "no record with id %lld", (long long)id);
+		return rc;
+	}
+	const char *names[] = { old.name };
+	if (commit_live(d, names, 1, res) < 0 || res->status)
+		return 0;
+	log_info("dns: %s %s deleted by '%s'", old.name, dns_type_name(old.type), req->auth.username);
+	return http_reply(res, 204, NULL);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+HANDLER(api_dns_records_batch)
+{
+	static const char *const allowed[] = { "records", NULL };
+	if (api_body_object(req, res, allowed) < 0)
+		return 0;
+	json_t *list = json_object_get(req->json, "records");
+	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > BATCH_MAX)
+		return http_error(res, 400, "invalid_field", "records", "records must be a list of 1 to %d records",
+				  BATCH_MAX);
+	size_t n = json_array_size(list);
+	char zone[DNS_NAME_MAX + 1];
+	cell_zone(d, zone, sizeof(zone));
+	_cleanup_free_ struct dns_record *recs = calloc(n, sizeof(*recs));
+	_cleanup_free_ const char **names = calloc(n, sizeof(*names));
+	if (!recs || !names)
+		return -ENOMEM;
+	/* All or nothing: validate everything, insert one by one inside one
+	 * transaction (each checked against what came before it). */
+	for (size_t i = 0; i < n; i++) {
+		char prefix[32];
+		snprintf(prefix, sizeof(prefix), "records[%zu].", i);
+		if (parse_record(d, json_array_get(list, i), prefix, &recs[i], res) < 0)
+			return 0;
+	}
+	int rc = store_begin(d->store);
+	if (rc < 0)
+		return rc;
+	int64_t now = time(NULL);
+	for (size_t i = 0; i < n; i++) {
+		char prefix[32];
+		snprintf(prefix, sizeof(prefix), "records[%zu].", i);
+		if (check_against_store(d, zone, &recs[i], 0, prefix, res) < 0 ||
+		    (rc = store_dns_record_insert(d->store, &recs[i], now)) < 0) {
+			store_rollback(d->store);
+			return res->status ? 0 : rc;
+		}
+		names[i] = recs[i].name;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	size_t unique = 0;
+	for (size_t i = 0; i < n; i++)
+		if (unique == 0 || strcmp(names[unique - 1], names[i]) != 0)
+			names[unique++] = names[i];
+	if (commit_live(d, names, unique, res) < 0 || res->status)
+		return 0;
+	log_info("dns: %zu records added in one batch by '%s'", n, req->auth.username);
+	json_t *ids = json_array();
+	for (size_t i = 0; ids && i < n; i++)
+		json_array_append_new(ids, json_integer(recs[i].id));
+	return http_reply(res, 201, json_pack("{s:i, s:o}", "created", (int)n, "ids", ids));
+}

@@ -1,0 +1,277 @@
+/* Live DNS data (see apply_dns.h). */
+#include "apply_dns.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "daemon.h"
+#include "store/store_dhcp.h"
+#include "store/store_dns.h"
+#include "svc/svc_dnsmasq.h"
+#include "svc/svc_unbound.h"
+#include "svc/unbound_ctl.h"
+#include "common/banned.h"
+
+#define RECORDS_FILE SVC_UNBOUND_RECORDS_FILE
+#define CONTROL_SOCKET SVC_UNBOUND_CTL_FILE
+#define RECORDS_FILE_MAX (64 * 1024 * 1024)
+#define LEASES_FILE_MAX (4 * 1024 * 1024)
+#define HOST_TTL SVC_UNBOUND_TTL
+
+/* The configuration guarantees the zone fits (config_validate). */
+static void cell_zone(const struct daemon *d, char *out, size_t len)
+{
+	if (config_zone(&d->config, out, len) < 0)
+		out[0] = '\0';
+}
+
+static int svc_path(const struct svc *s, const char *file, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/%s", s->dir, file);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* --- LAN host names ---------------------------------------------------- */
+
+static bool has_host(const struct dns_host *hosts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(hosts[i].hostname, name) == 0)
+			return true;
+	return false;
+}
+
+/* Reservations with a name, then active leases with a name not already
+ * taken; sorted by name so two snapshots compare in one pass. */
+static int collect_hosts(struct daemon *d, struct dns_host *out, size_t max, size_t *ret_n)
+{
+	size_t n = 0;
+	_cleanup_free_ struct dhcp_reservation *res = calloc(DHCP_RESERVATIONS_MAX, sizeof(*res));
+	_cleanup_free_ struct dhcp_lease *leases = calloc(APPLY_DNS_HOSTS_MAX, sizeof(*leases));
+	if (!res || !leases)
+		return -ENOMEM;
+	int nr = store_dhcp_reservation_list(d->store, res, DHCP_RESERVATIONS_MAX);
+	if (nr < 0)
+		return nr;
+	for (int i = 0; i < nr && n < max; i++) {
+		if (!res[i].hostname[0] || has_host(out, n, res[i].hostname))
+			continue;
+		snprintf(out[n].hostname, sizeof(out[n].hostname), "%s", res[i].hostname);
+		out[n++].ip = res[i].ip;
+	}
+
+	struct svc *dhcp = supervisor_find(&d->sup, "dhcp");
+	char path[PATH_MAX];
+	if (dhcp && svc_path(dhcp, SVC_DNSMASQ_LEASE_FILE, path, sizeof(path)) == 0) {
+		struct buf text;
+		buf_init(&text, LEASES_FILE_MAX);
+		if (fs_read_file(path, &text) == 0 && text.data) {
+			int nl = dhcp_leases_parse(text.data, leases, APPLY_DNS_HOSTS_MAX);
+			int64_t now = time(NULL);
+			for (int i = 0; i < nl && n < max; i++) {
+				bool active = leases[i].expiry == 0 || leases[i].expiry > now;
+				if (!active || !leases[i].hostname[0] || has_host(out, n, leases[i].hostname))
+					continue;
+				snprintf(out[n].hostname, sizeof(out[n].hostname), "%s", leases[i].hostname);
+				out[n++].ip = leases[i].ip;
+			}
+		}
+		buf_free(&text);
+	}
+	*ret_n = n;
+	return 0;
+}
+
+static void host_names(const char *zone, const struct dns_host *h, char *name, size_t nlen, char *ptr,
+		       size_t plen)
+{
+	snprintf(name, nlen, "%s.%s", h->hostname, zone);
+	snprintf(ptr, plen, "%u.%u.%u.%u.in-addr.arpa", h->ip & 255, (h->ip >> 8) & 255, (h->ip >> 16) & 255,
+		 h->ip >> 24);
+}
+
+/* --- the file ---------------------------------------------------------- */
+
+int apply_dns_records_file(struct daemon *d, char *err, size_t errlen)
+{
+	struct svc *s = supervisor_find(&d->sup, "dns");
+	if (!s || s->state == SVC_UNAVAILABLE)
+		return 0;
+	char zone[DNS_NAME_MAX + 1], path[PATH_MAX];
+	cell_zone(d, zone, sizeof(zone));
+	struct dns_record *records = NULL;
+	size_t n = 0;
+	int r = svc_path(s, RECORDS_FILE, path, sizeof(path));
+	if (r == 0)
+		r = store_dns_record_all(d->store, &records, &n);
+	struct buf text;
+	buf_init(&text, RECORDS_FILE_MAX);
+	if (r == 0)
+		r = svc_unbound_render_records(zone, records, n, d->dns_hosts, d->n_dns_hosts, &text);
+	if (r == 0)
+		r = fs_write_atomic(path, text.data ? text.data : "", text.len, 0644);
+	free(records);
+	buf_free(&text);
+	if (r < 0)
+		snprintf(err, errlen, "cannot write the DNS records file: %s", strerror(-r));
+	return r;
+}
+
+/* --- live changes ------------------------------------------------------ */
+
+struct rr_list {
+	char **items;
+	size_t n, cap;
+};
+
+static int rr_push(struct rr_list *l, const char *text)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		char **p = realloc(l->items, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		l->items = p;
+		l->cap = cap;
+	}
+	l->items[l->n] = strdup(text);
+	return l->items[l->n] ? (int)(l->n++, 0) : -ENOMEM;
+}
+
+static void rr_free(struct rr_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	*l = (struct rr_list){ 0 };
+}
+
+/* Every RR now in the store (or the host list) at `name`. */
+static int rrs_at(struct daemon *d, const char *zone, const char *name, struct rr_list *out)
+{
+	struct dns_record_filter f = { .name = name, .type = -1 };
+	int total = store_dns_record_count(d->store, &f);
+	if (total < 0)
+		return total;
+	_cleanup_free_ struct dns_record *recs = calloc((size_t)total + 1, sizeof(*recs));
+	if (!recs)
+		return -ENOMEM;
+	int n = store_dns_record_list(d->store, &f, 0, total, recs);
+	for (int i = 0; i < n; i++) {
+		char rr[DNS_VALUE_MAX * 2 + 512];
+		if (dns_record_rr(&recs[i], rr, sizeof(rr)) == 0 && rr_push(out, rr) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->n_dns_hosts; i++) {
+		char host[DNS_NAME_MAX + 1], ptr[64], rr[512];
+		host_names(zone, &d->dns_hosts[i], host, sizeof(host), ptr, sizeof(ptr));
+		char ip[IPV4_STR_MAX];
+		ipv4_format(d->dns_hosts[i].ip, ip);
+		if (strcmp(host, name) == 0) {
+			snprintf(rr, sizeof(rr), "%s. %d IN A %s", host, HOST_TTL, ip);
+			if (rr_push(out, rr) < 0)
+				return -ENOMEM;
+		}
+		if (strcmp(ptr, name) == 0) {
+			snprintf(rr, sizeof(rr), "%s. %d IN PTR %s.", ptr, HOST_TTL, host);
+			if (rr_push(out, rr) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, char *err, size_t errlen)
+{
+	int r = apply_dns_records_file(d, err, errlen);
+	struct svc *s = supervisor_find(&d->sup, "dns");
+	if (r < 0 || !s || s->pid <= 0 || n_names == 0)
+		return r; /* not running: it reads the file when it starts */
+
+	char zone[DNS_NAME_MAX + 1], sock[PATH_MAX];
+	cell_zone(d, zone, sizeof(zone));
+	struct rr_list add = { 0 };
+	for (size_t i = 0; r == 0 && i < n_names; i++) {
+		r = rrs_at(d, zone, names[i], &add);
+		/* Removing the apex also removes what the cell publishes there. */
+		if (r == 0 && strcmp(names[i], zone) == 0) {
+			char apex[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX];
+			r = svc_unbound_apex_rrs(&d->config, apex);
+			for (int j = 0; r >= 0 && j < SVC_UNBOUND_APEX_RRS; j++)
+				if (apex[j][0])
+					r = rr_push(&add, apex[j]);
+			r = r < 0 ? r : 0;
+		}
+	}
+	if (r == 0)
+		r = svc_path(s, CONTROL_SOCKET, sock, sizeof(sock));
+	/* local_data_remove drops every type at a name: remove the names,
+	 * then put back what remains there. */
+	char why[256] = "";
+	if (r == 0)
+		r = unbound_ctl_remove(sock, names, n_names, why, sizeof(why));
+	if (r == 0 && add.n)
+		r = unbound_ctl_add(sock, (const char *const *)add.items, add.n, why, sizeof(why));
+	rr_free(&add);
+	if (r < 0) {
+		/* The file is right; a reload makes unbound read it. */
+		log_warn("dns: live update failed (%s); reloading unbound", why[0] ? why : strerror(-r));
+		if (kill(s->pid, SIGHUP) < 0) {
+			snprintf(err, errlen, "unbound did not take the change: %s", strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+int apply_dns_hosts(struct daemon *d, char *err, size_t errlen)
+{
+	_cleanup_free_ struct dns_host *now = calloc(APPLY_DNS_HOSTS_MAX, sizeof(*now));
+	if (!now)
+		return -ENOMEM;
+	size_t n = 0;
+	int r = collect_hosts(d, now, APPLY_DNS_HOSTS_MAX, &n);
+	if (r < 0)
+		return r;
+
+	/* Names whose data differs: hosts gone, new, or with a new address. */
+	char zone[DNS_NAME_MAX + 1];
+	cell_zone(d, zone, sizeof(zone));
+	size_t cap = 2 * (n + d->n_dns_hosts) + 1, n_changed = 0;
+	_cleanup_free_ char (*changed)[DNS_NAME_MAX + 1] = calloc(cap, sizeof(*changed));
+	_cleanup_free_ const char **names = calloc(cap, sizeof(*names));
+	if (!changed || !names)
+		return -ENOMEM;
+	for (int pass = 0; pass < 2; pass++) {
+		const struct dns_host *a = pass ? now : d->dns_hosts, *b = pass ? d->dns_hosts : now;
+		size_t na = pass ? n : d->n_dns_hosts, nb = pass ? d->n_dns_hosts : n;
+		for (size_t i = 0; i < na; i++) {
+			bool same = false;
+			for (size_t j = 0; j < nb && !same; j++)
+				same = strcmp(a[i].hostname, b[j].hostname) == 0 && a[i].ip == b[j].ip;
+			if (same)
+				continue;
+			char ptr[64];
+			host_names(zone, &a[i], changed[n_changed], sizeof(changed[0]), ptr, sizeof(ptr));
+			snprintf(changed[n_changed + 1], sizeof(changed[0]), "%s", ptr);
+			n_changed += 2;
+		}
+	}
+	free(d->dns_hosts);
+	d->dns_hosts = TAKE_PTR(now);
+	d->n_dns_hosts = n;
+	if (n_changed == 0)
+		return 0;
+	for (size_t i = 0; i < n_changed; i++)
+		names[i] = changed[i];
+	log_info("dns: %zu LAN host name(s) published", n);
+	return apply_dns_names(d, names, n_changed, err, errlen);
+}

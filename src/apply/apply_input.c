@@ -1,0 +1,44 @@
+/* Loading a renderer's input. */
+#include "apply_input.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "net/lan.h"
+#include "store/store_dhcp.h"
+#include "store/store_ntp.h"
+#include "common/banned.h"
+
+#define DNSSEC_ROOT_ANCHOR "/usr/share/dns/root.key" /* Debian's dns-root-data */
+
+int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
+{
+	*a = (struct apply_input){ 0 };
+	int n = 0;
+	int r = store_ntp_load(d->store, &a->ntp);
+	if (r == 0)
+		r = store_dns_settings_load(d->store, &a->dns);
+	if (r == 0)
+		r = n = store_dns_forward_list(d->store, a->forwards, DNS_FORWARDS_MAX);
+	if (r >= 0)
+		r = store_dhcp_settings_load(d->store, &a->dhcp);
+	if (r == 0 && a->dhcp.enabled)
+		r = lan_lookup(a->dhcp.interface, &a->lan);
+	if (r < 0)
+		return r;
+	a->in = (struct svc_input){
+		.cell = &d->config,
+		.plan = &d->net,
+		.net = netplan_find(&d->net, name),
+		.ntp = &a->ntp,
+		.dns = &a->dns,
+		.forwards = a->forwards,
+		.n_forwards = (size_t)n,
+		.dhcp = &a->dhcp,
+		.lan = &a->lan,
+		.dnssec_anchor = access(DNSSEC_ROOT_ANCHOR, R_OK) == 0,
+		.faults = d->opt.test_faults,
+	};
+	return 0;
+}

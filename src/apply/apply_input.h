@@ -1,0 +1,21 @@
+/* The snapshot a renderer reads (struct svc_input), loaded from the store
+ * and the system in one place for every service. */
+#pragma once
+
+#include "store/store_dns.h"
+#include "svc/svc_ops.h"
+
+struct daemon;
+
+struct apply_input {
+	struct svc_input in;
+	struct ntp_settings ntp;
+	struct dns_settings dns;
+	struct dns_forward forwards[DNS_FORWARDS_MAX];
+	struct dhcp_settings dhcp;
+	struct lan_info lan;
+};
+
+/* Fills `a` for service `name` (its netplan entry; NULL for services on
+ * the host network). */
+int apply_input_load(struct daemon *d, const char *name, struct apply_input *a);

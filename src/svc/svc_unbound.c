@@ -1,0 +1,565 @@
+/* unbound: rendering unbound.conf and records.conf, and the DNS health
+ * probe.
+ *
+ * The cell zone Z is a static local zone: a name not listed answers
+ * NXDOMAIN and never leaks upstream. picd publishes in it the apex and
+ * every name of the address plan (ipplan_table), with PTRs in static
+ * reverse zones for ip_range and vpn_subnet. A name that is both a service
+ * and a virtual IP (files, mail, webui) resolves to the VIRTUAL IP: that
+ * is the address on the proxy, the one clients are meant to use and
+ * per-peer rules allow; the service's own namespace address is published
+ * as <name>-svc.Z. The apex is the webui virtual IP. So mail.Z is the
+ * webmail address on the proxy: SMTP and IMAP (an MX target, a mail
+ * client's server) are on mail-svc.Z.
+ *
+ * Everything the user changes at run time — records, LAN host names —
+ * lives in records.conf, which unbound.conf includes; upstreams and
+ * forward zones are in unbound.conf itself. Input reaching a config line
+ * is checked against an allow-list here too, whatever validated it
+ * before: a quote in a name would end the string and start a directive. */
+#include "svc_unbound.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "model/ipplan.h"
+#include "probe_dns.h"
+#include "common/banned.h"
+
+static const char *const run_argv[] = {
+	"/usr/sbin/unbound", "-d", "-c", SVC_ROOT "/unbound.conf", NULL,
+};
+static const char *const check_argv[] = {
+	"/usr/sbin/unbound-checkconf", SVC_ROOT "/unbound.conf.new", NULL,
+};
+
+#define TRUST_ANCHOR_FILE "/usr/share/dns/root.key"
+/* SOA timers of the zones picd serves; the last (negative TTL) keeps a
+ * removed name's NXDOMAIN short-lived in clients' caches. */
+#define SOA_TIMERS "1 3600 900 604800 300"
+
+/* unbound 1.17's default local zones: answered by unbound itself unless
+ * configured otherwise. Besides these: 16..31.172.in-addr.arpa and
+ * 64..127.100.in-addr.arpa (checked by number below). "local" is not one
+ * in 1.17 (mDNS); listed so that a later version that adds it changes
+ * nothing here. */
+static const char *const builtin_zones[] = {
+	"localhost",
+	"127.in-addr.arpa",
+	"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa",
+	"home.arpa",
+	"onion",
+	"test",
+	"invalid",
+	"local",
+	"10.in-addr.arpa",
+	"168.192.in-addr.arpa",
+	"0.in-addr.arpa",
+	"254.169.in-addr.arpa",
+	"2.0.192.in-addr.arpa",
+	"100.51.198.in-addr.arpa",
+	"113.0.203.in-addr.arpa",
+	"255.255.255.255.in-addr.arpa",
+	"0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa",
+	"d.f.ip6.arpa",
+	"8.e.f.ip6.arpa",
+	"9.e.f.ip6.arpa",
+	"a.e.f.ip6.arpa",
+	"b.e.f.ip6.arpa",
+	"8.b.d.0.1.0.0.2.ip6.arpa",
+};
+
+/* -1: `name` is not `zone` nor inside it; 0: equal; 1: inside. Both
+ * without the trailing dot. */
+static int zone_relation(const char *name, size_t nlen, const char *zone)
+{
+	size_t zlen = strlen(zone);
+	if (nlen == zlen)
+		return strncmp(name, zone, nlen) == 0 ? 0 : -1;
+	if (nlen > zlen && name[nlen - zlen - 1] == '.' && strncmp(name + nlen - zlen, zone, zlen) == 0)
+		return 1;
+	return -1;
+}
+
+static enum svc_unbound_shadow shadow_of(int rel)
+{
+	return rel == 0 ? SVC_UNBOUND_SHADOWED : SVC_UNBOUND_SHADOWED_UNDER;
+}
+
+enum svc_unbound_shadow svc_unbound_shadowed(const char *zone)
+{
+	size_t len = strlen(zone);
+	if (len > 0 && zone[len - 1] == '.')
+		len--;
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_zones); i++) {
+		int rel = zone_relation(zone, len, builtin_zones[i]);
+		if (rel >= 0)
+			return shadow_of(rel);
+	}
+	static const struct { unsigned from, to; const char *suffix; } ranges[] = {
+		{ 16, 31, "172.in-addr.arpa" },
+		{ 64, 127, "100.in-addr.arpa" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(ranges); i++)
+		for (unsigned n = ranges[i].from; n <= ranges[i].to; n++) {
+			char z[32];
+			int zlen = snprintf(z, sizeof(z), "%u.%s", n, ranges[i].suffix);
+			if (zlen < 0 || (size_t)zlen >= sizeof(z))
+				continue; /* cannot happen: the table's names are short */
+			int rel = zone_relation(zone, len, z);
+			if (rel >= 0)
+				return shadow_of(rel);
+		}
+	return SVC_UNBOUND_NOT_SHADOWED;
+}
+
+int svc_unbound_rr_escape(const char *rr, char *out, size_t outlen)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)rr; *p; p++) {
+		if (*p == '\'' || *p < 0x20 || *p == 0x7f) {
+			if (outlen - o < 5)
+				return -ENOBUFS;
+			int n = snprintf(out + o, 5, "\\%03u", *p); /* 4 characters: *p < 128 */
+			if (n != 4)
+				return -ENOBUFS;
+			o += 4;
+		} else {
+			if (outlen - o < 2)
+				return -ENOBUFS;
+			out[o++] = (char)*p;
+		}
+	}
+	if (outlen - o < 1)
+		return -ENOBUFS;
+	out[o] = '\0';
+	return 0;
+}
+
+/* Names picd writes into the config: letters, digits, '-', '_' and
+ * non-empty labels. */
+static bool safe_name(const char *s)
+{
+	if (!*s || *s == '.')
+		return false;
+	for (const char *p = s; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			  *p == '-' || *p == '_' || (*p == '.' && p[1] != '.');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* A resolver address as unbound takes it: IPv4 or IPv6, optionally @port. */
+static bool safe_server(const char *s)
+{
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!strchr("0123456789abcdefABCDEF.:@", *p))
+			return false;
+	return true;
+}
+
+/* "<cell_name>.<domain>", lower case. */
+static int cell_zone(const struct cell_config *c, char out[NAME_MAX_LEN + 1])
+{
+	if (config_zone(c, out, NAME_MAX_LEN + 1) < 0)
+		return -ENAMETOOLONG;
+	return safe_name(out) ? 0 : -EINVAL;
+}
+
+/* The in-addr.arpa zone at the octet boundary enclosing `n`: a /16 gives
+ * "20.172.in-addr.arpa", a /27 its /24, a /18 its /16. */
+static int reverse_zone(const struct ipv4_net *n, char out[32])
+{
+	unsigned octets = n->prefix / 8;
+	if (octets == 0)
+		return -EINVAL;
+	size_t o = 0;
+	for (unsigned i = octets; i > 0; i--) {
+		int len = snprintf(out + o, 32 - o, "%u.", (n->addr >> (32 - 8 * i)) & 0xff);
+		if (len < 0 || (size_t)len >= 32 - o)
+			return -ENOBUFS;
+		o += (size_t)len;
+	}
+	int len = snprintf(out + o, 32 - o, "in-addr.arpa");
+	return len < 0 || (size_t)len >= 32 - o ? -ENOBUFS : 0;
+}
+
+static const struct ipplan_entry *virtual_ip(const char *name)
+{
+	for (size_t i = 0; i < ipplan_table_len; i++)
+		if (ipplan_table[i].kind == IPPLAN_VIRTUAL_IP && strcmp(ipplan_table[i].name, name) == 0)
+			return &ipplan_table[i];
+	return NULL;
+}
+
+/* The label an address-plan entry is published under: its name, or
+ * "<name>-svc" for a service whose name a virtual IP also has. */
+static int plan_label(const struct ipplan_entry *e, char out[32])
+{
+	bool shadowed = e->kind != IPPLAN_VIRTUAL_IP && virtual_ip(e->name);
+	int n = snprintf(out, 32, "%s%s", e->name, shadowed ? "-svc" : "");
+	return n < 0 || n >= 32 ? -ENOBUFS : 0;
+}
+
+static int zone_soa_ns(struct buf *out, const char *apex, const char *zone)
+{
+	return buf_printf(out,
+			  "\tlocal-data: \"%s. %d IN SOA dns.%s. hostmaster.%s. " SOA_TIMERS "\"\n"
+			  "\tlocal-data: \"%s. %d IN NS dns.%s.\"\n",
+			  apex, SVC_UNBOUND_TTL, zone, zone, apex, SVC_UNBOUND_TTL, zone);
+}
+
+int svc_unbound_apex_rrs(const struct cell_config *c, char rrs[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX])
+{
+	char zone[NAME_MAX_LEN + 1], ip[IPV4_STR_MAX];
+	int r = cell_zone(c, zone);
+	if (r < 0)
+		return r;
+	const struct ipplan_entry *webui = virtual_ip("webui");
+	if (!webui)
+		return -ENOENT;
+	ipv4_format(ipplan_address(&c->ip_range, webui), ip);
+	int n[SVC_UNBOUND_APEX_RRS];
+	n[0] = snprintf(rrs[0], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN SOA dns.%s. hostmaster.%s. " SOA_TIMERS, zone,
+			SVC_UNBOUND_TTL, zone, zone);
+	n[1] = snprintf(rrs[1], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN NS dns.%s.", zone, SVC_UNBOUND_TTL, zone);
+	n[2] = snprintf(rrs[2], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN A %s", zone, SVC_UNBOUND_TTL, ip);
+	for (size_t i = 0; i < SVC_UNBOUND_APEX_RRS; i++)
+		if (n[i] < 0 || n[i] >= SVC_UNBOUND_APEX_RR_MAX)
+			return -ENOBUFS;
+	return 0;
+}
+
+static int render_daemon(const struct svc_input *in, struct buf *out)
+{
+	char addr[IPV4_STR_MAX];
+	ipv4_format(in->net->addrs[0], addr);
+	return buf_printf(out,
+			  "server:\n"
+			  "\t# In the foreground under picd, logging to stderr; unbound\n"
+			  "\t# drops to its own user once its sockets are open.\n"
+			  "\tusername: \"unbound\"\n"
+			  "\tchroot: \"\"\n"
+			  "\tdirectory: \"" SVC_ROOT "\"\n"
+			  "\tpidfile: \"\"\n"
+			  "\tdo-daemonize: no\n"
+			  "\tuse-syslog: no\n"
+			  "\tlogfile: \"\"\n"
+			  "\tverbosity: 1\n"
+			  "\tinterface: %s\n"
+			  "\tport: 53\n"
+			  "\tdo-ip4: yes\n"
+			  "\tdo-ip6: no\n"
+			  "\thide-identity: yes\n"
+			  "\thide-version: yes\n"
+			  "\tqname-minimisation: yes\n\n",
+			  addr);
+}
+
+/* The networks allowed to query: the cell, its VPN, the private ranges
+ * and the LAN (LAN clients come in through a DNAT on the host and keep
+ * their own source address). Everything else is refused. */
+static int render_access(const struct svc_input *in, struct buf *out)
+{
+	static const struct ipv4_net private_nets[] = {
+		{ 0x0a000000u, 8 },  /* 10.0.0.0/8 */
+		{ 0xac100000u, 12 }, /* 172.16.0.0/12 */
+		{ 0xc0a80000u, 16 }, /* 192.168.0.0/16 */
+	};
+	struct ipv4_net own[2] = { in->cell->ip_range, in->cell->vpn_subnet };
+	char s[CIDR_STR_MAX];
+	int r = buf_printf(out, "\taccess-control: 0.0.0.0/0 refuse\n"
+				"\taccess-control: 127.0.0.0/8 allow\n");
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(own); i++) {
+		own[i].addr &= cidr_mask(own[i].prefix);
+		cidr_format(&own[i], s);
+		r = buf_printf(out, "\taccess-control: %s allow\n", s);
+	}
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(private_nets); i++) {
+		bool dup = false; /* unbound warns about the same netblock twice */
+		for (size_t j = 0; j < ARRAY_SIZE(own); j++)
+			dup |= own[j].addr == private_nets[i].addr && own[j].prefix == private_nets[i].prefix;
+		if (dup)
+			continue;
+		cidr_format(&private_nets[i], s);
+		r = buf_printf(out, "\taccess-control: %s allow\n", s);
+	}
+	/* A LAN outside the private ranges (100.64.0.0/10, public space). */
+	if (r == 0 && in->lan && in->lan->present && in->lan->net.prefix >= 8 && !cidr_is_rfc1918(&in->lan->net)) {
+		struct ipv4_net lan = in->lan->net;
+		lan.addr &= cidr_mask(lan.prefix);
+		cidr_format(&lan, s);
+		r = buf_printf(out, "\taccess-control: %s allow\n", s);
+	}
+	return r ? r : buf_printf(out, "\n");
+}
+
+static int render_resolver(const struct svc_input *in, struct buf *out)
+{
+	int r;
+	if (in->dns->dnssec && in->dnssec_anchor)
+		r = buf_printf(out, "\tmodule-config: \"validator iterator\"\n"
+				    "\ttrust-anchor-file: \"" TRUST_ANCHOR_FILE "\"\n");
+	else
+		r = buf_printf(out, "\tmodule-config: \"iterator\"\n");
+	if (r < 0)
+		return r;
+	/* A third for messages, two thirds for RRsets: unbound's tuning
+	 * advice is an rrset cache twice the message cache. */
+	unsigned long kb = (unsigned long)in->dns->cache_mb * 1024;
+	return buf_printf(out, "\tmsg-cache-size: %luk\n\trrset-cache-size: %luk\n\n", kb / 3, kb * 2 / 3);
+}
+
+static int render_zone(const struct svc_input *in, const char *zone, struct buf *out)
+{
+	char ip[IPV4_STR_MAX], label[32], apex[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX];
+	int r = svc_unbound_apex_rrs(in->cell, apex);
+	if (r == 0)
+		r = buf_printf(out,
+			       "\t# The cell zone: names not listed here or in records.conf\n"
+			       "\t# answer NXDOMAIN. files, mail and webui are their virtual IPs\n"
+			       "\t# on the proxy; the services' own addresses are <name>-svc.\n"
+			       "\tlocal-zone: \"%s.\" static\n",
+			       zone);
+	for (size_t i = 0; r == 0 && i < SVC_UNBOUND_APEX_RRS; i++)
+		r = buf_printf(out, "\tlocal-data: \"%s\"\n", apex[i]);
+	for (size_t i = 0; r == 0 && i < ipplan_table_len; i++) {
+		ipv4_format(ipplan_address(&in->cell->ip_range, &ipplan_table[i]), ip);
+		if ((r = plan_label(&ipplan_table[i], label)) == 0)
+			r = buf_printf(out, "\tlocal-data: \"%s.%s. %d IN A %s\"\n", label, zone, SVC_UNBOUND_TTL, ip);
+	}
+	for (size_t i = 0; r == 0 && i < ipplan_table_len; i++) {
+		ipv4_format(ipplan_address(&in->cell->ip_range, &ipplan_table[i]), ip);
+		if ((r = plan_label(&ipplan_table[i], label)) == 0)
+			r = buf_printf(out, "\tlocal-data-ptr: \"%s %d %s.%s.\"\n", ip, SVC_UNBOUND_TTL, label, zone);
+	}
+	if (r < 0)
+		return r;
+
+	/* Reverse zones: PTR queries for the cell's and the VPN's addresses
+	 * stay here. */
+	char rev[2][32];
+	if ((r = reverse_zone(&in->cell->ip_range, rev[0])) < 0 ||
+	    (r = reverse_zone(&in->cell->vpn_subnet, rev[1])) < 0)
+		return r;
+	r = buf_printf(out, "\n");
+	for (size_t i = 0; r == 0 && i < 2; i++) {
+		if (i == 1 && strcmp(rev[0], rev[1]) == 0)
+			break; /* both in one /24 */
+		r = buf_printf(out, "\tlocal-zone: \"%s.\" static\n", rev[i]);
+		if (r == 0)
+			r = zone_soa_ns(out, rev[i], zone);
+	}
+	return r;
+}
+
+static int render_forward_locals(const struct svc_input *in, bool validating, struct buf *out)
+{
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < in->n_forwards; i++) {
+		const char *z = in->forwards[i].zone;
+		if (!safe_name(z) || in->forwards[i].n_servers == 0)
+			return -EINVAL;
+		/* A built-in local zone answers before any forwarder is asked.
+		 * "nodefault" removes one of them; it does nothing for a name
+		 * inside one (only the exact built-in name counts), where a
+		 * transparent zone passes the queries on and leaves the rest of
+		 * the built-in zone as it was. */
+		switch (svc_unbound_shadowed(z)) {
+		case SVC_UNBOUND_SHADOWED:
+			r = buf_printf(out, "\tlocal-zone: \"%s.\" nodefault\n", z);
+			break;
+		case SVC_UNBOUND_SHADOWED_UNDER:
+			r = buf_printf(out, "\tlocal-zone: \"%s.\" transparent\n", z);
+			break;
+		case SVC_UNBOUND_NOT_SHADOWED:
+			break;
+		}
+		/* A private zone under a signed parent (or a TLD the root says
+		 * does not exist) would fail validation. */
+		if (r == 0 && validating)
+			r = buf_printf(out, "\tdomain-insecure: \"%s.\"\n", z);
+	}
+	return r;
+}
+
+/* `name` with its trailing dot: "." or "lab.example.". */
+static int render_forward_zone(struct buf *out, const char *name, const char (*servers)[DNS_ADDR_MAX], size_t n)
+{
+	int r = buf_printf(out, "\nforward-zone:\n\tname: \"%s\"\n", name);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (!safe_server(servers[i]))
+			return -EINVAL;
+		r = buf_printf(out, "\tforward-addr: %s\n", servers[i]);
+	}
+	return r;
+}
+
+int svc_unbound_render(const struct svc_input *in, struct buf *out)
+{
+	char zone[NAME_MAX_LEN + 1];
+	int r = cell_zone(in->cell, zone);
+	if (r < 0)
+		return r;
+	bool validating = in->dns->dnssec && in->dnssec_anchor;
+
+	r = buf_printf(out, "# unbound.conf for the DNS service of %s, rendered by picd.\n"
+			    "# Do not edit: changes are made through the PIC API.\n\n",
+		       zone);
+	if (r == 0)
+		r = render_daemon(in, out);
+	if (r == 0)
+		r = render_access(in, out);
+	if (r == 0)
+		r = render_resolver(in, out);
+	if (r == 0)
+		r = render_zone(in, zone, out);
+	if (r == 0)
+		r = buf_printf(out, "\n\t# Health probe (svc_unbound_ops.probe_send).\n"
+				    "\tlocal-data: \"" SVC_UNBOUND_PROBE_NAME ". 0 IN A 127.0.0.1\"\n");
+	if (r == 0 && in->n_forwards > 0) {
+		r = buf_printf(out, "\n\t# Forward zones (below) must not be answered locally.\n");
+		if (r == 0)
+			r = render_forward_locals(in, validating, out);
+	}
+	if (r == 0)
+		r = buf_printf(out, "\n\t# User records and LAN host names; picd rewrites this file\n"
+				    "\t# and changes the running daemon through the control socket.\n"
+				    "\tinclude: \"" SVC_ROOT "/" SVC_UNBOUND_RECORDS_FILE "\"\n");
+	if (r < 0)
+		return r;
+
+	/* With upstreams, ask them; fall back to resolving from the root only
+	 * if recursion is on. Without, resolve from the root hints. */
+	if (in->dns->n_upstreams > 0) {
+		r = render_forward_zone(out, ".", in->dns->upstreams, in->dns->n_upstreams);
+		if (r == 0)
+			r = buf_printf(out, "\tforward-first: %s\n", in->dns->recursion ? "yes" : "no");
+	}
+	for (size_t i = 0; r == 0 && i < in->n_forwards; i++) {
+		char name[NAME_MAX_LEN + 2];
+		int len = snprintf(name, sizeof(name), "%s.", in->forwards[i].zone);
+		if (len < 0 || (size_t)len >= sizeof(name))
+			return -ENAMETOOLONG;
+		r = render_forward_zone(out, name, in->forwards[i].servers, in->forwards[i].n_servers);
+	}
+	if (r == 0)
+		r = buf_printf(out, "\nremote-control:\n"
+				    "\tcontrol-enable: yes\n"
+				    "\tcontrol-interface: \"" SVC_ROOT "/" SVC_UNBOUND_CTL_FILE "\"\n"
+				    "\tcontrol-use-cert: no\n");
+	return r;
+}
+
+/* A DHCP host name as published: lower case, one valid DNS label. */
+static bool host_label(const char *name, char out[DHCP_HOSTNAME_MAX + 1])
+{
+	size_t len = strnlen(name, DHCP_HOSTNAME_MAX + 1);
+	if (len == 0 || len > DHCP_HOSTNAME_MAX || name[0] == '-' || name[len - 1] == '-')
+		return false;
+	for (size_t i = 0; i <= len; i++) {
+		char c = name[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+		out[i] = c;
+	}
+	return true;
+}
+
+/* Whether hosts[i] is published (see svc_unbound_render_records), and
+ * under which name. */
+static bool host_published(const char *zone, const struct dns_record *records, size_t n,
+			   const struct dns_host *hosts, size_t i, char fqdn[NAME_MAX_LEN + 1])
+{
+	char label[DHCP_HOSTNAME_MAX + 1], other[DHCP_HOSTNAME_MAX + 1];
+	if (!host_label(hosts[i].hostname, label) || hosts[i].ip == 0)
+		return false;
+	int len = snprintf(fqdn, NAME_MAX_LEN + 1, "%s.%s", label, zone);
+	if (len < 0 || len > NAME_MAX_LEN)
+		return false;
+	struct dns_record as_record = { .type = DNS_A };
+	memcpy(as_record.name, fqdn, (size_t)len + 1); /* same size as fqdn */
+	if (dns_record_reserved(zone, &as_record))
+		return false;
+	for (size_t j = 0; j < n; j++)
+		if (strcmp(records[j].name, fqdn) == 0)
+			return false;
+	for (size_t j = 0; j < i; j++)
+		if (host_label(hosts[j].hostname, other) && strcmp(other, label) == 0)
+			return false;
+	return true;
+}
+
+int svc_unbound_render_records(const char *zone, const struct dns_record *records, size_t n,
+			       const struct dns_host *hosts, size_t n_hosts, struct buf *out)
+{
+	if (!safe_name(zone))
+		return -EINVAL;
+	_cleanup_free_ char *rr = malloc(SVC_UNBOUND_RR_MAX);
+	_cleanup_free_ char *esc = malloc(SVC_UNBOUND_RR_MAX);
+	if (!rr || !esc)
+		return -ENOMEM;
+
+	int r = buf_printf(out, "# records.conf: user records and LAN host names of %s,\n"
+				"# rendered by picd and included by unbound.conf. Do not edit.\n"
+				"server:\n",
+			   zone);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		/* Single quotes: TXT and CAA data carry double quotes. */
+		if ((r = dns_record_rr(&records[i], rr, SVC_UNBOUND_RR_MAX)) < 0 ||
+		    (r = svc_unbound_rr_escape(rr, esc, SVC_UNBOUND_RR_MAX)) < 0)
+			return r;
+		r = buf_printf(out, "\tlocal-data: '%s'\n", esc);
+	}
+	for (size_t i = 0; r == 0 && i < n_hosts; i++) {
+		char fqdn[NAME_MAX_LEN + 1], ip[IPV4_STR_MAX];
+		if (!host_published(zone, records, n, hosts, i, fqdn))
+			continue;
+		ipv4_format(hosts[i].ip, ip);
+		r = buf_printf(out, "\tlocal-data: \"%s. %d IN A %s\"\n", fqdn, SVC_UNBOUND_TTL, ip);
+		/* One PTR per address: the first published host's. */
+		bool ptr_taken = false;
+		for (size_t j = 0; j < i && !ptr_taken; j++) {
+			char other[NAME_MAX_LEN + 1];
+			ptr_taken = hosts[j].ip == hosts[i].ip && host_published(zone, records, n, hosts, j, other);
+		}
+		if (r == 0 && !ptr_taken)
+			r = buf_printf(out, "\tlocal-data-ptr: \"%s %d %s.\"\n", ip, SVC_UNBOUND_TTL, fqdn);
+	}
+	return r;
+}
+
+static int unbound_probe_send(const struct netplan_service *net, int *ret_fd, char *err, size_t errlen)
+{
+	return probe_dns_send(net->addrs[0], SVC_UNBOUND_PROBE_NAME, ret_fd, err, errlen);
+}
+
+const struct svc_ops svc_unbound_ops = {
+	.name = "dns",
+	.daemon = "unbound",
+	.package = "unbound",
+	.binary = "/usr/sbin/unbound",
+	.config_file = "unbound.conf",
+	.user = "unbound",
+	.run_argv = run_argv,
+	.check_argv = check_argv,
+	/* SIGHUP makes unbound re-read its files as the unbound user: the
+	 * directory must let it in (and the files be readable by it). */
+	.reload = SVC_RELOAD_SIGHUP,
+	.dir_mode = 0755,
+	.user_owns_dir = false,
+	.host_network = false,
+	.enabled = NULL,
+	.render = svc_unbound_render,
+	.probe_send = unbound_probe_send,
+	.probe_check = probe_dns_check,
+};

@@ -1,0 +1,68 @@
+/* DNS: unbound, the cell's resolver and the authority for its zone
+ * Z = <cell_name>.<domain>. Two files in the service directory:
+ *   unbound.conf  the daemon, the address plan's names under Z, upstreams
+ *                 and forward zones; rendered from the settings;
+ *   records.conf  the user's records and the LAN's host names, included by
+ *                 unbound.conf. picd changes the running daemon through
+ *                 its control socket (unbound_ctl.h) and rewrites this
+ *                 file, so a restart or SIGHUP reads the same data.
+ * Both files must exist before the daemon or its checker runs, and be
+ * readable by the unbound user: a SIGHUP re-reads them after unbound has
+ * dropped its privileges. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "priv/priv_spawn.h"
+#include "svc_ops.h"
+
+extern const struct svc_ops svc_unbound_ops;
+
+#define SVC_UNBOUND_RECORDS_FILE "records.conf" /* in the service directory */
+#define SVC_UNBOUND_CTL_FILE "unbound.ctl"      /* the control socket, likewise */
+#define SVC_UNBOUND_TTL 300                     /* of the names picd publishes itself */
+/* The health probe asks for this name's A record (127.0.0.1), which
+ * unbound.conf defines: an answer shows the rendered config is loaded. */
+#define SVC_UNBOUND_PROBE_NAME "dns-probe.pic.invalid"
+
+/* Enough for any record dns_record_rr() writes, escaped. */
+#define SVC_UNBOUND_RR_MAX 16384
+
+int svc_unbound_render(const struct svc_input *in, struct buf *out);
+
+/* records.conf: a `server:` clause with one local-data line per record
+ * (dns_record_rr() text, escaped with svc_unbound_rr_escape()), then for
+ * each LAN host `<host>.<zone>. 300 IN A <ip>` and its PTR. Hosts whose
+ * name is not a valid DNS label, is a name of the address plan (or its
+ * "-svc" form), is already held by a record, or repeats an earlier host
+ * are left out: a DHCP client must not be able to claim webui.<zone>.
+ * `zone` is the cell zone without the trailing dot. */
+int svc_unbound_render_records(const char *zone, const struct dns_record *records, size_t n,
+			       const struct dns_host *hosts, size_t n_hosts, struct buf *out);
+
+/* A record line as unbound reads it both inside a single-quoted config
+ * string and as a control-socket line: single quotes and control bytes
+ * (which dns_record_rr() leaves as they are inside TXT and CAA strings)
+ * become \DDD escapes, which the record parser turns back into the same
+ * bytes. -ENOBUFS if `out` is too small. */
+int svc_unbound_rr_escape(const char *rr, char *out, size_t outlen);
+
+/* The records the address plan keeps at the zone apex: SOA, NS and the
+ * A record (the webui virtual IP). Removing the apex name through the
+ * control socket drops every record there, these included: re-add them
+ * with the user's apex records. */
+#define SVC_UNBOUND_APEX_RRS 3
+#define SVC_UNBOUND_APEX_RR_MAX 1100
+int svc_unbound_apex_rrs(const struct cell_config *c, char rrs[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX]);
+
+/* unbound answers some names itself (localhost, test, invalid, onion,
+ * home.arpa, the private and special-use reverse zones, ...), which would
+ * shadow a forward zone for them. */
+enum svc_unbound_shadow {
+	SVC_UNBOUND_NOT_SHADOWED,
+	SVC_UNBOUND_SHADOWED,       /* the zone is one of those built-in zones */
+	SVC_UNBOUND_SHADOWED_UNDER, /* the zone is inside one */
+};
+/* `zone`: lower case, with or without the trailing dot. */
+enum svc_unbound_shadow svc_unbound_shadowed(const char *zone);
