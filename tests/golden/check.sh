@@ -25,4 +25,9 @@ for f in unbound/*.conf; do
 	unbound-checkconf "$tmp/check.conf" >/dev/null || { echo "golden-check: unbound-checkconf rejects $f" >&2; exit 1; }
 	n=$((n + 1))
 done
+for f in dnsmasq/*.conf; do
+	# --test checks the syntax only; it needs no interface and binds nothing.
+	out=$(dnsmasq --test --conf-file="$f" 2>&1) || { echo "golden-check: dnsmasq rejects $f: $out" >&2; exit 1; }
+	n=$((n + 1))
+done
 echo "golden-check: $n file(s) accepted by their daemons' checkers"
