@@ -239,8 +239,7 @@ int svc_unbound_apex_rrs(const struct cell_config *c, char rrs[SVC_UNBOUND_APEX_
 
 static int render_daemon(const struct svc_input *in, struct buf *out)
 {
-	char addr[IPV4_STR_MAX];
-	ipv4_format(in->net->addrs[0], addr);
+	(void)in;
 	return buf_printf(out,
 			  "server:\n"
 			  "\t# In the foreground under picd, logging to stderr; unbound\n"
@@ -253,14 +252,16 @@ static int render_daemon(const struct svc_input *in, struct buf *out)
 			  "\tuse-syslog: no\n"
 			  "\tlogfile: \"\"\n"
 			  "\tverbosity: 1\n"
-			  "\tinterface: %s\n"
+			  "\t# Every address of the service's own namespace: the socket\n"
+			  "\t# survives re-addressing (a pending ip_range change), and a\n"
+			  "\t# reload keeps it, which matters once privileges are dropped.\n"
+			  "\tinterface: 0.0.0.0\n"
 			  "\tport: 53\n"
 			  "\tdo-ip4: yes\n"
 			  "\tdo-ip6: no\n"
 			  "\thide-identity: yes\n"
 			  "\thide-version: yes\n"
-			  "\tqname-minimisation: yes\n\n",
-			  addr);
+			  "\tqname-minimisation: yes\n\n");
 }
 
 /* The networks allowed to query: the cell, its VPN, the private ranges

@@ -53,7 +53,7 @@ def test_ntp_answers_clients_on_the_bridge(picd):
     r = client.run("sntp", "-t", "2", ntp_addr(picd))
     assert re.search(r"\bs8\b", r.stdout), r.stdout  # local stratum: no upstream here
     health = requests.get(picd.url + "/health").json()
-    assert health["services"] == {"ntp": "running"}
+    assert health["services"]["ntp"] == "running"
     assert wait_for(lambda: service(picd)["healthy"], 5)
 
 
@@ -118,7 +118,7 @@ def test_stop_and_start_by_hand(picd):
     assert status == 404 and doc["error"]["field"] == "name"
     # The old paths answer the same.
     status, _, doc = picd.local("GET", "/api/containers")
-    assert status == 200 and doc["services"][0]["name"] == "ntp"
+    assert status == 200 and "ntp" in [s["name"] for s in doc["services"]]
     status, _, doc = picd.local("POST", "/api/containers/ntp/restart")
     assert status == 200 and doc["state"] == "running"
 
