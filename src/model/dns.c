@@ -199,8 +199,12 @@ static int parse_caa(const struct dns_record_input *in, struct dns_record *r, st
 	snprintf(r->tag, sizeof(r->tag), "%s", tag);
 	const char *v = in->value;
 	size_t len = strlen(v);
-	if (len == 0 || len > 255 || strpbrk(v, "\"\\") || strchr(v, ' ')) {
-		field_error_set(e, "value", "value must be 1 to 255 characters without spaces, quotes or backslashes");
+	bool printable = true;
+	for (size_t i = 0; i < len; i++)
+		printable = printable && v[i] > ' ' && v[i] < 0x7f && v[i] != '"' && v[i] != '\\';
+	if (len == 0 || len > 255 || !printable) {
+		field_error_set(e, "value",
+				"value must be 1 to 255 printable ASCII characters without spaces, quotes or backslashes");
 		return -EINVAL;
 	}
 	if (strcmp(tag, "iodef") == 0 && strncmp(v, "mailto:", 7) != 0 && strncmp(v, "https://", 8) != 0 &&
