@@ -1,5 +1,6 @@
 /* Following the DHCP lease file: when dnsmasq hands out, renews or drops a
- * lease, the host names published in DNS follow (apply_dns_hosts). */
+ * lease, the host names published in DNS follow (apply_dns_hosts); a timer
+ * catches leases that simply run out. */
 #include "apply_watch.h"
 
 #include <errno.h>
@@ -15,6 +16,8 @@
 #include "daemon.h"
 #include "svc/svc_dnsmasq.h"
 #include "common/banned.h"
+
+#define LEASE_EXPIRY_CHECK_MS 30000
 
 static void on_lease_event(struct loop *l, int fd, uint32_t events, void *data)
 {
@@ -37,6 +40,17 @@ static void on_lease_event(struct loop *l, int fd, uint32_t events, void *data)
 		log_warn("dns: LAN host names not updated: %s", err);
 }
 
+/* Leases also end without the file changing: look again now and then. */
+static void on_expiry_timer(struct loop *l, int fd, uint32_t events, void *data)
+{
+	uint64_t expirations;
+	ssize_t ignored = read(fd, &expirations, sizeof(expirations));
+	(void)ignored;
+	char err[256] = "";
+	if (apply_dns_hosts(data, err, sizeof(err)) < 0)
+		log_warn("dns: LAN host names not updated: %s", err);
+}
+
 int apply_watch_leases(struct daemon *d, int *ret_fd)
 {
 	struct svc *s = supervisor_find(&d->sup, "dhcp");
@@ -47,7 +61,8 @@ int apply_watch_leases(struct daemon *d, int *ret_fd)
 		return -errno;
 	/* The directory, not the file: dnsmasq may replace the file. */
 	if (inotify_add_watch(fd, s->dir, IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | IN_CREATE | IN_DELETE) < 0 ||
-	    loop_add_fd(d->loop, fd, EPOLLIN, on_lease_event, d, NULL) < 0) {
+	    loop_add_fd(d->loop, fd, EPOLLIN, on_lease_event, d, NULL) < 0 ||
+	    loop_add_timer(d->loop, LEASE_EXPIRY_CHECK_MS, on_expiry_timer, d, NULL) < 0) {
 		int r = -errno;
 		close(fd);
 		return r;
