@@ -11,7 +11,10 @@
 #include <time.h>
 
 #include "api_config_doc.h"
+#include "apply/apply.h"
 #include "apply/apply_cell.h"
+#include "apply/apply_dns.h"
+#include "store/store_dns.h"
 #include "sse.h"
 #include "common/log.h"
 #include "daemon.h"
@@ -208,6 +211,12 @@ HANDLER(api_config_put)
 			break;
 		changed += r;
 	}
+	/* A new cell zone carries the user's records along. */
+	char old_zone[CONFIG_ZONE_MAX + 1], new_zone[CONFIG_ZONE_MAX + 1];
+	bool rezoned = config_zone(&d->config, old_zone, sizeof(old_zone)) == 0 &&
+		       config_zone(&next, new_zone, sizeof(new_zone)) == 0 && strcmp(old_zone, new_zone) != 0;
+	if (r >= 0 && rezoned)
+		r = store_dns_records_rezone(d->store, old_zone, new_zone);
 	uint64_t rev = d->config_rev;
 	if (r >= 0 && changed)
 		r = store_config_bump_revision(d->store, &rev);
@@ -223,6 +232,19 @@ HANDLER(api_config_put)
 		if (r < 0)
 			return r;
 		log_info("configuration changed (revision %" PRIu64 ")", d->config_rev);
+	}
+	if (rezoned) {
+		/* The zone is in every service's config (DNS, DHCP's domain). */
+		char err[512] = "";
+		r = apply_dns_hosts(d, err, sizeof(err));
+		if (r == 0)
+			r = apply_dns_records_file(d, err, sizeof(err));
+		if (r == 0)
+			r = apply_all(d, false, err, sizeof(err));
+		if (r < 0)
+			log_err("the services did not all take the new zone %s: %s", new_zone, err);
+		else
+			log_info("services moved to the zone %s", new_zone);
 	}
 	return api_config_get(d, req, res);
 }

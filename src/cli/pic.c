@@ -12,6 +12,8 @@
 
 #include "cli_cmd.h"
 #include "cli_config.h"
+#include "cli_dhcp.h"
+#include "cli_dns.h"
 #include "cli_error.h"
 #include "cli_logs.h"
 #include "cli_passwd.h"
@@ -54,6 +56,12 @@ static const struct cli_cmd commands[] = {
 	{ .name = "config", .args = "",
 	  .help = "show and change the cell's configuration",
 	  .sub = cli_config_cmds },
+	{ .name = "dns", .args = "",
+	  .help = "manage the cell's DNS: records, forward zones, resolver settings",
+	  .sub = cli_dns_cmds },
+	{ .name = "dhcp", .args = "",
+	  .help = "serve DHCP on a LAN interface: settings, reservations, leases",
+	  .sub = cli_dhcp_cmds },
 	{ .name = "token", .args = "",
 	  .help = "manage API tokens for scripts",
 	  .sub = cli_token_cmds },

@@ -184,6 +184,18 @@ static int join_servers(const char (*list)[DNS_ADDR_MAX], size_t n, char *out, s
 	return 0;
 }
 
+int store_dns_records_rezone(struct store *s, const char *old_zone, const char *new_zone)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE dns_records SET name = substr(name, 1, length(name) - length(?1)) || ?2 "
+					 "WHERE name = ?1 OR name LIKE '%.' || ?1");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, old_zone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, new_zone, -1, SQLITE_TRANSIENT);
+	int r = store_step_done(s, st);
+	return r < 0 ? r : 0;
+}
+
 int store_dns_settings_load(struct store *s, struct dns_settings *ret)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT upstreams, recursion, dnssec, cache_mb FROM dns_settings WHERE id = 1");

@@ -29,6 +29,10 @@ int store_dns_record_list(struct store *s, const struct dns_record_filter *f, in
 /* Every record (for rendering); *ret is malloc'ed, the caller frees it. */
 int store_dns_record_all(struct store *s, struct dns_record **ret, size_t *ret_n);
 
+/* Moves every record from `old_zone` to `new_zone` (the cell was renamed);
+ * zone names hold no LIKE wildcards (config validation). */
+int store_dns_records_rezone(struct store *s, const char *old_zone, const char *new_zone);
+
 int store_dns_settings_load(struct store *s, struct dns_settings *ret);
 int store_dns_settings_save(struct store *s, const struct dns_settings *d);
 
