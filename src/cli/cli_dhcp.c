@@ -10,6 +10,7 @@
 #include "cli_dhcp.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 #include "common/cleanup.h"
 
 #include "common/banned.h"
+
+#define MAC_MAX_LEN 32
 
 static int config_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int leases_run(const struct cli_ctx *ctx, int argc, char **argv);
@@ -256,11 +259,21 @@ static int reserve_run(const struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* A MAC goes into the request path: hex digits and ':' or '-' only;
+ * picd says whether it is a MAC address. */
+static bool mac_ok(const char *mac)
+{
+	size_t len = strlen(mac);
+	return len > 0 && len <= MAC_MAX_LEN && strspn(mac, "0123456789abcdefABCDEF:-") == len;
+}
+
 static int unreserve_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_response_ struct cli_response resp = { 0 };
 	_cleanup_free_ char *path = NULL;
 
+	if (!mac_ok(argv[0]))
+		return cli_error_usage("'%s' is not a MAC address (such as aa:bb:cc:dd:ee:ff)", argv[0]);
 	int r = cli_url_join("/api/dhcp/reservations/", argv[0], &path);
 	if (r < 0)
 		return cli_error_local(r, "building the request");

@@ -5,6 +5,7 @@
 #include "cli_dns.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "common/banned.h"
 
 #define SERVERS_TEXT_MAX 4096
+#define ZONE_MAX_LEN 254 /* 253 and a trailing dot */
 
 static int forward_list_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int forward_add_run(const struct cli_ctx *ctx, int argc, char **argv);
@@ -206,11 +208,24 @@ static int forward_add_run(const struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* A zone goes into the request path: letters, digits, '-', '_' and dots
+ * only, so that nothing in it is read as more path (picd decodes %2F
+ * before it routes). */
+static bool zone_ok(const char *zone)
+{
+	size_t len = strlen(zone);
+	return len > 0 && len <= ZONE_MAX_LEN &&
+	       strspn(zone, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == len;
+}
+
 static int forward_rm_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_response_ struct cli_response resp = { 0 };
 	_cleanup_free_ char *path = NULL;
 
+	if (!zone_ok(argv[0]))
+		return cli_error_usage("'%s' is not a zone name (letters, digits, '-', '_' and dots)",
+				       argv[0]);
 	int r = cli_url_join("/api/dns/forwards/", argv[0], &path);
 	if (r < 0)
 		return cli_error_local(r, "building the request");
