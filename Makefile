@@ -32,7 +32,7 @@ SANFLAGS :=
 OPT := -O2 -g
 endif
 
-PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libnl-route-3.0 libnftables
+PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libnl-route-3.0 libnftables libcrypto
 PKGS_CLI := libcurl jansson libsodium
 PKGS_TEST := cmocka
 
@@ -50,7 +50,7 @@ pc_libs = $(shell pkg-config --libs $(1) 2>/dev/null)
 OBJ := $(BUILD)/obj
 COMMON_SRC := $(wildcard src/common/*.c)
 CORE_SRC := src/daemon.c $(wildcard src/model/*.c src/store/*.c src/net/*.c src/svc/*.c src/apply/*.c \
-	src/api/*.c src/priv/*.c)
+	src/api/*.c src/priv/*.c src/pki/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_HELPER_SRC := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))

@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "daemon.h"
 #include "handlers.h"
+#include "model/dns.h"
 #include "net/lan.h"
 #include "store/store_dhcp.h"
 #include "svc/svc_dnsmasq.h"
@@ -137,6 +138,9 @@ HANDLER(api_dhcp_config_put)
 		store_rollback(d->store);
 		return r;
 	}
+	/* DHCP on or off changes which LAN names are published. */
+	if (apply_dns_hosts(d, err, sizeof(err)) < 0)
+		log_warn("dns: LAN host names not updated: %s", err);
 	log_info("dhcp: settings changed by '%s' (%s)", req->auth.username, s.enabled ? s.interface : "off");
 	return http_reply(res, 200, settings_json(&s, &lan));
 }
@@ -215,6 +219,15 @@ HANDLER(api_dhcp_reservations_create)
 	struct field_error e;
 	if (dhcp_reservation_validate(&r, &s, &lan.net, lan.addr, &e) < 0)
 		return http_error(res, 400, "invalid_field", e.field, "%s", e.message);
+	if (r.hostname[0]) {
+		char zone[CONFIG_ZONE_MAX + 1];
+		struct dns_record as_record = { .type = DNS_A };
+		if (config_zone(&d->config, zone, sizeof(zone)) == 0 &&
+		    snprintf(as_record.name, sizeof(as_record.name), "%s.%s", r.hostname, zone) > 0 &&
+		    dns_record_reserved(zone, &as_record))
+			return http_error(res, 400, "invalid_field", "hostname",
+					  "host name '%s' is one the cell publishes itself", r.hostname);
+	}
 
 	_cleanup_free_ struct dhcp_reservation *list = calloc(DHCP_RESERVATIONS_MAX, sizeof(*list));
 	if (!list)

@@ -39,9 +39,11 @@ static int read_servers(json_t *v, const char *field, char (*out)[DNS_ADDR_MAX],
 	size_t i;
 	json_t *item;
 	json_array_foreach(v, i, item) {
-		if (!json_is_string(item) || json_string_length(item) >= DNS_ADDR_MAX)
-			return http_error(res, 400, "invalid_field", field, "%s[%zu] must be an address", field, i),
-			       -EINVAL;
+		if (!json_is_string(item) || json_string_length(item) >= DNS_ADDR_MAX) {
+			char indexed[48];
+			snprintf(indexed, sizeof(indexed), "%s[%zu]", field, i);
+			return http_error(res, 400, "invalid_field", indexed, "%s must be an address", indexed), -EINVAL;
+		}
 		snprintf(out[i], DNS_ADDR_MAX, "%s", json_string_value(item));
 	}
 	*ret_n = json_array_size(v);

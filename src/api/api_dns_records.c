@@ -80,10 +80,11 @@ static int parse_record(struct daemon *d, json_t *obj, const char *prefix, struc
 }
 
 /* Commits after making `names` live; on any failure rolls back. */
-static int commit_live(struct daemon *d, const char *const *names, size_t n, struct http_response *res)
+static int commit_live(struct daemon *d, const char *const *names, size_t n, bool only_added,
+		       struct http_response *res)
 {
 	char err[512] = "";
-	int r = apply_dns_names(d, names, n, err, sizeof(err));
+	int r = apply_dns_names(d, names, n, only_added, err, sizeof(err));
 	if (r == 0)
 		r = store_commit(d->store);
 	if (r < 0) {
@@ -182,7 +183,7 @@ HANDLER(api_dns_record_create)
 		return rc;
 	}
 	const char *names[] = { r.name };
-	if (commit_live(d, names, 1, res) < 0 || res->status)
+	if (commit_live(d, names, 1, true, res) < 0 || res->status)
 		return 0;
 	log_info("dns: %s %s added by '%s'", r.name, dns_type_name(r.type), req->auth.username);
 	http_response_header(res, "Location", "/api/dns/records/%lld", (long long)r.id);
@@ -214,7 +215,7 @@ HANDLER(api_dns_record_put)
 		return res->status ? 0 : rc;
 	}
 	const char *names[] = { old.name, r.name };
-	if (commit_live(d, names, strcmp(old.name, r.name) ? 2 : 1, res) < 0 || res->status)
+	if (commit_live(d, names, strcmp(old.name, r.name) ? 2 : 1, false, res) < 0 || res->status)
 		return 0;
 	log_info("dns: record %lld (%s %s) changed by '%s'", (long long)id, r.name, dns_type_name(r.type),
 		 req->auth.username);
@@ -239,7 +240,7 @@ HANDLER(api_dns_record_delete)
 		return rc;
 	}
 	const char *names[] = { old.name };
-	if (commit_live(d, names, 1, res) < 0 || res->status)
+	if (commit_live(d, names, 1, false, res) < 0 || res->status)
 		return 0;
 	log_info("dns: %s %s deleted by '%s'", old.name, dns_type_name(old.type), req->auth.username);
 	return http_reply(res, 204, NULL);
@@ -293,7 +294,7 @@ HANDLER(api_dns_records_batch)
 	for (size_t i = 0; i < n; i++)
 		if (unique == 0 || strcmp(names[unique - 1], names[i]) != 0)
 			names[unique++] = names[i];
-	if (commit_live(d, names, unique, res) < 0 || res->status)
+	if (commit_live(d, names, unique, true, res) < 0 || res->status)
 		return 0;
 	log_info("dns: %zu records added in one batch by '%s'", n, req->auth.username);
 	json_t *ids = json_array();

@@ -41,12 +41,20 @@ static int svc_path(const struct svc *s, const char *file, char *out, size_t len
 
 /* --- LAN host names ---------------------------------------------------- */
 
-static bool has_host(const struct dns_host *hosts, size_t n, const char *name)
+/* A LAN host may publish its name unless the cell or a user record
+ * already answers for it, or another host took it first. */
+static bool host_allowed(struct daemon *d, const char *zone, const struct dns_host *hosts, size_t n,
+			 const char *hostname)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(hosts[i].hostname, name) == 0)
-			return true;
-	return false;
+		if (strcmp(hosts[i].hostname, hostname) == 0)
+			return false;
+	struct dns_record as_record = { .type = DNS_A };
+	int len = snprintf(as_record.name, sizeof(as_record.name), "%s.%s", hostname, zone);
+	if (len < 0 || (size_t)len >= sizeof(as_record.name) || dns_record_reserved(zone, &as_record))
+		return false;
+	struct dns_record_filter f = { .name = as_record.name, .type = -1 };
+	return store_dns_record_count(d->store, &f) == 0;
 }
 
 /* Reservations with a name, then active leases with a name not already
@@ -54,6 +62,16 @@ static bool has_host(const struct dns_host *hosts, size_t n, const char *name)
 static int collect_hosts(struct daemon *d, struct dns_host *out, size_t max, size_t *ret_n)
 {
 	size_t n = 0;
+	char zone[DNS_NAME_MAX + 1];
+	cell_zone(d, zone, sizeof(zone));
+	struct dhcp_settings settings;
+	int r = store_dhcp_settings_load(d->store, &settings);
+	if (r < 0)
+		return r;
+	if (!settings.enabled) {
+		*ret_n = 0; /* no DHCP, no LAN names */
+		return 0;
+	}
 	_cleanup_free_ struct dhcp_reservation *res = calloc(DHCP_RESERVATIONS_MAX, sizeof(*res));
 	_cleanup_free_ struct dhcp_lease *leases = calloc(APPLY_DNS_HOSTS_MAX, sizeof(*leases));
 	if (!res || !leases)
@@ -62,7 +80,7 @@ static int collect_hosts(struct daemon *d, struct dns_host *out, size_t max, siz
 	if (nr < 0)
 		return nr;
 	for (int i = 0; i < nr && n < max; i++) {
-		if (!res[i].hostname[0] || has_host(out, n, res[i].hostname))
+		if (!res[i].hostname[0] || !host_allowed(d, zone, out, n, res[i].hostname))
 			continue;
 		snprintf(out[n].hostname, sizeof(out[n].hostname), "%s", res[i].hostname);
 		out[n++].ip = res[i].ip;
@@ -78,7 +96,8 @@ static int collect_hosts(struct daemon *d, struct dns_host *out, size_t max, siz
 			int64_t now = time(NULL);
 			for (int i = 0; i < nl && n < max; i++) {
 				bool active = leases[i].expiry == 0 || leases[i].expiry > now;
-				if (!active || !leases[i].hostname[0] || has_host(out, n, leases[i].hostname))
+				if (!active || !leases[i].hostname[0] ||
+				    !host_allowed(d, zone, out, n, leases[i].hostname))
 					continue;
 				snprintf(out[n].hostname, sizeof(out[n].hostname), "%s", leases[i].hostname);
 				out[n++].ip = leases[i].ip;
@@ -172,6 +191,8 @@ static int rrs_at(struct daemon *d, const char *zone, const char *name, struct r
 	}
 	for (size_t i = 0; i < d->n_dns_hosts; i++) {
 		char host[DNS_NAME_MAX + 1], ptr[64], rr[512];
+		if (n > 0)
+			break; /* a user record takes the name from a LAN host */
 		host_names(zone, &d->dns_hosts[i], host, sizeof(host), ptr, sizeof(ptr));
 		char ip[IPV4_STR_MAX];
 		ipv4_format(d->dns_hosts[i].ip, ip);
@@ -189,7 +210,8 @@ static int rrs_at(struct daemon *d, const char *zone, const char *name, struct r
 	return 0;
 }
 
-int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, char *err, size_t errlen)
+int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, bool only_added, char *err,
+		    size_t errlen)
 {
 	int r = apply_dns_records_file(d, err, errlen);
 	struct svc *s = supervisor_find(&d->sup, "dns");
@@ -216,7 +238,10 @@ int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, 
 	/* local_data_remove drops every type at a name: remove the names,
 	 * then put back what remains there. */
 	char why[256] = "";
-	if (r == 0)
+	/* Removing drops every type at a name until the re-add: a query in
+	 * between would see NXDOMAIN. Pure additions append instead (unbound
+	 * ignores data it already has). */
+	if (r == 0 && !only_added)
 		r = unbound_ctl_remove(sock, names, n_names, why, sizeof(why));
 	if (r == 0 && add.n)
 		r = unbound_ctl_add(sock, (const char *const *)add.items, add.n, why, sizeof(why));
@@ -224,8 +249,9 @@ int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, 
 	if (r < 0) {
 		/* The file is right; a reload makes unbound read it. */
 		log_warn("dns: live update failed (%s); reloading unbound", why[0] ? why : strerror(-r));
-		if (kill(s->pid, SIGHUP) < 0) {
-			snprintf(err, errlen, "unbound did not take the change: %s", strerror(-r));
+		char probe_err[160];
+		if (kill(s->pid, SIGHUP) < 0 || svc_probe_now(s, 3000, probe_err, sizeof(probe_err)) < 0) {
+			snprintf(err, errlen, "unbound did not take the change: %s", why[0] ? why : strerror(-r));
 			return r;
 		}
 	}
@@ -273,5 +299,5 @@ int apply_dns_hosts(struct daemon *d, char *err, size_t errlen)
 	for (size_t i = 0; i < n_changed; i++)
 		names[i] = changed[i];
 	log_info("dns: %zu LAN host name(s) published", n);
-	return apply_dns_names(d, names, n_changed, err, errlen);
+	return apply_dns_names(d, names, n_changed, false, err, errlen);
 }

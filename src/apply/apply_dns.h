@@ -5,6 +5,7 @@
  * control socket. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct daemon;
@@ -13,7 +14,10 @@ struct daemon;
 
 /* `names` are the FQDNs (no trailing dot) whose data changed. Reads the
  * store inside the caller's transaction. */
-int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, char *err, size_t errlen);
+/* With `only_added`, the change only added data (nothing to take away):
+ * unbound gets the additions without the names being removed first. */
+int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, bool only_added, char *err,
+		    size_t errlen);
 
 /* Re-reads DHCP reservations and leases and publishes their host names
  * (<host>.<zone> and PTR), changing only what differs from before. */

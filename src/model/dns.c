@@ -34,8 +34,9 @@ int dns_type_parse(const char *s, enum dns_type *ret)
 }
 
 /* Labels of letters, digits, hyphens and (for service labels such as
- * _sip._tcp or _dmarc) underscores; a leading "*" label for wildcards. */
-static int check_labels(const char *field, const char *s, bool allow_wildcard, struct field_error *e)
+ * _sip._tcp or _dmarc) underscores. No wildcards: unbound's local data
+ * would serve "*" only as a literal label. */
+static int check_labels(const char *field, const char *s, struct field_error *e)
 {
 	size_t len = strlen(s);
 	if (len == 0 || len > DNS_NAME_MAX) {
@@ -52,15 +53,14 @@ static int check_labels(const char *field, const char *s, bool allow_wildcard, s
 					NAME_LABEL_MAX_LEN);
 			return -EINVAL;
 		}
-		bool wildcard = l == 1 && label[0] == '*' && label == s && allow_wildcard;
-		for (size_t j = 0; j < l && !wildcard; j++) {
+		for (size_t j = 0; j < l; j++) {
 			char c = label[j];
 			if (!(isalnum((unsigned char)c) || c == '-' || c == '_')) {
 				field_error_set(e, field, "%s may contain only letters, digits, '-', '_' and dots", field);
 				return -EINVAL;
 			}
 		}
-		if (!wildcard && (label[0] == '-' || label[l - 1] == '-')) {
+		if (label[0] == '-' || label[l - 1] == '-') {
 			field_error_set(e, field, "%s has a label that starts or ends with a hyphen", field);
 			return -EINVAL;
 		}
@@ -113,7 +113,7 @@ int dns_name_qualify(const char *zone, const char *name, char *out, size_t outle
 		field_error_set(e, "name", "name is too long");
 		return -EINVAL;
 	}
-	if (check_labels("name", full, true, e) < 0)
+	if (check_labels("name", full, e) < 0)
 		return -EINVAL;
 	if (!inside_zone(full, z)) {
 		field_error_set(e, "name", "name must be inside the cell zone %s", z);
@@ -127,16 +127,25 @@ int dns_name_qualify(const char *zone, const char *name, char *out, size_t outle
 	return 0;
 }
 
-/* A host name a record points at (CNAME, MX, SRV targets), absolute. */
-static int parse_target(const char *s, char *out, size_t outlen, struct field_error *e)
+/* A host name a record points at (CNAME, MX, SRV targets). A single
+ * label without a final dot ("mail-svc") is a name in the cell zone;
+ * anything else is taken as absolute. */
+static int parse_target(const char *zone, const char *s, char *out, size_t outlen, struct field_error *e)
 {
 	if (!s || !*s) {
 		field_error_set(e, "value", "value (the target host name) is required");
 		return -EINVAL;
 	}
-	if (normalise(s, out, outlen) < 0 || check_labels("value", out, false, e) < 0) {
+	char name[DNS_NAME_MAX + 1];
+	if (normalise(s, name, sizeof(name)) < 0 || check_labels("value", name, e) < 0) {
 		if (!e->message[0])
 			field_error_set(e, "value", "value must be a host name");
+		return -EINVAL;
+	}
+	bool relative = !strchr(s, '.');
+	int n = relative ? snprintf(out, outlen, "%s.%s", name, zone) : snprintf(out, outlen, "%s", name);
+	if (n < 0 || (size_t)n >= outlen || n > DNS_NAME_MAX) {
+		field_error_set(e, "value", "value is too long");
 		return -EINVAL;
 	}
 	return 0;
@@ -222,14 +231,15 @@ static int parse_caa(const struct dns_record_input *in, struct dns_record *r, st
 		}
 		memcpy(domain, v, dlen);
 		domain[dlen] = '\0';
-		if (check_labels("value", domain, false, e) < 0)
+		if (check_labels("value", domain, e) < 0)
 			return -EINVAL;
 	}
 	snprintf(r->value, sizeof(r->value), "%s", v);
 	return 0;
 }
 
-static int parse_value(const struct dns_record_input *in, struct dns_record *r, struct field_error *e)
+static int parse_value(const char *zone, const struct dns_record_input *in, struct dns_record *r,
+		       struct field_error *e)
 {
 	if (!in->value) {
 		field_error_set(e, "value", "value is required");
@@ -256,12 +266,12 @@ static int parse_value(const struct dns_record_input *in, struct dns_record *r, 
 		return 0;
 	}
 	case DNS_CNAME:
-		return parse_target(in->value, r->value, sizeof(r->value), e);
+		return parse_target(zone, in->value, r->value, sizeof(r->value), e);
 	case DNS_MX:
 		if (int_field("priority", in->has_priority, in->priority, 0, 65535, false, 10, &n, e) < 0)
 			return -EINVAL;
 		r->priority = (uint16_t)n;
-		return parse_target(in->value, r->value, sizeof(r->value), e);
+		return parse_target(zone, in->value, r->value, sizeof(r->value), e);
 	case DNS_TXT: {
 		size_t len = strlen(in->value);
 		if (len == 0 || len > DNS_TXT_MAX) {
@@ -291,7 +301,7 @@ static int parse_value(const struct dns_record_input *in, struct dns_record *r, 
 			snprintf(r->value, sizeof(r->value), ".");
 			return 0;
 		}
-		return parse_target(in->value, r->value, sizeof(r->value), e);
+		return parse_target(zone, in->value, r->value, sizeof(r->value), e);
 	case DNS_CAA:
 		return parse_caa(in, r, e);
 	default:
@@ -325,7 +335,7 @@ int dns_record_parse(const char *zone, const struct dns_record_input *in, struct
 	int64_t ttl;
 	if (only_fields(in, r.type, e) < 0 ||
 	    int_field("ttl", in->has_ttl, in->ttl, DNS_TTL_MIN, DNS_TTL_MAX, false, DNS_TTL_DEFAULT, &ttl, e) < 0 ||
-	    parse_value(in, &r, e) < 0)
+	    parse_value(zone, in, &r, e) < 0)
 		return -EINVAL;
 	r.ttl = (uint32_t)ttl;
 	*ret = r;
@@ -487,7 +497,7 @@ int dns_settings_validate(const struct dns_settings *s, struct field_error *e)
 int dns_forward_validate(const char *cell_zone, struct dns_forward *f, struct field_error *e)
 {
 	char zone[DNS_NAME_MAX + 1];
-	if (normalise(f->zone, zone, sizeof(zone)) < 0 || check_labels("zone", zone, false, e) < 0) {
+	if (normalise(f->zone, zone, sizeof(zone)) < 0 || check_labels("zone", zone, e) < 0) {
 		if (!e->message[0])
 			field_error_set(e, "zone", "zone must be a domain name");
 		return -EINVAL;

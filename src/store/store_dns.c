@@ -193,6 +193,16 @@ int store_dns_records_rezone(struct store *s, const char *old_zone, const char *
 	sqlite3_bind_text(st, 1, old_zone, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, new_zone, -1, SQLITE_TRANSIENT);
 	int r = store_step_done(s, st);
+	if (r < 0)
+		return r;
+	/* Targets inside the cell move along (mail-svc.<zone> and such). */
+	st = store_stmt(s, "UPDATE dns_records SET value = substr(value, 1, length(value) - length(?1)) || ?2 "
+			   "WHERE type IN ('CNAME', 'MX', 'SRV') AND (value = ?1 OR value LIKE '%.' || ?1)");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, old_zone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, new_zone, -1, SQLITE_TRANSIENT);
+	r = store_step_done(s, st);
 	return r < 0 ? r : 0;
 }
 

@@ -97,6 +97,214 @@ class Client(Netns):
         sh("ip", "-n", self.name, "addr", "add", f"{addr}/{prefix}", "dev", "eth0")
 
 
+class Lan(Netns):
+    """A LAN segment of picd's host: a namespace joined by a veth to picd's
+    namespace. picd's end is `ifname` with `host_cidr`, up; the LAN host's
+    end is eth0, up and unaddressed (give it an address with address(), or
+    let it ask DHCP with udhcpc()). Removed with the Picd."""
+
+    def __init__(self, picd, ifname="lan0", host_cidr="192.168.77.1/24"):
+        super().__init__("plan")
+        picd.extras.append(self)
+        self.picd = picd
+        self.ifname = ifname
+        self.host_addr = host_cidr.split("/")[0]
+        sh("ip", "-n", picd.netns.name, "link", "add", ifname, "type", "veth", "peer", "name", "eth0",
+           "netns", self.name)
+        sh("ip", "-n", picd.netns.name, "addr", "add", host_cidr, "dev", ifname)
+        sh("ip", "-n", picd.netns.name, "link", "set", ifname, "up")
+        sh("ip", "-n", self.name, "link", "set", "eth0", "up")
+
+    @property
+    def mac(self):
+        return json.loads(sh("ip", "-n", self.name, "-j", "link", "show", "eth0"))[0]["address"]
+
+    def addresses(self):
+        info = json.loads(sh("ip", "-n", self.name, "-j", "addr", "show", "eth0"))[0]["addr_info"]
+        return [a["local"] for a in info if a["family"] == "inet"]
+
+    def address(self, cidr="192.168.77.10/24"):
+        sh("ip", "-n", self.name, "addr", "flush", "dev", "eth0")
+        sh("ip", "-n", self.name, "addr", "add", cidr, "dev", "eth0")
+
+    UDHCPC_SCRIPT = """#!/bin/sh
+# udhcpc's event script: records what the server handed out (one file per
+# event) and takes the address.
+env > "{dir}/udhcpc.$1.new" && mv "{dir}/udhcpc.$1.new" "{dir}/udhcpc.$1"
+case "$1" in
+deconfig)
+	ip addr flush dev "$interface"
+	;;
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	;;
+esac
+exit 0
+"""
+
+    def udhcpc(self, workdir, hostname=None, tries=5, check=True):
+        """Runs `busybox udhcpc` once on eth0 (until it holds a lease);
+        returns the environment of its "bound" event: ip, mask, router,
+        dns, ntpsrv, domain, lease, serverid... — or None when it got no
+        lease and `check` is false."""
+        d = os.path.join(str(workdir), f"udhcpc-{self.name}")
+        os.makedirs(d, exist_ok=True)
+        script = os.path.join(d, "event.sh")
+        with open(script, "w") as f:
+            f.write(self.UDHCPC_SCRIPT.format(dir=d))
+        os.chmod(script, 0o755)
+        bound = os.path.join(d, "udhcpc.bound")
+        if os.path.exists(bound):
+            os.unlink(bound)
+        argv = ["busybox", "udhcpc", "-f", "-q", "-n", "-i", "eth0", "-T", "1", "-t", str(tries), "-s", script]
+        if hostname:
+            argv += ["-x", f"hostname:{hostname}"]
+        r = self.run(*argv, check=False, timeout=tries * 2 + 20)
+        if not os.path.exists(bound):
+            if check:
+                raise AssertionError(f"udhcpc got no lease: {r.returncode}: {r.stdout} {r.stderr}")
+            return None
+        env = {}
+        for line in open(bound).read().splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                env[key] = value
+        return env
+
+
+class Upstream(Netns):
+    """A stand-in for the internet's DNS: a namespace joined by a veth to
+    picd's namespace (`ifname` with 10.99.0.1/24 there, 10.99.0.2 here)
+    running its own unbound, which the cell reaches through the host (the
+    cell's default route, masqueraded). It serves www.example.org
+    (198.51.100.7) and the zone other.test (host.other.test,
+    198.51.100.8); anything else is REFUSED or SERVFAIL. Killed and removed
+    with the Picd."""
+
+    ADDR = "10.99.0.2"
+    DATA = {
+        "www.example.org": "198.51.100.7",
+        "host.other.test": "198.51.100.8",
+    }
+
+    def __init__(self, picd, ifname="up0"):
+        super().__init__("pup")
+        picd.extras.append(self)
+        self.proc = None
+        self.dir = picd.dir / f"upstream-{self.name}"
+        self.dir.mkdir()
+        sh("ip", "-n", picd.netns.name, "link", "add", ifname, "type", "veth", "peer", "name", "eth0",
+           "netns", self.name)
+        sh("ip", "-n", picd.netns.name, "addr", "add", "10.99.0.1/24", "dev", ifname)
+        sh("ip", "-n", picd.netns.name, "link", "set", ifname, "up")
+        sh("ip", "-n", self.name, "addr", "add", f"{self.ADDR}/24", "dev", "eth0")
+        sh("ip", "-n", self.name, "link", "set", "eth0", "up")
+        conf = self.dir / "unbound.conf"
+        conf.write_text(f"""server:
+	interface: {self.ADDR}
+	port: 53
+	do-ip6: no
+	access-control: 0.0.0.0/0 allow
+	username: ""
+	chroot: ""
+	directory: "{self.dir}"
+	pidfile: ""
+	do-daemonize: no
+	use-syslog: no
+	logfile: ""
+	verbosity: 1
+	module-config: "iterator"
+	local-zone: "example.org." static
+	local-data: "www.example.org. 300 IN A 198.51.100.7"
+	local-zone: "other.test." static
+	local-data: "host.other.test. 300 IN A 198.51.100.8"
+remote-control:
+	control-enable: no
+""")
+        with open(self.dir / "unbound.log", "wb") as log:
+            self.proc = subprocess.Popen(["ip", "netns", "exec", self.name, "unbound", "-d", "-c", str(conf)],
+                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while dig(self, self.ADDR, "www.example.org", timeout=1).addresses() != ["198.51.100.7"]:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("upstream unbound does not answer: " +
+                                     (self.dir / "unbound.log").read_text(errors="replace"))
+            time.sleep(0.05)
+
+    def delete(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        super().delete()
+
+
+class DigResult:
+    """What `dig` got: status ("NOERROR", "NXDOMAIN", ..., or "TIMEOUT"),
+    the flags of the header, and the answer section as (name, ttl, type,
+    rdata) tuples, names without the trailing dot."""
+
+    def __init__(self, status, flags, answers, text):
+        self.status, self.flags, self.answers, self.text = status, flags, answers, text
+
+    def data(self, rtype=None):
+        """The rdata of the answers (of `rtype`), sorted."""
+        return sorted(a[3] for a in self.answers if rtype is None or a[2] == rtype)
+
+    def addresses(self):
+        return self.data("A") + self.data("AAAA")
+
+    def __repr__(self):
+        return f"DigResult({self.status}, {self.answers})"
+
+
+def parse_dig(text):
+    """Parses dig's default output (one or more queries) into DigResults."""
+    results = []
+    for block in re.split(r"(?m)^(?=; <<>> DiG)", text):
+        m = re.search(r"status: (\w+)", block)
+        if not m:
+            if "; <<>> DiG" in block:
+                results.append(DigResult("TIMEOUT", set(), [], block))
+            continue
+        flags = set(re.search(r";; flags: ([^;]*);", block).group(1).split())
+        answers = []
+        section = re.search(r";; ANSWER SECTION:\n(.*?)(?:\n\n|\Z)", block, re.S)
+        for line in (section.group(1).splitlines() if section else []):
+            name, ttl, _cls, rtype, rdata = line.split(None, 4)
+            answers.append((name.rstrip("."), int(ttl), rtype, rdata))
+        results.append(DigResult(m.group(1), flags, answers, block))
+    return results
+
+
+def dig(ns, server, name, rtype="A", *opts, timeout=2, tcp=False):
+    """One query from namespace `ns` (a Netns) to `server`; a DigResult."""
+    argv = ["dig", f"@{server}", name, rtype, "+tries=1", f"+time={timeout}", "+nocookie", *opts]
+    if tcp:
+        argv.append("+tcp")
+    r = ns.run(*argv, check=False, timeout=timeout + 10)
+    parsed = parse_dig(r.stdout)
+    if not parsed:
+        return DigResult("TIMEOUT", set(), [], r.stdout + r.stderr)
+    return parsed[0]
+
+
+def reverse_name(ip):
+    """4.0.20.172.in-addr.arpa for 172.20.0.4."""
+    return ".".join(reversed(ip.split("."))) + ".in-addr.arpa"
+
+
+def dig_many(ns, server, queries, timeout=2):
+    """Many queries in one `dig -f` run: [(name, type)] → [DigResult]."""
+    batch = "\n".join(f"{name} {rtype}" for name, rtype in queries) + "\n"
+    r = subprocess.run(["ip", "netns", "exec", ns.name, "dig", f"@{server}", "+tries=1", f"+time={timeout}",
+                        "+nocookie", "-f", "-"], input=batch, capture_output=True, text=True,
+                       timeout=60 + len(queries) * timeout)
+    results = parse_dig(r.stdout)
+    assert len(results) == len(queries), (len(results), len(queries), r.stderr[-2000:])
+    return results
+
+
 def routes():
     """The route table, as picd itself lists it: (method, pattern, access, limit)."""
     out = subprocess.run([picd_bin(), "--list-routes"], check=True, capture_output=True, text=True).stdout
@@ -138,6 +346,7 @@ class Picd:
         self.starts = 0
         self.netns = Netns("pict")
         self.clients = []
+        self.extras = []  # LANs, upstreams: torn down in destroy()
         LIVE.append(self)
 
     def argv(self, *args):
@@ -150,12 +359,22 @@ class Picd:
         self.clients.append(c)
         return c
 
+    def lan(self, **kwargs):
+        """A LAN segment on the host (see Lan)."""
+        return Lan(self, **kwargs)
+
+    def upstream(self, **kwargs):
+        """A stand-in for the internet's DNS (see Upstream)."""
+        return Upstream(self, **kwargs)
+
     def destroy(self):
         """Stops picd, tears the cell down, removes the namespaces."""
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
         subprocess.run(self.argv("--teardown", "--foreground"), capture_output=True, timeout=60)
+        while self.extras:
+            self.extras.pop().delete()
         for c in self.clients:
             c.delete()
         self.netns.delete()

@@ -47,8 +47,8 @@ static void test_qualify(void **state)
 	assert_int_equal(dns_name_qualify(ZONE, "a.b", out, sizeof(out), &e), 0);
 	assert_string_equal(out, "a.b.mycell.cell");
 	assert_int_equal(dns_name_qualify(ZONE, "_sip._tcp", out, sizeof(out), &e), 0);
-	assert_int_equal(dns_name_qualify(ZONE, "*", out, sizeof(out), &e), 0);
-	assert_string_equal(out, "*.mycell.cell");
+	assert_int_equal(dns_name_qualify(ZONE, "*", out, sizeof(out), &e), -EINVAL);
+	assert_int_equal(dns_name_qualify(ZONE, "*.wild", out, sizeof(out), &e), -EINVAL);
 	assert_int_equal(dns_name_qualify(ZONE, "www.example.org.", out, sizeof(out), &e), -EINVAL);
 	assert_string_equal(e.field, "name");
 	assert_int_equal(dns_name_qualify(ZONE, "a..b", out, sizeof(out), &e), -EINVAL);
@@ -75,6 +75,8 @@ static void test_types(void **state)
 	assert_string_equal(r.value, "target.example.org");
 	assert_int_equal(parse("@", "MX", "mail-svc.mycell.cell", &r, &e), 0);
 	assert_int_equal(r.priority, 10);
+	assert_int_equal(parse("@", "MX", "mail-svc", &r, &e), 0);
+	assert_string_equal(r.value, "mail-svc.mycell.cell"); /* one label: in the zone */
 	assert_int_equal(parse("t", "TXT", "v=spf1 -all", &r, &e), 0);
 	struct dns_record_input srv = { .name = "_sip._tcp", .type = "SRV", .value = "sip.example.org",
 					.has_priority = true, .priority = 1, .has_weight = true, .weight = 5,

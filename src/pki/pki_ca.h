@@ -1,0 +1,75 @@
+/* The cell's certificate authority: one ECDSA P-256 root per cell, kept
+ * as `ca.key` (PEM, 0600) and `ca.crt` (PEM) in a directory of its own.
+ *
+ * The root is name-constrained (critical nameConstraints): it can vouch
+ * only for DNS names in the cell zone ("<cell_name>.<domain>" and its
+ * subdomains) and for addresses in the cell's ip_range and vpn_subnet. A
+ * device that trusts it therefore trusts it for nothing else, even if the
+ * key leaks. The constraints are read back from the certificate when it is
+ * loaded and are what pki_issue checks requests against, so the issuer
+ * refuses exactly what TLS clients would reject. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/types.h>
+
+#include "common/cleanup.h"
+#include "model/cidr.h"
+#include "model/config.h"
+
+struct buf;
+
+#define PKI_CA_KEY_FILE "ca.key"
+#define PKI_CA_CERT_FILE "ca.crt"
+/* Ten years, counting the leap days they contain. */
+#define PKI_CA_DAYS 3653
+/* notBefore lies this far before creation, for clocks running behind. */
+#define PKI_CA_BACKDATE_S 300
+#define PKI_CA_MAX_NETS 4
+
+struct pki_ca {
+	EVP_PKEY *key;
+	X509 *cert;
+	/* From the certificate's name constraints. */
+	char zone[CONFIG_ZONE_MAX + 1];
+	struct ipv4_net nets[PKI_CA_MAX_NETS];
+	size_t n_nets;
+	int64_t not_before;
+	int64_t not_after;
+};
+
+/* Creates a new root for `c` in `dir` (created 0700 if missing), valid
+ * from now − PKI_CA_BACKDATE_S until now + PKI_CA_DAYS days. The key is written before the
+ * certificate; an existing `ca.crt` is never replaced (-EEXIST), a `ca.key`
+ * without one is (it cannot have signed anything anyone trusts). On
+ * failure `err` says what went wrong. */
+int pki_ca_create(const char *dir, const struct cell_config *c, int64_t now, char *err, size_t errlen);
+
+/* Loads the root from `dir`: -ENOENT if either file is missing, -EPERM
+ * for a key file accessible by group or others, -EKEYREJECTED if the key
+ * does not belong to the certificate, -EBADMSG for a certificate that is
+ * not a CA of this shape. */
+int pki_ca_load(const char *dir, struct pki_ca **ret_ca);
+
+/* Loads the root, or creates it first when `dir` has no `ca.crt`.
+ * Returns 1 if it created one, 0 if it loaded the existing one. An
+ * existing root is never replaced here, even if it no longer matches `c`
+ * (see pki_ca_matches_config): replacing a root makes every device that
+ * trusts it stop trusting the cell, which only the user may decide. */
+int pki_ca_ensure(const char *dir, const struct cell_config *c, int64_t now, struct pki_ca **ret_ca,
+		  char *err, size_t errlen);
+
+void pki_ca_free(struct pki_ca *ca);
+DEFINE_PTR_CLEANUP(struct pki_ca, pki_ca_free)
+
+/* The root's constraints are exactly the zone and the two networks of
+ * `c`. False after a change of cell_name, domain, ip_range or vpn_subnet:
+ * certificates for the new names cannot be issued until the root is
+ * replaced. */
+bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c);
+
+/* Appends the root certificate in PEM (what devices import) to `out`. */
+int pki_ca_cert_pem(const struct pki_ca *ca, struct buf *out);
