@@ -26,49 +26,12 @@
 #include "pki/pki_cert.h"
 #include "pki/pki_issue.h"
 #include "pki/pki_serial.h"
+#include "pki_fixture.h"
 #include "common/banned.h"
-
-struct fx {
-	char dir[64];
-	struct cell_config c;
-	struct pki_ca *ca;
-	int64_t now;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_pki_cert.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	config_defaults(&f->c);
-	f->now = INT64_C(1750000000);
-	char err[256];
-	if (pki_ca_ensure(f->dir, &f->c, f->now, &f->ca, err, sizeof(err)) != 1)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char p[96];
-	pki_ca_free(f->ca);
-	snprintf(p, sizeof(p), "%s/ca.key", f->dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/ca.crt", f->dir);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static void test_leaf_info(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	const char *names[] = { "mycell.cell", "calendar.mycell.cell" };
 	uint32_t ips[] = { 0xac14000au, 0x0a000002u };
 	struct pki_leaf leaf;
@@ -113,7 +76,7 @@ static void test_leaf_info(void **state)
 
 static void test_root_info(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	struct buf pem;
 	buf_init(&pem, 65536);
 	assert_int_equal(pki_ca_cert_pem(f->ca, &pem), 0);
@@ -194,8 +157,8 @@ static void test_serial_hex(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_leaf_info, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_root_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leaf_info, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_root_info, pki_fixture_setup, pki_fixture_teardown),
 		cmocka_unit_test(test_needs_renewal),
 		cmocka_unit_test(test_serial_hex),
 	};

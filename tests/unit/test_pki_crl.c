@@ -26,47 +26,10 @@
 #include "pki/pki_crl.h"
 #include "pki/pki_issue.h"
 #include "pki/pki_ossl.h"
+#include "pki_fixture.h"
 #include "common/banned.h"
 
-struct fx {
-	char dir[64];
-	struct cell_config c;
-	struct pki_ca *ca;
-	int64_t now;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_pki_crl.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	config_defaults(&f->c);
-	f->now = (int64_t)time(NULL);
-	char err[256];
-	if (pki_ca_ensure(f->dir, &f->c, f->now, &f->ca, err, sizeof(err)) != 1)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char p[96];
-	pki_ca_free(f->ca);
-	snprintf(p, sizeof(p), "%s/ca.key", f->dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/ca.crt", f->dir);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static X509 *issue(struct fx *f, struct pki_leaf *leaf)
+static X509 *issue(struct pki_fixture *f, struct pki_leaf *leaf)
 {
 	const char *names[] = { "calendar.mycell.cell" };
 	assert_int_equal(pki_issue(f->ca, names, 1, NULL, 0, 90, f->now, leaf, NULL), 0);
@@ -96,7 +59,7 @@ static int verify_with_crl(X509 *root, X509 *leaf, X509_CRL *crl, int64_t at)
 
 static void test_crl(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	struct pki_leaf revoked_leaf, good_leaf;
 	X509 *bad = issue(f, &revoked_leaf);
 	X509 *good = issue(f, &good_leaf);
@@ -183,7 +146,7 @@ static void test_crl(void **state)
 
 static void test_empty_crl(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	struct buf der;
 	buf_init(&der, 1 << 20);
 	assert_int_equal(pki_crl_build(f->ca, NULL, 0, f->now, 1, NULL, &der), 0);
@@ -198,7 +161,7 @@ static void test_empty_crl(void **state)
 
 static void test_refusals(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	struct buf pem, der;
 	buf_init(&pem, 1 << 20);
 	buf_init(&der, 1 << 20);
@@ -236,9 +199,9 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_crl, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_crl, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crl, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_crl, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, pki_fixture_setup, pki_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,47 +27,10 @@
 #include "pki/pki_ca.h"
 #include "pki/pki_issue.h"
 #include "pki/pki_ossl.h"
+#include "pki_fixture.h"
 #include "common/banned.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
-
-struct fx {
-	char dir[64];
-	struct cell_config c;
-	struct pki_ca *ca;
-	int64_t now;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_pki_issue.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	config_defaults(&f->c);
-	f->now = (int64_t)time(NULL);
-	char err[256];
-	if (pki_ca_ensure(f->dir, &f->c, f->now, &f->ca, err, sizeof(err)) != 1)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char p[96];
-	pki_ca_free(f->ca);
-	snprintf(p, sizeof(p), "%s/ca.key", f->dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/ca.crt", f->dir);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static X509 *parse(const struct buf *pem)
 {
@@ -109,7 +72,7 @@ static int verify(X509 *root, X509 *leaf, int64_t at, const char *host, const ch
 
 static void test_issue_and_verify(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	const char *names[] = { "mycell.cell", "calendar.mycell.cell" };
 	uint32_t ips[] = { IP(172, 20, 0, 10) };
 	struct pki_leaf leaf;
@@ -173,7 +136,7 @@ static void test_issue_and_verify(void **state)
 
 static void test_leaf_extensions(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	const char *names[] = { "Calendar.MyCell.cell", "*.mycell.cell" };
 	uint32_t ips[] = { IP(10, 0, 0, 5), IP(172, 20, 255, 254) };
 	struct pki_leaf leaf;
@@ -274,7 +237,7 @@ static X509 *forge(const struct pki_ca *ca, const char *cn, const char *san, int
 
 static void test_name_constraints_enforced(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	static const struct {
 		const char *cn;
 		const char *san;
@@ -301,7 +264,7 @@ static void test_name_constraints_enforced(void **state)
 	}
 }
 
-static void expect_refusal(struct fx *f, const char *const *names, size_t n_dns, const uint32_t *ips,
+static void expect_refusal(struct pki_fixture *f, const char *const *names, size_t n_dns, const uint32_t *ips,
 			   size_t n_ips, unsigned days, const char *field, const char *needle)
 {
 	struct pki_leaf leaf;
@@ -317,7 +280,7 @@ static void expect_refusal(struct fx *f, const char *const *names, size_t n_dns,
 
 static void test_refusals(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	uint32_t good_ip[] = { IP(172, 20, 0, 10) };
 
 	const char *outside[] = { "mycell.cell", "evil.example.org" };
@@ -406,7 +369,7 @@ static void test_long_first_name(void **state)
 {
 	/* A first name longer than a common name may be: empty subject,
 	 * critical subjectAltName (RFC 5280 4.2.1.6), still verifiable. */
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	const char *names[] = { "a-very-long-host-name-label-that-goes-on-and-on.and-on.mycell.cell" };
 	assert_true(strlen(names[0]) > 64);
 	struct pki_leaf leaf;
@@ -423,7 +386,7 @@ static void test_long_first_name(void **state)
 
 static void test_validity_bounded_by_root(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	const char *names[] = { "mycell.cell" };
 	struct pki_leaf leaf;
 	/* Near the root's end, a leaf ends with the root. */
@@ -439,7 +402,7 @@ static void test_validity_bounded_by_root(void **state)
 
 static void test_serials_differ(void **state)
 {
-	struct fx *f = *state;
+	struct pki_fixture *f = *state;
 	const char *names[] = { "mycell.cell" };
 	char seen[8][PKI_SERIAL_HEX_MAX];
 	for (size_t i = 0; i < 8; i++) {
@@ -456,13 +419,13 @@ static void test_serials_differ(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_issue_and_verify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_leaf_extensions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_name_constraints_enforced, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_first_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_validity_bounded_by_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serials_differ, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_issue_and_verify, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_leaf_extensions, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_name_constraints_enforced, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_long_first_name, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_validity_bounded_by_root, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_serials_differ, pki_fixture_setup, pki_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
