@@ -1,14 +1,16 @@
 #!/usr/bin/python3
-"""PIC benchmark: cold start, API throughput/latency, memory, NTP apply and
-crash recovery of picd and its services.
+"""PIC benchmark: cold start, API throughput/latency, memory, NTP apply,
+crash recovery, DNS record propagation, DNS at scale and DNS throughput
+of picd and its services.
 
 Run by `make bench` (as root) as
 
     PIC_BUILD=<abs build dir> /usr/bin/python3 bench/bench.py
 
-Standard library only, plus `wrk` for the HTTP load, `ip` and `nsenter`.
-picd builds the cell network when it starts (bridge pic0, a namespace per
-service, veths, the nftables table `inet pic`) and runs chronyd. None of
+Standard library only, plus `wrk` for the HTTP load, `dnsperf` for the DNS
+load, `ip` and `nsenter`. picd builds the cell network when it starts
+(bridge pic0, a namespace per service, veths, the nftables table
+`inet pic`) and runs unbound (dns) and chronyd (ntp). None of
 that may touch the machine's own network, so, like the integration tests
 (tests/integration/conftest.py), the bench runs picd in a throw-away
 network namespace `pbench<hex>`:
@@ -20,8 +22,12 @@ network namespace `pbench<hex>`:
     --state-dir S --listen-fd FD --socket W/pic.sock`;
   * every picd start is preceded by `picd --teardown` (same nsenter line),
     so chronyd is started, never adopted, and the network is built anew;
-  * at the end, always: SIGTERM picd, `picd --teardown --foreground`
-    (stops chronyd, removes the network), `ip netns del pbench…`.
+  * DNS clients run in a second namespace `pbench<hex>-c` attached to the
+    cell bridge by a veth (as tests/integration/conftest.py's Client):
+    a small persistent DNS client (raw UDP, below) and dnsperf;
+  * at the end, always: the DNS client is stopped, the client namespace
+    deleted, SIGTERM picd, `picd --teardown --foreground` (stops unbound
+    and chronyd, removes the network), `ip netns del pbench…`.
 
 The script
 
@@ -36,14 +42,21 @@ The script
 
 Targets are reported as met / not met, never asserted. The exit status is
 non-zero only if the bench itself could not run: not root, picd failed to
-start or died, wrk is missing, the load saw non-2xx responses or socket
-errors, an NTP apply failed, or the NTP service did not come back.
+start or died, wrk or dnsperf is missing, the load saw non-2xx responses
+or socket errors, an NTP apply failed, the NTP service did not come back,
+a DNS API call failed, or a DNS change never showed in an answer.
 
 Environment knobs (for quick trial runs; the defaults are the reference):
   PIC_BENCH_DURATION   seconds per wrk run (default 10)
   PIC_BENCH_COLD_RUNS  cold-start repetitions (default 5)
   PIC_BENCH_NTP_RUNS   NTP apply round trips (default 20)
   PIC_BENCH_KILL_RUNS  kill -9 recoveries (default 10)
+  PIC_BENCH_DNS_RUNS   DNS adds, and deletes, timed (default 200)
+  PIC_BENCH_DNS_RESTART_RUNS  unbound restarts timed (default 10)
+  PIC_BENCH_DNS_RECORDS  records in the batch of dns_scale (default 10000)
+  PIC_BENCH_SECTIONS   comma-separated section names to run (default: all),
+                       e.g. "dns_propagation,dns_scale,dns_throughput"
+                       (dns_throughput reads dns_scale's names)
 """
 
 import datetime
@@ -68,6 +81,10 @@ WRK_DURATION_S = int(os.environ.get("PIC_BENCH_DURATION", "10"))
 COLD_START_RUNS = int(os.environ.get("PIC_BENCH_COLD_RUNS", "5"))
 NTP_APPLY_RUNS = int(os.environ.get("PIC_BENCH_NTP_RUNS", "20"))
 KILL_RUNS = int(os.environ.get("PIC_BENCH_KILL_RUNS", "10"))
+DNS_RUNS = int(os.environ.get("PIC_BENCH_DNS_RUNS", "200"))
+DNS_RESTART_RUNS = int(os.environ.get("PIC_BENCH_DNS_RESTART_RUNS", "10"))
+DNS_SCALE_RECORDS = int(os.environ.get("PIC_BENCH_DNS_RECORDS", "10000"))
+ONLY_SECTIONS = [x.strip() for x in os.environ.get("PIC_BENCH_SECTIONS", "").split(",") if x.strip()]
 CONNECTIONS = (1, 16, 64)
 STARTUP_TIMEOUT_S = 10.0
 SERVICES_TIMEOUT_S = 10.0
@@ -80,6 +97,14 @@ NTP_LISTS = (["192.0.2.1"], ["192.0.2.2"])  # TEST-NET-1: never answers
 # exit within 60 s would park the service as failed).
 CONSECUTIVE_KILLS = 4
 LISTEN_BACKLOG = 512      # as picd's own --listen
+DNS_WARMUP_RUNS = 5       # untimed add/delete pairs before the timed ones
+DNS_ANSWER_TIMEOUT_S = 10.0
+DNS_TICK_S = 0.001        # the DNS client re-asks after this without an answer
+DNS_KEEP_S = 0.050        # ... and takes answers to queries this recent
+DNS_LIST_RUNS = 20        # GET /api/dns/records latency samples per query
+DNSPERF_CLIENTS = 4       # dnsperf -c (2 cores: keep it modest)
+DNSPERF_THREADS = 2       # dnsperf -T
+CLIENT_OFFSET = 200       # the client's address: ip_range base + this
 
 # (name, path into results["picd"], operator, value, unit)
 TARGETS = [
@@ -91,6 +116,12 @@ TARGETS = [
      ("cold_start_all_healthy_ms", "median"), "<=", 1000, "ms"),
     ("kill -9 chronyd to NTP answer (median)",
      ("restart_after_kill9_ms", "median"), "<=", 1000, "ms"),
+    ("DNS add: API return to answer p50", ("dns_propagation_ms", "add", "p50_ms"), "<=", 5, "ms"),
+    ("DNS add: API return to answer p99", ("dns_propagation_ms", "add", "p99_ms"), "<=", 20, "ms"),
+    ("DNS delete: API return to NXDOMAIN p50",
+     ("dns_propagation_ms", "delete", "p50_ms"), "<=", 5, "ms"),
+    ("DNS delete: API return to NXDOMAIN p99",
+     ("dns_propagation_ms", "delete", "p99_ms"), "<=", 20, "ms"),
 ]
 
 # Figures shown in the table without a target: (name, path, unit).
@@ -108,6 +139,24 @@ INFO_ROWS = [
     ("PUT /api/ntp/config p50 / p99 / max", ("ntp_apply_round_trip_ms",), "ms"),
     ("kill -9 to NTP answer min / max", ("restart_after_kill9_ms",), "ms"),
     ("kill -9, 4 in a row (no reset)", ("restart_after_kill9_consecutive_ms", "runs"), "ms"),
+    ("DNS add to answer p50 / p99 / max", ("dns_propagation_ms", "add"), "ms"),
+    ("DNS delete to NXDOMAIN p50 / p99 / max", ("dns_propagation_ms", "delete"), "ms"),
+    ("POST /api/dns/records p50 / p99 / max", ("dns_api_round_trip_ms", "add"), "ms"),
+    ("DELETE /api/dns/records/{id} p50 / p99 / max", ("dns_api_round_trip_ms", "delete"), "ms"),
+    ("restart unbound instead: to answer (p50)", ("dns_restart_instead_ms", "p50_ms"), "ms"),
+    ("restart / live (p50 over p50)", ("dns_restart_instead_ms", "ratio_to_live"), "x"),
+    ("restart / (POST + live), end to end", ("dns_restart_instead_ms", "ratio_to_live_end_to_end"), "x"),
+    ("POST /api/dns/records/batch (10,000 A)", ("dns_scale", "batch_ms"), "ms"),
+    ("GET /api/dns/records?limit=1000 p50", ("dns_scale", "list_limit_1000", "p50_ms"), "ms"),
+    ("GET /api/dns/records?name=… p50", ("dns_scale", "list_by_name", "p50_ms"), "ms"),
+    ("GET /api/dns/records?type=A&limit=100 p50", ("dns_scale", "list_type_a_100", "p50_ms"), "ms"),
+    ("lookup of one of the 10,000 (correct)", ("dns_scale", "lookup", "ms"), "ms"),
+    ("RSS unbound, 0 / 10,000 records", ("dns_scale", "rss_unbound_mb"), "MB"),
+    ("RSS picd, before / after the batch", ("dns_scale", "rss_picd_mb"), "MB"),
+    ("dnsperf queries/s (cell names)", ("dns_throughput", "qps"), "q/s"),
+    ("dnsperf avg latency", ("dns_throughput", "avg_latency_ms"), "ms"),
+    ("dnsperf lost queries", ("dns_throughput", "lost"), ""),
+    ("picd CPU during dnsperf", ("dns_throughput", "picd_cpu_ms"), "ms"),
 ]
 
 
@@ -340,6 +389,173 @@ class NtpClient:
         self.proc.stdout.close()
 
 
+class CellClient:
+    """A host on the cell bridge (as Client in
+    tests/integration/conftest.py): the namespace `<picd's>-c` with eth0,
+    whose veth peer `pbc<hex>` is a port of pic0 in picd's namespace, and
+    the address at `offset` in the cell's ip_range."""
+
+    def __init__(self, netns, ip_range, offset):
+        self.name = f"{netns.name}-c"
+        self.created = False
+        sh("ip", "netns", "add", self.name)
+        self.created = True
+        try:
+            port = "pbc" + netns.name[len("pbench"):]
+            sh("ip", "-n", self.name, "link", "set", "lo", "up")
+            sh("ip", "-n", self.name, "link", "add", "eth0", "type", "veth",
+               "peer", "name", port, "netns", netns.name)
+            sh("ip", "-n", netns.name, "link", "set", port, "master", "pic0", "up")
+            base, prefix = ip_range.split("/")
+            a = socket.inet_aton(base)
+            self.addr = socket.inet_ntoa((int.from_bytes(a, "big") + offset).to_bytes(4, "big"))
+            sh("ip", "-n", self.name, "addr", "add", f"{self.addr}/{prefix}", "dev", "eth0")
+            sh("ip", "-n", self.name, "link", "set", "eth0", "up")
+        except BaseException:
+            self.delete()
+            raise
+
+    def delete(self):
+        """Deleting the namespace deletes the veth pair with it."""
+        if self.created:
+            sh("ip", "netns", "del", self.name, check=False)
+            self.created = False
+
+
+# A small DNS client (raw UDP, standard library) run in the client
+# namespace, started once so that Python's start-up is not timed. Each
+# command on stdin is
+#     a NAME ADDR TIMEOUT   poll until an answer (NOERROR) has A ADDR
+#     nx NAME TIMEOUT       poll until an answer is NXDOMAIN
+# It drops answers left from earlier rounds, then sends an A query for
+# NAME (a fresh random id, RD set) and waits for its answer; a matching
+# but wrong answer makes it ask again at once, and no answer within TICK
+# (lost, or nothing listens: unbound restarting) makes it ask again too,
+# taking answers to any query of this round sent at most KEEP earlier.
+# Answers must match an id of the round, have QR set and echo the
+# question. It prints the CLOCK_MONOTONIC time of the first correct answer
+# (or "timeout"), the number of queries sent, and the µs from reading the
+# command to that answer.
+DNS_CLIENT = r"""
+import os, select, socket, struct, sys, time
+TICK, KEEP = float(sys.argv[2]), float(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect((sys.argv[1], 53))
+
+def skip_name(m, i):
+    while True:
+        n = m[i]
+        if n & 0xC0 == 0xC0:
+            return i + 2
+        if n == 0:
+            return i + 1
+        i += n + 1
+
+def parse(m, question):
+    # (rcode, [IPv4 addresses of A answers]) or None
+    if len(m) < 12:
+        return None
+    flags, qd, an = struct.unpack(">HHH", m[2:8])
+    if not flags & 0x8000 or qd != 1 or m[12:12 + len(question)].lower() != question:
+        return None
+    i, addrs = 12 + len(question), []
+    try:
+        for _ in range(an):
+            i = skip_name(m, i)
+            rtype, _cls, _ttl, rdlen = struct.unpack(">HHIH", m[i:i + 10])
+            i += 10
+            if rtype == 1 and rdlen == 4:
+                addrs.append(socket.inet_ntoa(m[i:i + 4]))
+            i += rdlen
+    except (IndexError, struct.error):
+        return None
+    return flags & 0xF, addrs
+
+print("ready", flush=True)
+for line in sys.stdin:
+    t_cmd = time.monotonic()
+    cmd = line.split()
+    want = cmd[2] if cmd[0] == "a" else None
+    deadline = t_cmd + float(cmd[-1])
+    question = b"".join(bytes([len(l)]) + l.encode() for l in cmd[1].lower().rstrip(".").split("."))
+    question += b"\0\0\1\0\1"  # root, type A, class IN
+    while True:  # drop answers and errors left from earlier rounds
+        try:
+            s.recv(4096, socket.MSG_DONTWAIT)
+        except (BlockingIOError, ConnectionRefusedError):
+            break
+    sent, got = {}, None
+    while got is None and time.monotonic() < deadline:
+        qid = int.from_bytes(os.urandom(2), "big")
+        for _ in range(3):
+            try:
+                s.send(struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0) + question)
+                break
+            except ConnectionRefusedError:  # the error of an earlier query
+                pass
+        sent[qid] = time.monotonic()
+        tick = sent[qid] + TICK
+        while got is None:
+            left = tick - time.monotonic()
+            if left <= 0 or not select.select([s], [], [], left)[0]:
+                break
+            try:
+                m = s.recv(4096)
+            except ConnectionRefusedError:  # nothing listens (yet)
+                continue
+            now = time.monotonic()
+            if len(m) < 2 or now - sent.get(m[0] << 8 | m[1], -1e9) > KEEP:
+                continue
+            a = parse(m, question)
+            if a is None:
+                continue
+            if (a[0] == 0 and want in a[1]) if want else a[0] == 3:
+                got = now
+            else:
+                break  # a wrong answer: ask again at once
+    if got is None:
+        print(f"timeout {len(sent)} -1", flush=True)
+    else:
+        print(f"{got} {len(sent)} {round((got - t_cmd) * 1e6)}", flush=True)
+"""
+
+
+class DnsClient:
+    """The DNS client above, running in a CellClient's namespace against
+    the resolver at `addr`."""
+
+    def __init__(self, client, addr):
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", client.name, "/usr/bin/python3", "-c", DNS_CLIENT,
+             addr, str(DNS_TICK_S), str(DNS_KEEP_S)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        if self.proc.stdout.readline().strip() != "ready":
+            self.close()
+            raise BenchError("the DNS client did not start")
+
+    def wait(self, mode, name, addr=None, timeout_s=DNS_ANSWER_TIMEOUT_S):
+        """Polls `name` until it answers `addr` (mode "a") or NXDOMAIN
+        (mode "nx"): (CLOCK_MONOTONIC of that answer or None, queries
+        sent, µs from the client reading the command to the answer)."""
+        args = [mode, name] + ([addr] if mode == "a" else []) + [str(timeout_s)]
+        self.proc.stdin.write(" ".join(args) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline().split()
+        if len(line) != 3:
+            raise BenchError("the DNS client died")
+        return (None if line[0] == "timeout" else float(line[0])), int(line[1]), int(line[2])
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+
+
 # ----------------------------------------------------------------- picd
 
 class Picd:
@@ -353,7 +569,9 @@ class Picd:
         self.sock_path = sock_path
         self.log_path = log_path
         self.proc = None
-        self.chronyd_pids = set()  # every chronyd seen, checked at the end
+        # Every daemon pid seen in /api/services ({pid: "chronyd"|"unbound"|…}),
+        # checked at the end.
+        self.daemon_pids = {}
 
     @property
     def port(self):
@@ -480,8 +698,8 @@ class Picd:
         if status != 200:
             raise BenchError(f"GET /api/services: HTTP {status}: {doc}")
         for s in doc["services"]:
-            if s.get("daemon") == "chronyd" and s.get("pid"):
-                self.chronyd_pids.add(s["pid"])
+            if s.get("daemon") and s.get("pid"):
+                self.daemon_pids[s["pid"]] = s["daemon"]
         return doc["services"]
 
     def service(self, name):
@@ -510,7 +728,10 @@ class Picd:
 
 
 def all_healthy(services):
-    return bool(services) and all(s["state"] == "running" and s["healthy"] for s in services)
+    """Every service that is not disabled (dhcp, until an interface is
+    set) is running and healthy."""
+    live = [s for s in services if s["state"] != "disabled"]
+    return bool(live) and all(s["state"] == "running" and s["healthy"] for s in live)
 
 
 class Context:
@@ -526,6 +747,9 @@ class Context:
                          os.path.join(workdir, "picd.log"))
         self.token = None
         self.ntp_client = None
+        self.cell_client = None   # CellClient: a host on the cell bridge
+        self.dns_client = None    # DnsClient running in it
+        self.dns_names = None     # dns_scale's names, for dns_throughput
 
     def initialise_state(self):
         """First start (argon2id admin account, chrony.conf), then stop."""
@@ -556,23 +780,48 @@ class Context:
     def ntp_service(self):
         return self.picd.wait_service("ntp")
 
+    def dns(self):
+        """(the DNS client on the cell bridge, the resolver's address, the
+        cell zone); the client namespace and the client are made once."""
+        self.ensure_running()
+        self.picd.wait_service("dns")
+        status, conf = self.picd.local("GET", "/api/config")
+        if status != 200:
+            raise BenchError(f"GET /api/config: HTTP {status}: {conf}")
+        addr = conf["addresses"]["dns"]
+        zone = f"{conf['cell_name']}.{conf['domain']}".lower()
+        if self.cell_client is None:
+            self.cell_client = CellClient(self.netns, conf["ip_range"], CLIENT_OFFSET)
+        if self.dns_client is None:
+            self.dns_client = DnsClient(self.cell_client, addr)
+            # The path (ARP, bridge learning) before anything is timed.
+            if self.dns_client.wait("a", f"dns.{zone}", addr)[0] is None:
+                raise BenchError(f"the cell resolver {addr} does not answer dns.{zone}")
+        return self.dns_client, addr, zone
+
     def close(self):
-        """Always: client, picd, teardown, namespace. Then checks that no
-        chronyd of ours survived."""
+        """Always: clients, picd, teardown, namespaces. Then checks that no
+        daemon of ours (unbound, chronyd) survived."""
         if self.ntp_client is not None:
             self.ntp_client.close()
             self.ntp_client = None
+        if self.dns_client is not None:
+            self.dns_client.close()
+            self.dns_client = None
+        if self.cell_client is not None:
+            self.cell_client.delete()
+            self.cell_client = None
         self.picd.stop()
         self.picd.teardown(check=False)
         self.netns.delete()
         left = []
-        for pid in sorted(self.picd.chronyd_pids):
+        for pid, daemon in sorted(self.picd.daemon_pids.items()):
             st = proc_state(pid)
             # A zombie (Z) whose parent is PID 1 is gone but not reaped.
-            if st and st[0] == "chronyd" and st[1] != "Z":
-                left.append(pid)
+            if st and st[0] == daemon[:15] and st[1] != "Z":
+                left.append(f"{daemon} {pid}")
         if left:
-            print(f"bench: WARNING: chronyd still running after teardown: {left}",
+            print(f"bench: WARNING: still running after teardown: {', '.join(left)}",
                   file=sys.stderr)
 
 
@@ -779,8 +1028,296 @@ def section_restart_after_kill9(ctx):
             "restart_after_kill9_consecutive_ms": {"runs": consecutive}}
 
 
+# ------------------------------------------------------------------ DNS
+
+def api_timed(ctx, method, path, body=None, timeout=120.0):
+    """A request over TCP with the bearer token, as an API user makes it:
+    (status, parsed JSON or None, CLOCK_MONOTONIC before sending, and
+    once the whole answer was read)."""
+    conn = http.client.HTTPConnection("127.0.0.1", ctx.picd.port, timeout=timeout)
+    hdrs = {"Authorization": f"Bearer {ensure_token(ctx)}"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        hdrs["Content-Type"] = "application/json"
+    try:
+        conn.connect()
+        t0 = time.monotonic()
+        conn.request(method, path, body=data, headers=hdrs)
+        resp = conn.getresponse()
+        raw = resp.read()
+        t1 = time.monotonic()
+    finally:
+        conn.close()
+    try:
+        doc = json.loads(raw) if raw else None
+    except ValueError:
+        doc = {"raw": raw[:200].decode(errors="replace")}
+    return resp.status, doc, t0, t1
+
+
+def dist(samples, digits=3):
+    """p50 / p99 (nearest rank) / max / min of ms figures."""
+    return {
+        "p50_ms": round(percentile(samples, 50), digits),
+        "p99_ms": round(percentile(samples, 99), digits),
+        "max_ms": round(max(samples), digits),
+        "min_ms": round(min(samples), digits),
+    }
+
+
+def add_record(ctx, name, addr):
+    """POST one A record: (id, CLOCK_MONOTONIC before sending, after the 201)."""
+    status, doc, t0, t1 = api_timed(ctx, "POST", "/api/dns/records",
+                                    {"name": name, "type": "A", "value": addr})
+    if status != 201:
+        raise BenchError(f"POST /api/dns/records {name}: HTTP {status}: {doc}")
+    return doc["id"], t0, t1
+
+
+def delete_record(ctx, rid):
+    status, doc, t0, t1 = api_timed(ctx, "DELETE", f"/api/dns/records/{rid}")
+    if status != 204:
+        raise BenchError(f"DELETE /api/dns/records/{rid}: HTTP {status}: {doc}")
+    return t0, t1
+
+
+def await_answer(client, mode, fqdn, addr=None):
+    """The DNS client's answer (see DnsClient.wait); a timeout is fatal."""
+    got, sent, us = client.wait(mode, fqdn, addr)
+    if got is None:
+        want = f"A {addr}" if mode == "a" else "NXDOMAIN"
+        raise BenchError(f"{fqdn}: no {want} within {DNS_ANSWER_TIMEOUT_S} s")
+    return got, sent, us
+
+
+def section_dns_propagation(ctx):
+    """DNS record add/delete: API return to the first correct answer."""
+    client, _addr, zone = ctx.dns()
+    for i in range(DNS_WARMUP_RUNS):  # untimed: SQLite, unbound, the path
+        name = f"warm{i}"
+        rid, _, _ = add_record(ctx, name, f"10.76.0.{i + 1}")
+        await_answer(client, "a", f"{name}.{zone}", f"10.76.0.{i + 1}")
+        delete_record(ctx, rid)
+        await_answer(client, "nx", f"{name}.{zone}")
+
+    names = [(f"prop{i:04d}", f"10.77.{i >> 8}.{i & 255}") for i in range(DNS_RUNS)]
+    add, add_api, add_e2e, add_queries, add_us, ids = [], [], [], [], [], []
+    for name, addr in names:
+        rid, t0, t1 = add_record(ctx, name, addr)
+        got, sent, us = await_answer(client, "a", f"{name}.{zone}", addr)
+        ids.append(rid)
+        add.append((got - t1) * 1000)
+        add_api.append((t1 - t0) * 1000)
+        add_e2e.append((got - t0) * 1000)
+        add_queries.append(sent)
+        add_us.append(us)
+    dele, del_api, del_queries, del_us = [], [], [], []
+    for (name, _addr), rid in zip(names, ids):
+        t0, t1 = delete_record(ctx, rid)
+        got, sent, us = await_answer(client, "nx", f"{name}.{zone}")
+        dele.append((got - t1) * 1000)
+        del_api.append((t1 - t0) * 1000)
+        del_queries.append(sent)
+        del_us.append(us)
+    ctx.picd.check_alive()
+
+    # The old way: the record is in records.conf; restart unbound (stop,
+    # wait for its exit, start) and time until the new daemon answers it.
+    # The restart call returns once the old daemon has exited, so any
+    # answer after it comes from the new one.
+    restart, restart_call, restart_queries, restart_ids = [], [], [], []
+    for i in range(DNS_RESTART_RUNS):
+        name, addr = f"restart{i:02d}", f"10.78.0.{i + 1}"
+        rid, _, _ = add_record(ctx, name, addr)
+        restart_ids.append(rid)
+        old = ctx.picd.wait_service("dns")
+        t0 = time.monotonic()
+        status, doc = ctx.picd.local("POST", "/api/services/dns/restart")
+        t1 = time.monotonic()
+        if status != 200:
+            raise BenchError(f"POST /api/services/dns/restart: HTTP {status}: {doc}")
+        got, sent, _us = await_answer(client, "a", f"{name}.{zone}", addr)
+        restart.append((got - t0) * 1000)
+        restart_call.append((t1 - t0) * 1000)
+        restart_queries.append(sent)
+        # Healthy again (the supervisor's first probe) before the next one.
+        ctx.picd.wait_service("dns", old_pid=old["pid"])
+    for rid in restart_ids:
+        delete_record(ctx, rid)
+    ctx.picd.check_alive()
+
+    live_p50 = percentile(add, 50)
+    e2e_p50 = percentile(add_e2e, 50)
+    restart_p50 = percentile(restart, 50)
+    return {
+        "dns_propagation_ms": {
+            "add": dict(dist(add), first_query_answered=sum(1 for n in add_queries if n == 1),
+                        queries_max=max(add_queries),
+                        client_only_p50_ms=round(percentile(add_us, 50) / 1000, 3)),
+            "delete": dict(dist(dele), first_query_answered=sum(1 for n in del_queries if n == 1),
+                           queries_max=max(del_queries),
+                           client_only_p50_ms=round(percentile(del_us, 50) / 1000, 3)),
+            "runs": DNS_RUNS,
+        },
+        "dns_api_round_trip_ms": {
+            "add": dist(add_api),
+            "delete": dist(del_api),
+            "add_to_answer": dist(add_e2e),
+        },
+        "dns_restart_instead_ms": {
+            "p50_ms": round(restart_p50, 2),
+            "min_ms": round(min(restart), 2),
+            "max_ms": round(max(restart), 2),
+            "restart_call_p50_ms": round(percentile(restart_call, 50), 2),
+            "runs": [round(x, 2) for x in restart],
+            "queries": restart_queries,
+            "ratio_to_live": round(restart_p50 / live_p50, 1),
+            "ratio_to_live_end_to_end": round(restart_p50 / e2e_p50, 1),
+        },
+    }
+
+
+def get_latency(ctx, path, runs=DNS_LIST_RUNS):
+    """GET `path` `runs` times: p50 / p99 / max, and the last answer."""
+    samples, doc = [], None
+    for _ in range(runs):
+        status, doc, t0, t1 = api_timed(ctx, "GET", path)
+        if status != 200:
+            raise BenchError(f"GET {path}: HTTP {status}: {doc}")
+        samples.append((t1 - t0) * 1000)
+    return dist(samples), doc
+
+
+def unbound_pid(ctx):
+    pid = ctx.picd.wait_service("dns")["pid"]
+    st = proc_state(pid)
+    if not st or st[0] != "unbound":
+        raise BenchError(f"pid {pid} from /api/services is not unbound: {st}")
+    return pid
+
+
+def section_dns_scale(ctx):
+    """10,000 A records in one batch; listing, a lookup and RSS with them."""
+    client, _addr, zone = ctx.dns()
+    n = DNS_SCALE_RECORDS
+    names = [(f"h{i:05d}", f"10.{100 + (i >> 16)}.{(i >> 8) & 255}.{i & 255}") for i in range(n)]
+    ubd = unbound_pid(ctx)
+    rss_unbound_before = mb(proc_status_kb(ubd, "VmRSS"))
+    rss_picd_before = mb(ctx.picd.rss_kb())
+
+    body = {"records": [{"name": name, "type": "A", "value": addr} for name, addr in names]}
+    status, doc, t0, t1 = api_timed(ctx, "POST", "/api/dns/records/batch", body)
+    if status != 201 or doc.get("created") != n:
+        raise BenchError(f"POST /api/dns/records/batch: HTTP {status}: {str(doc)[:300]}")
+    batch_ms = (t1 - t0) * 1000
+    ctx.picd.check_alive()
+
+    # One of the 10,000, right after the batch returned.
+    name, addr = names[n * 2 // 3]
+    got, sent, _us = await_answer(client, "a", f"{name}.{zone}", addr)
+    lookup_ms = (got - t1) * 1000
+    if unbound_pid(ctx) != ubd:
+        raise BenchError("unbound was restarted by the batch")
+
+    by_name = f"{names[n // 2][0]}.{zone}"
+    list_1000, d1 = get_latency(ctx, "/api/dns/records?limit=1000")
+    list_name, d2 = get_latency(ctx, f"/api/dns/records?name={by_name}")
+    list_type, d3 = get_latency(ctx, "/api/dns/records?type=A&limit=100")
+    if (len(d1["records"]) != min(1000, n) or d1["total"] != n or len(d2["records"]) != 1
+            or len(d3["records"]) != min(100, n)):
+        raise BenchError("GET /api/dns/records: unexpected answers "
+                         f"({len(d1['records'])}/{d1['total']}, {len(d2['records'])}, "
+                         f"{len(d3['records'])})")
+    time.sleep(IDLE_SETTLE_S)
+    try:
+        records_kb = round(os.path.getsize(
+            os.path.join(ctx.state_dir, "services", "dns", "records.conf")) / 1024, 1)
+    except OSError:
+        records_kb = None
+    ctx.dns_names = [f"{name}.{zone}" for name, _ in names]
+    return {"dns_scale": {
+        "records": n,
+        "batch_ms": round(batch_ms, 1),
+        "batch_body_kb": round(len(json.dumps(body)) / 1024, 1),
+        "records_conf_kb": records_kb,
+        "lookup": {"name": f"{name}.{zone}", "answer": addr, "ms": round(lookup_ms, 3),
+                   "queries": sent},
+        "list_limit_1000": dist(list_1000),
+        "list_by_name": dist(list_name),
+        "list_type_a_100": dist(list_type),
+        "rss_unbound_mb": [rss_unbound_before, mb(proc_status_kb(ubd, "VmRSS"))],
+        "rss_picd_mb": [rss_picd_before, mb(ctx.picd.rss_kb())],
+    }}
+
+
+def cpu_ms(pid):
+    """utime + stime of a process, in ms."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def parse_dnsperf(out):
+    def grab(pattern, conv=float):
+        m = re.search(pattern, out, re.M)
+        if m is None:
+            raise BenchError(f"dnsperf output lacks {pattern!r}:\n{out}")
+        return conv(m.group(1))
+
+    codes = dict((c, int(k)) for c, k in re.findall(r"(\w+) (\d+) \([\d.]+%\)",
+                 re.search(r"Response codes:(.*)$", out, re.M).group(1))) \
+        if re.search(r"Response codes:", out) else {}
+    lat = re.search(r"Average Latency \(s\):\s+([\d.]+) \(min ([\d.]+), max ([\d.]+)\)", out)
+    if lat is None:
+        raise BenchError(f"dnsperf output lacks the latency line:\n{out}")
+    return {
+        "qps": round(grab(r"Queries per second:\s+([\d.]+)"), 1),
+        "sent": grab(r"Queries sent:\s+(\d+)", int),
+        "completed": grab(r"Queries completed:\s+(\d+)", int),
+        "lost": grab(r"Queries lost:\s+(\d+)", int),
+        "response_codes": codes,
+        "avg_latency_ms": round(float(lat.group(1)) * 1000, 3),
+        "min_latency_ms": round(float(lat.group(2)) * 1000, 3),
+        "max_latency_ms": round(float(lat.group(3)) * 1000, 3),
+        "stddev_latency_ms": round(grab(r"Latency StdDev \(s\):\s+([\d.]+)") * 1000, 3),
+    }
+
+
+def section_dns_throughput(ctx):
+    """dnsperf from the cell bridge: cell-zone names, A, the data plane."""
+    if ctx.dns_names is None:
+        raise BenchError("dns_throughput needs dns_scale's records (run it first)")
+    _client, addr, _zone = ctx.dns()
+    qfile = os.path.join(ctx.workdir, "dnsperf-queries")
+    with open(qfile, "w") as f:
+        f.writelines(f"{name} A\n" for name in ctx.dns_names)
+    ubd = unbound_pid(ctx)
+    picd0, ubd0 = cpu_ms(ctx.picd.pid), cpu_ms(ubd)
+    cmd = ["ip", "netns", "exec", ctx.cell_client.name, "dnsperf", "-s", addr, "-d", qfile,
+           "-l", str(WRK_DURATION_S), "-c", str(DNSPERF_CLIENTS), "-T", str(DNSPERF_THREADS)]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=WRK_DURATION_S + 60)
+    picd1, ubd1 = cpu_ms(ctx.picd.pid), cpu_ms(ubd)
+    if res.returncode != 0:
+        raise BenchError(f"dnsperf failed ({res.returncode}): {res.stderr.strip()}")
+    ctx.picd.check_alive()
+    r = parse_dnsperf(res.stdout)
+    r.update({
+        "duration_s": WRK_DURATION_S,
+        "clients": DNSPERF_CLIENTS,
+        "threads": DNSPERF_THREADS,
+        "names": len(ctx.dns_names),
+        "p99_latency_ms": None,  # dnsperf 2.10 reports average, min, max, stddev only
+        "picd_cpu_ms": round(picd1 - picd0, 1),
+        "unbound_cpu_ms": round(ubd1 - ubd0, 1),
+    })
+    return {"dns_throughput": r}
+
+
 # Order matters: the RSS sections bracket the load; the NTP sections
-# restart chronyd and so come after the figures of a quiet cell.
+# restart chronyd and so come after the figures of a quiet cell; the DNS
+# sections come last (they leave 10,000 records in the store, which a cold
+# start would then load), and dns_throughput queries dns_scale's names.
 SECTIONS = [
     section_cold_start,
     section_rss_idle,
@@ -788,6 +1325,9 @@ SECTIONS = [
     section_rss_after_load,
     section_ntp_apply,
     section_restart_after_kill9,
+    section_dns_propagation,
+    section_dns_scale,
+    section_dns_throughput,
 ]
 
 
@@ -822,9 +1362,9 @@ def fmt_value(v, unit):
         if "min" in v:
             return f"{v['min']:g} / {v['max']:g} {unit}"
         return f"{v['p50_ms']:g} / {v['p99_ms']:g} {unit}"
-    if unit == "req/s":
+    if unit in ("req/s", "q/s"):
         return f"{v:,.0f} {unit}"
-    return f"{v:g} {unit}"
+    return f"{v:g} {unit}".rstrip()
 
 
 def print_table(results):
@@ -861,7 +1401,7 @@ def find_binary():
     binary = os.path.join(build, "picd")
     if not os.access(binary, os.X_OK):
         raise BenchError(f"{binary} not found or not executable (set PIC_BUILD)")
-    for tool in ("wrk", "ip", "nsenter"):
+    for tool in ("wrk", "dnsperf", "ip", "nsenter"):
         if shutil.which(tool) is None:
             raise BenchError(f"{tool} not found")
     return binary
@@ -880,6 +1420,8 @@ def run():
         ctx = Context(binary, workdir)
         ctx.initialise_state()
         for section in SECTIONS:
+            if ONLY_SECTIONS and section.__name__[len("section_"):] not in ONLY_SECTIONS:
+                continue
             print(f"bench: {section.__doc__.splitlines()[0]}", flush=True)
             results["picd"].update(section(ctx))
     finally:

@@ -15,6 +15,7 @@ struct store;
 struct throttle;
 struct http_server;
 struct sse_hub;
+struct pki_ca;
 
 struct daemon_options {
 	const char *state_dir;
@@ -42,6 +43,7 @@ struct daemon {
 	struct netplan net;        /* the network derived from config */
 	struct supervisor sup;
 	struct sse_hub *events;    /* GET /api/events and log followers */
+	struct pki_ca *ca;          /* the cell's certificate authority, or NULL */
 	struct dns_host *dns_hosts; /* LAN host names published in DNS */
 	size_t n_dns_hosts;
 

@@ -29,6 +29,7 @@
 #include "common/secret.h"
 #include "common/strparse.h"
 #include "daemon.h"
+#include "pki/pki_ca.h"
 #include "priv/priv.h"
 #include "store/store.h"
 #include "store/store_session.h"
@@ -388,6 +389,22 @@ static void log_services(struct daemon *d)
 	}
 }
 
+/* The cell's CA, created at the first start in <state>/ca. Without it the
+ * rest of the cell still runs; the vault API answers 503. */
+static void open_ca(struct daemon *d)
+{
+	char dir[4200], err[256] = "";
+	snprintf(dir, sizeof(dir), "%s/ca", d->opt.state_dir);
+	int r = pki_ca_ensure(dir, &d->config, time(NULL), &d->ca, err, sizeof(err));
+	if (r < 0)
+		log_err("certificate authority in %s: %s", dir, err[0] ? err : strerror(-r));
+	else if (r == 1)
+		log_info("created the cell's certificate authority (%s)", dir);
+	else if (!pki_ca_matches_config(d->ca, &d->config))
+		log_warn("the certificate authority was made for another zone or network; its certificates "
+			 "will not cover the cell's current names");
+}
+
 static int open_store(struct daemon *d)
 {
 	char path[4096], err[512];
@@ -467,6 +484,7 @@ static int run(struct picd_runtime *rt)
 		log_err("cannot set up the event loop: %s", strerror(-r));
 		return r;
 	}
+	open_ca(d);
 	r = sse_hub_new(d, &d->events);
 	if (r == 0)
 		r = supervisor_init(&d->sup, d);
@@ -521,6 +539,7 @@ static void cleanup(struct picd_runtime *rt)
 	http_server_free(d->local);
 	sse_hub_free(d->events);
 	free(d->dns_hosts);
+	pki_ca_free(d->ca);
 	if (d->loop) {
 		loop_remove(d->loop, rt->shutdown_timer);
 		loop_remove(d->loop, rt->signals);

@@ -53,6 +53,12 @@ HANDLER(api_dhcp_reservations_create);
 HANDLER(api_dhcp_reservations_delete);
 HANDLER(api_dhcp_leases);
 
+HANDLER(api_vault_ca_get);
+HANDLER(api_vault_certs_list);
+HANDLER(api_vault_certs_issue);
+HANDLER(api_vault_certs_revoke);
+HANDLER(api_vault_crl);
+
 HANDLER(api_events);
 HANDLER(api_cell_stop);
 

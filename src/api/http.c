@@ -3,7 +3,9 @@
 
 #include <microhttpd.h>
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api_error.h"
@@ -60,8 +62,27 @@ void http_response_header(struct http_response *res, const char *name, const cha
 int http_reply(struct http_response *res, unsigned status, json_t *body)
 {
 	json_decref(res->body);
+	free(res->raw);
+	res->raw = NULL;
 	res->status = status;
 	res->body = body;
+	return 0;
+}
+
+int http_reply_raw(struct http_response *res, unsigned status, const char *content_type, const void *data,
+		   size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, data, len);
+	free(res->raw);
+	json_decref(res->body);
+	res->body = NULL;
+	res->raw = copy;
+	res->raw_len = len;
+	res->raw_type = content_type;
+	res->status = status;
 	return 0;
 }
 

@@ -72,6 +72,9 @@ struct http_response {
 	unsigned status;
 	json_t *body; /* owned; NULL for no body */
 	struct sse_stream *stream; /* instead of a body: an event stream */
+	char *raw;                 /* instead of JSON: bytes (owned) ... */
+	size_t raw_len;
+	const char *raw_type;      /* ... of this content type */
 	unsigned n_headers;
 	struct http_header headers[HTTP_MAX_EXTRA_HEADERS];
 };
@@ -87,6 +90,9 @@ void http_response_header(struct http_response *res, const char *name, const cha
 	__attribute__((format(printf, 3, 4)));
 /* Sets status and body (takes ownership of `body`). Returns 0. */
 int http_reply(struct http_response *res, unsigned status, json_t *body);
+/* Sets status and a non-JSON body (copied). -ENOMEM, or 0. */
+int http_reply_raw(struct http_response *res, unsigned status, const char *content_type, const void *data,
+		   size_t len);
 /* Sets an error response in the house format. Returns 0. */
 int http_error(struct http_response *res, unsigned status, const char *code, const char *field,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));

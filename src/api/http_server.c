@@ -84,7 +84,13 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
 		return queue_stream(conn, res);
 	char *text = NULL;
 	size_t len = 0;
-	if (res->body && res->status != 204 && res->status != 304) {
+	const char *type = "application/json";
+	if (res->raw) {
+		text = res->raw;
+		len = res->raw_len;
+		type = res->raw_type;
+		res->raw = NULL; /* MHD frees it with the response */
+	} else if (res->body && res->status != 204 && res->status != 304) {
 		text = json_dumps(res->body, JSON_COMPACT);
 		if (!text)
 			return MHD_NO;
@@ -96,7 +102,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
 		return MHD_NO;
 	}
 	if (text)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	for (unsigned i = 0; i < res->n_headers; i++)
@@ -111,6 +117,8 @@ static enum MHD_Result reply_and_free(struct MHD_Connection *conn, struct http_r
 	enum MHD_Result ok = queue(conn, res);
 	json_decref(res->body);
 	res->body = NULL;
+	free(res->raw);
+	res->raw = NULL;
 	return ok;
 }
 

@@ -58,6 +58,14 @@ const struct route routes[] = {
 	  "Remove a reservation" },
 	{ HTTP_GET, "/api/dhcp/leases", api_dhcp_leases, ROUTE_AUTH, 0, "Active DHCP leases" },
 
+	/* The root and the CRL are public: devices fetch them to trust the cell. */
+	{ HTTP_GET, "/api/vault/ca.crt", api_vault_ca_get, ROUTE_PUBLIC, 0, "The cell's root certificate" },
+	{ HTTP_GET, "/api/vault/crl", api_vault_crl, ROUTE_PUBLIC, 0, "Revoked certificates" },
+	{ HTTP_GET, "/api/vault/certs", api_vault_certs_list, ROUTE_AUTH, 0, "Certificates the cell issued" },
+	{ HTTP_POST, "/api/vault/certs", api_vault_certs_issue, ROUTE_AUTH, 4 * KIB, "Issue a certificate" },
+	{ HTTP_POST, "/api/vault/certs/{serial}/revoke", api_vault_certs_revoke, ROUTE_AUTH, 0,
+	  "Revoke a certificate" },
+
 	{ HTTP_GET, "/api/events", api_events, ROUTE_AUTH, 0, "Cell events (Server-Sent Events)" },
 	{ HTTP_POST, "/api/cell/stop", api_cell_stop, ROUTE_AUTH, 0, "Stop every service and picd" },
 };

@@ -1,6 +1,8 @@
 /* Creating and loading the cell's root CA. */
 #include "pki_ca.h"
 
+#include "common/buf.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "common/buf.h"
 #include "common/fsutil.h"
 #include "pki/pki_ext.h"
 #include "pki/pki_names.h"
@@ -237,4 +240,15 @@ bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c)
 int pki_ca_cert_pem(const struct pki_ca *ca, struct buf *out)
 {
 	return pki_pem_cert(ca->cert, out);
+}
+
+int pki_ca_cert_der(const struct pki_ca *ca, struct buf *out)
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(ca->cert, &der);
+	if (len <= 0)
+		return -EIO;
+	int r = buf_append(out, der, (size_t)len);
+	OPENSSL_free(der);
+	return r;
 }

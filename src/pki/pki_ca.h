@@ -73,3 +73,5 @@ bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c)
 
 /* Appends the root certificate in PEM (what devices import) to `out`. */
 int pki_ca_cert_pem(const struct pki_ca *ca, struct buf *out);
+/* The root certificate in DER, for devices that import that form. */
+int pki_ca_cert_der(const struct pki_ca *ca, struct buf *out);
