@@ -102,6 +102,7 @@ DNS_ANSWER_TIMEOUT_S = 10.0
 DNS_TICK_S = 0.001        # the DNS client re-asks after this without an answer
 DNS_KEEP_S = 0.050        # ... and takes answers to queries this recent
 DNS_LIST_RUNS = 20        # GET /api/dns/records latency samples per query
+DNS_SCALE_RESTART_RUNS = 3  # unbound restarts with the 10,000 records
 DNSPERF_CLIENTS = 4       # dnsperf -c (2 cores: keep it modest)
 DNSPERF_THREADS = 2       # dnsperf -T
 CLIENT_OFFSET = 200       # the client's address: ip_range base + this
@@ -134,6 +135,7 @@ INFO_ROWS = [
     ("GET /api/config req/s @64 conns", ("get_config", "64", "rps"), "req/s"),
     ("GET /api/config p50 / p99 @64 conns", ("get_config", "64"), "ms"),
     ("idle RSS (chronyd)", ("rss_idle_chronyd_mb",), "MB"),
+    ("idle RSS (unbound)", ("rss_idle_unbound_mb",), "MB"),
     ("RSS after load", ("rss_after_load_mb",), "MB"),
     ("peak RSS (VmHWM)", ("rss_peak_mb",), "MB"),
     ("PUT /api/ntp/config p50 / p99 / max", ("ntp_apply_round_trip_ms",), "ms"),
@@ -151,8 +153,13 @@ INFO_ROWS = [
     ("GET /api/dns/records?name=… p50", ("dns_scale", "list_by_name", "p50_ms"), "ms"),
     ("GET /api/dns/records?type=A&limit=100 p50", ("dns_scale", "list_type_a_100", "p50_ms"), "ms"),
     ("lookup of one of the 10,000 (correct)", ("dns_scale", "lookup", "ms"), "ms"),
+    ("with 10,000: POST one record p50 / p99 / max",
+     ("dns_scale", "single_change_ms", "add_api"), "ms"),
+    ("with 10,000: add to answer p50 / p99 / max", ("dns_scale", "single_change_ms", "add"), "ms"),
     ("RSS unbound, 0 / 10,000 records", ("dns_scale", "rss_unbound_mb"), "MB"),
-    ("RSS picd, before / after the batch", ("dns_scale", "rss_picd_mb"), "MB"),
+    ("RSS unbound after a restart (10,000 from file)", ("dns_scale", "rss_unbound_restarted_mb"), "MB"),
+    ("RSS picd, before the batch / after it + 40 changes", ("dns_scale", "rss_picd_mb"), "MB"),
+    ("restart unbound with 10,000 to answer (median)", ("dns_scale", "restart_to_answer_ms", "median"), "ms"),
     ("dnsperf queries/s (cell names)", ("dns_throughput", "qps"), "q/s"),
     ("dnsperf avg latency", ("dns_throughput", "avg_latency_ms"), "ms"),
     ("dnsperf lost queries", ("dns_throughput", "lost"), ""),
@@ -830,7 +837,7 @@ class Context:
 def section_cold_start(ctx):
     """Spawn to first 200 on /health and to all services healthy."""
     p = ctx.picd
-    health, healthy, spawned = [], [], []
+    health, healthy, spawned = [], [], {}
     for _ in range(COLD_START_RUNS):
         p.stop()
         p.teardown()
@@ -846,22 +853,27 @@ def section_cold_start(ctx):
                                  f"{p.services()}")
             time.sleep(POLL_S)
         healthy.append(ms(time.perf_counter() - t0))
-        # From picd's log: when chronyd was forked (1 ms resolution).
-        pid = p.service("ntp")["pid"]
-        t = p.log_time(rf"ntp started \(chronyd, pid {pid}\)")
-        spawned.append(None if t is None else ms(t - wall0))
+        # From picd's log: when each daemon was forked (1 ms resolution).
+        for svc in p.services():
+            if svc["state"] != "running":
+                continue
+            t = p.log_time(rf"{svc['name']} started \({svc['daemon']}, pid {svc['pid']}\)")
+            spawned.setdefault(f"{svc['daemon']}_spawned_ms", []).append(
+                None if t is None else ms(t - wall0))
     p.stop()
     return {"cold_start_ms": spread(health),
-            "cold_start_all_healthy_ms": dict(spread(healthy), chronyd_spawned_ms=spawned)}
+            "cold_start_all_healthy_ms": dict(spread(healthy), **spawned)}
 
 
 def section_rss_idle(ctx):
-    """RSS of a fresh picd that has served only /health, and of chronyd."""
+    """RSS of a fresh picd that has served only /health, and of its daemons."""
     ctx.ensure_running()
     ntp = ctx.ntp_service()
+    dns = ctx.picd.wait_service("dns")
     time.sleep(IDLE_SETTLE_S)
     return {"rss_idle_mb": mb(ctx.picd.rss_kb()),
-            "rss_idle_chronyd_mb": mb(proc_status_kb(ntp["pid"], "VmRSS"))}
+            "rss_idle_chronyd_mb": mb(proc_status_kb(ntp["pid"], "VmRSS")),
+            "rss_idle_unbound_mb": mb(proc_status_kb(dns["pid"], "VmRSS"))}
 
 
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}
@@ -1198,7 +1210,7 @@ def unbound_pid(ctx):
 
 
 def section_dns_scale(ctx):
-    """10,000 A records in one batch; listing, a lookup and RSS with them."""
+    """10,000 A records in one batch; listing, lookup, changes, RSS, restarts."""
     client, _addr, zone = ctx.dns()
     n = DNS_SCALE_RECORDS
     names = [(f"h{i:05d}", f"10.{100 + (i >> 16)}.{(i >> 8) & 255}.{i & 255}") for i in range(n)]
@@ -1213,10 +1225,11 @@ def section_dns_scale(ctx):
     batch_ms = (t1 - t0) * 1000
     ctx.picd.check_alive()
 
-    # One of the 10,000, right after the batch returned.
+    # One of the 10,000, right after the batch returned: the client's
+    # own time (command to answer) and the time since the batch returned.
     name, addr = names[n * 2 // 3]
-    got, sent, _us = await_answer(client, "a", f"{name}.{zone}", addr)
-    lookup_ms = (got - t1) * 1000
+    got, sent, us = await_answer(client, "a", f"{name}.{zone}", addr)
+    lookup_ms, after_batch_ms = us / 1000, (got - t1) * 1000
     if unbound_pid(ctx) != ubd:
         raise BenchError("unbound was restarted by the batch")
 
@@ -1229,12 +1242,42 @@ def section_dns_scale(ctx):
         raise BenchError("GET /api/dns/records: unexpected answers "
                          f"({len(d1['records'])}/{d1['total']}, {len(d2['records'])}, "
                          f"{len(d3['records'])})")
+    # Single changes with the 10,000 in the store.
+    single = {"add_api": [], "add": [], "delete_api": [], "delete": []}
+    for i in range(DNS_LIST_RUNS):
+        one, one_addr = f"late{i:02d}", f"10.79.0.{i + 1}"
+        rid, t0, t1 = add_record(ctx, one, one_addr)
+        got, _sent, _us = await_answer(client, "a", f"{one}.{zone}", one_addr)
+        single["add_api"].append((t1 - t0) * 1000)
+        single["add"].append((got - t1) * 1000)
+        t0, t1 = delete_record(ctx, rid)
+        got, _sent, _us = await_answer(client, "nx", f"{one}.{zone}")
+        single["delete_api"].append((t1 - t0) * 1000)
+        single["delete"].append((got - t1) * 1000)
+
     time.sleep(IDLE_SETTLE_S)
+    rss_unbound_after = mb(proc_status_kb(ubd, "VmRSS"))
+    rss_picd_after = mb(ctx.picd.rss_kb())
     try:
         records_kb = round(os.path.getsize(
             os.path.join(ctx.state_dir, "services", "dns", "records.conf")) / 1024, 1)
     except OSError:
         records_kb = None
+
+    # The old way at this size: restart unbound, which reads the 10,000
+    # from records.conf, until the looked-up name answers again.
+    restart = []
+    for _ in range(DNS_SCALE_RESTART_RUNS):
+        old = ctx.picd.wait_service("dns")
+        t0 = time.monotonic()
+        status, rdoc = ctx.picd.local("POST", "/api/services/dns/restart")
+        if status != 200:
+            raise BenchError(f"POST /api/services/dns/restart: HTTP {status}: {rdoc}")
+        got, _sent, _us = await_answer(client, "a", f"{name}.{zone}", addr)
+        restart.append((got - t0) * 1000)
+        ctx.picd.wait_service("dns", old_pid=old["pid"])
+    time.sleep(IDLE_SETTLE_S)
+    rss_unbound_restarted = mb(proc_status_kb(unbound_pid(ctx), "VmRSS"))
     ctx.dns_names = [f"{name}.{zone}" for name, _ in names]
     return {"dns_scale": {
         "records": n,
@@ -1242,12 +1285,16 @@ def section_dns_scale(ctx):
         "batch_body_kb": round(len(json.dumps(body)) / 1024, 1),
         "records_conf_kb": records_kb,
         "lookup": {"name": f"{name}.{zone}", "answer": addr, "ms": round(lookup_ms, 3),
-                   "queries": sent},
-        "list_limit_1000": dist(list_1000),
-        "list_by_name": dist(list_name),
-        "list_type_a_100": dist(list_type),
-        "rss_unbound_mb": [rss_unbound_before, mb(proc_status_kb(ubd, "VmRSS"))],
-        "rss_picd_mb": [rss_picd_before, mb(ctx.picd.rss_kb())],
+                   "after_batch_ms": round(after_batch_ms, 3), "queries": sent},
+        "list_limit_1000": list_1000,
+        "list_by_name": list_name,
+        "list_type_a_100": list_type,
+        "single_change_ms": {k: dist(v) for k, v in single.items()},
+        "rss_unbound_mb": [rss_unbound_before, rss_unbound_after],
+        "rss_unbound_restarted_mb": rss_unbound_restarted,
+        "rss_picd_mb": [rss_picd_before, rss_picd_after],
+        "restart_to_answer_ms": {"median": round(statistics.median(restart), 2),
+                                 "runs": [round(x, 2) for x in restart]},
     }}
 
 
