@@ -12,6 +12,7 @@
 #include "api/auth.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "pki/pki_ca.h"
 #include "store/store_config.h"
 #include "store/store_user.h"
 #include "common/banned.h"
@@ -32,6 +33,21 @@ int daemon_reload_config(struct daemon *d)
 	d->config = c;
 	d->config_rev = rev;
 	return 0;
+}
+
+struct pki_ca *daemon_ca(struct daemon *d)
+{
+	if (d->ca)
+		return d->ca;
+	int r = pki_ca_load(d->opt.ca_dir, &d->ca);
+	if (r < 0) {
+		log_err("certificate authority in %s: %s", d->opt.ca_dir, strerror(-r));
+		return NULL;
+	}
+	if (!pki_ca_matches_config(d->ca, &d->config))
+		log_warn("the certificate authority was made for another zone or network; its certificates "
+			 "will not cover the cell's current names");
+	return d->ca;
 }
 
 int daemon_bootstrap_admin(struct daemon *d, char *ret_password, size_t len)

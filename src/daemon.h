@@ -28,6 +28,7 @@ struct daemon_options {
 	bool purge;             /* with --teardown: the state directory too */
 	const char *test_faults; /* test-only fault injection, see svc_chrony.c */
 	char run_dir[4096];     /* <state_dir>/run: namespaces, runtime files */
+	char ca_dir[4096];      /* <state_dir>/ca: the certificate authority */
 };
 
 struct daemon {
@@ -53,6 +54,10 @@ struct daemon {
 
 /* Reloads the configuration snapshot from the store after a commit. */
 int daemon_reload_config(struct daemon *d);
+
+/* The certificate authority, loaded at its first use (an idle picd need
+ * not hold libcrypto's pages); NULL, logged, if it cannot be. */
+struct pki_ca *daemon_ca(struct daemon *d);
 
 /* Creates the admin account on first start: returns 1 and writes its new
  * random password into `ret_password` (to be shown once), or 0 when it

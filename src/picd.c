@@ -177,7 +177,8 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		return -EINVAL;
 	}
 	int n = snprintf(o->run_dir, sizeof(o->run_dir), "%s/run", o->state_dir);
-	if (n < 0 || (size_t)n >= sizeof(o->run_dir)) {
+	int m = snprintf(o->ca_dir, sizeof(o->ca_dir), "%s/ca", o->state_dir);
+	if (n < 0 || (size_t)n >= sizeof(o->run_dir) || m < 0 || (size_t)m >= sizeof(o->ca_dir)) {
 		fprintf(stderr, "picd: --state-dir is too long\n");
 		return -EINVAL;
 	}
@@ -389,20 +390,20 @@ static void log_services(struct daemon *d)
 	}
 }
 
-/* The cell's CA, created at the first start in <state>/ca. Without it the
- * rest of the cell still runs; the vault API answers 503. */
+/* The cell's CA is created at the first start in <state>/ca; later starts
+ * load it when it is first used (daemon_ca). Without it the rest of the
+ * cell still runs; the vault API answers 503. */
 static void open_ca(struct daemon *d)
 {
-	char dir[4200], err[256] = "";
-	snprintf(dir, sizeof(dir), "%s/ca", d->opt.state_dir);
-	int r = pki_ca_ensure(dir, &d->config, time(NULL), &d->ca, err, sizeof(err));
+	char crt[4200], err[256] = "";
+	snprintf(crt, sizeof(crt), "%s/ca.crt", d->opt.ca_dir);
+	if (access(crt, F_OK) == 0)
+		return;
+	int r = pki_ca_ensure(d->opt.ca_dir, &d->config, time(NULL), &d->ca, err, sizeof(err));
 	if (r < 0)
-		log_err("certificate authority in %s: %s", dir, err[0] ? err : strerror(-r));
+		log_err("certificate authority in %s: %s", d->opt.ca_dir, err[0] ? err : strerror(-r));
 	else if (r == 1)
-		log_info("created the cell's certificate authority (%s)", dir);
-	else if (!pki_ca_matches_config(d->ca, &d->config))
-		log_warn("the certificate authority was made for another zone or network; its certificates "
-			 "will not cover the cell's current names");
+		log_info("created the cell's certificate authority (%s)", d->opt.ca_dir);
 }
 
 static int open_store(struct daemon *d)

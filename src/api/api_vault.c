@@ -43,7 +43,7 @@ static int wants_der(struct http_request *req, struct http_response *res, bool *
 HANDLER(api_vault_ca_get)
 {
 	bool der;
-	if (!d->ca)
+	if (!daemon_ca(d))
 		return no_ca(d, res);
 	if (wants_der(req, res, &der) < 0)
 		return 0;
@@ -150,7 +150,7 @@ HANDLER(api_vault_certs_issue)
 	static const char *const allowed[] = { "names", "ips", "days", NULL };
 	const char *names[PKI_MAX_DNS_NAMES], *ip_text[PKI_MAX_IPS];
 	size_t n_names, n_ips;
-	if (!d->ca)
+	if (!daemon_ca(d))
 		return no_ca(d, res);
 	if (api_body_object(req, res, allowed) < 0 ||
 	    string_list(req, res, "names", PKI_MAX_DNS_NAMES, true, names, &n_names) < 0 ||
@@ -212,7 +212,7 @@ HANDLER(api_vault_certs_revoke)
 HANDLER(api_vault_crl)
 {
 	bool der;
-	if (!d->ca)
+	if (!daemon_ca(d))
 		return no_ca(d, res);
 	if (wants_der(req, res, &der) < 0)
 		return 0;

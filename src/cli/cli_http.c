@@ -53,6 +53,7 @@ void cli_response_done(struct cli_response *r)
 {
 	json_decref(r->body);
 	free(r->etag);
+	free(r->text);
 	*r = (struct cli_response){ 0 };
 }
 
@@ -291,6 +292,8 @@ static int request(const struct cli_ctx *ctx, const struct cli_request *req,
 	const char *body = req->raw_json;
 	long status = 0;
 	json_t *parsed = NULL;
+	char *text = NULL;
+	size_t text_len = 0;
 	int r;
 
 	/* curl would report an overlong path only as a resolve failure. */
@@ -309,7 +312,12 @@ static int request(const struct cli_ctx *ctx, const struct cli_request *req,
 	r = perform(ctx, req, body, &rx, st, &status);
 	if (r < 0)
 		return r;
-	if (rx.body.len > 0) {
+	if (req->text && !st && is_2xx(status)) {
+		text_len = rx.body.len;
+		text = rx.body.data ? buf_steal(&rx.body) : strdup("");
+		if (!text)
+			return -ENOMEM;
+	} else if (rx.body.len > 0) {
 		parsed = json_loadb(rx.body.data, rx.body.len, 0, NULL);
 		if (!parsed && is_2xx(status))
 			return -EBADMSG;
@@ -318,6 +326,8 @@ static int request(const struct cli_ctx *ctx, const struct cli_request *req,
 		.status = status,
 		.body = parsed,
 		.etag = TAKE_PTR(rx.etag),
+		.text = text,
+		.text_len = text_len,
 	};
 	return 0;
 }

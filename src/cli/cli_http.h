@@ -2,12 +2,13 @@
  * CURLOPT_UNIX_SOCKET_PATH; the URL is always http://localhost/...).
  * picd authorises the socket's peer by uid, so nothing secret is sent
  * besides what a command puts in its body. Answers are capped at
- * CLI_HTTP_BODY_MAX and parsed as JSON; a streamed answer (an event
- * stream) is handed over line by line instead, each capped at
- * CLI_HTTP_LINE_MAX. */
+ * CLI_HTTP_BODY_MAX and parsed as JSON, or kept as text when a request
+ * asks for that (a PEM document); a streamed answer (an event stream) is
+ * handed over line by line instead, each capped at CLI_HTTP_LINE_MAX. */
 #pragma once
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -25,12 +26,18 @@ struct cli_request {
 			       * wipe it keeps the only copy); or NULL */
 	const char *if_match; /* value for If-Match (an ETag), or NULL */
 	const char *accept;   /* value for Accept; NULL for application/json */
+	bool text;            /* keep a 2xx answer's body as text (resp.text)
+			       * instead of parsing it as JSON; not for a
+			       * stream */
 };
 
 struct cli_response {
 	long status;
 	json_t *body;         /* NULL when the answer had no body */
 	char *etag;           /* the ETag header, or NULL */
+	char *text;           /* a 2xx body asked for as text, NUL-terminated
+			       * (it may hold NULs of its own); else NULL */
+	size_t text_len;
 };
 
 /* Releases what a response holds; fine on a zeroed one. */
@@ -40,8 +47,10 @@ void cli_response_done(struct cli_response *r);
 /* Sends `req` and fills *ret_resp for any HTTP status. -errno when no
  * well-formed answer arrived: the errno of connect(2) when the socket
  * cannot be reached, -ETIMEDOUT, -EFBIG (answer over the cap), -EBADMSG
- * (a 2xx answer that is not JSON), -EIO (other transport failure),
- * -ENOMEM. A non-2xx answer that is not JSON gives body == NULL. */
+ * (a 2xx answer that is not JSON, unless req->text), -EIO (other
+ * transport failure), -ENOMEM. A non-2xx answer that is not JSON gives
+ * body == NULL; with req->text a non-2xx answer is still parsed as JSON
+ * (picd's errors are), and a 2xx one goes to text, never NULL then. */
 int cli_http_request(const struct cli_ctx *ctx, const struct cli_request *req,
 		     struct cli_response *ret_resp);
 

@@ -103,10 +103,14 @@ static void bind_filter(sqlite3_stmt *st, const struct dns_record_filter *f)
 		sqlite3_bind_text(st, 2, dns_type_name((enum dns_type)f->type), -1, SQLITE_STATIC);
 }
 
+/* With a name, the statements use the name index ("?1 IS NULL OR ..." in
+ * one statement would make SQLite scan the table). */
 int store_dns_record_count(struct store *s, const struct dns_record_filter *f)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM dns_records WHERE (?1 IS NULL OR name = ?1) "
-					 "AND (?2 IS NULL OR type = ?2)");
+	sqlite3_stmt *st = f && f->name
+				   ? store_stmt(s, "SELECT count(*) FROM dns_records WHERE name = ?1 "
+						   "AND (?2 IS NULL OR type = ?2)")
+				   : store_stmt(s, "SELECT count(*) FROM dns_records WHERE (?2 IS NULL OR type = ?2)");
 	if (!st)
 		return -EIO;
 	bind_filter(st, f);
@@ -118,9 +122,11 @@ int store_dns_record_count(struct store *s, const struct dns_record_filter *f)
 int store_dns_record_list(struct store *s, const struct dns_record_filter *f, int offset, int limit,
 			  struct dns_record *ret)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " RECORD_COLUMNS " FROM dns_records "
-					 "WHERE (?1 IS NULL OR name = ?1) AND (?2 IS NULL OR type = ?2) "
-					 "ORDER BY name, type, id LIMIT ?3 OFFSET ?4");
+	sqlite3_stmt *st = f && f->name
+				   ? store_stmt(s, "SELECT " RECORD_COLUMNS " FROM dns_records WHERE name = ?1 "
+						   "AND (?2 IS NULL OR type = ?2) ORDER BY name, type, id LIMIT ?3 OFFSET ?4")
+				   : store_stmt(s, "SELECT " RECORD_COLUMNS " FROM dns_records WHERE (?2 IS NULL OR type = ?2) "
+						   "ORDER BY name, type, id LIMIT ?3 OFFSET ?4");
 	if (!st)
 		return -EIO;
 	bind_filter(st, f);
@@ -131,24 +137,6 @@ int store_dns_record_list(struct store *s, const struct dns_record_filter *f, in
 		record_from_row(st, &ret[n++]);
 	sqlite3_reset(st);
 	return n;
-}
-
-int store_dns_record_all(struct store *s, struct dns_record **ret, size_t *ret_n)
-{
-	int total = store_dns_record_count(s, NULL);
-	if (total < 0)
-		return total;
-	struct dns_record *all = calloc((size_t)total + 1, sizeof(*all));
-	if (!all)
-		return -ENOMEM;
-	int n = store_dns_record_list(s, NULL, 0, total, all);
-	if (n < 0) {
-		free(all);
-		return n;
-	}
-	*ret = all;
-	*ret_n = (size_t)n;
-	return 0;
 }
 
 /* Space-separated address lists. */

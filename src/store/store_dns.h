@@ -26,8 +26,6 @@ int store_dns_record_count(struct store *s, const struct dns_record_filter *f);
  * `offset`; returns how many. */
 int store_dns_record_list(struct store *s, const struct dns_record_filter *f, int offset, int limit,
 			  struct dns_record *ret);
-/* Every record (for rendering); *ret is malloc'ed, the caller frees it. */
-int store_dns_record_all(struct store *s, struct dns_record **ret, size_t *ret_n);
 
 /* Moves every record from `old_zone` to `new_zone` (the cell was renamed);
  * zone names hold no LIKE wildcards (config validation). */

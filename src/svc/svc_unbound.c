@@ -500,20 +500,23 @@ static bool host_published(const char *zone, const struct dns_record *records, s
 	return true;
 }
 
-int svc_unbound_render_records(const char *zone, const struct dns_record *records, size_t n,
-			       const struct dns_host *hosts, size_t n_hosts, struct buf *out)
+int svc_unbound_records_begin(const char *zone, struct buf *out)
 {
 	if (!safe_name(zone))
 		return -EINVAL;
+	return buf_printf(out, "# records.conf: user records and LAN host names of %s,\n"
+			       "# rendered by picd and included by unbound.conf. Do not edit.\n"
+			       "server:\n",
+			  zone);
+}
+
+int svc_unbound_records_add(const struct dns_record *records, size_t n, struct buf *out)
+{
 	_cleanup_free_ char *rr = malloc(SVC_UNBOUND_RR_MAX);
 	_cleanup_free_ char *esc = malloc(SVC_UNBOUND_RR_MAX);
 	if (!rr || !esc)
 		return -ENOMEM;
-
-	int r = buf_printf(out, "# records.conf: user records and LAN host names of %s,\n"
-				"# rendered by picd and included by unbound.conf. Do not edit.\n"
-				"server:\n",
-			   zone);
+	int r = 0;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		/* Single quotes: TXT and CAA data carry double quotes. */
 		if ((r = dns_record_rr(&records[i], rr, SVC_UNBOUND_RR_MAX)) < 0 ||
@@ -521,6 +524,13 @@ int svc_unbound_render_records(const char *zone, const struct dns_record *record
 			return r;
 		r = buf_printf(out, "\tlocal-data: '%s'\n", esc);
 	}
+	return r;
+}
+
+int svc_unbound_records_hosts(const char *zone, const struct dns_record *records, size_t n,
+			      const struct dns_host *hosts, size_t n_hosts, struct buf *out)
+{
+	int r = 0;
 	for (size_t i = 0; r == 0 && i < n_hosts; i++) {
 		char fqdn[NAME_MAX_LEN + 1], ip[IPV4_STR_MAX];
 		if (!host_published(zone, records, n, hosts, i, fqdn))
@@ -536,6 +546,17 @@ int svc_unbound_render_records(const char *zone, const struct dns_record *record
 		if (r == 0 && !ptr_taken)
 			r = buf_printf(out, "\tlocal-data-ptr: \"%s %d %s.\"\n", ip, SVC_UNBOUND_TTL, fqdn);
 	}
+	return r;
+}
+
+int svc_unbound_render_records(const char *zone, const struct dns_record *records, size_t n,
+			       const struct dns_host *hosts, size_t n_hosts, struct buf *out)
+{
+	int r = svc_unbound_records_begin(zone, out);
+	if (r == 0)
+		r = svc_unbound_records_add(records, n, out);
+	if (r == 0)
+		r = svc_unbound_records_hosts(zone, records, n, hosts, n_hosts, out);
 	return r;
 }
 

@@ -38,6 +38,15 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out);
  * "-svc" form), is already held by a record, or repeats an earlier host
  * are left out: a DHCP client must not be able to claim webui.<zone>.
  * `zone` is the cell zone without the trailing dot. */
+/* records.conf in parts, for callers that page through many records:
+ * the header, records (any number of calls), then the LAN host names
+ * (`records` here only to let a user record take a host's name; hosts
+ * already filtered may pass none). */
+int svc_unbound_records_begin(const char *zone, struct buf *out);
+int svc_unbound_records_add(const struct dns_record *records, size_t n, struct buf *out);
+int svc_unbound_records_hosts(const char *zone, const struct dns_record *records, size_t n,
+			      const struct dns_host *hosts, size_t n_hosts, struct buf *out);
+
 int svc_unbound_render_records(const char *zone, const struct dns_record *records, size_t n,
 			       const struct dns_host *hosts, size_t n_hosts, struct buf *out);
 

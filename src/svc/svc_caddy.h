@@ -1,0 +1,106 @@
+/* The reverse proxy: caddy 2.6 in the "proxy" namespace, which holds the
+ * web services' virtual IPs (ipplan: calendar, files, mail, webui). It
+ * terminates TLS on <vip>:443 with one leaf from the cell's CA for every
+ * name; each virtual IP serves its own service's host name only (to its
+ * upstream, or a 503 while the service is not running) and 404 for any
+ * other Host, so per-peer rules on the virtual IPs hold. On <vip>:80 it
+ * redirects to HTTPS — all but /ca.crt, which stays on plain HTTP because
+ * devices fetch the root there before they trust it.
+ *
+ * caddy.json is JSON (svc_caddy_render, a pure function of caddy_input,
+ * golden-tested). picd changes the running proxy through caddy's admin
+ * API on a unix socket in the service directory (svc_caddy_apply_live,
+ * caddy_admin.h): caddy refuses a bad config with its reason and keeps
+ * serving the old one. Automatic HTTPS — ACME, caddy's own CA, the
+ * HTTP->HTTPS redirects it would add — is off; certificates come only
+ * from the files named here. */
+#pragma once
+
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "model/cidr.h"
+#include "priv/priv_spawn.h"
+#include "svc_ops.h"
+
+extern const struct svc_ops svc_caddy_ops;
+
+/* In the service directory, seen by caddy under SVC_ROOT. */
+#define SVC_CADDY_CONFIG_FILE "caddy.json"
+#define SVC_CADDY_ADMIN_FILE "caddy-admin.sock"
+#define SVC_CADDY_CERT_FILE "tls/cell.crt" /* the leaf (chain allowed), PEM */
+#define SVC_CADDY_KEY_FILE "tls/cell.key"  /* its key, PEM */
+#define SVC_CADDY_DATA_DIR "data"           /* caddy's storage (locks, staples) */
+
+/* caddy needs no variable to run, but without HOME and the XDG
+ * directories it warns and falls back to the working directory for its
+ * data, and with HOME set a library it links creates $HOME/.step. picd's
+ * clean environment (priv_spawn: PATH and LANG only) should add these, so
+ * nothing lands outside the service directory. Its storage is also set in
+ * caddy.json; persist is off, so caddy writes no autosave.json. */
+#define SVC_CADDY_ENV_HOME "HOME=" SVC_ROOT
+#define SVC_CADDY_ENV_DATA "XDG_DATA_HOME=" SVC_ROOT "/" SVC_CADDY_DATA_DIR
+#define SVC_CADDY_ENV_CONFIG "XDG_CONFIG_HOME=" SVC_ROOT "/config"
+
+/* The URL path of the cell's root certificate on every virtual IP, over
+ * HTTP and HTTPS, and where the web interface serves it. */
+#define SVC_CADDY_CA_PATH "/ca.crt"
+#define SVC_CADDY_CA_UPSTREAM_PATH "/api/vault/ca.crt"
+
+#define SVC_CADDY_MAX_ROUTES 4      /* one per virtual IP */
+#define SVC_CADDY_UPSTREAM_MAX 261  /* "<DNS name>:<port>" */
+#define SVC_CADDY_NAME_MAX 64       /* of a route's human name */
+#define SVC_CADDY_LIVE_TIMEOUT_MS 5000
+
+/* One web service behind the proxy. */
+struct caddy_route {
+	/* The ipplan virtual IP it listens on: "webui", "calendar", "files" or
+	 * "mail". Its host name is the cell zone for webui, else
+	 * "<vip>.<zone>". */
+	const char *vip;
+	/* "host:port" (an IPv4 address or a DNS name, port 1..65535), or NULL
+	 * while the service is not running: the route then answers 503. */
+	const char *upstream;
+	/* The human name in the 503 text: "<name> is not running yet."
+	 * Letters, digits, spaces and "-'.,()", at most SVC_CADDY_NAME_MAX. */
+	const char *name;
+};
+
+/* The four web services, every upstream NULL: a caller copies this and
+ * fills in the upstreams of the services that run. */
+extern const struct caddy_route svc_caddy_routes[SVC_CADDY_MAX_ROUTES];
+
+struct caddy_input {
+	const char *zone;         /* the cell zone, "mycell.cell", lower case, no trailing dot */
+	struct ipv4_net ip_range; /* the cell network: the virtual IPs are ipplan offsets in it */
+	/* 1..SVC_CADDY_MAX_ROUTES, each virtual IP at most once, webui among
+	 * them (it also serves /ca.crt). Rendered in this order. */
+	const struct caddy_route *routes;
+	size_t n_routes;
+	/* Absolute paths as caddy sees them; NULL for the defaults
+	 * SVC_ROOT/SVC_CADDY_CERT_FILE, .../SVC_CADDY_KEY_FILE and
+	 * .../SVC_CADDY_ADMIN_FILE. caddy reads the certificate files when it
+	 * loads the config, and so does `caddy validate`. */
+	const char *cert_file;
+	const char *key_file;
+	const char *admin_socket;
+};
+
+/* The whole caddy.json, pretty-printed with a stable key order, ending in
+ * a newline. -EINVAL for an input outside the rules above (a zone that is
+ * not a DNS name, an unknown or repeated virtual IP, no webui route, an
+ * upstream that is not host:port, a name or path with characters caddy
+ * would read as a placeholder), -ENOMEM, or -E2BIG if `out` is full. */
+int svc_caddy_render(const struct caddy_input *in, struct buf *out);
+
+/* The host name a route answers for: the zone for "webui", else
+ * "<vip>.<zone>" (the names the leaf certificate must carry). -EINVAL for
+ * an unknown virtual IP, -ENAMETOOLONG if it does not fit. */
+int svc_caddy_host(const char *vip, const char *zone, char *out, size_t outlen);
+
+/* Loads `json` (a rendered caddy.json) into the running proxy through the
+ * admin socket <svc_dir>/SVC_CADDY_ADMIN_FILE, waiting at most
+ * SVC_CADDY_LIVE_TIMEOUT_MS. 0 once caddy serves it (the next request
+ * sees it); -EINVAL with caddy's reason in `err` if caddy refused it (the
+ * old config keeps serving); else caddy_admin_load()'s errors. */
+int svc_caddy_apply_live(const char *svc_dir, const char *json, size_t len, char *err, size_t errlen);
