@@ -30,4 +30,21 @@ for f in dnsmasq/*.conf; do
 	out=$(dnsmasq --test --conf-file="$f" 2>&1) || { echo "golden-check: dnsmasq rejects $f: $out" >&2; exit 1; }
 	n=$((n + 1))
 done
+# caddy validate provisions every module and so reads the certificate
+# files caddy.json names (/run/pic/tls/cell.{crt,key}): point them at a
+# throwaway self-signed pair. It opens no listener. HOME keeps what caddy's
+# libraries write ($HOME/.step) inside the temporary directory.
+caddy_files=(caddy/*.json)
+if ((${#caddy_files[@]})); then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=mycell.cell \
+		-keyout "$tmp/cell.key" -out "$tmp/cell.crt" 2>/dev/null
+	for f in "${caddy_files[@]}"; do
+		grep -q '"/run/pic/tls/cell.crt"' "$f" || { echo "golden-check: $f names no /run/pic/tls/cell.crt" >&2; exit 1; }
+		sed -e "s|\"/run/pic/tls/cell.crt\"|\"$tmp/cell.crt\"|" -e "s|\"/run/pic/tls/cell.key\"|\"$tmp/cell.key\"|" \
+			"$f" >"$tmp/caddy.json"
+		out=$(env -i PATH=/usr/bin:/bin HOME="$tmp" caddy validate --config "$tmp/caddy.json" 2>&1) ||
+			{ echo "golden-check: caddy validate rejects $f: $out" >&2; exit 1; }
+		n=$((n + 1))
+	done
+fi
 echo "golden-check: $n file(s) accepted by their daemons' checkers"
