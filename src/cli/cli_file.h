@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "common/cleanup.h"
+
 struct cli_file {
 	const char *path;
 	char *tmp;      /* the temporary file when replacing, else NULL */
@@ -22,16 +24,19 @@ struct cli_file {
 	bool committed;
 };
 
-/* -EEXIST when `path` exists and !replace, else -errno of open(2),
- * mkostemp(3) or fchmod(2); -ENAMETOOLONG, -ENOMEM. *ret is left closed
- * (fd -1) on failure, so cli_file_done() is always fine. */
-int cli_file_open(struct cli_file *ret, const char *path, mode_t mode, bool replace);
+#define CLI_FILE_INIT ((struct cli_file){ .fd = -1 })
+
+/* Makes `path` ready to take contents with `mode`; `f` holds
+ * CLI_FILE_INIT and still does on failure. -EEXIST when `path` exists and
+ * !replace, -EISDIR when it is a directory, else -errno of open(2),
+ * mkostemp(3) or fchmod(2); -ENOMEM. */
+int cli_file_open(struct cli_file *f, const char *path, mode_t mode, bool replace);
 
 /* Writes `len` bytes, syncs and puts the file in place. -errno; on
  * failure the file is left for cli_file_done() to remove. */
 int cli_file_commit(struct cli_file *f, const void *data, size_t len);
 
 /* Closes the file and, unless it was committed, removes what
- * cli_file_open() created. Fine on a zeroed or closed one. */
+ * cli_file_open() created. Fine on one set to CLI_FILE_INIT. */
 void cli_file_done(struct cli_file *f);
-#define _cleanup_file_ __attribute__((cleanup(cli_file_done)))
+#define _cleanup_file_ _cleanup_(cli_file_done)

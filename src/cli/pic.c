@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_ca.h"
 #include "cli_cmd.h"
 #include "cli_config.h"
 #include "cli_dhcp.h"
@@ -62,6 +63,9 @@ static const struct cli_cmd commands[] = {
 	{ .name = "dhcp", .args = "",
 	  .help = "serve DHCP on a LAN interface: settings, reservations, leases",
 	  .sub = cli_dhcp_cmds },
+	{ .name = "ca", .args = "",
+	  .help = "the cell's certificate authority: its root, issued certificates, revocation",
+	  .sub = cli_ca_cmds },
 	{ .name = "token", .args = "",
 	  .help = "manage API tokens for scripts",
 	  .sub = cli_token_cmds },
