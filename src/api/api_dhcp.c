@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_apply.h"
 #include "api_body.h"
-#include "apply/apply.h"
 #include "apply/apply_dns.h"
 #include "common/buf.h"
 #include "common/cleanup.h"
@@ -124,20 +124,10 @@ HANDLER(api_dhcp_config_put)
 		store_rollback(d->store);
 		return r;
 	}
-	struct svc *svc = supervisor_find(&d->sup, "dhcp");
-	char err[512] = "";
-	r = svc ? apply_service(d, svc, false, err, sizeof(err)) : -ENOENT;
-	if (r < 0 && r != -ENOPKG) {
-		store_rollback(d->store);
-		if (r == -EINVAL)
-			return http_error(res, 422, "rejected_by_daemon", NULL, "%s", err);
-		return http_error(res, 502, "apply_failed", NULL, "%s", err);
-	}
-	r = store_commit(d->store);
-	if (r < 0) {
-		store_rollback(d->store);
+	r = api_apply_commit(d, "dhcp", NULL, res);
+	if (r < 0 || res->status)
 		return r;
-	}
+	char err[512] = "";
 	/* DHCP on or off changes which LAN names are published. */
 	if (apply_dns_hosts(d, err, sizeof(err)) < 0)
 		log_warn("dns: LAN host names not updated: %s", err);

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_apply.h"
 #include "api_body.h"
-#include "apply/apply.h"
 #include "common/log.h"
 #include "daemon.h"
 #include "handlers.h"
@@ -48,25 +48,6 @@ static int read_servers(json_t *v, const char *field, char (*out)[DNS_ADDR_MAX],
 	}
 	*ret_n = json_array_size(v);
 	return 0;
-}
-
-/* Applies the DNS service's config inside the caller's transaction and
- * commits, or rolls back and answers with what went wrong. */
-static int apply_and_commit(struct daemon *d, struct http_response *res)
-{
-	struct svc *s = supervisor_find(&d->sup, "dns");
-	char err[512] = "";
-	int r = s ? apply_service(d, s, false, err, sizeof(err)) : -ENOENT;
-	if (r < 0 && r != -ENOPKG) {
-		store_rollback(d->store);
-		if (r == -EINVAL)
-			return http_error(res, 422, "rejected_by_daemon", NULL, "%s", err);
-		return http_error(res, 502, "apply_failed", NULL, "%s", err);
-	}
-	r = store_commit(d->store);
-	if (r < 0)
-		store_rollback(d->store);
-	return r;
 }
 
 HANDLER(api_dns_config_get)
@@ -113,7 +94,7 @@ HANDLER(api_dns_config_put)
 		store_rollback(d->store);
 		return r;
 	}
-	r = apply_and_commit(d, res);
+	r = api_apply_commit(d, "dns", NULL, res);
 	if (r < 0 || res->status)
 		return r;
 	log_info("dns: settings changed by '%s'", req->auth.username);
@@ -173,7 +154,7 @@ HANDLER(api_dns_forwards_create)
 		store_rollback(d->store);
 		return r;
 	}
-	r = apply_and_commit(d, res);
+	r = api_apply_commit(d, "dns", NULL, res);
 	if (r < 0 || res->status)
 		return r;
 	log_info("dns: forward zone %s set by '%s'", f.zone, req->auth.username);
@@ -200,7 +181,7 @@ HANDLER(api_dns_forwards_delete)
 		store_rollback(d->store);
 		return r;
 	}
-	r = apply_and_commit(d, res);
+	r = api_apply_commit(d, "dns", NULL, res);
 	if (r < 0 || res->status)
 		return r;
 	log_info("dns: forward zone %s removed by '%s'", zone, req->auth.username);

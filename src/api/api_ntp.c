@@ -6,14 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_apply.h"
 #include "api_body.h"
-#include "apply/apply.h"
 #include "common/log.h"
 #include "common/strparse.h"
 #include "daemon.h"
 #include "handlers.h"
 #include "priv/priv_spawn.h"
-#include "sse.h"
 #include "store/store_ntp.h"
 #include "common/banned.h"
 
@@ -75,24 +74,10 @@ HANDLER(api_ntp_config_put)
 		store_rollback(d->store);
 		return r;
 	}
-	/* The store change is visible to the renderer but not committed until
-	 * chrony has taken it: a refused or failing config leaves no trace. */
-	char err[512] = "";
-	r = s ? apply_service(d, s, false, err, sizeof(err)) : -ENOENT;
-	if (r < 0 && r != -ENOPKG) {
-		store_rollback(d->store);
-		sse_publish(d->events, "apply", json_pack("{s:s, s:b, s:s}", "service", "ntp", "ok", 0, "error", err));
-		if (r == -EINVAL)
-			return http_error(res, 422, "rejected_by_daemon", "servers", "%s", err);
-		return http_error(res, 502, "apply_failed", NULL, "%s", err);
-	}
-	r = store_commit(d->store);
-	if (r < 0) {
-		store_rollback(d->store);
+	r = api_apply_commit(d, "ntp", "servers", res);
+	if (r < 0 || res->status)
 		return r;
-	}
 	log_info("NTP servers changed by '%s' (%zu server(s))", req->auth.username, n.n_servers);
-	sse_publish(d->events, "apply", json_pack("{s:s, s:b}", "service", "ntp", "ok", 1));
 	json_t *doc = settings_json(&n);
 	json_object_set_new(doc, "applied", json_boolean(s && s->state != SVC_UNAVAILABLE));
 	return http_reply(res, 200, doc);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/unixsock.h"
 #include "common/banned.h"
 
 #define HEADER_MAX 8192 /* the response's status line and headers */
@@ -31,24 +32,6 @@ static int64_t now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int connect_socket(const char *path, int *ret_fd)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = strlen(path);
-	if (len >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, len + 1);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	/* On a unix socket this completes at once or fails (EAGAIN: the
-	 * backlog is full). */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	*ret_fd = TAKE_FD(fd);
-	return 0;
 }
 
 /* Sends `req` while reading everything caddy answers until it closes the
@@ -241,7 +224,7 @@ int caddy_admin_request(const char *socket_path, const char *method, const char 
 		return r;
 
 	_cleanup_close_ int fd = -1;
-	if ((r = connect_socket(socket_path, &fd)) < 0)
+	if ((r = unixsock_connect(socket_path, &fd)) < 0)
 		return r;
 	_cleanup_(buf_freep) struct buf resp = { 0 };
 	buf_init(&resp, CADDY_ADMIN_RESPONSE_MAX + HEADER_MAX);

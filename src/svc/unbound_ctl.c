@@ -21,6 +21,7 @@
 #include "common/cleanup.h"
 #include "model/name.h"
 #include "svc_unbound.h"
+#include "common/unixsock.h"
 #include "common/banned.h"
 
 #define MAGIC "UBCT1 "
@@ -120,24 +121,6 @@ static int check_text(const char *s, size_t max)
 	return len > max ? -E2BIG : 0;
 }
 
-static int connect_socket(const char *path, int *ret_fd)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = strlen(path);
-	if (len >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, len + 1);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	/* On a unix socket this completes at once or fails (EAGAIN: the
-	 * daemon's backlog is full). */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	*ret_fd = TAKE_FD(fd);
-	return 0;
-}
-
 /* Writes `req` while reading the reply until unbound closes the
  * connection. *ret_all_read: unbound took the whole request (it neither
  * closed its end early nor left bytes of it unread). */
@@ -215,7 +198,7 @@ static int transact(const char *socket_path, const char *command, const char *co
 		return r;
 
 	_cleanup_close_ int fd = -1;
-	if ((r = connect_socket(socket_path, &fd)) < 0)
+	if ((r = unixsock_connect(socket_path, &fd)) < 0)
 		return r;
 	return exchange(fd, data, req.len, timeout_ms, rep, ret_all_read);
 }
