@@ -25,7 +25,6 @@
 #define RECORDS_FILE_MAX (64 * 1024 * 1024)
 #define LEASES_FILE_MAX (4 * 1024 * 1024)
 #define HOST_TTL SVC_UNBOUND_TTL
-#define RECORDS_PAGE 512
 
 /* The configuration guarantees the zone fits (config_validate). */
 static void cell_zone(const struct daemon *d, char *out, size_t len)
@@ -120,6 +119,11 @@ static void host_names(const char *zone, const struct dns_host *h, char *name, s
 
 /* --- the file ---------------------------------------------------------- */
 
+static int add_record_line(const struct dns_record *r, void *text)
+{
+	return svc_unbound_records_add(r, 1, text);
+}
+
 int apply_dns_records_file(struct daemon *d, char *err, size_t errlen)
 {
 	struct svc *s = supervisor_find(&d->sup, "dns");
@@ -127,18 +131,14 @@ int apply_dns_records_file(struct daemon *d, char *err, size_t errlen)
 		return 0;
 	char zone[DNS_NAME_MAX + 1], path[PATH_MAX];
 	cell_zone(d, zone, sizeof(zone));
-	/* Paged, so that memory stays small however many records there are
-	 * (a record's struct holds a TXT's worth of text). */
-	_cleanup_free_ struct dns_record *page = calloc(RECORDS_PAGE, sizeof(*page));
 	struct buf text;
 	buf_init(&text, RECORDS_FILE_MAX);
-	int r = page ? svc_path(s, RECORDS_FILE, path, sizeof(path)) : -ENOMEM;
+	int r = svc_path(s, RECORDS_FILE, path, sizeof(path));
 	if (r == 0)
 		r = svc_unbound_records_begin(zone, &text);
-	for (int offset = 0, n = RECORDS_PAGE; r == 0 && n == RECORDS_PAGE; offset += n) {
-		n = store_dns_record_list(d->store, NULL, offset, RECORDS_PAGE, page);
-		r = n < 0 ? n : svc_unbound_records_add(page, (size_t)n, &text);
-	}
+	/* One record at a time: memory stays small however many there are. */
+	if (r == 0)
+		r = store_dns_record_foreach(d->store, add_record_line, &text);
 	/* Hosts were filtered against the records when collected. */
 	if (r == 0)
 		r = svc_unbound_records_hosts(zone, NULL, 0, d->dns_hosts, d->n_dns_hosts, &text);

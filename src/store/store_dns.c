@@ -194,6 +194,22 @@ int store_dns_records_rezone(struct store *s, const char *old_zone, const char *
 	return r < 0 ? r : 0;
 }
 
+int store_dns_record_foreach(struct store *s, int (*fn)(const struct dns_record *r, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " RECORD_COLUMNS " FROM dns_records ORDER BY name, type, id");
+	if (!st)
+		return -EIO;
+	struct dns_record *r = malloc(sizeof(*r)); /* a TXT's worth: not on the stack */
+	int ret = r ? 0 : -ENOMEM, rc;
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		record_from_row(st, r);
+		ret = fn(r, ctx);
+	}
+	sqlite3_reset(st);
+	free(r);
+	return ret;
+}
+
 int store_dns_settings_load(struct store *s, struct dns_settings *ret)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT upstreams, recursion, dnssec, cache_mb FROM dns_settings WHERE id = 1");

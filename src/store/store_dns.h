@@ -31,6 +31,10 @@ int store_dns_record_list(struct store *s, const struct dns_record_filter *f, in
  * zone names hold no LIKE wildcards (config validation). */
 int store_dns_records_rezone(struct store *s, const char *old_zone, const char *new_zone);
 
+/* Calls `fn` for every record in order (name, type, id), one statement
+ * stepped row by row; stops at the first non-zero return and returns it. */
+int store_dns_record_foreach(struct store *s, int (*fn)(const struct dns_record *r, void *ctx), void *ctx);
+
 int store_dns_settings_load(struct store *s, struct dns_settings *ret);
 int store_dns_settings_save(struct store *s, const struct dns_settings *d);
 
