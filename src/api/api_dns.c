@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "handlers.h"
 #include "store/store_dns.h"
+#include "svc/svc_unbound.h"
 #include "common/banned.h"
 
 static json_t *servers_json(const char (*list)[DNS_ADDR_MAX], size_t n)
@@ -138,6 +139,18 @@ HANDLER(api_dns_forwards_create)
 	struct field_error e;
 	if (dns_forward_validate(cell, &f, &e) < 0)
 		return http_error(res, 400, "invalid_field", e.field, "%s", e.message);
+	/* The cell's own reverse zones are static: a forward there would
+	 * never be asked. */
+	const struct ipv4_net *nets[] = { &d->config.ip_range, &d->config.vpn_subnet };
+	for (size_t i = 0; i < 2; i++) {
+		char rev[32];
+		size_t zl = strlen(f.zone), rl;
+		if (svc_unbound_reverse_zone(nets[i], rev) < 0)
+			continue;
+		rl = strlen(rev);
+		if (strcmp(f.zone, rev) == 0 || (zl > rl && f.zone[zl - rl - 1] == '.' && strcmp(f.zone + zl - rl, rev) == 0))
+			return http_error(res, 400, "invalid_field", "zone", "zone %s is the cell's own reverse zone", f.zone);
+	}
 	struct dns_forward existing[DNS_FORWARDS_MAX];
 	int n = store_dns_forward_list(d->store, existing, DNS_FORWARDS_MAX);
 	if (n < 0)

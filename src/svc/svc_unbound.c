@@ -175,7 +175,7 @@ static int cell_zone(const struct cell_config *c, char out[NAME_MAX_LEN + 1])
 
 /* The in-addr.arpa zone at the octet boundary enclosing `n`: a /16 gives
  * "20.172.in-addr.arpa", a /27 its /24, a /18 its /16. */
-static int reverse_zone(const struct ipv4_net *n, char out[32])
+int svc_unbound_reverse_zone(const struct ipv4_net *n, char out[32])
 {
 	unsigned octets = n->prefix / 8;
 	if (octets == 0)
@@ -347,8 +347,8 @@ static int render_zone(const struct svc_input *in, const char *zone, struct buf 
 	/* Reverse zones: PTR queries for the cell's and the VPN's addresses
 	 * stay here. */
 	char rev[2][32];
-	if ((r = reverse_zone(&in->cell->ip_range, rev[0])) < 0 ||
-	    (r = reverse_zone(&in->cell->vpn_subnet, rev[1])) < 0)
+	if ((r = svc_unbound_reverse_zone(&in->cell->ip_range, rev[0])) < 0 ||
+	    (r = svc_unbound_reverse_zone(&in->cell->vpn_subnet, rev[1])) < 0)
 		return r;
 	r = buf_printf(out, "\n");
 	for (size_t i = 0; r == 0 && i < 2; i++) {

@@ -31,6 +31,10 @@ extern const struct svc_ops svc_unbound_ops;
 
 int svc_unbound_render(const struct svc_input *in, struct buf *out);
 
+/* The in-addr.arpa zone the cell serves for `n` (at the enclosing octet
+ * boundary: a /16 gives "20.172.in-addr.arpa"), without the final dot. */
+int svc_unbound_reverse_zone(const struct ipv4_net *n, char out[32]);
+
 /* records.conf: a `server:` clause with one local-data line per record
  * (dns_record_rr() text, escaped with svc_unbound_rr_escape()), then for
  * each LAN host `<host>.<zone>. 300 IN A <ip>` and its PTR. Hosts whose

@@ -924,3 +924,11 @@ def test_a_wildcard_record_is_refused(picd):
         status, _, doc = picd.local("POST", "/api/dns/records", {"name": name, "type": "A", "value": "192.0.2.1"})
         assert status == 400 and doc["error"]["field"] == "name", doc
     assert records(picd)["total"] == 0
+
+
+def test_forward_for_the_cells_own_reverse_zone_is_refused(picd):
+    for zone in ("20.172.in-addr.arpa", "0.20.172.in-addr.arpa", "0.0.10.in-addr.arpa"):
+        status, _, doc = picd.local("POST", "/api/dns/forwards", {"zone": zone, "servers": ["10.99.0.2"]})
+        assert status == 400 and doc["error"]["field"] == "zone", (zone, doc)
+    status, _, doc = picd.local("POST", "/api/dns/forwards", {"zone": "30.172.in-addr.arpa", "servers": ["10.99.0.2"]})
+    assert status == 201, doc
