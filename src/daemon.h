@@ -15,7 +15,11 @@ struct store;
 struct throttle;
 struct http_server;
 struct sse_hub;
+struct loop_source;
 struct pki_ca;
+
+/* The port picd serves on the cell bridge's host address, for the proxy. */
+#define DAEMON_CELL_PORT 3000
 
 struct daemon_options {
 	const char *state_dir;
@@ -38,6 +42,8 @@ struct daemon {
 	struct throttle *login_throttle;
 	struct http_server *http;  /* TCP listener */
 	struct http_server *local; /* control socket */
+	struct http_server *cell;  /* host address on the bridge, for the proxy */
+	struct loop_source *cell_reopen_timer;
 
 	struct cell_config config; /* applied configuration */
 	uint64_t config_rev;

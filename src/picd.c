@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/cell_listener.h"
 #include "api/http_server.h"
 #include "api/routes.h"
 #include "api/sse.h"
@@ -262,7 +263,8 @@ static void on_shutdown_tick(struct loop *l, int fd, uint32_t events, void *data
 	uint64_t expirations;
 	ssize_t ignored = read(fd, &expirations, sizeof(expirations));
 	(void)ignored;
-	unsigned open_conns = http_server_connections(rt->d.http) + http_server_connections(rt->d.local);
+	unsigned open_conns = http_server_connections(rt->d.http) + http_server_connections(rt->d.local) +
+			      http_server_connections(rt->d.cell);
 	if (open_conns == 0 || loop_now_ms() >= rt->shutdown_deadline_ms) {
 		if (open_conns)
 			log_warn("closing %u connection(s) still open after %d ms", open_conns, SHUTDOWN_GRACE_MS);
@@ -277,6 +279,7 @@ static void begin_shutdown(struct picd_runtime *rt, int signo)
 	log_info("received %s: no new connections; finishing requests in flight", strsignal(signo));
 	http_server_quiesce(rt->d.http);
 	http_server_quiesce(rt->d.local);
+	http_server_quiesce(rt->d.cell);
 	sse_close_all(rt->d.events);
 	rt->shutdown_deadline_ms = loop_now_ms() + SHUTDOWN_GRACE_MS;
 	if (loop_add_timer(rt->d.loop, 20, on_shutdown_tick, rt, &rt->shutdown_timer) < 0)
@@ -505,6 +508,7 @@ static int run(struct picd_runtime *rt)
 	r = apply_cell_start(d, cell_err, sizeof(cell_err));
 	if (r < 0)
 		log_err("the cell started incompletely: %s", cell_err);
+	cell_listener_reopen(d);
 	log_services(d);
 	/* Start-up (nftables, netlink, the first renders) leaves freed heap
 	 * behind; give it back so an idle picd stays small. */
@@ -538,6 +542,7 @@ static void cleanup(struct picd_runtime *rt)
 	sse_close_all(d->events);
 	http_server_free(d->http);
 	http_server_free(d->local);
+	http_server_free(d->cell);
 	sse_hub_free(d->events);
 	free(d->dns_hosts);
 	pki_ca_free(d->ca);

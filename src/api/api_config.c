@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "api_config_doc.h"
+#include "cell_listener.h"
 #include "apply/apply.h"
 #include "apply/apply_cell.h"
 #include "apply/apply_dns.h"
@@ -311,6 +312,8 @@ HANDLER(api_config_apply)
 		sse_publish(d->events, "apply", json_pack("{s:s, s:O}", "step", "network", "changes", applied));
 		char err[512] = "";
 		r = apply_cell_readdress(d, err, sizeof(err));
+		if (r == 0)
+			cell_listener_reopen_later(d);
 		json_decref(result);
 		result = r < 0 ? json_pack("{s:b, s:s}", "ok", 0, "error", err) : json_pack("{s:b}", "ok", 1);
 		json_t *services = json_array();

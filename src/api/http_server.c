@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include "common/buf.h"
+#include "model/cidr.h"
 #include "common/log.h"
 #include "common/loop.h"
 #include "daemon.h"
@@ -30,6 +31,7 @@ struct http_server {
 	struct loop_source *source;
 	bool local;
 	unsigned long resumes_seen;
+	uint32_t trusted_proxy;
 };
 
 struct conn_state {
@@ -61,6 +63,40 @@ static void fill_peer(struct http_server *s, struct MHD_Connection *conn, struct
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->peer, sizeof(req->peer));
 	else
 		snprintf(req->peer, sizeof(req->peer), "unknown");
+}
+
+void http_server_trust_proxy(struct http_server *s, uint32_t addr)
+{
+	if (s)
+		s->trusted_proxy = addr;
+}
+
+/* Behind the cell's proxy, the client is the last address in
+ * X-Forwarded-For (the one the proxy appended) and TLS is what
+ * X-Forwarded-Proto says. Anyone else's forwarding headers are ignored. */
+static void apply_forwarded(struct http_server *s, struct MHD_Connection *conn, struct http_request *req)
+{
+	uint32_t peer;
+	if (!s->trusted_proxy || ipv4_parse(req->peer, &peer) < 0 || peer != s->trusted_proxy)
+		return;
+	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	if (xff) {
+		const char *last = strrchr(xff, ',');
+		last = last ? last + 1 : xff;
+		while (*last == ' ')
+			last++;
+		char client[64];
+		size_t len = strcspn(last, " ");
+		struct in6_addr any;
+		if (len < sizeof(client)) {
+			memcpy(client, last, len);
+			client[len] = '\0';
+			if (inet_pton(AF_INET, client, &any) == 1 || inet_pton(AF_INET6, client, &any) == 1)
+				snprintf(req->peer, sizeof(req->peer), "%s", client);
+		}
+	}
+	req->tls = proto && strcmp(proto, "https") == 0;
 }
 
 static enum MHD_Result queue_stream(struct MHD_Connection *conn, struct http_response *res)
@@ -137,6 +173,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cs->req = (struct http_request){ .conn = conn, .method = http_method_parse(method),
 						 .method_name = method, .path = url, .local = s->local };
 		fill_peer(s, conn, &cs->req);
+		apply_forwarded(s, conn, &cs->req);
 
 		/* Routing and the body limit are settled before any body is
 		 * read, so an oversized upload is refused without reading it. */

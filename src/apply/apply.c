@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "priv/priv_spawn.h"
 #include "apply_input.h"
+#include "apply_tls.h"
 #include "svc/svc.h"
 #include "common/banned.h"
 
@@ -92,7 +93,7 @@ static void first_line(const char *text, char *out, size_t outlen)
 static int check(struct svc *s, const char *candidate, char *err, size_t errlen)
 {
 	char output[2048];
-	struct spawn_spec spec = { .argv = s->ops->check_argv, .svc_dir = s->dir };
+	struct spawn_spec spec = { .argv = s->ops->check_argv, .svc_dir = s->dir, .env = s->ops->env };
 	int rc = priv_run(&spec, APPLY_CHECK_TIMEOUT_MS, output, sizeof(output));
 	if (rc == 0)
 		return 0;
@@ -107,10 +108,24 @@ static int check(struct svc *s, const char *candidate, char *err, size_t errlen)
 	return -EINVAL;
 }
 
-static int reload(struct svc *s)
+/* Makes the running daemon take the installed config: its live API
+ * when it has one (caddy's /load), else SIGHUP or a restart. */
+static int reload(struct svc *s, const char *live_path)
 {
 	if (s->pid <= 0)
 		return svc_start(s);
+	if (s->ops->apply_live && live_path) {
+		struct buf text;
+		char err[256] = "";
+		buf_init(&text, APPLY_CONFIG_MAX);
+		int r = fs_read_file(live_path, &text);
+		if (r == 0)
+			r = s->ops->apply_live(s->dir, text.data ? text.data : "", text.len, err, sizeof(err));
+		buf_free(&text);
+		if (r == 0)
+			return 0;
+		log_warn("%s: live reload failed (%s); restarting", s->ops->name, err[0] ? err : strerror(-r));
+	}
 	if (s->ops->reload == SVC_RELOAD_SIGHUP)
 		return kill(s->pid, SIGHUP) < 0 ? -errno : 0;
 	return svc_restart(s);
@@ -120,7 +135,7 @@ static int restore_last_good(struct svc *s, const struct config_paths *p)
 {
 	if (rename(p->last_good, p->live) < 0)
 		return -errno;
-	return reload(s);
+	return reload(s, p->live);
 }
 
 int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t errlen)
@@ -132,6 +147,13 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 	struct config_paths p;
 	struct buf text;
 	buf_init(&text, APPLY_CONFIG_MAX);
+	/* The certificate must be in place before the checker reads the
+	 * config that names it. */
+	if (s->ops->needs_leaf) {
+		int t = apply_tls_ensure(d, s, err, errlen);
+		if (t < 0)
+			return t;
+	}
 	int r = config_paths(s, &p);
 	if (r == 0)
 		r = render(d, s, &text);
@@ -178,7 +200,7 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		return APPLY_APPLIED;
 	}
 
-	r = reload(s);
+	r = reload(s, p.live);
 	char why[256] = "";
 	if (r == 0)
 		r = svc_probe_now(s, APPLY_VERIFY_TIMEOUT_MS, why, sizeof(why));

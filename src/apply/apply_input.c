@@ -2,6 +2,7 @@
 #include "apply_input.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -27,6 +28,9 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		r = lan_lookup(a->dhcp.interface, &a->lan);
 	if (r < 0)
 		return r;
+	char host[IPV4_STR_MAX];
+	ipv4_format(d->net.host_addr, host);
+	snprintf(a->ui_upstream, sizeof(a->ui_upstream), "%s:%d", host, DAEMON_CELL_PORT);
 	a->in = (struct svc_input){
 		.cell = &d->config,
 		.plan = &d->net,
@@ -39,6 +43,7 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		.lan = &a->lan,
 		.dnssec_anchor = access(DNSSEC_ROOT_ANCHOR, R_OK) == 0,
 		.faults = d->opt.test_faults,
+		.ui_upstream = a->ui_upstream,
 	};
 	return 0;
 }

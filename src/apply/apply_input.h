@@ -14,6 +14,7 @@ struct apply_input {
 	struct dns_forward forwards[DNS_FORWARDS_MAX];
 	struct dhcp_settings dhcp;
 	struct lan_info lan;
+	char ui_upstream[32];
 };
 
 /* Fills `a` for service `name` (its netplan entry; NULL for services on

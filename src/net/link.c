@@ -272,6 +272,16 @@ int link_bridge_ensure(struct nl_sock *sk, const char *name, uint32_t addr, uint
 		if (!n)
 			return -ENOMEM;
 		rtnl_link_set_name(n, name);
+		/* A fixed address: a bridge otherwise takes the lowest of its
+		 * ports' addresses, so it changes when a port joins and every
+		 * neighbour's ARP entry for the host goes stale. Locally
+		 * administered, derived from the host address. */
+		unsigned char mac[6] = { 0x02, 0x50, (unsigned char)(addr >> 24), (unsigned char)(addr >> 16),
+					 (unsigned char)(addr >> 8), (unsigned char)addr };
+		_cleanup_(nl_addr_putp) struct nl_addr *lladdr = nl_addr_build(AF_LLC, mac, sizeof(mac));
+		if (!lladdr)
+			return -ENOMEM;
+		rtnl_link_set_addr(n, lladdr);
 		r = nl_errno(rtnl_link_add(sk, n, NLM_F_CREATE | NLM_F_EXCL));
 		if (r < 0)
 			return r;

@@ -84,8 +84,13 @@ static void child_exec(const struct spawn_spec *spec, int out_fd, int stdout_fd,
 		child_fail("chdir /");
 	close_range(3, ~0U, 0);
 
-	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", NULL };
-	execve(spec->argv[0], (char *const *)spec->argv, envp);
+	/* A clean environment: PATH, LANG and what the service declares. */
+	const char *envp[16] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8" };
+	size_t n = 2;
+	for (size_t i = 0; spec->env && spec->env[i] && n < sizeof(envp) / sizeof(envp[0]) - 1; i++)
+		envp[n++] = spec->env[i];
+	envp[n] = NULL;
+	execve(spec->argv[0], (char *const *)spec->argv, (char *const *)envp);
 	child_fail(spec->argv[0]);
 }
 

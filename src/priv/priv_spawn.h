@@ -23,6 +23,7 @@ struct spawn_spec {
 	const char *netns_path; /* NULL: stay in picd's network namespace */
 	const char *log_path;   /* NULL: /dev/null */
 	bool capture_stdout;    /* priv_run: capture stdout instead of stderr */
+	const char *const *env; /* more "NAME=value" (NULL-ended), or NULL */
 };
 
 /* Starts the process; returns its pid and a pidfd for the loop. */

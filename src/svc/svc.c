@@ -305,7 +305,8 @@ int svc_start(struct svc *s)
 		return 0;
 	const struct netplan_service *net = svc_net(s);
 	struct spawn_spec spec = { .argv = s->ops->run_argv, .svc_dir = s->dir,
-				   .netns_path = net ? net->netns_path : NULL, .log_path = s->log_path };
+				   .netns_path = net ? net->netns_path : NULL, .log_path = s->log_path,
+				   .env = s->ops->env };
 	pid_t pid;
 	int pidfd;
 	int r = priv_spawn(&spec, &pid, &pidfd);

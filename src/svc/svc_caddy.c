@@ -368,16 +368,22 @@ int svc_caddy_render(const struct caddy_input *in, struct buf *out)
 	return 0;
 }
 
-/* svc_ops.render: svc_input carries no upstreams yet, so every service
- * answers 503 — until the caller renders with svc_caddy_render() and the
- * running services' upstreams. The proxy's namespace must hold the
- * virtual IPs caddy listens on. */
+/* svc_ops.render: the cell's own name goes to picd (in->ui_upstream); the
+ * other web services answer 503 until their issues bring them. The
+ * proxy's namespace must hold the virtual IPs caddy listens on. */
 static int caddy_render_svc(const struct svc_input *in, struct buf *out)
 {
 	char zone[CONFIG_ZONE_MAX + 1];
 	if (config_zone(in->cell, zone, sizeof(zone)) < 0)
 		return -ENAMETOOLONG;
-	struct caddy_input ci = { .zone = zone, .ip_range = in->cell->ip_range, .routes = svc_caddy_routes,
+	/* picd itself answers for the cell's own name (UI and API); the other
+	 * web services arrive with their issues and answer 503 until then. */
+	struct caddy_route routes[SVC_CADDY_MAX_ROUTES];
+	memcpy(routes, svc_caddy_routes, sizeof(routes));
+	for (size_t i = 0; i < SVC_CADDY_MAX_ROUTES; i++)
+		if (strcmp(routes[i].vip, "webui") == 0)
+			routes[i].upstream = in->ui_upstream;
+	struct caddy_input ci = { .zone = zone, .ip_range = in->cell->ip_range, .routes = routes,
 				  .n_routes = SVC_CADDY_MAX_ROUTES };
 	for (size_t i = 0; in->net && i < ci.n_routes; i++) {
 		uint32_t vip = ipplan_address(&in->cell->ip_range, virtual_ip(svc_caddy_routes[i].vip));
@@ -506,6 +512,10 @@ static int caddy_probe_check(int fd, char *err, size_t errlen)
 	return 0;
 }
 
+/* caddy wants a home and XDG directories; inside its mount namespace they
+ * are its own service directory. */
+static const char *const caddy_env[] = { SVC_CADDY_ENV_HOME, SVC_CADDY_ENV_DATA, SVC_CADDY_ENV_CONFIG, NULL };
+
 const struct svc_ops svc_caddy_ops = {
 	.name = "proxy",
 	.daemon = "caddy",
@@ -520,6 +530,9 @@ const struct svc_ops svc_caddy_ops = {
 	.user = NULL,
 	.run_argv = run_argv,
 	.check_argv = check_argv,
+	.env = caddy_env,
+	.apply_live = svc_caddy_apply_live,
+	.needs_leaf = true,
 	/* Live changes go through the admin API (svc_caddy_apply_live); the
 	 * supervisor's own way is a restart. */
 	.reload = SVC_RELOAD_RESTART,

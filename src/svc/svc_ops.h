@@ -42,6 +42,7 @@ struct svc_input {
 	const struct dhcp_settings *dhcp;
 	const struct lan_info *lan;
 	bool dnssec_anchor; /* the root trust anchor file is installed */
+	const char *ui_upstream; /* picd's API and UI as the proxy reaches it: "host:port" */
 	/* Test-only fault injection (picd --test-faults); NULL normally. */
 	const char *faults;
 };
@@ -68,7 +69,15 @@ struct svc_ops {
 	/* argv, with paths under SVC_ROOT; the check runs on config_file".new" */
 	const char *const *run_argv;
 	const char *const *check_argv;
+	/* Environment beyond PATH and LANG ("NAME=value", NULL-ended), or NULL. */
+	const char *const *env;
+	/* Serves TLS with a leaf from the cell's CA in tls/ of its directory
+	 * (names: the cell zone and its web services; addresses: its own). */
+	bool needs_leaf;
 	enum svc_reload reload;
+	/* NULL, or how to hand the running daemon its new config without a
+	 * restart (caddy's admin API); on failure it is restarted instead. */
+	int (*apply_live)(const char *svc_dir, const char *config, size_t len, char *err, size_t errlen);
 	/* Runs in picd's own network namespace (DHCP needs the LAN's
 	 * broadcast domain) instead of a namespace of its own. */
 	bool host_network;

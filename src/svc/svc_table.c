@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "svc_caddy.h"
 #include "svc_chrony.h"
 #include "svc_dnsmasq.h"
 #include "svc_unbound.h"
@@ -12,6 +13,7 @@ const struct svc_ops *const svc_table[] = {
 	&svc_unbound_ops,
 	&svc_dnsmasq_ops,
 	&svc_chrony_ops,
+	&svc_caddy_ops,
 };
 const size_t svc_table_len = sizeof(svc_table) / sizeof(svc_table[0]);
 

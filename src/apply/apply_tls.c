@@ -1,0 +1,111 @@
+/* Keeping a TLS service's leaf current (see apply_tls.h). */
+#include "apply_tls.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "daemon.h"
+#include "model/ipplan.h"
+#include "pki/pki_cert.h"
+#include "pki/pki_issue.h"
+#include "store/store_cert.h"
+#include "svc/svc_caddy.h"
+#include "common/banned.h"
+
+#define LEAF_FILE_MAX (64 * 1024)
+
+/* The names a leaf must carry: the zone and every web service's host. */
+static int wanted_names(struct daemon *d, char (*names)[PKI_NAME_MAX + 1], size_t *ret_n)
+{
+	char zone[CONFIG_ZONE_MAX + 1];
+	if (config_zone(&d->config, zone, sizeof(zone)) < 0)
+		return -ENAMETOOLONG;
+	size_t n = 0;
+	for (size_t i = 0; i < SVC_CADDY_MAX_ROUTES; i++) {
+		int r = svc_caddy_host(svc_caddy_routes[i].vip, zone, names[n], PKI_NAME_MAX + 1);
+		if (r < 0)
+			return r;
+		n++;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+/* Whether the installed leaf carries exactly these names and addresses
+ * and has enough life left. */
+static bool leaf_fits(const char *path, char (*names)[PKI_NAME_MAX + 1], size_t n_names, const uint32_t *ips,
+		      size_t n_ips, int64_t now)
+{
+	struct buf pem;
+	buf_init(&pem, LEAF_FILE_MAX);
+	struct pki_cert_info *info = malloc(sizeof(*info));
+	bool fits = info && fs_read_file(path, &pem) == 0 && pem.data && pki_cert_info(pem.data, info) == 0 &&
+		    info->n_dns == n_names && info->n_ips == n_ips &&
+		    !pki_needs_renewal(info->not_after, info->not_after - info->not_before, now);
+	for (size_t i = 0; fits && i < n_names; i++)
+		fits = strcmp(info->dns[i], names[i]) == 0;
+	for (size_t i = 0; fits && i < n_ips; i++) {
+		char ip[IPV4_STR_MAX];
+		ipv4_format(ips[i], ip);
+		fits = strcmp(info->ips[i], ip) == 0;
+	}
+	free(info);
+	buf_free(&pem);
+	return fits;
+}
+
+int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
+{
+	char names[SVC_CADDY_MAX_ROUTES][PKI_NAME_MAX + 1], crt[PATH_MAX + 32], key[PATH_MAX + 32];
+	const char *name_ptrs[SVC_CADDY_MAX_ROUTES];
+	size_t n_names;
+	int r = wanted_names(d, names, &n_names);
+	int a = snprintf(crt, sizeof(crt), "%s/%s", s->dir, SVC_CADDY_CERT_FILE);
+	int b = snprintf(key, sizeof(key), "%s/%s", s->dir, SVC_CADDY_KEY_FILE);
+	if (r == 0 && (a < 0 || b < 0 || (size_t)a >= sizeof(crt) || (size_t)b >= sizeof(key)))
+		r = -ENAMETOOLONG;
+	if (r < 0) {
+		snprintf(err, errlen, "cannot name the TLS files: %s", strerror(-r));
+		return r;
+	}
+	/* The service's own addresses (the web services' virtual IPs). */
+	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+	uint32_t ips[NETPLAN_MAX_ADDRS];
+	size_t n_ips = 0;
+	for (unsigned i = 1; net && i < net->n_addrs; i++)
+		ips[n_ips++] = net->addrs[i];
+	int64_t now = time(NULL);
+	if (leaf_fits(crt, names, n_names, ips, n_ips, now))
+		return 0;
+
+	struct pki_ca *ca = daemon_ca(d);
+	if (!ca) {
+		snprintf(err, errlen, "the certificate authority is not available");
+		return -ENOKEY;
+	}
+	for (size_t i = 0; i < n_names; i++)
+		name_ptrs[i] = names[i];
+	struct pki_leaf leaf = { 0 };
+	struct field_error fe = { 0 };
+	r = pki_issue(ca, name_ptrs, n_names, ips, n_ips, APPLY_TLS_LEAF_DAYS, now, &leaf, &fe);
+	if (r == 0)
+		r = fs_write_atomic(key, leaf.key_pem.data, leaf.key_pem.len, 0600);
+	if (r == 0)
+		r = fs_write_atomic(crt, leaf.cert_pem.data, leaf.cert_pem.len, 0644);
+	if (r == 0)
+		r = store_cert_insert(d->store, leaf.serial, "service", leaf.cert_pem.data, leaf.not_after, now);
+	if (r < 0)
+		snprintf(err, errlen, "cannot install a TLS certificate for %s: %s", s->ops->name,
+			 fe.message[0] ? fe.message : strerror(-r));
+	else
+		log_info("%s: new TLS certificate %s for %s and %zu more name(s)", s->ops->name, leaf.serial,
+			 names[0], n_names - 1);
+	pki_leaf_free(&leaf);
+	return r < 0 ? r : 1;
+}
