@@ -74,12 +74,10 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot name the TLS files: %s", strerror(-r));
 		return r;
 	}
-	/* The service's own addresses (the web services' virtual IPs). */
-	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
-	uint32_t ips[NETPLAN_MAX_ADDRS];
+	/* Names only: clients reach the web services by name, and addresses
+	 * would tie the leaf to the ip_range the CA was made for. */
+	uint32_t ips[1];
 	size_t n_ips = 0;
-	for (unsigned i = 1; net && i < net->n_addrs; i++)
-		ips[n_ips++] = net->addrs[i];
 	int64_t now = time(NULL);
 	if (leaf_fits(crt, names, n_names, ips, n_ips, now))
 		return 0;

@@ -1,8 +1,7 @@
 /* The leaf certificate of a service that serves TLS (the proxy): issued by
- * the cell's CA for the cell zone, its web services' names and the
- * service's own addresses, installed in tls/ of its directory, and issued
- * again when those names or addresses change or a third of its lifetime is
- * left. */
+ * the cell's CA for the cell zone and its web services' names, installed in
+ * tls/ of its directory, and issued again when those names change or a
+ * third of its lifetime is left. */
 #pragma once
 
 #include <stddef.h>

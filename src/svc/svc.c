@@ -303,6 +303,11 @@ int svc_start(struct svc *s)
 		return -ENOPKG;
 	if (s->pid > 0)
 		return 0;
+	if (s->ops->own_pidfile) {
+		char stale[PATH_MAX + 64];
+		if (snprintf(stale, sizeof(stale), "%s/%s", s->dir, s->ops->own_pidfile) < (int)sizeof(stale))
+			unlink(stale);
+	}
 	const struct netplan_service *net = svc_net(s);
 	struct spawn_spec spec = { .argv = s->ops->run_argv, .svc_dir = s->dir,
 				   .netns_path = net ? net->netns_path : NULL, .log_path = s->log_path,

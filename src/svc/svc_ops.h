@@ -69,6 +69,10 @@ struct svc_ops {
 	/* argv, with paths under SVC_ROOT; the check runs on config_file".new" */
 	const char *const *run_argv;
 	const char *const *check_argv;
+	/* A pidfile the daemon itself writes in its directory, or NULL. It
+	 * is removed before a start: one left by a daemon that died as an
+	 * unreaped orphan names a zombie that still "exists". */
+	const char *own_pidfile;
 	/* Environment beyond PATH and LANG ("NAME=value", NULL-ended), or NULL. */
 	const char *const *env;
 	/* Serves TLS with a leaf from the cell's CA in tls/ of its directory
