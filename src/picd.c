@@ -22,6 +22,7 @@
 #include "api/routes.h"
 #include "api/sse.h"
 #include "api/throttle.h"
+#include "apply/apply.h"
 #include "apply/apply_cell.h"
 #include "apply/apply_watch.h"
 #include "common/cleanup.h"
@@ -43,6 +44,7 @@
 #define DEFAULT_SESSION_TTL_S (12 * 3600)
 #define SHUTDOWN_GRACE_MS 5000
 #define SESSION_PURGE_MS (10 * 60 * 1000)
+#define CERT_RENEWAL_CHECK_MS (12 * 3600 * 1000)
 #define LOGIN_THROTTLE_SLOTS 1024
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_WINDOW_S 60
@@ -306,6 +308,22 @@ static void on_signal(struct loop *l, int fd, uint32_t events, void *data)
 	}
 }
 
+/* Certificates are renewed when a third of their life is left: look
+ * twice a day (apply_service re-issues only what needs it). */
+static void on_renewal_timer(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+	uint64_t expirations;
+	ssize_t ignored = read(fd, &expirations, sizeof(expirations));
+	(void)ignored;
+	for (size_t i = 0; i < d->sup.n; i++) {
+		struct svc *s = &d->sup.svcs[i];
+		char err[512] = "";
+		if (s->ops->needs_leaf && s->state != SVC_UNAVAILABLE && apply_service(d, s, false, err, sizeof(err)) < 0)
+			log_err("%s: certificate renewal: %s", s->ops->name, err);
+	}
+}
+
 static void on_purge_timer(struct loop *l, int fd, uint32_t events, void *data)
 {
 	struct daemon *d = data;
@@ -484,6 +502,8 @@ static int run(struct picd_runtime *rt)
 		r = setup_signals(rt, &sigfd);
 	if (r == 0)
 		r = loop_add_timer(d->loop, SESSION_PURGE_MS, on_purge_timer, d, NULL);
+	if (r == 0)
+		r = loop_add_timer(d->loop, CERT_RENEWAL_CHECK_MS, on_renewal_timer, d, NULL);
 	if (r < 0) {
 		log_err("cannot set up the event loop: %s", strerror(-r));
 		return r;

@@ -149,10 +149,12 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 	buf_init(&text, APPLY_CONFIG_MAX);
 	/* The certificate must be in place before the checker reads the
 	 * config that names it. */
+	bool new_leaf = false;
 	if (s->ops->needs_leaf) {
 		int t = apply_tls_ensure(d, s, err, errlen);
 		if (t < 0)
 			return t;
+		new_leaf = t == 1;
 	}
 	int r = config_paths(s, &p);
 	if (r == 0)
@@ -175,7 +177,12 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		buf_free(&text);
 		if (!running && start && s->state != SVC_FAILED)
 			return svc_start(s) < 0 ? -EIO : APPLY_UNCHANGED;
-		return APPLY_UNCHANGED;
+		/* Same config, new certificate (a renewal): it must be read. */
+		if (running && new_leaf && reload(s, p.live) < 0) {
+			snprintf(err, errlen, "%s did not take its new certificate", s->ops->daemon);
+			return -EIO;
+		}
+		return new_leaf ? APPLY_APPLIED : APPLY_UNCHANGED;
 	}
 
 	/* 0644: a daemon that dropped privileges re-reads it on reload. */
