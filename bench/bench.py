@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PIC benchmark: cold start, API throughput/latency, memory, NTP apply,
-crash recovery, DNS record propagation, DNS at scale and DNS throughput
-of picd and its services.
+crash recovery, DNS record propagation, DNS at scale, DNS throughput
+and the TLS proxy (HTTPS through caddy vs direct, caddy's RSS, leaf
+issuance) of picd and its services.
 
 Run by `make bench` (as root) as
 
@@ -54,6 +55,7 @@ Environment knobs (for quick trial runs; the defaults are the reference):
   PIC_BENCH_DNS_RUNS   DNS adds, and deletes, timed (default 200)
   PIC_BENCH_DNS_RESTART_RUNS  unbound restarts timed (default 10)
   PIC_BENCH_DNS_RECORDS  records in the batch of dns_scale (default 10000)
+  PIC_BENCH_LEAF_RUNS  POST /api/vault/certs timed in proxy (default 20)
   PIC_BENCH_SECTIONS   comma-separated section names to run (default: all),
                        e.g. "dns_propagation,dns_scale,dns_throughput"
                        (dns_throughput reads dns_scale's names)
@@ -106,6 +108,8 @@ DNS_SCALE_RESTART_RUNS = 3  # unbound restarts with the 10,000 records
 DNSPERF_CLIENTS = 4       # dnsperf -c (2 cores: keep it modest)
 DNSPERF_THREADS = 2       # dnsperf -T
 CLIENT_OFFSET = 200       # the client's address: ip_range base + this
+PROXY_CONNECTIONS = 16    # wrk -c for /health through caddy and direct
+LEAF_RUNS = int(os.environ.get("PIC_BENCH_LEAF_RUNS", "20"))  # POST /api/vault/certs timed
 
 # (name, path into results["picd"], operator, value, unit)
 TARGETS = [
@@ -164,6 +168,13 @@ INFO_ROWS = [
     ("dnsperf avg latency", ("dns_throughput", "avg_latency_ms"), "ms"),
     ("dnsperf lost queries", ("dns_throughput", "lost"), ""),
     ("picd CPU during dnsperf", ("dns_throughput", "picd_cpu_ms"), "ms"),
+    ("GET /health via caddy (HTTPS) req/s @16", ("proxy", "via_proxy", "rps"), "req/s"),
+    ("GET /health via caddy p50 / p99 @16", ("proxy", "via_proxy"), "ms"),
+    ("GET /health direct (bridge) req/s @16", ("proxy", "direct", "rps"), "req/s"),
+    ("GET /health direct p50 / p99 @16", ("proxy", "direct"), "ms"),
+    ("via caddy / direct, req/s", ("proxy", "rps_ratio"), "x"),
+    ("RSS caddy, idle / after load / peak", ("proxy", "rss_caddy_mb"), "MB"),
+    ("POST /api/vault/certs p50 / p99 / max", ("proxy", "leaf_issue_ms"), "ms"),
 ]
 
 
@@ -787,18 +798,28 @@ class Context:
     def ntp_service(self):
         return self.picd.wait_service("ntp")
 
+    def config(self):
+        status, conf = self.picd.local("GET", "/api/config")
+        if status != 200:
+            raise BenchError(f"GET /api/config: HTTP {status}: {conf}")
+        return conf
+
+    def client(self):
+        """(the host on the cell bridge, made once, GET /api/config)."""
+        self.ensure_running()
+        conf = self.config()
+        if self.cell_client is None:
+            self.cell_client = CellClient(self.netns, conf["ip_range"], CLIENT_OFFSET)
+        return self.cell_client, conf
+
     def dns(self):
         """(the DNS client on the cell bridge, the resolver's address, the
         cell zone); the client namespace and the client are made once."""
         self.ensure_running()
         self.picd.wait_service("dns")
-        status, conf = self.picd.local("GET", "/api/config")
-        if status != 200:
-            raise BenchError(f"GET /api/config: HTTP {status}: {conf}")
+        _client, conf = self.client()
         addr = conf["addresses"]["dns"]
         zone = f"{conf['cell_name']}.{conf['domain']}".lower()
-        if self.cell_client is None:
-            self.cell_client = CellClient(self.netns, conf["ip_range"], CLIENT_OFFSET)
         if self.dns_client is None:
             self.dns_client = DnsClient(self.cell_client, addr)
             # The path (ARP, bridge learning) before anything is timed.
@@ -1361,6 +1382,82 @@ def section_dns_throughput(ctx):
     return {"dns_throughput": r}
 
 
+# ---------------------------------------------------------------- proxy
+
+def run_wrk_in(netns, url, host, connections, duration_s):
+    """wrk from a namespace with a Host header (no token); non-2xx
+    responses or socket errors are fatal."""
+    cmd = ["ip", "netns", "exec", netns, "wrk", f"-t{min(2, connections)}", f"-c{connections}",
+           f"-d{duration_s}s", "--latency", "-H", f"Host: {host}", url]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=duration_s + 60)
+    if res.returncode != 0:
+        raise BenchError(f"wrk {url} failed ({res.returncode}): {res.stderr.strip()}")
+    r = parse_wrk(res.stdout)
+    if r["non_2xx"] or r["socket_errors"] or not r["requests"]:
+        raise BenchError(f"wrk {url}: {r['requests']} requests, {r['non_2xx']} non-2xx responses, "
+                         f"{r['socket_errors']} socket errors")
+    return r
+
+
+def section_proxy(ctx):
+    """The TLS proxy: /health via caddy vs direct, caddy's RSS, leaf issuance."""
+    client, conf = ctx.client()
+    zone = f"{conf['cell_name']}.{conf['domain']}".lower()
+    vip, host = conf["virtual_ips"]["webui"], conf["addresses"]["host"]
+    proxy = ctx.picd.wait_service("proxy")
+    st = proc_state(proxy["pid"])
+    if not st or st[0] != "caddy":
+        raise BenchError(f"pid {proxy['pid']} from /api/services is not caddy: {st}")
+    time.sleep(IDLE_SETTLE_S)
+    rss_idle = mb(proc_status_kb(proxy["pid"], "VmRSS"))
+
+    # Same wrk settings, same client, both over the bridge: through caddy
+    # (TLS, then a second HTTP hop to picd's bridge listener), and straight
+    # at that listener.
+    # Beside each: the CPU time caddy and picd used during it.
+    def load(url):
+        c0, p0 = cpu_ms(proxy["pid"]), cpu_ms(ctx.picd.pid)
+        r = run_wrk_in(client.name, url, zone, PROXY_CONNECTIONS, WRK_DURATION_S)
+        r["caddy_cpu_ms"] = round(cpu_ms(proxy["pid"]) - c0, 1)
+        r["picd_cpu_ms"] = round(cpu_ms(ctx.picd.pid) - p0, 1)
+        ctx.picd.check_alive()
+        return r
+
+    via = load(f"https://{vip}/health")
+    direct = load(f"http://{host}:3000/health")
+    if ctx.picd.wait_service("proxy")["pid"] != proxy["pid"]:
+        raise BenchError("caddy was restarted during the load")
+    time.sleep(IDLE_SETTLE_S)
+    rss_after = mb(proc_status_kb(proxy["pid"], "VmRSS"))
+    hwm = mb(proc_status_kb(proxy["pid"], "VmHWM"))
+
+    # Leaf issuance: the API call a user makes (key generation, signing,
+    # the store), over TCP with the token.
+    samples = []
+    for i in range(LEAF_RUNS):
+        name = f"bench-{i}.{zone}"
+        status, doc, t0, t1 = api_timed(ctx, "POST", "/api/vault/certs", {"names": [name]})
+        if status != 201 or "BEGIN CERTIFICATE" not in (doc or {}).get("cert", ""):
+            raise BenchError(f"POST /api/vault/certs {name}: HTTP {status}: {str(doc)[:300]}")
+        samples.append((t1 - t0) * 1000)
+    ctx.picd.check_alive()
+    leaf = dist(samples, 2)
+    leaf["runs"] = [round(x, 2) for x in samples]
+    return {"proxy": {
+        "url": f"https://{vip}/health (Host: {zone})",
+        "direct_url": f"http://{host}:3000/health",
+        "connections": PROXY_CONNECTIONS,
+        "duration_s": WRK_DURATION_S,
+        "via_proxy": via,
+        "direct": direct,
+        "rps_ratio": round(via["rps"] / direct["rps"], 3),
+        "p50_ratio": round(via["p50_ms"] / direct["p50_ms"], 2) if direct["p50_ms"] else None,
+        "p99_ratio": round(via["p99_ms"] / direct["p99_ms"], 2) if direct["p99_ms"] else None,
+        "rss_caddy_mb": [rss_idle, rss_after, hwm],  # idle, 0.5 s after the load, VmHWM
+        "leaf_issue_ms": leaf,
+    }}
+
+
 # Order matters: the RSS sections bracket the load; the NTP sections
 # restart chronyd and so come after the figures of a quiet cell; the DNS
 # sections come last (they leave 10,000 records in the store, which a cold
@@ -1375,6 +1472,7 @@ SECTIONS = [
     section_dns_propagation,
     section_dns_scale,
     section_dns_throughput,
+    section_proxy,
 ]
 
 
