@@ -55,6 +55,7 @@
 #include "pki/pki_issue.h"
 #include "svc/caddy_admin.h"
 #include "svc/svc_caddy.h"
+#include "text_util.h"
 #include "common/banned.h"
 
 #define CADDY "/usr/bin/caddy"
@@ -85,25 +86,6 @@ static void path_in_dir(char *out, size_t outlen, const char *name)
 {
 	int n = snprintf(out, outlen, "%s/%s", cd.dir, name);
 	assert_true(n > 0 && (size_t)n < outlen);
-}
-
-/* `text` with every `from` replaced by `to`. */
-static char *replace_all(const char *text, const char *from, const char *to)
-{
-	struct buf b;
-	buf_init(&b, 1 << 20);
-	size_t flen = strlen(from);
-	for (const char *p = text;;) {
-		const char *hit = strstr(p, from);
-		if (!hit) {
-			assert_int_equal(buf_append(&b, p, strlen(p)), 0);
-			break;
-		}
-		assert_int_equal(buf_append(&b, p, (size_t)(hit - p)), 0);
-		assert_int_equal(buf_append(&b, to, strlen(to)), 0);
-		p = hit + flen;
-	}
-	return buf_steal(&b);
 }
 
 static uint16_t free_port(void)
@@ -600,7 +582,7 @@ static char *rendered(const struct caddy_route *routes, const char *cert, const 
 	char data[160], quoted[170];
 	path_in_dir(data, sizeof(data), "data");
 	snprintf(quoted, sizeof(quoted), "\"%s\"", data);
-	char *text = replace_all(b.data, "\"" SVC_ROOT "/" SVC_CADDY_DATA_DIR "\"", quoted);
+	char *text = text_replace_all(b.data, "\"" SVC_ROOT "/" SVC_CADDY_DATA_DIR "\"", quoted);
 	buf_free(&b);
 	return text;
 }

@@ -39,6 +39,7 @@
 #include "svc/probe_dns.h"
 #include "svc/svc_unbound.h"
 #include "svc/unbound_ctl.h"
+#include "text_util.h"
 #include "common/banned.h"
 
 #define UNBOUND "/usr/sbin/unbound"
@@ -66,25 +67,6 @@ static void path_in_dir(char *out, size_t outlen, const char *name)
 {
 	int n = snprintf(out, outlen, "%s/%s", ub.dir, name);
 	assert_true(n > 0 && (size_t)n < outlen);
-}
-
-/* `text` with every `from` replaced by `to`. */
-static char *replace_all(const char *text, const char *from, const char *to)
-{
-	struct buf b;
-	buf_init(&b, 1 << 20);
-	size_t flen = strlen(from);
-	for (const char *p = text;;) {
-		const char *hit = strstr(p, from);
-		if (!hit) {
-			assert_int_equal(buf_append(&b, p, strlen(p)), 0);
-			break;
-		}
-		assert_int_equal(buf_append(&b, p, (size_t)(hit - p)), 0);
-		assert_int_equal(buf_append(&b, to, strlen(to)), 0);
-		p = hit + flen;
-	}
-	return buf_steal(&b);
 }
 
 /* A port free for both UDP and TCP on 127.0.0.1 right now. */
@@ -149,10 +131,10 @@ static void write_config(void)
 	assert_int_equal(svc_unbound_render(&in, &b), 0);
 	char port_line[32];
 	snprintf(port_line, sizeof(port_line), "\tport: %u\n", ub.port);
-	char *t1 = replace_all(b.data, "/run/pic", ub.dir);
-	char *t2 = replace_all(t1, "\tport: 53\n", port_line);
+	char *t1 = text_replace_all(b.data, "/run/pic", ub.dir);
+	char *t2 = text_replace_all(t1, "\tport: 53\n", port_line);
 	/* Stay root: a process that changes its uid loses PR_SET_PDEATHSIG. */
-	char *t3 = replace_all(t2, "username: \"unbound\"", "username: \"\"");
+	char *t3 = text_replace_all(t2, "username: \"unbound\"", "username: \"\"");
 	assert_int_equal(fs_write_atomic(ub.conf, t3, strlen(t3), 0644), 0);
 	free(t1);
 	free(t2);
