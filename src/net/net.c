@@ -20,6 +20,11 @@
 #include "common/banned.h"
 
 #define NET_IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
+/* Linux 5.14+: connections queued on a listening socket that closes move
+ * to another listener of its SO_REUSEPORT group instead of being reset.
+ * caddy rebinds with SO_REUSEPORT on every config load and closes the old
+ * socket; without this a reload resets whatever was still queued. */
+#define NET_TCP_MIGRATE_REQ "/proc/sys/net/ipv4/tcp_migrate_req"
 #define NET_RULESET_MAX (64 * 1024)
 #define NET_NFT_ERR_MAX 1024
 
@@ -60,6 +65,26 @@ static int socket_in_netns(int fd, struct nl_sock **ret_sk)
 	return 0;
 }
 
+/* Sets the namespace's net.ipv4.tcp_migrate_req (a per-namespace sysctl:
+ * the file opened inside the namespace is that namespace's). 0 also on a
+ * kernel without it, where reloads keep resetting queued connections. */
+static int migrate_requests_enable(int fd)
+{
+	int saved;
+	int r = netns_enter(fd, &saved);
+	if (r < 0)
+		return r;
+	int sysctl = open(NET_TCP_MIGRATE_REQ, O_WRONLY | O_CLOEXEC);
+	int open_errno = errno;
+	r = netns_restore(saved);
+	if (sysctl < 0)
+		return r < 0 ? r : (open_errno == ENOENT ? 0 : -open_errno);
+	_cleanup_close_ int f = sysctl;
+	if (r < 0)
+		return r;
+	return write(f, "1\n", 2) == 2 ? 0 : -errno;
+}
+
 static int service_apply(struct nl_sock *sk, int bridge_ifindex, const struct netplan_service *s,
 			 char *err, size_t errlen)
 {
@@ -88,6 +113,11 @@ static int service_apply(struct nl_sock *sk, int bridge_ifindex, const struct ne
 	r = link_ns_configure(ns_sk, s->veth_peer, s->addrs, s->n_addrs, s->prefix, s->gateway);
 	if (r < 0) {
 		err_set(err, errlen, "addresses and route of '%s': %s", s->name, strerror(-r));
+		return r;
+	}
+	r = migrate_requests_enable(fd);
+	if (r < 0) {
+		err_set(err, errlen, "%s in namespace '%s': %s", NET_TCP_MIGRATE_REQ, s->netns_path, strerror(-r));
 		return r;
 	}
 	return 0;

@@ -11,9 +11,14 @@
  *
  * POST /load replaces the whole config: the body must carry the admin
  * block too, or caddy moves its API to the default localhost:2019. caddy
- * answers 200 once the new config serves (the next request sees it), or
- * 400 with {"error": "<reason>"} and keeps the old one. Loading a config
- * equal to the running one is a no-op that answers 200. */
+ * answers 200 once the new config's servers listen, or 400 with
+ * {"error": "<reason>"} and keeps the old one. The new servers bind
+ * sockets of their own (SO_REUSEPORT) and the old ones are shut down
+ * after the answer: on a busy machine a request in the next milliseconds
+ * may still reach the old config, and a connection still queued on an
+ * old socket when it closes is reset unless the namespace migrates it
+ * (net.ipv4.tcp_migrate_req). Loading a config equal to the running one
+ * is a no-op that answers 200. */
 #pragma once
 
 #include <stddef.h>

@@ -100,7 +100,7 @@ int svc_caddy_host(const char *vip, const char *zone, char *out, size_t outlen);
 
 /* Loads `json` (a rendered caddy.json) into the running proxy through the
  * admin socket <svc_dir>/SVC_CADDY_ADMIN_FILE, waiting at most
- * SVC_CADDY_LIVE_TIMEOUT_MS. 0 once caddy serves it (the next request
- * sees it); -EINVAL with caddy's reason in `err` if caddy refused it (the
+ * SVC_CADDY_LIVE_TIMEOUT_MS. 0 once caddy's new servers listen (see
+ * caddy_admin.h for the moments after); -EINVAL with caddy's reason in `err` if caddy refused it (the
  * old config keeps serving); else caddy_admin_load()'s errors. */
 int svc_caddy_apply_live(const char *svc_dir, const char *json, size_t len, char *err, size_t errlen);
