@@ -53,6 +53,7 @@ struct daemon {
 	struct pki_ca *ca;          /* the cell's certificate authority, or NULL */
 	struct dns_host *dns_hosts; /* LAN host names published in DNS */
 	size_t n_dns_hosts;
+	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
 
 	uint64_t started_ms; /* monotonic */
 	int64_t admin_user_id;

@@ -24,6 +24,7 @@
 #include "api/throttle.h"
 #include "apply/apply.h"
 #include "apply/apply_cell.h"
+#include "apply/apply_routes.h"
 #include "apply/apply_watch.h"
 #include "common/cleanup.h"
 #include "common/log.h"
@@ -518,6 +519,11 @@ static int run(struct picd_runtime *rt)
 	}
 	d->sup.log_grew = on_log_grew;
 	d->sup.log_grew_cls = d;
+	r = apply_routes_follow(d);
+	if (r < 0) {
+		log_err("cannot set up the event loop: %s", strerror(-r));
+		return r;
+	}
 	r = start_listeners(d);
 	if (r < 0)
 		return r;

@@ -59,6 +59,9 @@ HANDLER(api_vault_certs_issue);
 HANDLER(api_vault_certs_revoke);
 HANDLER(api_vault_crl);
 
+HANDLER(api_proxy_routes_list);
+HANDLER(api_proxy_route_put);
+
 HANDLER(api_events);
 HANDLER(api_cell_stop);
 

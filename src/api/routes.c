@@ -59,6 +59,8 @@ const struct route routes[] = {
 	{ HTTP_GET, "/api/dhcp/leases", api_dhcp_leases, ROUTE_AUTH, 0, "Active DHCP leases" },
 
 	/* The root and the CRL are public: devices fetch them to trust the cell. */
+	{ HTTP_GET, "/api/proxy/routes", api_proxy_routes_list, ROUTE_AUTH, 0, "The proxy's web routes" },
+	{ HTTP_PUT, "/api/proxy/routes/{vip}", api_proxy_route_put, ROUTE_AUTH, 1 * KIB, "Switch a web route on or off" },
 	{ HTTP_GET, "/api/vault/ca.crt", api_vault_ca_get, ROUTE_PUBLIC, 0, "The cell's root certificate" },
 	{ HTTP_GET, "/api/vault/crl", api_vault_crl, ROUTE_PUBLIC, 0, "Revoked certificates" },
 	{ HTTP_GET, "/api/vault/certs", api_vault_certs_list, ROUTE_AUTH, 0, "Certificates the cell issued" },

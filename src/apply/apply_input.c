@@ -9,6 +9,7 @@
 #include "net/lan.h"
 #include "store/store_dhcp.h"
 #include "store/store_ntp.h"
+#include "store/store_proxy.h"
 #include "common/banned.h"
 
 #define DNSSEC_ROOT_ANCHOR "/usr/share/dns/root.key" /* Debian's dns-root-data */
@@ -26,8 +27,14 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		r = store_dhcp_settings_load(d->store, &a->dhcp);
 	if (r == 0 && a->dhcp.enabled)
 		r = lan_lookup(a->dhcp.interface, &a->lan);
+	if (r == 0)
+		r = store_proxy_load(d->store, &a->proxy);
 	if (r < 0)
 		return r;
+	if (d->sup.n > APPLY_INPUT_SERVICES_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < d->sup.n; i++)
+		a->serving[i] = d->sup.svcs[i].state == SVC_RUNNING && d->sup.svcs[i].healthy;
 	char host[IPV4_STR_MAX];
 	ipv4_format(d->net.host_addr, host);
 	snprintf(a->ui_upstream, sizeof(a->ui_upstream), "%s:%d", host, DAEMON_CELL_PORT);
@@ -44,6 +51,8 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		.dnssec_anchor = access(DNSSEC_ROOT_ANCHOR, R_OK) == 0,
 		.faults = d->opt.test_faults,
 		.ui_upstream = a->ui_upstream,
+		.serving = a->serving,
+		.proxy = &a->proxy,
 	};
 	return 0;
 }

@@ -7,6 +7,9 @@
 
 struct daemon;
 
+/* At least svc_table_len. */
+#define APPLY_INPUT_SERVICES_MAX 16
+
 struct apply_input {
 	struct svc_input in;
 	struct ntp_settings ntp;
@@ -15,6 +18,8 @@ struct apply_input {
 	struct dhcp_settings dhcp;
 	struct lan_info lan;
 	char ui_upstream[32];
+	struct proxy_settings proxy;
+	bool serving[APPLY_INPUT_SERVICES_MAX]; /* per svc_table entry */
 };
 
 /* Fills `a` for service `name` (its netplan entry; NULL for services on

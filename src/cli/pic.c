@@ -14,6 +14,7 @@
 #include "cli_cmd.h"
 #include "cli_config.h"
 #include "cli_dhcp.h"
+#include "cli_proxy.h"
 #include "cli_dns.h"
 #include "cli_error.h"
 #include "cli_logs.h"
@@ -66,6 +67,9 @@ static const struct cli_cmd commands[] = {
 	{ .name = "ca", .args = "",
 	  .help = "the cell's certificate authority: its root, issued certificates, revocation",
 	  .sub = cli_ca_cmds },
+	{ .name = "proxy", .args = "",
+	  .help = "the TLS proxy's web routes: list them, switch one off or on",
+	  .sub = cli_proxy_cmds },
 	{ .name = "token", .args = "",
 	  .help = "manage API tokens for scripts",
 	  .sub = cli_token_cmds },

@@ -57,3 +57,11 @@ uint32_t ipplan_vpn_server(const struct ipv4_net *vpn)
 {
 	return (vpn->addr & cidr_mask(vpn->prefix)) + 1;
 }
+
+const struct ipplan_entry *ipplan_find_virtual_ip(const char *name)
+{
+	for (size_t i = 0; i < ipplan_table_len; i++)
+		if (ipplan_table[i].kind == IPPLAN_VIRTUAL_IP && strcmp(ipplan_table[i].name, name) == 0)
+			return &ipplan_table[i];
+	return NULL;
+}

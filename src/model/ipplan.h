@@ -30,6 +30,8 @@ extern const size_t ipplan_table_len;
 uint8_t ipplan_max_prefix(void);
 
 const struct ipplan_entry *ipplan_find(const char *name);
+/* The web virtual IP called `name`, or NULL. */
+const struct ipplan_entry *ipplan_find_virtual_ip(const char *name);
 /* The address of `e` inside `net`. The caller has validated `net`. */
 uint32_t ipplan_address(const struct ipv4_net *net, const struct ipplan_entry *e);
 uint32_t ipplan_vpn_server(const struct ipv4_net *vpn);

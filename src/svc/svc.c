@@ -75,6 +75,18 @@ static void on_inotify(struct loop *l, int fd, uint32_t events, void *data)
 	}
 }
 
+/* Reports a change of "running and healthy" for services the proxy
+ * routes to. */
+static void serving_update(struct svc *s)
+{
+	bool now = s->state == SVC_RUNNING && s->healthy;
+	if (now == s->serving)
+		return;
+	s->serving = now;
+	if (s->ops->n_routes > 0 && s->sup->serving_changed)
+		s->sup->serving_changed(s, s->sup->serving_changed_cls);
+}
+
 /* --- exits and restarts --------------------------------------------- */
 
 static void forget_process(struct svc *s)
@@ -88,6 +100,7 @@ static void forget_process(struct svc *s)
 	s->adopted = false;
 	s->healthy = false;
 	unlink(s->pid_path);
+	serving_update(s);
 }
 
 static void describe_exit(struct svc *s, const siginfo_t *si, bool known)
@@ -175,6 +188,7 @@ static void probe_done(struct svc *s, int r, const char *err)
 	s->probe_fd = -1;
 	/* An unhealthy daemon is asked again soon. */
 	s->next_probe_ms = loop_now_ms() + (s->healthy ? SVC_HEALTH_INTERVAL_MS : SVC_HEALTH_RETRY_MS);
+	serving_update(s);
 }
 
 static void on_probe_answer(struct loop *l, int fd, uint32_t events, void *data)
@@ -192,6 +206,7 @@ static void probe_begin(struct svc *s)
 	if (!s->ops->probe_send) {
 		s->healthy = s->pid > 0;
 		s->next_probe_ms = loop_now_ms() + SVC_HEALTH_INTERVAL_MS;
+		serving_update(s);
 		return;
 	}
 	if (!net)
@@ -213,6 +228,7 @@ int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen)
 		/* Nothing to ask on the wire: running is all we can tell. */
 		s->healthy = s->pid > 0;
 		snprintf(err, errlen, "%s is not running", s->ops->daemon);
+		serving_update(s);
 		return s->healthy ? 0 : -ESRCH;
 	}
 	if (!net)
@@ -237,6 +253,7 @@ int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen)
 	} while (r != 0 && loop_now_ms() < deadline);
 	s->healthy = r == 0;
 	snprintf(s->health_error, sizeof(s->health_error), "%s", r == 0 ? "" : err);
+	serving_update(s);
 	return r;
 }
 

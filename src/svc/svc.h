@@ -56,6 +56,7 @@ struct svc {
 	char last_error[256];
 
 	bool healthy;
+	bool serving; /* running and healthy, as last reported to serving_changed */
 	char health_error[160];
 	int probe_fd;
 	struct loop_source *probe_source;
@@ -77,6 +78,10 @@ struct supervisor {
 	/* Called when a service's output grew (log followers). */
 	void (*log_grew)(struct svc *s, void *cls);
 	void *log_grew_cls;
+	/* Called when a service that declares web routes starts or stops
+	 * serving (running and healthy): the proxy follows it. */
+	void (*serving_changed)(struct svc *s, void *cls);
+	void *serving_changed_cls;
 };
 
 const char *svc_state_name(enum svc_state s);

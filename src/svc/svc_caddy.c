@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "caddy_admin.h"
+#include "proxy_routes.h"
 #include "common/cleanup.h"
 #include "model/config.h"
 #include "model/ipplan.h"
@@ -79,14 +80,6 @@ const struct caddy_route svc_caddy_routes[SVC_CADDY_MAX_ROUTES] = {
 #define NOT_FOUND_BODY "There is no site of this name here.\n"
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
-
-static const struct ipplan_entry *virtual_ip(const char *name)
-{
-	for (size_t i = 0; i < ipplan_table_len; i++)
-		if (ipplan_table[i].kind == IPPLAN_VIRTUAL_IP && strcmp(ipplan_table[i].name, name) == 0)
-			return &ipplan_table[i];
-	return NULL;
-}
 
 /* A DNS name: labels of 1..63 lower-case letters, digits and inner '-'. */
 static bool zone_ok(const char *s)
@@ -160,7 +153,7 @@ static bool path_ok(const char *s)
 
 int svc_caddy_host(const char *vip, const char *zone, char *out, size_t outlen)
 {
-	if (!virtual_ip(vip))
+	if (!ipplan_find_virtual_ip(vip))
 		return -EINVAL;
 	bool apex = strcmp(vip, "webui") == 0;
 	int n = apex ? snprintf(out, outlen, "%s", zone) : snprintf(out, outlen, "%s.%s", vip, zone);
@@ -196,7 +189,7 @@ static int plan_make(const struct caddy_input *in, struct plan *p)
 		return -EINVAL;
 	for (size_t i = 0; i < in->n_routes; i++) {
 		const struct caddy_route *r = &in->routes[i];
-		const struct ipplan_entry *e = r->vip ? virtual_ip(r->vip) : NULL;
+		const struct ipplan_entry *e = r->vip ? ipplan_find_virtual_ip(r->vip) : NULL;
 		if (!e || !r->name || !name_ok(r->name) || (r->upstream && !upstream_ok(r->upstream)))
 			return -EINVAL;
 		for (size_t j = 0; j < i; j++)
@@ -241,13 +234,16 @@ static json_t *text_response(int status, const char *body, const char *retry_aft
  * what is missing. */
 static json_t *service_handler(const struct caddy_route *r)
 {
-	if (r->upstream)
+	if (r->upstream && !r->off)
 		return json_pack("{s:s, s:[{s:s}]}", "handler", "reverse_proxy", "upstreams", "dial", r->upstream);
-	char body[SVC_CADDY_NAME_MAX + 32];
-	int n = snprintf(body, sizeof(body), "%s is not running yet.\n", r->name);
+	char body[SVC_CADDY_NAME_MAX + 48];
+	int n = snprintf(body, sizeof(body), r->off ? "%s is switched off by the cell's owner.\n"
+						    : "%s is not running yet.\n",
+			 r->name);
 	if (n < 0 || (size_t)n >= sizeof(body))
 		return NULL; /* cannot happen: name_ok() bounds the name */
-	return text_response(503, body, RETRY_AFTER_S);
+	/* Off is a decision, not a moment: no Retry-After. */
+	return text_response(503, body, r->off ? NULL : RETRY_AFTER_S);
 }
 
 /* /ca.crt, on `hosts` (NULL: any host): the web interface's copy of the
@@ -368,25 +364,26 @@ int svc_caddy_render(const struct caddy_input *in, struct buf *out)
 	return 0;
 }
 
-/* svc_ops.render: the cell's own name goes to picd (in->ui_upstream); the
- * other web services answer 503 until their issues bring them. The
- * proxy's namespace must hold the virtual IPs caddy listens on. */
+/* svc_ops.render: the routes the services declare (proxy_routes.h), the
+ * cell's own name to picd (in->ui_upstream). The proxy's namespace must
+ * hold the virtual IPs caddy listens on. */
 static int caddy_render_svc(const struct svc_input *in, struct buf *out)
 {
 	char zone[CONFIG_ZONE_MAX + 1];
 	if (config_zone(in->cell, zone, sizeof(zone)) < 0)
 		return -ENAMETOOLONG;
-	/* picd itself answers for the cell's own name (UI and API); the other
-	 * web services arrive with their issues and answer 503 until then. */
+	struct proxy_routes_input pi = { .table = svc_table, .n_table = svc_table_len, .serving = in->serving,
+					 .plan = in->plan, .ui_upstream = in->ui_upstream, .settings = in->proxy };
+	struct proxy_route built[SVC_CADDY_MAX_ROUTES];
+	int r = proxy_routes_build(&pi, built);
+	if (r < 0)
+		return r;
 	struct caddy_route routes[SVC_CADDY_MAX_ROUTES];
-	memcpy(routes, svc_caddy_routes, sizeof(routes));
-	for (size_t i = 0; i < SVC_CADDY_MAX_ROUTES; i++)
-		if (strcmp(routes[i].vip, "webui") == 0)
-			routes[i].upstream = in->ui_upstream;
+	proxy_routes_for_caddy(built, SVC_CADDY_MAX_ROUTES, routes);
 	struct caddy_input ci = { .zone = zone, .ip_range = in->cell->ip_range, .routes = routes,
 				  .n_routes = SVC_CADDY_MAX_ROUTES };
 	for (size_t i = 0; in->net && i < ci.n_routes; i++) {
-		uint32_t vip = ipplan_address(&in->cell->ip_range, virtual_ip(svc_caddy_routes[i].vip));
+		uint32_t vip = ipplan_address(&in->cell->ip_range, ipplan_find_virtual_ip(routes[i].vip));
 		bool held = false;
 		for (unsigned j = 0; j < in->net->n_addrs; j++)
 			held |= in->net->addrs[j] == vip;
@@ -440,7 +437,7 @@ _Static_assert(sizeof(client_hello) == 5 + 92, "ClientHello lengths");
 
 static int caddy_probe_send(const struct netplan_service *net, int *ret_fd, char *err, size_t errlen)
 {
-	const struct ipplan_entry *e = virtual_ip("webui");
+	const struct ipplan_entry *e = ipplan_find_virtual_ip("webui");
 	struct ipv4_net range = { net->addrs[0] & cidr_mask(net->prefix), net->prefix };
 	uint32_t vip = e ? ipplan_address(&range, e) : 0;
 	bool held = false;

@@ -16,6 +16,7 @@
  * from the files named here. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/buf.h"
@@ -64,6 +65,9 @@ struct caddy_route {
 	/* The human name in the 503 text: "<name> is not running yet."
 	 * Letters, digits, spaces and "-'.,()", at most SVC_CADDY_NAME_MAX. */
 	const char *name;
+	/* Switched off by the owner: 503 "<name> is switched off by the
+	 * cell's owner." whatever the upstream (not for webui). */
+	bool off;
 };
 
 /* The four web services, every upstream NULL: a caller copies this and

@@ -12,6 +12,7 @@
 #include "model/dhcp.h"
 #include "model/dns.h"
 #include "model/ntp.h"
+#include "model/proxy.h"
 #include "net/netplan.h"
 
 /* A LAN host name the DNS service publishes (DHCP reservations and active
@@ -29,6 +30,16 @@ struct lan_info {
 	uint32_t addr;       /* the host's address on it */
 };
 
+/* A web route a service declares: the proxy sends requests for its
+ * virtual IP's host name (svc_caddy_host) to `port` on the service's own
+ * address while the service runs and is healthy, and answers 503 "<name>
+ * is not running yet." otherwise. */
+struct svc_route {
+	const char *vip;  /* a web virtual IP of the address plan: "calendar" */
+	unsigned port;    /* 1..65535, in the service's namespace */
+	const char *name; /* for people: "The calendar" */
+};
+
 /* Everything a renderer may read: a snapshot of the store and of the
  * parts of the system it depends on. */
 struct svc_input {
@@ -43,6 +54,10 @@ struct svc_input {
 	const struct lan_info *lan;
 	bool dnssec_anchor; /* the root trust anchor file is installed */
 	const char *ui_upstream; /* picd's API and UI as the proxy reaches it: "host:port" */
+	/* Per svc_table entry: running and healthy (the proxy routes to it);
+	 * NULL: none is. */
+	const bool *serving;
+	const struct proxy_settings *proxy; /* the owner's route switches; NULL: all on */
 	/* Test-only fault injection (picd --test-faults); NULL normally. */
 	const char *faults;
 };
@@ -96,6 +111,9 @@ struct svc_ops {
 	/* NULL: no probe; a running daemon counts as healthy. */
 	int (*probe_send)(const struct netplan_service *net, int *ret_fd, char *err, size_t errlen);
 	int (*probe_check)(int fd, char *err, size_t errlen);
+	/* The web routes it serves through the proxy (none: NULL, 0). */
+	const struct svc_route *routes;
+	size_t n_routes;
 };
 
 extern const struct svc_ops *const svc_table[];

@@ -191,19 +191,11 @@ int svc_unbound_reverse_zone(const struct ipv4_net *n, char out[32])
 	return len < 0 || (size_t)len >= 32 - o ? -ENOBUFS : 0;
 }
 
-static const struct ipplan_entry *virtual_ip(const char *name)
-{
-	for (size_t i = 0; i < ipplan_table_len; i++)
-		if (ipplan_table[i].kind == IPPLAN_VIRTUAL_IP && strcmp(ipplan_table[i].name, name) == 0)
-			return &ipplan_table[i];
-	return NULL;
-}
-
 /* The label an address-plan entry is published under: its name, or
  * "<name>-svc" for a service whose name a virtual IP also has. */
 static int plan_label(const struct ipplan_entry *e, char out[32])
 {
-	bool shadowed = e->kind != IPPLAN_VIRTUAL_IP && virtual_ip(e->name);
+	bool shadowed = e->kind != IPPLAN_VIRTUAL_IP && ipplan_find_virtual_ip(e->name);
 	int n = snprintf(out, 32, "%s%s", e->name, shadowed ? "-svc" : "");
 	return n < 0 || n >= 32 ? -ENOBUFS : 0;
 }
@@ -222,7 +214,7 @@ int svc_unbound_apex_rrs(const struct cell_config *c, char rrs[SVC_UNBOUND_APEX_
 	int r = cell_zone(c, zone);
 	if (r < 0)
 		return r;
-	const struct ipplan_entry *webui = virtual_ip("webui");
+	const struct ipplan_entry *webui = ipplan_find_virtual_ip("webui");
 	if (!webui)
 		return -ENOENT;
 	ipv4_format(ipplan_address(&c->ip_range, webui), ip);

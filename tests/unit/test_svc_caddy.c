@@ -245,6 +245,30 @@ static void test_webui_and_calendar_up(void **state)
 	free(text);
 }
 
+/* A route the owner switched off answers its own 503, without
+ * Retry-After, even with its service up; the others are untouched. */
+static void test_route_switched_off(void **state)
+{
+	struct caddy_route routes[SVC_CADDY_MAX_ROUTES];
+	memcpy(routes, svc_caddy_routes, sizeof(routes));
+	routes[0].upstream = "172.20.0.1:3000";
+	routes[1].upstream = "172.20.0.8:5232";
+	routes[1].off = true;
+	char *text = render_routes(routes, SVC_CADDY_MAX_ROUTES);
+	golden_check("tests/golden/caddy/calendar-off.json", text);
+	json_t *doc = parse(text);
+	assert_common(doc);
+	json_t *h = service_handle(doc, 1);
+	assert_int_equal(json_array_size(h), 1);
+	assert_int_equal(json_integer_value(at(h, "#0", "status_code", NULL)), 503);
+	assert_string_equal(str_at(h, "#0", "body"), "The calendar is switched off by the cell's owner.\n");
+	assert_null(at(h, "#0", "headers", "Retry-After", NULL));
+	assert_string_equal(str_at(service_handle(doc, 0), "#0", "handler"), "reverse_proxy");
+	assert_non_null(at(service_handle(doc, 2), "#0", "headers", "Retry-After", NULL));
+	json_decref(doc);
+	free(text);
+}
+
 /* Same input, same bytes; a subset of routes listens on its VIPs only. */
 static void test_stable_and_subset(void **state)
 {
@@ -276,7 +300,7 @@ static int render_one(const char *zone, const struct caddy_route *routes, size_t
 
 static void test_refused_input(void **state)
 {
-	struct caddy_route ok[] = { { "webui", NULL, "Web" } };
+	struct caddy_route ok[] = { { .vip = "webui", .upstream = NULL, .name = "Web" } };
 	assert_int_equal(render_one(ZONE, ok, 1, NULL), 0);
 
 	static const char *const bad_zones[] = { "", "MyCell.cell", "a..b", "-a.b", "a-.b", "a.b.", "a b", "{env.X}",
@@ -288,29 +312,29 @@ static void test_refused_input(void **state)
 	static const char *const bad_upstreams[] = { "{env.SECRET}:80", "host", ":80", "host:", "host:0", "host:65536",
 						     "host:080", "host:80x", "a/b:80", "[::1]:80", "h o:80" };
 	for (size_t i = 0; i < sizeof(bad_upstreams) / sizeof(bad_upstreams[0]); i++) {
-		struct caddy_route r[] = { { "webui", bad_upstreams[i], "Web" } };
+		struct caddy_route r[] = { { .vip = "webui", .upstream = bad_upstreams[i], .name = "Web" } };
 		assert_int_equal(render_one(ZONE, r, 1, NULL), -EINVAL);
 	}
-	struct caddy_route good_upstream[] = { { "webui", "localhost:65535", "Web" } };
+	struct caddy_route good_upstream[] = { { .vip = "webui", .upstream = "localhost:65535", .name = "Web" } };
 	assert_int_equal(render_one(ZONE, good_upstream, 1, NULL), 0);
 
 	static const char *const bad_names[] = { "", "{http.request.uri}", "a\nb", "50%", "<b>",
 						 "A name that is far too long to be shown in a short 503 text body, really" };
 	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
-		struct caddy_route r[] = { { "webui", NULL, bad_names[i] } };
+		struct caddy_route r[] = { { .vip = "webui", .upstream = NULL, .name = bad_names[i] } };
 		assert_int_equal(render_one(ZONE, r, 1, NULL), -EINVAL);
 	}
-	struct caddy_route no_name[] = { { "webui", NULL, NULL } };
+	struct caddy_route no_name[] = { { .vip = "webui", .upstream = NULL, .name = NULL } };
 	assert_int_equal(render_one(ZONE, no_name, 1, NULL), -EINVAL);
 
-	struct caddy_route unknown[] = { { "webui", NULL, "W" }, { "dns", NULL, "DNS" } };
+	struct caddy_route unknown[] = { { .vip = "webui", .upstream = NULL, .name = "W" }, { .vip = "dns", .upstream = NULL, .name = "DNS" } };
 	assert_int_equal(render_one(ZONE, unknown, 2, NULL), -EINVAL);
-	struct caddy_route twice[] = { { "webui", NULL, "W" }, { "webui", NULL, "W2" } };
+	struct caddy_route twice[] = { { .vip = "webui", .upstream = NULL, .name = "W" }, { .vip = "webui", .upstream = NULL, .name = "W2" } };
 	assert_int_equal(render_one(ZONE, twice, 2, NULL), -EINVAL);
-	struct caddy_route no_webui[] = { { "calendar", NULL, "C" } };
+	struct caddy_route no_webui[] = { { .vip = "calendar", .upstream = NULL, .name = "C" } };
 	assert_int_equal(render_one(ZONE, no_webui, 1, NULL), -EINVAL);
 	assert_int_equal(render_one(ZONE, ok, 0, NULL), -EINVAL);
-	struct caddy_route five[5] = { { "webui", NULL, "W" } };
+	struct caddy_route five[5] = { { .vip = "webui", .upstream = NULL, .name = "W" } };
 	assert_int_equal(render_one(ZONE, five, 5, NULL), -EINVAL);
 
 	static const char *const bad_paths[] = { "relative/cell.crt", "/run/pic/../x.crt", "/run/pic/{x}.crt",
@@ -324,7 +348,7 @@ static void test_refused_input(void **state)
 	for (size_t i = 63; i < 250; i += 64)
 		zone[i] = '.';
 	zone[250] = '\0';
-	struct caddy_route cal[] = { { "webui", NULL, "W" }, { "calendar", NULL, "C" } };
+	struct caddy_route cal[] = { { .vip = "webui", .upstream = NULL, .name = "W" }, { .vip = "calendar", .upstream = NULL, .name = "C" } };
 	assert_int_equal(render_one(zone, ok, 1, NULL), 0);
 	assert_int_equal(render_one(zone, cal, 2, NULL), -ENAMETOOLONG);
 }
@@ -410,6 +434,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_down),
 		cmocka_unit_test(test_webui_and_calendar_up),
+		cmocka_unit_test(test_route_switched_off),
 		cmocka_unit_test(test_stable_and_subset),
 		cmocka_unit_test(test_refused_input),
 		cmocka_unit_test(test_buffer_full),

@@ -1,0 +1,46 @@
+/* Re-applying the proxy when the services behind its routes come and go
+ * (see apply_routes.h). */
+#include "apply_routes.h"
+
+#include <stdint.h>
+
+#include "apply.h"
+#include "common/log.h"
+#include "common/loop.h"
+#include "daemon.h"
+#include "common/banned.h"
+
+#define PROXY_SERVICE "proxy"
+
+static void on_serving_changed(struct svc *s, void *cls)
+{
+	struct daemon *d = cls;
+	log_info("%s %s serving: the proxy follows", s->ops->name, s->serving ? "is" : "stopped");
+	if (d->proxy_refresh_at_ms == 0)
+		d->proxy_refresh_at_ms = loop_now_ms() + APPLY_ROUTES_BATCH_MS;
+}
+
+static int64_t on_tick(struct loop *l, void *data)
+{
+	struct daemon *d = data;
+	if (d->proxy_refresh_at_ms == 0)
+		return -1;
+	uint64_t now = loop_now_ms();
+	if (now < d->proxy_refresh_at_ms)
+		return (int64_t)(d->proxy_refresh_at_ms - now);
+	d->proxy_refresh_at_ms = 0;
+	struct svc *proxy = supervisor_find(&d->sup, PROXY_SERVICE);
+	if (!proxy || proxy->state == SVC_UNAVAILABLE || proxy->state == SVC_DISABLED)
+		return -1;
+	char err[512] = "";
+	if (apply_service(d, proxy, false, err, sizeof(err)) < 0)
+		log_err("proxy: the routes could not follow the services: %s", err);
+	return -1;
+}
+
+int apply_routes_follow(struct daemon *d)
+{
+	d->sup.serving_changed = on_serving_changed;
+	d->sup.serving_changed_cls = d;
+	return loop_add_tick(d->loop, on_tick, d);
+}

@@ -1,0 +1,12 @@
+/* The proxy follows the services it routes to: when a service that
+ * declares web routes (svc_ops.routes) starts or stops serving, the
+ * proxy's config is applied again — after APPLY_ROUTES_BATCH_MS, so that
+ * services changing together cost one caddy /load, not one each. */
+#pragma once
+
+struct daemon;
+
+#define APPLY_ROUTES_BATCH_MS 50
+
+/* Hooks the supervisor (d->sup must be set up). */
+int apply_routes_follow(struct daemon *d);

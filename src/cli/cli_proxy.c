@@ -1,0 +1,117 @@
+/* `pic proxy routes|disable|enable` (see cli_proxy.h). */
+#include "cli_proxy.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli_error.h"
+#include "cli_http.h"
+#include "cli_json.h"
+#include "cli_list.h"
+#include "cli_table.h"
+#include "cli_url.h"
+#include "common/cleanup.h"
+
+#include "common/banned.h"
+
+static int routes_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int disable_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int enable_run(const struct cli_ctx *ctx, int argc, char **argv);
+
+const struct cli_cmd cli_proxy_cmds[] = {
+	{ .name = "routes", .args = "",
+	  .help = "list the web routes: each name, its address, the service behind it and whether it serves",
+	  .run = routes_run, .min_args = 0, .max_args = 0 },
+	{ .name = "disable", .args = "ROUTE",
+	  .help = "switch a web route off: its name answers 503 until enabled (ROUTE: calendar, files, mail)",
+	  .run = disable_run, .min_args = 1, .max_args = 1 },
+	{ .name = "enable", .args = "ROUTE",
+	  .help = "switch a web route on again",
+	  .run = enable_run, .min_args = 1, .max_args = 1 },
+	{ 0 },
+};
+
+static const char *text_or(const json_t *v, const char *dflt)
+{
+	const char *s = json_string_value(v);
+	return s ? s : dflt;
+}
+
+static int add_route_row(struct cli_table *t, const json_t *route)
+{
+	return cli_table_add(t, text_or(json_object_get(route, "vip"), "?"),
+			     text_or(json_object_get(route, "host"), "?"),
+			     text_or(json_object_get(route, "address"), "?"),
+			     text_or(json_object_get(route, "service"), "-"),
+			     text_or(json_object_get(route, "state"), "?"),
+			     text_or(json_object_get(route, "upstream"), "-"));
+}
+
+static int new_routes_table(struct cli_table **ret)
+{
+	int r = cli_table_new(6, ret);
+	return r < 0 ? r : cli_table_add(*ret, "ROUTE", "HOST", "ADDRESS", "SERVICE", "STATE", "UPSTREAM");
+}
+
+static int routes_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	_cleanup_table_ struct cli_table *t = NULL;
+	const json_t *routes, *route;
+	size_t i;
+
+	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/proxy/routes" },
+			       "routes", "no routes", &resp, &routes);
+	if (r != 0 || !routes)
+		return r;
+	r = new_routes_table(&t);
+	json_array_foreach(routes, i, route)
+		if (r == 0)
+			r = add_route_row(t, route);
+	if (r < 0)
+		return cli_error_local(r, "printing the routes");
+	cli_table_print(t, stdout, "");
+	return CLI_EXIT_OK;
+}
+
+static int switch_route(const struct cli_ctx *ctx, const char *vip, bool enabled)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	_cleanup_table_ struct cli_table *t = NULL;
+	_cleanup_free_ char *path = NULL;
+	_cleanup_json_ json_t *body = json_pack("{s:b}", "enabled", enabled);
+
+	int r = cli_url_join("/api/proxy/routes/", vip, &path);
+	if (r < 0)
+		return r == -ENAMETOOLONG ? cli_error_usage("route name too long") : cli_error_local(r, "building the request");
+	if (!body)
+		return cli_error_local(-ENOMEM, "building the request");
+	r = cli_http_call(ctx, &(struct cli_request){ .method = "PUT", .path = path, .json = body }, &resp);
+	if (r != 0)
+		return r;
+	if (!json_is_object(resp.body))
+		return cli_error_transport(ctx, -EBADMSG);
+	if (ctx->json) {
+		cli_json_print(resp.body);
+		return CLI_EXIT_OK;
+	}
+	r = new_routes_table(&t);
+	if (r == 0)
+		r = add_route_row(t, resp.body);
+	if (r < 0)
+		return cli_error_local(r, "printing the route");
+	cli_table_print(t, stdout, "");
+	return CLI_EXIT_OK;
+}
+
+static int disable_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	return switch_route(ctx, argv[0], false);
+}
+
+static int enable_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	return switch_route(ctx, argv[0], true);
+}
