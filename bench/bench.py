@@ -56,6 +56,7 @@ Environment knobs (for quick trial runs; the defaults are the reference):
   PIC_BENCH_DNS_RESTART_RUNS  unbound restarts timed (default 10)
   PIC_BENCH_DNS_RECORDS  records in the batch of dns_scale (default 10000)
   PIC_BENCH_LEAF_RUNS  POST /api/vault/certs timed in proxy (default 20)
+  PIC_BENCH_ROUTE_RUNS PUT /api/proxy/routes/calendar timed in proxy (default 20)
   PIC_BENCH_SECTIONS   comma-separated section names to run (default: all),
                        e.g. "dns_propagation,dns_scale,dns_throughput"
                        (dns_throughput reads dns_scale's names)
@@ -110,6 +111,7 @@ DNSPERF_THREADS = 2       # dnsperf -T
 CLIENT_OFFSET = 200       # the client's address: ip_range base + this
 PROXY_CONNECTIONS = 16    # wrk -c for /health through caddy and direct
 LEAF_RUNS = int(os.environ.get("PIC_BENCH_LEAF_RUNS", "20"))  # POST /api/vault/certs timed
+ROUTE_RUNS = int(os.environ.get("PIC_BENCH_ROUTE_RUNS", "20"))  # PUT /api/proxy/routes timed
 
 # (name, path into results["picd"], operator, value, unit)
 TARGETS = [
@@ -175,6 +177,7 @@ INFO_ROWS = [
     ("via caddy / direct, req/s", ("proxy", "rps_ratio"), "x"),
     ("RSS caddy, idle / after load / peak", ("proxy", "rss_caddy_mb"), "MB"),
     ("POST /api/vault/certs p50 / p99 / max", ("proxy", "leaf_issue_ms"), "ms"),
+    ("route change -> live p50 / p99 / max", ("proxy", "route_change_ms"), "ms"),
 ]
 
 
@@ -1431,6 +1434,28 @@ def section_proxy(ctx):
     rss_after = mb(proc_status_kb(proxy["pid"], "VmRSS"))
     hwm = mb(proc_status_kb(proxy["pid"], "VmHWM"))
 
+    # Route change -> live: PUT /api/proxy/routes/calendar answers once
+    # caddy serves the change (render, caddy validate, /load, verify), so
+    # its round trip is the figure; after each, a client through the proxy
+    # must see the new state.
+    cal_host, cal_vip = f"calendar.{zone}", conf["virtual_ips"]["calendar"]
+    samples = []
+    for i in range(ROUTE_RUNS):
+        enabled = i % 2 == 1
+        status, doc, t0, t1 = api_timed(ctx, "PUT", "/api/proxy/routes/calendar", {"enabled": enabled})
+        if status != 200 or doc.get("enabled") is not enabled:
+            raise BenchError(f"PUT /api/proxy/routes/calendar: HTTP {status}: {str(doc)[:300]}")
+        samples.append((t1 - t0) * 1000)
+        seen = subprocess.run(["ip", "netns", "exec", client.name, "curl", "-sk", "--max-time", "5",
+                               "--resolve", f"{cal_host}:443:{cal_vip}", f"https://{cal_host}/"],
+                              capture_output=True, text=True, timeout=15).stdout
+        want = "is not running yet" if enabled else "switched off"
+        if want not in seen:
+            raise BenchError(f"after the route change {i} the proxy answered {seen[:200]!r}")
+    ctx.picd.check_alive()
+    route = dist(samples, 2)
+    route["runs"] = [round(x, 2) for x in samples]
+
     # Leaf issuance: the API call a user makes (key generation, signing,
     # the store), over TCP with the token.
     samples = []
@@ -1455,6 +1480,7 @@ def section_proxy(ctx):
         "p99_ratio": round(via["p99_ms"] / direct["p99_ms"], 2) if direct["p99_ms"] else None,
         "rss_caddy_mb": [rss_idle, rss_after, hwm],  # idle, 0.5 s after the load, VmHWM
         "leaf_issue_ms": leaf,
+        "route_change_ms": route,
     }}
 
 
@@ -1531,6 +1557,17 @@ def print_table(results):
 
 
 def write_results(results):
+    """With PIC_BENCH_SECTIONS, the figures of the sections not run are
+    kept from the previous results.json (and the date says which run
+    measured what: `sections_run`)."""
+    if ONLY_SECTIONS and os.path.exists(RESULTS_PATH):
+        with open(RESULTS_PATH) as f:
+            previous = json.load(f)
+        merged = dict(previous.get("picd", {}))
+        merged.update(results["picd"])
+        results["picd"] = merged
+        results["sections_run"] = ONLY_SECTIONS
+        results["previous_date"] = previous.get("date")
     with open(RESULTS_PATH, "w") as f:
         json.dump(results, f, indent=2)
         f.write("\n")
