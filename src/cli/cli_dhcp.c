@@ -168,59 +168,38 @@ static int config_run(const struct cli_ctx *ctx, int argc, char **argv)
 
 /* --- leases and reservations ----------------------------------------- */
 
+static int add_lease_row(struct cli_table *t, const json_t *l)
+{
+	char expires[CLI_TIME_TEXT_MAX];
+	return cli_table_add(t, json_string_value(json_object_get(l, "mac")),
+			     json_string_value(json_object_get(l, "ip")),
+			     json_string_value(json_object_get(l, "hostname")),
+			     cli_time_json(json_object_get(l, "expires_at"), "never", expires));
+}
+
 static int leases_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_response_ struct cli_response resp = { 0 };
-	_cleanup_table_ struct cli_table *t = NULL;
-	const json_t *leases, *l;
-	size_t i;
+	static const char *const columns[] = { "MAC", "IP", "HOSTNAME", "EXPIRES" };
+	return cli_list_print(ctx, &(struct cli_listing){
+		.req = { .method = "GET", .path = "/api/dhcp/leases" }, .key = "leases", .empty = "no leases",
+		.what = "the leases", .columns = columns, .n_columns = ARRAY_SIZE(columns),
+		.add_row = add_lease_row });
+}
 
-	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/dhcp/leases" },
-			       "leases", "no leases", &resp, &leases);
-	if (r != 0 || !leases)
-		return r;
-	r = cli_table_new(4, &t);
-	if (r == 0)
-		r = cli_table_add(t, "MAC", "IP", "HOSTNAME", "EXPIRES");
-	json_array_foreach(leases, i, l) {
-		char expires[CLI_TIME_TEXT_MAX];
-		if (r == 0)
-			r = cli_table_add(t, json_string_value(json_object_get(l, "mac")),
-					  json_string_value(json_object_get(l, "ip")),
-					  json_string_value(json_object_get(l, "hostname")),
-					  cli_time_json(json_object_get(l, "expires_at"), "never",
-							expires));
-	}
-	if (r < 0)
-		return cli_error_local(r, "printing the leases");
-	cli_table_print(t, stdout, "");
-	return CLI_EXIT_OK;
+static int add_reservation_row(struct cli_table *t, const json_t *res)
+{
+	return cli_table_add(t, json_string_value(json_object_get(res, "mac")),
+			     json_string_value(json_object_get(res, "ip")),
+			     json_string_value(json_object_get(res, "hostname")));
 }
 
 static int reservations_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_response_ struct cli_response resp = { 0 };
-	_cleanup_table_ struct cli_table *t = NULL;
-	const json_t *list, *res;
-	size_t i;
-
-	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "GET",
-							   .path = "/api/dhcp/reservations" },
-			       "reservations", "no reservations", &resp, &list);
-	if (r != 0 || !list)
-		return r;
-	r = cli_table_new(3, &t);
-	if (r == 0)
-		r = cli_table_add(t, "MAC", "IP", "HOSTNAME");
-	json_array_foreach(list, i, res)
-		if (r == 0)
-			r = cli_table_add(t, json_string_value(json_object_get(res, "mac")),
-					  json_string_value(json_object_get(res, "ip")),
-					  json_string_value(json_object_get(res, "hostname")));
-	if (r < 0)
-		return cli_error_local(r, "printing the reservations");
-	cli_table_print(t, stdout, "");
-	return CLI_EXIT_OK;
+	static const char *const columns[] = { "MAC", "IP", "HOSTNAME" };
+	return cli_list_print(ctx, &(struct cli_listing){
+		.req = { .method = "GET", .path = "/api/dhcp/reservations" }, .key = "reservations",
+		.empty = "no reservations", .what = "the reservations", .columns = columns,
+		.n_columns = ARRAY_SIZE(columns), .add_row = add_reservation_row });
 }
 
 static int reserve_run(const struct cli_ctx *ctx, int argc, char **argv)

@@ -6,6 +6,7 @@
 
 #include "cli_error.h"
 #include "cli_json.h"
+#include "common/cleanup.h"
 #include "common/banned.h"
 
 int cli_list_fetch(const struct cli_ctx *ctx, const struct cli_request *req, const char *key,
@@ -27,5 +28,32 @@ int cli_list_fetch(const struct cli_ctx *ctx, const struct cli_request *req, con
 		return CLI_EXIT_OK;
 	}
 	*ret_items = items;
+	return CLI_EXIT_OK;
+}
+
+int cli_list_print(const struct cli_ctx *ctx, const struct cli_listing *l)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	_cleanup_table_ struct cli_table *t = NULL;
+	const json_t *items, *item;
+	size_t i;
+
+	int r = cli_list_fetch(ctx, &l->req, l->key, l->empty, &resp, &items);
+	if (r != 0 || !items)
+		return r;
+	r = cli_table_new(l->n_columns, &t);
+	if (r == 0)
+		r = cli_table_add_row(t, l->columns, l->n_columns);
+	json_array_foreach(items, i, item)
+		if (r == 0)
+			r = l->add_row(t, item);
+	if (r < 0) {
+		char what[96];
+		snprintf(what, sizeof(what), "printing %s", l->what);
+		return cli_error_local(r, what);
+	}
+	cli_table_print(t, stdout, "");
+	if (l->after)
+		l->after(items);
 	return CLI_EXIT_OK;
 }

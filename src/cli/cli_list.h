@@ -7,9 +7,27 @@
 
 #include "cli_cmd.h"
 #include "cli_http.h"
+#include "cli_table.h"
 
 /* Returns an exit code. *ret_items is the array member `key` of the
  * answer when the caller still has rows to print, and NULL when nothing
  * is left to do (JSON printed, or `empty` printed for an empty list). */
 int cli_list_fetch(const struct cli_ctx *ctx, const struct cli_request *req, const char *key,
 		   const char *empty, struct cli_response *resp, const json_t **ret_items);
+
+/* A listing command whole: the request, the array member `key`, what to
+ * print when it is empty, the table's column titles and a row per item;
+ * `after` (may be NULL) prints notes below the table. */
+struct cli_listing {
+	struct cli_request req;
+	const char *key;
+	const char *empty;
+	const char *what; /* "the services", for a local error */
+	const char *const *columns;
+	size_t n_columns;
+	int (*add_row)(struct cli_table *t, const json_t *item);
+	void (*after)(const json_t *items);
+};
+
+/* Fetches and prints the list (JSON as is with --json); an exit code. */
+int cli_list_print(const struct cli_ctx *ctx, const struct cli_listing *l);

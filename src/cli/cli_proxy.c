@@ -49,31 +49,14 @@ static int add_route_row(struct cli_table *t, const json_t *route)
 			     text_or(json_object_get(route, "upstream"), "-"));
 }
 
-static int new_routes_table(struct cli_table **ret)
-{
-	int r = cli_table_new(6, ret);
-	return r < 0 ? r : cli_table_add(*ret, "ROUTE", "HOST", "ADDRESS", "SERVICE", "STATE", "UPSTREAM");
-}
+static const char *const columns[] = { "ROUTE", "HOST", "ADDRESS", "SERVICE", "STATE", "UPSTREAM" };
 
 static int routes_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_response_ struct cli_response resp = { 0 };
-	_cleanup_table_ struct cli_table *t = NULL;
-	const json_t *routes, *route;
-	size_t i;
-
-	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/proxy/routes" },
-			       "routes", "no routes", &resp, &routes);
-	if (r != 0 || !routes)
-		return r;
-	r = new_routes_table(&t);
-	json_array_foreach(routes, i, route)
-		if (r == 0)
-			r = add_route_row(t, route);
-	if (r < 0)
-		return cli_error_local(r, "printing the routes");
-	cli_table_print(t, stdout, "");
-	return CLI_EXIT_OK;
+	return cli_list_print(ctx, &(struct cli_listing){
+		.req = { .method = "GET", .path = "/api/proxy/routes" }, .key = "routes", .empty = "no routes",
+		.what = "the routes", .columns = columns, .n_columns = ARRAY_SIZE(columns),
+		.add_row = add_route_row });
 }
 
 static int switch_route(const struct cli_ctx *ctx, const char *vip, bool enabled)
@@ -97,7 +80,9 @@ static int switch_route(const struct cli_ctx *ctx, const char *vip, bool enabled
 		cli_json_print(resp.body);
 		return CLI_EXIT_OK;
 	}
-	r = new_routes_table(&t);
+	r = cli_table_new(ARRAY_SIZE(columns), &t);
+	if (r == 0)
+		r = cli_table_add_row(t, columns, ARRAY_SIZE(columns));
 	if (r == 0)
 		r = add_route_row(t, resp.body);
 	if (r < 0)

@@ -129,29 +129,21 @@ static void print_notes(const json_t *svc)
 		printf("    %s\n", json_is_string(line) ? json_string_value(line) : "?");
 }
 
-int cli_services_run(const struct cli_ctx *ctx, int argc, char **argv)
+static void print_all_notes(const json_t *services)
 {
-	_cleanup_response_ struct cli_response resp = { 0 };
-	_cleanup_table_ struct cli_table *t = NULL;
-	const json_t *services, *svc;
+	const json_t *svc;
 	size_t i;
-
-	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/services" },
-			       "services", "no services", &resp, &services);
-	if (r != 0 || !services)
-		return r;
-	r = cli_table_new(7, &t);
-	if (r == 0)
-		r = cli_table_add(t, "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "ADDRESS", "HEALTH");
-	json_array_foreach(services, i, svc)
-		if (r == 0)
-			r = add_service_row(t, svc);
-	if (r < 0)
-		return cli_error_local(r, "printing the services");
-	cli_table_print(t, stdout, "");
 	json_array_foreach(services, i, svc)
 		print_notes(svc);
-	return CLI_EXIT_OK;
+}
+
+int cli_services_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char *const columns[] = { "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "ADDRESS", "HEALTH" };
+	return cli_list_print(ctx, &(struct cli_listing){
+		.req = { .method = "GET", .path = "/api/services" }, .key = "services", .empty = "no services",
+		.what = "the services", .columns = columns, .n_columns = ARRAY_SIZE(columns),
+		.add_row = add_service_row, .after = print_all_notes });
 }
 
 /* POST /api/services/NAME/ACTION, then "ntp: running (pid 123)". */

@@ -76,26 +76,11 @@ static int add_token_row(struct cli_table *t, const json_t *tok)
 
 static int token_list_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_response_ struct cli_response resp = { 0 };
-	_cleanup_table_ struct cli_table *t = NULL;
-	const json_t *tok;
-	size_t i;
-
-	const json_t *tokens;
-	int r = cli_list_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/auth/tokens" },
-			       "tokens", "no tokens", &resp, &tokens);
-	if (r != 0 || !tokens)
-		return r;
-	r = cli_table_new(4, &t);
-	if (r == 0)
-		r = cli_table_add(t, "ID", "NAME", "CREATED", "LAST-USED");
-	json_array_foreach(tokens, i, tok)
-		if (r == 0)
-			r = add_token_row(t, tok);
-	if (r < 0)
-		return cli_error_local(r, "printing the tokens");
-	cli_table_print(t, stdout, "");
-	return CLI_EXIT_OK;
+	static const char *const columns[] = { "ID", "NAME", "CREATED", "LAST-USED" };
+	return cli_list_print(ctx, &(struct cli_listing){
+		.req = { .method = "GET", .path = "/api/auth/tokens" }, .key = "tokens", .empty = "no tokens",
+		.what = "the tokens", .columns = columns, .n_columns = ARRAY_SIZE(columns),
+		.add_row = add_token_row });
 }
 
 static int token_revoke_run(const struct cli_ctx *ctx, int argc, char **argv)
