@@ -9,11 +9,13 @@ new one is served and must stop being served before it expires, and
 caddy must have been reloaded live (same pid), not restarted."""
 
 import json
+import subprocess
 import time
 
+import pytest
 import requests
 
-from conftest import Picd
+from conftest import Picd, picd_bin
 
 LIFETIME_S = 30
 # Long enough to pass the first renewal (~25 s after picd's start) and
@@ -95,6 +97,12 @@ def test_leaf_renewed_under_load_without_a_failed_request(tmp_path):
     old, new = order[0], order[1]
     assert serials[old]["last"] <= serials[new]["first"] + 1, summary
     assert len(order) == len(serials), summary
+    # Renewed on schedule: not before a third of the lifetime is left
+    # (the 300 s backdating of notBefore does not count as life), and by
+    # a check (every 5 s) before the last sixth.
+    renewed = serials[new]["first"]
+    assert renewed >= serials[old]["not_after"] - LIFETIME_S / 3 - 1, summary
+    assert renewed <= serials[old]["not_after"] - LIFETIME_S / 6 + 2, summary
     # The old leaf was never served past its expiry (the client would
     # have failed anyway) and did expire while the new one was served.
     assert serials[old]["last"] < serials[old]["not_after"], summary
@@ -111,3 +119,17 @@ def test_leaf_renewed_under_load_without_a_failed_request(tmp_path):
     log = picd.stderr()
     assert log.count("proxy: new TLS certificate") >= 2, log
     assert "live reload failed" not in log
+
+
+@pytest.mark.parametrize("value", ["29", "71280001", "0", "-30", "30s", ""])
+def test_test_leaf_lifetime_out_of_range_is_refused_at_startup(tmp_path, value):
+    r = subprocess.run([picd_bin(), "--state-dir", str(tmp_path / "state"), "--test-leaf-lifetime", value],
+                       capture_output=True, text=True, timeout=10)
+    assert r.returncode != 0
+    assert "--test-leaf-lifetime must be 30..71280000 seconds" in r.stderr, r.stderr
+    assert not (tmp_path / "state").exists()
+
+
+def test_test_leaf_lifetime_is_in_help():
+    out = subprocess.run([picd_bin(), "--help"], capture_output=True, text=True, timeout=10).stdout
+    assert "--test-leaf-lifetime SECS" in out and "TESTS ONLY" in out
