@@ -31,6 +31,7 @@ struct daemon_options {
 	bool teardown;          /* picd --teardown: remove what picd created */
 	bool purge;             /* with --teardown: the state directory too */
 	const char *test_faults; /* test-only fault injection, see svc_chrony.c */
+	int64_t test_leaf_lifetime_s; /* test-only: the proxy leaf's lifetime; 0: the default */
 	char run_dir[4096];     /* <state_dir>/run: namespaces, runtime files */
 	char ca_dir[4096];      /* <state_dir>/ca: the certificate authority */
 };

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
@@ -33,6 +34,7 @@
 #include "common/strparse.h"
 #include "daemon.h"
 #include "pki/pki_ca.h"
+#include "pki/pki_issue.h"
 #include "priv/priv.h"
 #include "store/store.h"
 #include "store/store_session.h"
@@ -46,6 +48,9 @@
 #define SHUTDOWN_GRACE_MS 5000
 #define SESSION_PURGE_MS (10 * 60 * 1000)
 #define CERT_RENEWAL_CHECK_MS (12 * 3600 * 1000)
+/* --test-leaf-lifetime: at least long enough for a renewal check to come
+ * between issuance and expiry, at most what pki_issue allows. */
+#define TEST_LEAF_LIFETIME_MIN_S 30
 #define LOGIN_THROTTLE_SLOTS 1024
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_WINDOW_S 60
@@ -74,9 +79,12 @@ static void usage(FILE *out)
 		"  --teardown           stop the cell's services and remove its network, then exit\n"
 		"  --purge              with --teardown: delete the state directory too\n"
 		"  --list-routes        print the API's route table and exit\n"
+		"  --test-leaf-lifetime SECS\n"
+		"                       TESTS ONLY: issue the proxy's certificate for SECS seconds\n"
+		"                       (%d..%" PRId64 ") and check for renewal every SECS/6 seconds\n"
 		"  --version            print the version\n"
 		"  --help               this text\n",
-		DEFAULT_SESSION_TTL_S);
+		DEFAULT_SESSION_TTL_S, TEST_LEAF_LIFETIME_MIN_S, PKI_LEAF_MAX_S);
 }
 
 static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *ret_port)
@@ -111,7 +119,7 @@ static void list_routes(void)
 static int parse_options(int argc, char **argv, struct daemon_options *o)
 {
 	enum { OPT_STATE = 256, OPT_LISTEN, OPT_SOCKET, OPT_TTL, OPT_LOG, OPT_FG, OPT_ROUTES, OPT_VERSION,
-	       OPT_HELP, OPT_TEARDOWN, OPT_PURGE, OPT_FAULTS, OPT_LISTEN_FD };
+	       OPT_HELP, OPT_TEARDOWN, OPT_PURGE, OPT_FAULTS, OPT_LISTEN_FD, OPT_LEAF_LIFETIME };
 	static const struct option longopts[] = {
 		{ "state-dir", required_argument, NULL, OPT_STATE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -125,6 +133,7 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		{ "purge", no_argument, NULL, OPT_PURGE },
 		/* For tests only: see svc_chrony.c. Not in --help. */
 		{ "test-faults", required_argument, NULL, OPT_FAULTS },
+		{ "test-leaf-lifetime", required_argument, NULL, OPT_LEAF_LIFETIME },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
@@ -166,6 +175,18 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		case OPT_TEARDOWN: o->teardown = true; break;
 		case OPT_PURGE: o->purge = true; break;
 		case OPT_FAULTS: o->test_faults = optarg; break;
+		case OPT_LEAF_LIFETIME: {
+			uint64_t secs;
+			if (parse_u64(optarg, TEST_LEAF_LIFETIME_MIN_S, (uint64_t)PKI_LEAF_MAX_S, &secs) < 0) {
+				fprintf(stderr,
+					"picd: --test-leaf-lifetime must be %d..%" PRId64
+					" seconds (30 seconds to 825 days); it is for tests only\n",
+					TEST_LEAF_LIFETIME_MIN_S, PKI_LEAF_MAX_S);
+				return -EINVAL;
+			}
+			o->test_leaf_lifetime_s = (int64_t)secs;
+			break;
+		}
 		case OPT_ROUTES: list_routes(); exit(0);
 		case OPT_VERSION: printf("picd %s\n", PIC_VERSION); exit(0);
 		case OPT_HELP: usage(stdout); exit(0);
@@ -310,7 +331,17 @@ static void on_signal(struct loop *l, int fd, uint32_t events, void *data)
 }
 
 /* Certificates are renewed when a third of their life is left: look
- * twice a day (apply_service re-issues only what needs it). */
+ * twice a day, or six times per --test-leaf-lifetime, so a renewal comes
+ * with between a sixth and a third of the lifetime left (apply_service
+ * re-issues only what needs it). */
+static uint64_t renewal_check_ms(const struct daemon_options *o)
+{
+	if (o->test_leaf_lifetime_s <= 0)
+		return CERT_RENEWAL_CHECK_MS;
+	uint64_t ms = (uint64_t)o->test_leaf_lifetime_s * 1000 / 6;
+	return ms < 1000 ? 1000 : ms;
+}
+
 static void on_renewal_timer(struct loop *l, int fd, uint32_t events, void *data)
 {
 	struct daemon *d = data;
@@ -504,7 +535,7 @@ static int run(struct picd_runtime *rt)
 	if (r == 0)
 		r = loop_add_timer(d->loop, SESSION_PURGE_MS, on_purge_timer, d, NULL);
 	if (r == 0)
-		r = loop_add_timer(d->loop, CERT_RENEWAL_CHECK_MS, on_renewal_timer, d, NULL);
+		r = loop_add_timer(d->loop, renewal_check_ms(&d->opt), on_renewal_timer, d, NULL);
 	if (r < 0) {
 		log_err("cannot set up the event loop: %s", strerror(-r));
 		return r;

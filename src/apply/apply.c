@@ -109,8 +109,10 @@ static int check(struct svc *s, const char *candidate, char *err, size_t errlen)
 }
 
 /* Makes the running daemon take the installed config: its live API
- * when it has one (caddy's /load), else SIGHUP or a restart. */
-static int reload(struct svc *s, const char *live_path)
+ * when it has one (caddy's /load), else SIGHUP or a restart. `force`:
+ * the config is unchanged but its certificate is new, which a live API
+ * would otherwise take for nothing to do. */
+static int reload(struct svc *s, const char *live_path, bool force)
 {
 	if (s->pid <= 0)
 		return svc_start(s);
@@ -120,7 +122,7 @@ static int reload(struct svc *s, const char *live_path)
 		buf_init(&text, APPLY_CONFIG_MAX);
 		int r = fs_read_file(live_path, &text);
 		if (r == 0)
-			r = s->ops->apply_live(s->dir, text.data ? text.data : "", text.len, err, sizeof(err));
+			r = s->ops->apply_live(s->dir, text.data ? text.data : "", text.len, force, err, sizeof(err));
 		buf_free(&text);
 		if (r == 0)
 			return 0;
@@ -135,7 +137,7 @@ static int restore_last_good(struct svc *s, const struct config_paths *p)
 {
 	if (rename(p->last_good, p->live) < 0)
 		return -errno;
-	return reload(s, p->live);
+	return reload(s, p->live, false);
 }
 
 int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t errlen)
@@ -178,7 +180,7 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		if (!running && start && s->state != SVC_FAILED)
 			return svc_start(s) < 0 ? -EIO : APPLY_UNCHANGED;
 		/* Same config, new certificate (a renewal): it must be read. */
-		if (running && new_leaf && reload(s, p.live) < 0) {
+		if (running && new_leaf && reload(s, p.live, true) < 0) {
 			snprintf(err, errlen, "%s did not take its new certificate", s->ops->daemon);
 			return -EIO;
 		}
@@ -207,7 +209,7 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		return APPLY_APPLIED;
 	}
 
-	r = reload(s, p.live);
+	r = reload(s, p.live, new_leaf);
 	char why[256] = "";
 	if (r == 0)
 		r = svc_probe_now(s, APPLY_VERIFY_TIMEOUT_MS, why, sizeof(why));

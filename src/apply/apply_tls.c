@@ -37,17 +37,39 @@ static int wanted_names(struct daemon *d, char (*names)[PKI_NAME_MAX + 1], size_
 	return 0;
 }
 
+int64_t apply_tls_leaf_lifetime(const struct daemon *d)
+{
+	if (d->opt.test_leaf_lifetime_s > 0)
+		return d->opt.test_leaf_lifetime_s;
+	return (int64_t)APPLY_TLS_LEAF_DAYS * 86400;
+}
+
+/* Whether a leaf valid over [not_before, not_after] still fits a
+ * `lifetime` schedule at `now` (see apply_tls.h). notBefore lies
+ * PKI_LEAF_BACKDATE_S before issuance (less if the root is younger), which
+ * must not count as life used: for a 30-second test leaf it would be ten
+ * times its lifetime. */
+static bool leaf_time_fits(int64_t not_before, int64_t not_after, int64_t lifetime, int64_t now)
+{
+	int64_t span = not_after - not_before;
+	if (span > lifetime + PKI_LEAF_BACKDATE_S)
+		return false;
+	if (span > lifetime)
+		span = lifetime;
+	return !pki_needs_renewal(not_after, span, now);
+}
+
 /* Whether the installed leaf carries exactly these names and addresses
  * and has enough life left. */
 static bool leaf_fits(const char *path, char (*names)[PKI_NAME_MAX + 1], size_t n_names, const uint32_t *ips,
-		      size_t n_ips, int64_t now)
+		      size_t n_ips, int64_t lifetime, int64_t now)
 {
 	struct buf pem;
 	buf_init(&pem, LEAF_FILE_MAX);
 	struct pki_cert_info *info = malloc(sizeof(*info));
 	bool fits = info && fs_read_file(path, &pem) == 0 && pem.data && pki_cert_info(pem.data, info) == 0 &&
 		    info->n_dns == n_names && info->n_ips == n_ips &&
-		    !pki_needs_renewal(info->not_after, info->not_after - info->not_before, now);
+		    leaf_time_fits(info->not_before, info->not_after, lifetime, now);
 	for (size_t i = 0; fits && i < n_names; i++)
 		fits = strcmp(info->dns[i], names[i]) == 0;
 	for (size_t i = 0; fits && i < n_ips; i++) {
@@ -79,7 +101,8 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 	uint32_t ips[1];
 	size_t n_ips = 0;
 	int64_t now = time(NULL);
-	if (leaf_fits(crt, names, n_names, ips, n_ips, now))
+	int64_t lifetime = apply_tls_leaf_lifetime(d);
+	if (leaf_fits(crt, names, n_names, ips, n_ips, lifetime, now))
 		return 0;
 
 	struct pki_ca *ca = daemon_ca(d);
@@ -91,7 +114,7 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 		name_ptrs[i] = names[i];
 	struct pki_leaf leaf = { 0 };
 	struct field_error fe = { 0 };
-	r = pki_issue(ca, name_ptrs, n_names, ips, n_ips, APPLY_TLS_LEAF_DAYS, now, &leaf, &fe);
+	r = pki_issue_lifetime(ca, name_ptrs, n_names, ips, n_ips, lifetime, now, &leaf, &fe);
 	if (r == 0)
 		r = fs_write_atomic(key, leaf.key_pem.data, leaf.key_pem.len, 0600);
 	if (r == 0)

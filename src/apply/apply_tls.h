@@ -5,12 +5,23 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct daemon;
 struct svc;
 
 #define APPLY_TLS_LEAF_DAYS 90
 
-/* 1 when a new leaf was installed, 0 when the current one still fits,
+/* The lifetime of the leaves issued here, in seconds: APPLY_TLS_LEAF_DAYS,
+ * or picd's test-only --test-leaf-lifetime. */
+int64_t apply_tls_leaf_lifetime(const struct daemon *d);
+
+/* A leaf fits when it carries the wanted names and less than two thirds
+ * of its lifetime have passed; that lifetime is its own validity less the
+ * backdating, or apply_tls_leaf_lifetime() when that is shorter (a leaf
+ * from a longer setting is then renewed on the shorter schedule, and one
+ * longer than that lifetime allows is issued again).
+ *
+ * 1 when a new leaf was installed, 0 when the current one still fits,
  * -errno (with `err`) when none could be issued. */
 int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen);

@@ -2,6 +2,8 @@
 #include "pki_issue.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -20,8 +22,10 @@ struct names {
 	const char *ptr[PKI_MAX_DNS_NAMES];
 };
 
+/* The lifetime is checked after the counts, in the unit the caller gave:
+ * `in_days` for pki_issue(). */
 static int check_request(const struct pki_ca *ca, const char *const *dns_names, size_t n_dns,
-			 const uint32_t *ips, size_t n_ips, unsigned days, struct names *out,
+			 const uint32_t *ips, size_t n_ips, int64_t lifetime_s, bool in_days, struct names *out,
 			 struct field_error *e)
 {
 	if (n_dns == 0) {
@@ -36,8 +40,12 @@ static int check_request(const struct pki_ca *ca, const char *const *dns_names, 
 		field_error_set(e, "ips", "ips may contain at most %d addresses", PKI_MAX_IPS);
 		return -EINVAL;
 	}
-	if (days < 1 || days > PKI_LEAF_MAX_DAYS) {
-		field_error_set(e, "days", "days must be between 1 and %d", PKI_LEAF_MAX_DAYS);
+	if (lifetime_s < 1 || lifetime_s > PKI_LEAF_MAX_S) {
+		if (in_days)
+			field_error_set(e, "days", "days must be between 1 and %d", PKI_LEAF_MAX_DAYS);
+		else
+			field_error_set(e, "lifetime_s", "lifetime_s must be between 1 and %" PRId64 " seconds",
+					PKI_LEAF_MAX_S);
 		return -EINVAL;
 	}
 
@@ -134,16 +142,17 @@ static int build_leaf(const struct pki_ca *ca, EVP_PKEY *key, const struct names
 	return 0;
 }
 
-int pki_issue(const struct pki_ca *ca, const char *const *dns_names, size_t n_dns, const uint32_t *ips,
-	      size_t n_ips, unsigned days, int64_t now, struct pki_leaf *ret_leaf, struct field_error *e)
+static int issue(const struct pki_ca *ca, const char *const *dns_names, size_t n_dns, const uint32_t *ips,
+		 size_t n_ips, int64_t lifetime_s, bool in_days, int64_t now, struct pki_leaf *ret_leaf,
+		 struct field_error *e)
 {
 	struct names names;
-	int r = check_request(ca, dns_names, n_dns, ips, n_ips, days, &names, e);
+	int r = check_request(ca, dns_names, n_dns, ips, n_ips, lifetime_s, in_days, &names, e);
 	if (r < 0)
 		return r;
 
 	int64_t not_before = now - PKI_LEAF_BACKDATE_S;
-	int64_t not_after = now + (int64_t)days * 86400;
+	int64_t not_after = now + lifetime_s;
 	if (not_before < ca->not_before)
 		not_before = ca->not_before;
 	if (not_after > ca->not_after)
@@ -173,6 +182,21 @@ int pki_issue(const struct pki_ca *ca, const char *const *dns_names, size_t n_dn
 	}
 	*ret_leaf = leaf;
 	return 0;
+}
+
+int pki_issue(const struct pki_ca *ca, const char *const *dns_names, size_t n_dns, const uint32_t *ips,
+	      size_t n_ips, unsigned days, int64_t now, struct pki_leaf *ret_leaf, struct field_error *e)
+{
+	/* 825 days fit int64_t many times over; any larger `days` is out of
+	 * range after the product as before it. */
+	return issue(ca, dns_names, n_dns, ips, n_ips, (int64_t)days * 86400, true, now, ret_leaf, e);
+}
+
+int pki_issue_lifetime(const struct pki_ca *ca, const char *const *dns_names, size_t n_dns,
+		       const uint32_t *ips, size_t n_ips, int64_t lifetime_s, int64_t now,
+		       struct pki_leaf *ret_leaf, struct field_error *e)
+{
+	return issue(ca, dns_names, n_dns, ips, n_ips, lifetime_s, false, now, ret_leaf, e);
 }
 
 void pki_leaf_free(struct pki_leaf *leaf)

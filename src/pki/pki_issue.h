@@ -17,6 +17,7 @@
 /* Apple platforms reject TLS server certificates valid for longer, even
  * from a private root. */
 #define PKI_LEAF_MAX_DAYS 825
+#define PKI_LEAF_MAX_S ((int64_t)PKI_LEAF_MAX_DAYS * 86400)
 /* notBefore lies this far before issuance, for clocks running behind. */
 #define PKI_LEAF_BACKDATE_S 300
 
@@ -41,6 +42,13 @@ struct pki_leaf {
  * success fills `ret_leaf`, which the caller releases with pki_leaf_free. */
 int pki_issue(const struct pki_ca *ca, const char *const *dns_names, size_t n_dns, const uint32_t *ips,
 	      size_t n_ips, unsigned days, int64_t now, struct pki_leaf *ret_leaf, struct field_error *e);
+
+/* pki_issue() with the lifetime in seconds, 1..PKI_LEAF_MAX_S (the same
+ * 825 days), for callers that want less than a day (tests of renewal);
+ * out of range is -EINVAL with `e` naming "lifetime_s". */
+int pki_issue_lifetime(const struct pki_ca *ca, const char *const *dns_names, size_t n_dns,
+		       const uint32_t *ips, size_t n_ips, int64_t lifetime_s, int64_t now,
+		       struct pki_leaf *ret_leaf, struct field_error *e);
 
 /* Wipes the key, frees both buffers; the struct is left empty. */
 void pki_leaf_free(struct pki_leaf *leaf);

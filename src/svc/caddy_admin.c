@@ -203,8 +203,10 @@ static bool path_ok(const char *s)
 	return true;
 }
 
-int caddy_admin_request(const char *socket_path, const char *method, const char *path, const char *body,
-			size_t len, unsigned timeout_ms, int *ret_status, struct buf *ret_body)
+/* caddy_admin_request(), and with `force` the header that makes POST
+ * /load reload a config equal to the running one. */
+static int request(const char *socket_path, const char *method, const char *path, const char *body, size_t len,
+		   bool force, unsigned timeout_ms, int *ret_status, struct buf *ret_body)
 {
 	if (!token_ok(method) || !path_ok(path))
 		return -EINVAL;
@@ -216,6 +218,8 @@ int caddy_admin_request(const char *socket_path, const char *method, const char 
 			   path);
 	if (r == 0 && body)
 		r = buf_printf(&req, "Content-Type: application/json\r\nContent-Length: %zu\r\n", len);
+	if (r == 0 && force)
+		r = buf_printf(&req, "Cache-Control: must-revalidate\r\n");
 	if (r == 0)
 		r = buf_printf(&req, "\r\n");
 	if (r == 0 && body)
@@ -231,6 +235,12 @@ int caddy_admin_request(const char *socket_path, const char *method, const char 
 	if ((r = exchange(fd, req.data, req.len, timeout_ms, &resp)) < 0)
 		return r;
 	return parse_response(&resp, ret_status, ret_body);
+}
+
+int caddy_admin_request(const char *socket_path, const char *method, const char *path, const char *body,
+			size_t len, unsigned timeout_ms, int *ret_status, struct buf *ret_body)
+{
+	return request(socket_path, method, path, body, len, false, timeout_ms, ret_status, ret_body);
 }
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -296,13 +306,13 @@ static int judge(int r, int status, const struct buf *body, char *err, size_t er
 	}
 }
 
-int caddy_admin_load(const char *socket_path, const char *json, size_t len, unsigned timeout_ms, char *err,
-		     size_t errlen)
+int caddy_admin_load(const char *socket_path, const char *json, size_t len, bool force, unsigned timeout_ms,
+		     char *err, size_t errlen)
 {
 	_cleanup_(buf_freep) struct buf body = { 0 };
 	buf_init(&body, CADDY_ADMIN_RESPONSE_MAX);
 	int status = 0;
-	int r = caddy_admin_request(socket_path, "POST", "/load", json, len, timeout_ms, &status, &body);
+	int r = request(socket_path, "POST", "/load", json, len, force, timeout_ms, &status, &body);
 	return judge(r, status, &body, err, errlen);
 }
 

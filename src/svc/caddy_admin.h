@@ -18,9 +18,13 @@
  * may still reach the old config, and a connection still queued on an
  * old socket when it closes is reset unless the namespace migrates it
  * (net.ipv4.tcp_migrate_req). Loading a config equal to the running one
- * is a no-op that answers 200. */
+ * is a no-op that answers 200 — caddy compares the JSON, not the files it
+ * names — unless the request carries "Cache-Control: must-revalidate":
+ * then caddy provisions it anew, and its tls app reads the certificate
+ * files again (a renewed leaf under the same file names). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/buf.h"
@@ -44,13 +48,14 @@
 int caddy_admin_request(const char *socket_path, const char *method, const char *path, const char *body,
 			size_t len, unsigned timeout_ms, int *ret_status, struct buf *ret_body);
 
-/* POST /load with `json`: 0 on 200; -EINVAL on 400 with caddy's "error"
+/* POST /load with `json`, with `force` even when it equals the running
+ * config (the files it names changed): 0 on 200; -EINVAL on 400 with caddy's "error"
  * text in `err` (the old config keeps serving); -EACCES on 403 (the
  * running config's admin block does not allow "localhost"); -EPROTO for
  * another status; or caddy_admin_request()'s errors, each with a
  * sentence in `err` (may be NULL). */
-int caddy_admin_load(const char *socket_path, const char *json, size_t len, unsigned timeout_ms, char *err,
-		     size_t errlen);
+int caddy_admin_load(const char *socket_path, const char *json, size_t len, bool force, unsigned timeout_ms,
+		     char *err, size_t errlen);
 
 /* GET /config/: the running config as caddy re-encodes it (compact JSON,
  * keys sorted, a trailing newline) appended to `out`. 0 on 200; else as

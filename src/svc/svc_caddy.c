@@ -393,13 +393,14 @@ static int caddy_render_svc(const struct svc_input *in, struct buf *out)
 	return svc_caddy_render(&ci, out);
 }
 
-int svc_caddy_apply_live(const char *svc_dir, const char *json, size_t len, char *err, size_t errlen)
+int svc_caddy_apply_live(const char *svc_dir, const char *json, size_t len, bool force, char *err,
+			 size_t errlen)
 {
 	char sock[PATH_MAX];
 	int n = snprintf(sock, sizeof(sock), "%s/" SVC_CADDY_ADMIN_FILE, svc_dir);
 	if (n < 0 || (size_t)n >= sizeof(sock))
 		return -ENAMETOOLONG;
-	return caddy_admin_load(sock, json, len, SVC_CADDY_LIVE_TIMEOUT_MS, err, errlen);
+	return caddy_admin_load(sock, json, len, force, SVC_CADDY_LIVE_TIMEOUT_MS, err, errlen);
 }
 
 /* The health probe: a TLS ClientHello to the web interface's virtual IP,

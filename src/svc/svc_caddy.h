@@ -106,5 +106,8 @@ int svc_caddy_host(const char *vip, const char *zone, char *out, size_t outlen);
  * admin socket <svc_dir>/SVC_CADDY_ADMIN_FILE, waiting at most
  * SVC_CADDY_LIVE_TIMEOUT_MS. 0 once caddy's new servers listen (see
  * caddy_admin.h for the moments after); -EINVAL with caddy's reason in `err` if caddy refused it (the
- * old config keeps serving); else caddy_admin_load()'s errors. */
-int svc_caddy_apply_live(const char *svc_dir, const char *json, size_t len, char *err, size_t errlen);
+ * old config keeps serving); else caddy_admin_load()'s errors. With
+ * `force` caddy loads it even when it is the running config, and so
+ * reads the certificate files again (a renewal). */
+int svc_caddy_apply_live(const char *svc_dir, const char *json, size_t len, bool force, char *err,
+			 size_t errlen);

@@ -95,8 +95,11 @@ struct svc_ops {
 	bool needs_leaf;
 	enum svc_reload reload;
 	/* NULL, or how to hand the running daemon its new config without a
-	 * restart (caddy's admin API); on failure it is restarted instead. */
-	int (*apply_live)(const char *svc_dir, const char *config, size_t len, char *err, size_t errlen);
+	 * restart (caddy's admin API); on failure it is restarted instead.
+	 * `force`: the config is the running one but files it names (the
+	 * leaf) changed, and must be read again. */
+	int (*apply_live)(const char *svc_dir, const char *config, size_t len, bool force, char *err,
+			  size_t errlen);
 	/* Runs in picd's own network namespace (DHCP needs the LAN's
 	 * broadcast domain) instead of a namespace of its own. */
 	bool host_network;

@@ -165,7 +165,7 @@ static char *hello_config(const char *body, const char *handler, bool origins)
 
 static int load(const char *json, char *err, size_t errlen)
 {
-	return caddy_admin_load(cd.sock, json, strlen(json), TIMEOUT_MS, err, errlen);
+	return caddy_admin_load(cd.sock, json, strlen(json), false, TIMEOUT_MS, err, errlen);
 }
 
 static void print_log(void)
@@ -397,7 +397,8 @@ static void test_refused_config_keeps_old(void **state)
 	free(bad);
 
 	static const char not_json[] = "{\"admin\": ";
-	assert_int_equal(caddy_admin_load(cd.sock, not_json, strlen(not_json), TIMEOUT_MS, err, sizeof(err)), -EINVAL);
+	assert_int_equal(caddy_admin_load(cd.sock, not_json, strlen(not_json), false, TIMEOUT_MS, err, sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "decoding request body"));
 	assert_hello("hello");
 }
@@ -472,38 +473,38 @@ static void test_transport_errors(void **state)
 	char err[256], path[160];
 	static const char cfg[] = "{}";
 	path_in_dir(path, sizeof(path), "nobody.sock");
-	assert_int_equal(caddy_admin_load(path, cfg, 2, 500, err, sizeof(err)), -ENOENT);
+	assert_int_equal(caddy_admin_load(path, cfg, 2, false, 500, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "not listening"));
 
 	char long_path[200];
 	memset(long_path, 'a', sizeof(long_path) - 1);
 	long_path[0] = '/';
 	long_path[sizeof(long_path) - 1] = '\0';
-	assert_int_equal(caddy_admin_load(long_path, cfg, 2, 500, err, sizeof(err)), -ENAMETOOLONG);
+	assert_int_equal(caddy_admin_load(long_path, cfg, 2, false, 500, err, sizeof(err)), -ENAMETOOLONG);
 
 	/* Silence: the deadline holds. */
 	pid_t pid = fake_admin(path, NULL);
 	double t0 = now_ms();
-	assert_int_equal(caddy_admin_load(path, cfg, 2, 200, err, sizeof(err)), -ETIMEDOUT);
+	assert_int_equal(caddy_admin_load(path, cfg, 2, false, 200, err, sizeof(err)), -ETIMEDOUT);
 	double dt = now_ms() - t0;
 	assert_true(dt >= 190 && dt < 1000);
 	reap(pid);
 
 	/* Not HTTP. */
 	pid = fake_admin(path, "garbage\r\n\r\n");
-	assert_int_equal(caddy_admin_load(path, cfg, 2, 1000, err, sizeof(err)), -EPROTO);
+	assert_int_equal(caddy_admin_load(path, cfg, 2, false, 1000, err, sizeof(err)), -EPROTO);
 	reap(pid);
 
 	/* Another status: -EPROTO with the body; chunked bodies decode. */
 	pid = fake_admin(path, "HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n"
 			       "5\r\n{\"err\r\n12\r\nor\": \"went wrong\"}\r\n0\r\n\r\n");
-	assert_int_equal(caddy_admin_load(path, cfg, 2, 1000, err, sizeof(err)), -EPROTO);
+	assert_int_equal(caddy_admin_load(path, cfg, 2, false, 1000, err, sizeof(err)), -EPROTO);
 	assert_string_equal(err, "caddy answered 500: went wrong");
 	reap(pid);
 
 	/* A body cut short of its Content-Length. */
 	pid = fake_admin(path, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
-	assert_int_equal(caddy_admin_load(path, cfg, 2, 1000, err, sizeof(err)), -EPROTO);
+	assert_int_equal(caddy_admin_load(path, cfg, 2, false, 1000, err, sizeof(err)), -EPROTO);
 	reap(pid);
 	unlink(path);
 
@@ -649,7 +650,7 @@ static void test_rendered_config(void **state)
 	memcpy(routes, svc_caddy_routes, sizeof(routes));
 	char *text = rendered(routes, cert, key);
 	double t0 = now_ms();
-	int r = svc_caddy_apply_live(cd.dir, text, strlen(text), err, sizeof(err));
+	int r = svc_caddy_apply_live(cd.dir, text, strlen(text), false, err, sizeof(err));
 	if (r != 0) {
 		print_log();
 		fail_msg("apply_live: %d %s", r, err);
@@ -703,7 +704,7 @@ static void test_rendered_config(void **state)
 	snprintf(upstream, sizeof(upstream), "127.0.0.1:%u", up);
 	routes[0].upstream = upstream;
 	text = rendered(routes, cert, key);
-	assert_int_equal(svc_caddy_apply_live(cd.dir, text, strlen(text), err, sizeof(err)), 0);
+	assert_int_equal(svc_caddy_apply_live(cd.dir, text, strlen(text), false, err, sizeof(err)), 0);
 	free(text);
 	/* Until the old servers are gone (caddy_admin.h) the old config may
 	 * still answer its 503; the new one answers 502 with no upstream. */

@@ -365,6 +365,50 @@ static void test_refusals(void **state)
 	pki_leaf_free(&leaf);
 }
 
+/* The lifetime in seconds: 0 and one past 825 days refused with the field
+ * named, 1 s and exactly 825 days issued and valid for just that long. */
+static void test_lifetime_seconds(void **state)
+{
+	struct pki_fixture *f = *state;
+	const char *names[] = { "mycell.cell" };
+	static const int64_t bad[] = { 0, -1, PKI_LEAF_MAX_S + 1, INT64_MAX };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pki_leaf leaf;
+		memset(&leaf, 0x5a, sizeof(leaf));
+		struct field_error e = { 0 };
+		assert_int_equal(pki_issue_lifetime(f->ca, names, 1, NULL, 0, bad[i], f->now, &leaf, &e), -EINVAL);
+		assert_string_equal(e.field, "lifetime_s");
+		assert_string_equal(e.message, "lifetime_s must be between 1 and 71280000 seconds");
+		assert_int_equal(((unsigned char *)&leaf)[0], 0x5a);
+	}
+	/* The days field keeps its own name and message. */
+	expect_refusal(f, names, 1, NULL, 0, 0, "days", "days must be between 1 and 825");
+
+	static const int64_t good[] = { 1, 30, PKI_LEAF_MAX_S };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct pki_leaf leaf;
+		struct field_error e = { 0 };
+		assert_int_equal(pki_issue_lifetime(f->ca, names, 1, NULL, 0, good[i], f->now, &leaf, &e), 0);
+		assert_int_equal(leaf.not_after, f->now + good[i]);
+		X509 *x = parse(&leaf.cert_pem);
+		int64_t nb, na;
+		assert_int_equal(pki_ossl_time_get(X509_get0_notBefore(x), &nb), 0);
+		assert_int_equal(pki_ossl_time_get(X509_get0_notAfter(x), &na), 0);
+		assert_int_equal(na, f->now + good[i]);
+		assert_int_equal(nb, leaf.not_before);
+		assert_int_equal(verify(f->ca->cert, x, f->now, names[0], NULL), X509_V_OK);
+		assert_int_equal(verify(f->ca->cert, x, f->now + good[i] + 1, names[0], NULL),
+				 X509_V_ERR_CERT_HAS_EXPIRED);
+		X509_free(x);
+		pki_leaf_free(&leaf);
+	}
+	/* pki_issue's days are the same seconds. */
+	struct pki_leaf leaf;
+	assert_int_equal(pki_issue(f->ca, names, 1, NULL, 0, PKI_LEAF_MAX_DAYS, f->now, &leaf, NULL), 0);
+	assert_int_equal(leaf.not_after, f->now + PKI_LEAF_MAX_S);
+	pki_leaf_free(&leaf);
+}
+
 static void test_long_first_name(void **state)
 {
 	/* A first name longer than a common name may be: empty subject,
@@ -423,6 +467,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_leaf_extensions, pki_fixture_setup, pki_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_name_constraints_enforced, pki_fixture_setup, pki_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, pki_fixture_setup, pki_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_lifetime_seconds, pki_fixture_setup, pki_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_long_first_name, pki_fixture_setup, pki_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_validity_bounded_by_root, pki_fixture_setup, pki_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_serials_differ, pki_fixture_setup, pki_fixture_teardown),
