@@ -61,6 +61,10 @@ const struct route routes[] = {
 	/* The root and the CRL are public: devices fetch them to trust the cell. */
 	{ HTTP_GET, "/api/vault/ca.crt", api_vault_ca_get, ROUTE_PUBLIC, 0, "The cell's root certificate" },
 	{ HTTP_GET, "/api/vault/crl", api_vault_crl, ROUTE_PUBLIC, 0, "Revoked certificates" },
+	{ HTTP_GET, "/api/vault/ca", api_vault_root_get, ROUTE_AUTH, 0,
+	  "The root CA: what it covers, and whether that is still the configuration" },
+	{ HTTP_POST, "/api/vault/ca/replace", api_vault_root_replace, ROUTE_AUTH, 1 * KIB,
+	  "Replace the root CA (devices must trust the new one)" },
 	{ HTTP_GET, "/api/vault/certs", api_vault_certs_list, ROUTE_AUTH, 0, "Certificates the cell issued" },
 	{ HTTP_POST, "/api/vault/certs", api_vault_certs_issue, ROUTE_AUTH, 4 * KIB, "Issue a certificate" },
 	{ HTTP_POST, "/api/vault/certs/{serial}/revoke", api_vault_certs_revoke, ROUTE_AUTH, 0,

@@ -9,11 +9,13 @@ INCBIN(migration_001, "src/store/migrations/001_initial.sql");
 INCBIN(migration_002, "src/store/migrations/002_ntp.sql");
 INCBIN(migration_003, "src/store/migrations/003_dns_dhcp.sql");
 INCBIN(migration_004, "src/store/migrations/004_certs.sql");
+INCBIN(migration_005, "src/store/migrations/005_cert_superseded.sql");
 
 const struct store_migration store_migrations[] = {
 	{ "001_initial", migration_001 },
 	{ "002_ntp", migration_002 },
 	{ "003_dns_dhcp", migration_003 },
 	{ "004_certs", migration_004 },
+	{ "005_cert_superseded", migration_005 },
 };
 const size_t store_migrations_len = sizeof(store_migrations) / sizeof(store_migrations[0]);
