@@ -64,7 +64,7 @@ static const struct cli_cmd commands[] = {
 	  .help = "serve DHCP on a LAN interface: settings, reservations, leases",
 	  .sub = cli_dhcp_cmds },
 	{ .name = "ca", .args = "",
-	  .help = "the cell's certificate authority: its root, issued certificates, revocation",
+	  .help = "the cell's certificate authority: its root (and replacing it), issued certificates, revocation",
 	  .sub = cli_ca_cmds },
 	{ .name = "token", .args = "",
 	  .help = "manage API tokens for scripts",
