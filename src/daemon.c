@@ -1,5 +1,6 @@
-/* Daemon-wide operations on the context: the configuration snapshot and
- * the first admin account. */
+/* Daemon-wide operations on the context: the configuration snapshot, the
+ * certificate authority (loading, the stale-root warning, replacement)
+ * and the first admin account. */
 #include "daemon.h"
 
 #include <errno.h>
@@ -13,9 +14,24 @@
 #include "common/log.h"
 #include "common/secret.h"
 #include "pki/pki_ca.h"
+#include "pki/pki_ca_replace.h"
+#include "store/store.h"
+#include "store/store_cert.h"
 #include "store/store_config.h"
 #include "store/store_user.h"
 #include "common/banned.h"
+
+/* Whether two configurations ask the root for the same zone and
+ * networks. */
+static bool config_same_scope(const struct cell_config *a, const struct cell_config *b)
+{
+	char za[CONFIG_ZONE_MAX + 1], zb[CONFIG_ZONE_MAX + 1];
+	if (config_zone(a, za, sizeof(za)) < 0 || config_zone(b, zb, sizeof(zb)) < 0)
+		return false;
+	return strcmp(za, zb) == 0 && a->ip_range.addr == b->ip_range.addr &&
+	       a->ip_range.prefix == b->ip_range.prefix && a->vpn_subnet.addr == b->vpn_subnet.addr &&
+	       a->vpn_subnet.prefix == b->vpn_subnet.prefix;
+}
 
 int daemon_reload_config(struct daemon *d)
 {
@@ -30,8 +46,11 @@ int daemon_reload_config(struct daemon *d)
 	r = store_config_revision(d->store, &rev);
 	if (r < 0)
 		return r;
+	bool rescoped = !config_same_scope(&d->config, &c);
 	d->config = c;
 	d->config_rev = rev;
+	if (rescoped && d->ca_checked)
+		daemon_ca_check(d);
 	return 0;
 }
 
@@ -44,10 +63,63 @@ struct pki_ca *daemon_ca(struct daemon *d)
 		log_err("certificate authority in %s: %s", d->opt.ca_dir, strerror(-r));
 		return NULL;
 	}
-	if (!pki_ca_matches_config(d->ca, &d->config))
-		log_warn("the certificate authority was made for another zone or network; its certificates "
-			 "will not cover the cell's current names");
 	return d->ca;
+}
+
+bool daemon_ca_stale(const struct daemon *d)
+{
+	return d->ca && !pki_ca_matches_config(d->ca, &d->config);
+}
+
+void daemon_ca_check(struct daemon *d)
+{
+	d->ca_checked = true;
+	if (!daemon_ca(d) || !daemon_ca_stale(d))
+		return;
+	char zone[CONFIG_ZONE_MAX + 1];
+	if (config_zone(&d->config, zone, sizeof(zone)) < 0)
+		zone[0] = '\0';
+	log_warn("the cell's root CA was made for '%s' and its networks, not for the cell's current zone '%s' "
+		 "and networks: no certificate for the new names can be issued until you run 'pic ca replace' "
+		 "(devices must then trust the new root)", d->ca->zone, zone);
+}
+
+int daemon_ca_replace(struct daemon *d, int64_t now, char *ret_old_serial, size_t serial_len, char *err,
+		      size_t errlen)
+{
+	char old_serial[PKI_SERIAL_HEX_MAX];
+	struct pki_ca *ca = NULL;
+	int r = store_begin(d->store);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot begin a store transaction: %s", strerror(-r));
+		return r;
+	}
+	r = store_cert_supersede_all(d->store, now);
+	if (r < 0) {
+		store_rollback(d->store);
+		snprintf(err, errlen, "cannot mark the certificates as superseded: %s", strerror(-r));
+		return r;
+	}
+	r = pki_ca_replace(d->opt.ca_dir, &d->config, now, &ca, old_serial, err, errlen);
+	if (r < 0) {
+		store_rollback(d->store);
+		/* The swap may have got past the key: take whatever is on disk. */
+		pki_ca_free(d->ca);
+		d->ca = NULL;
+		daemon_ca(d);
+		return r;
+	}
+	pki_ca_free(d->ca);
+	d->ca = ca;
+	/* The files are the truth: a lost mark only leaves the old root's
+	 * certificates listed as valid. */
+	r = store_commit(d->store);
+	if (r < 0) {
+		store_rollback(d->store);
+		log_err("ca: the certificates of the old root could not be marked as superseded: %s", strerror(-r));
+	}
+	snprintf(ret_old_serial, serial_len, "%s", old_serial);
+	return 0;
 }
 
 int daemon_bootstrap_admin(struct daemon *d, char *ret_password, size_t len)

@@ -52,6 +52,7 @@ struct daemon {
 	struct supervisor sup;
 	struct sse_hub *events;    /* GET /api/events and log followers */
 	struct pki_ca *ca;          /* the cell's certificate authority, or NULL */
+	bool ca_checked;            /* daemon_ca_check ran at start */
 	struct dns_host *dns_hosts; /* LAN host names published in DNS */
 	size_t n_dns_hosts;
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
@@ -66,6 +67,25 @@ int daemon_reload_config(struct daemon *d);
 /* The certificate authority, loaded at its first use (an idle picd need
  * not hold libcrypto's pages); NULL, logged, if it cannot be. */
 struct pki_ca *daemon_ca(struct daemon *d);
+
+/* Logs one warning naming `pic ca replace` when the root no longer
+ * covers the configuration (daemon_ca_stale). picd calls it at start;
+ * daemon_reload_config calls it again when the zone or a network changed,
+ * so each change that leaves the root behind is logged once, never per
+ * request. */
+void daemon_ca_check(struct daemon *d);
+
+/* Whether the loaded root's constraints differ from the applied
+ * configuration; false when no CA is loaded. */
+bool daemon_ca_stale(const struct daemon *d);
+
+/* Replaces the root by one for the current configuration (see
+ * pki_ca_replace.h), marks every certificate in the store as superseded
+ * in the same store transaction, and makes it d->ca. The caller re-applies
+ * the services that hold a leaf. `ret_old_serial` gets the old root's
+ * serial (PKI_SERIAL_HEX_MAX bytes suffice); on failure `err` says why (d->ca is then the root on disk). */
+int daemon_ca_replace(struct daemon *d, int64_t now, char *ret_old_serial, size_t serial_len, char *err,
+		      size_t errlen);
 
 /* Creates the admin account on first start: returns 1 and writes its new
  * random password into `ret_password` (to be shown once), or 0 when it

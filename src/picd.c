@@ -34,6 +34,7 @@
 #include "common/strparse.h"
 #include "daemon.h"
 #include "pki/pki_ca.h"
+#include "pki/pki_ca_replace.h"
 #include "pki/pki_issue.h"
 #include "priv/priv.h"
 #include "store/store.h"
@@ -443,20 +444,29 @@ static void log_services(struct daemon *d)
 	}
 }
 
-/* The cell's CA is created at the first start in <state>/ca; later starts
- * load it when it is first used (daemon_ca). Without it the rest of the
- * cell still runs; the vault API answers 503. */
+/* The cell's CA is created at the first start in <state>/ca; a
+ * replacement of the root that a crash interrupted is finished first.
+ * Then the root is loaded to tell whether it still covers the
+ * configuration (daemon_ca_check). Without it the rest of the cell still
+ * runs; the vault API answers 503. */
 static void open_ca(struct daemon *d)
 {
 	char crt[4200], err[256] = "";
-	snprintf(crt, sizeof(crt), "%s/ca.crt", d->opt.ca_dir);
-	if (access(crt, F_OK) == 0)
-		return;
-	int r = pki_ca_ensure(d->opt.ca_dir, &d->config, time(NULL), &d->ca, err, sizeof(err));
+	int r = pki_ca_replace_recover(d->opt.ca_dir);
 	if (r < 0)
-		log_err("certificate authority in %s: %s", d->opt.ca_dir, err[0] ? err : strerror(-r));
+		log_err("certificate authority in %s: cannot finish an interrupted replacement: %s", d->opt.ca_dir,
+			strerror(-r));
 	else if (r == 1)
-		log_info("created the cell's certificate authority (%s)", d->opt.ca_dir);
+		log_warn("finished replacing the cell's root CA, which picd's last run left half done");
+	snprintf(crt, sizeof(crt), "%s/ca.crt", d->opt.ca_dir);
+	if (access(crt, F_OK) != 0) {
+		r = pki_ca_ensure(d->opt.ca_dir, &d->config, time(NULL), &d->ca, err, sizeof(err));
+		if (r < 0)
+			log_err("certificate authority in %s: %s", d->opt.ca_dir, err[0] ? err : strerror(-r));
+		else if (r == 1)
+			log_info("created the cell's certificate authority (%s)", d->opt.ca_dir);
+	}
+	daemon_ca_check(d);
 }
 
 static int open_store(struct daemon *d)

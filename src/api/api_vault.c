@@ -3,7 +3,8 @@
  * GET ca.crt (no auth: a device must be able to fetch the root to trust
  * the cell) in PEM or DER; a list of issued certificates; issuing one for
  * names inside the cell zone (the key is returned once and never kept);
- * revocation; and the CRL, built from the store on each request. */
+ * revocation; and the CRL, built from the store on each request. The
+ * root itself, described and replaced, is api_vault_root.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,8 @@ static json_t *cert_json(const struct cert_row *row, int64_t now)
 	json_t *ips = json_array();
 	for (size_t i = 0; ips && i < info.n_ips; i++)
 		json_array_append_new(ips, json_string(info.ips[i]));
-	const char *status = row->revoked_at ? "revoked" : info.not_after <= now ? "expired" : "valid";
+	const char *status = row->revoked_at ? "revoked" : row->superseded_at ? "superseded" :
+			     info.not_after <= now ? "expired" : "valid";
 	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:s, s:o}", "serial", row->serial, "kind", row->kind,
 			 "subject", info.cn, "names", strings(info.dns, info.n_dns), "ips", ips, "not_before",
 			 (json_int_t)info.not_before, "not_after", (json_int_t)info.not_after, "status", status,
@@ -224,7 +226,9 @@ HANDLER(api_vault_crl)
 	struct pki_revoked *revoked = calloc(n ? n : 1, sizeof(*revoked));
 	size_t n_revoked = 0;
 	for (size_t i = 0; revoked && i < n; i++) {
-		if (!rows[i].revoked_at)
+		/* A superseded certificate is the old root's to revoke; the
+		 * new root's CRL does not speak for it. */
+		if (!rows[i].revoked_at || rows[i].superseded_at)
 			continue;
 		snprintf(revoked[n_revoked].serial, sizeof(revoked[0].serial), "%s", rows[i].serial);
 		revoked[n_revoked++].revoked_at = rows[i].revoked_at;

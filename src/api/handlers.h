@@ -58,6 +58,8 @@ HANDLER(api_vault_certs_list);
 HANDLER(api_vault_certs_issue);
 HANDLER(api_vault_certs_revoke);
 HANDLER(api_vault_crl);
+HANDLER(api_vault_root_get);
+HANDLER(api_vault_root_replace);
 
 HANDLER(api_proxy_routes_list);
 HANDLER(api_proxy_route_put);

@@ -59,10 +59,13 @@ static bool leaf_time_fits(int64_t not_before, int64_t not_after, int64_t lifeti
 	return !pki_needs_renewal(not_after, span, now);
 }
 
-/* Whether the installed leaf carries exactly these names and addresses
- * and has enough life left. */
-static bool leaf_fits(const char *path, char (*names)[PKI_NAME_MAX + 1], size_t n_names, const uint32_t *ips,
-		      size_t n_ips, int64_t lifetime, int64_t now)
+/* Whether the installed leaf carries exactly these names and addresses,
+ * has enough life left and was issued by the current root `ca` (after a
+ * replacement the old root's leaf must go even if its names still fit;
+ * without a CA that cannot be told, and a leaf that fits otherwise is
+ * kept). */
+static bool leaf_fits(const char *path, const struct pki_ca *ca, char (*names)[PKI_NAME_MAX + 1], size_t n_names,
+		      const uint32_t *ips, size_t n_ips, int64_t lifetime, int64_t now)
 {
 	struct buf pem;
 	buf_init(&pem, LEAF_FILE_MAX);
@@ -77,6 +80,7 @@ static bool leaf_fits(const char *path, char (*names)[PKI_NAME_MAX + 1], size_t 
 		ipv4_format(ips[i], ip);
 		fits = strcmp(info->ips[i], ip) == 0;
 	}
+	fits = fits && (!ca || pki_ca_issued(ca, pem.data));
 	free(info);
 	buf_free(&pem);
 	return fits;
@@ -102,10 +106,9 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 	size_t n_ips = 0;
 	int64_t now = time(NULL);
 	int64_t lifetime = apply_tls_leaf_lifetime(d);
-	if (leaf_fits(crt, names, n_names, ips, n_ips, lifetime, now))
-		return 0;
-
 	struct pki_ca *ca = daemon_ca(d);
+	if (leaf_fits(crt, ca, names, n_names, ips, n_ips, lifetime, now))
+		return 0;
 	if (!ca) {
 		snprintf(err, errlen, "the certificate authority is not available");
 		return -ENOKEY;

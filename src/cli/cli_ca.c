@@ -1,4 +1,5 @@
-/* `pic ca show|export|list|issue|revoke|crl` (see cli_ca.h).
+/* `pic ca show|export|list|issue|revoke|crl` (see cli_ca.h); `replace` is
+ * cli_ca_replace.c.
  *
  * The root and the CRL come as PEM text, not JSON. `export` and `crl`
  * write that text as it came, to FILE (0644, replaced whole: both are
@@ -6,8 +7,10 @@
  * without --json. `show` prints it for a person together with what pic
  * can say about it without a certificate parser: its SHA-256 fingerprint
  * (of the DER, as `openssl x509 -fingerprint -sha256` and browsers show
- * it) and where devices on the cell fetch it; with --json it prints
- * {"cert","sha256","url"} instead, url null when the zone is unknown.
+ * it), where devices on the cell fetch it, and picd's warning when the
+ * root no longer covers the cell's names (GET /api/vault/ca); with --json
+ * it prints {"cert","sha256","url","matches_config","warning"?} instead,
+ * url null when the zone is unknown.
  *
  * `issue` gets the key once. Without --cert/--key both PEMs go to stdout,
  * the certificate first. With them the files are made ready before picd
@@ -75,6 +78,9 @@ const struct cli_cmd cli_ca_cmds[] = {
 	{ .name = "crl", .args = "[FILE]",
 	  .help = "write the certificate revocation list (PEM) to FILE, or to stdout",
 	  .run = crl_run, .min_args = 0, .max_args = 1 },
+	{ .name = "replace", .args = "[--force]",
+	  .help = "make a new root for the current zone and networks (devices must trust it again)",
+	  .run = cli_ca_replace_run, .min_args = 0, .max_args = 1 },
 	{ 0 },
 };
 
@@ -223,9 +229,24 @@ static int ca_url(const json_t *doc, char **ret_url)
 	return 0;
 }
 
+/* GET /api/vault/ca: the root's state. Returns 0 with an object body
+ * holding a boolean "matches_config" in *ret_resp, else the exit status. */
+static int fetch_root(const struct cli_ctx *ctx, struct cli_response *ret_resp)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	int r = cli_http_call(ctx, &(struct cli_request){ .method = "GET", .path = "/api/vault/ca" }, &resp);
+	if (r != 0)
+		return r;
+	if (!json_is_object(resp.body) || !json_is_boolean(json_object_get(resp.body, "matches_config")))
+		return cli_error_transport(ctx, -EBADMSG);
+	*ret_resp = resp;
+	resp = (struct cli_response){ 0 };
+	return 0;
+}
+
 static int show_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_response_ struct cli_response resp = { 0 }, config = { 0 };
+	_cleanup_response_ struct cli_response resp = { 0 }, config = { 0 }, root = { 0 };
 	_cleanup_table_ struct cli_table *t = NULL;
 	_cleanup_free_ char *url = NULL;
 	char fp[FINGERPRINT_TEXT_MAX];
@@ -236,15 +257,21 @@ static int show_run(const struct cli_ctx *ctx, int argc, char **argv)
 	if (fingerprint(resp.text, fp) < 0)
 		return cli_error_transport(ctx, -EBADMSG);
 	r = cli_config_fetch(ctx, &config);
+	if (r == 0)
+		r = fetch_root(ctx, &root);
 	if (r != 0)
 		return r;
+	bool matches = json_is_true(json_object_get(root.body, "matches_config"));
+	const char *warning = json_string_value(json_object_get(root.body, "warning"));
 	r = ca_url(cli_config_doc(config.body), &url);
 	if (r < 0)
 		return cli_error_local(r, "printing the certificate");
 
 	if (ctx->json) {
-		_cleanup_json_ json_t *doc = json_pack("{s:s, s:s, s:s?}", "cert", resp.text,
-						       "sha256", fp, "url", url);
+		_cleanup_json_ json_t *doc = json_pack("{s:s, s:s, s:s?, s:b}", "cert", resp.text, "sha256", fp,
+						       "url", url, "matches_config", matches);
+		if (doc && !matches && warning)
+			json_object_set_new(doc, "warning", json_string(warning));
 		if (!doc)
 			return cli_error_local(-ENOMEM, "printing the certificate");
 		cli_json_print(doc);
@@ -262,6 +289,9 @@ static int show_run(const struct cli_ctx *ctx, int argc, char **argv)
 		       "also served at %s\n", url);
 	else
 		printf("install this certificate as a trusted root on your devices\n");
+	if (!matches)
+		printf("warning: %s\n", warning ? warning : "this root no longer covers the cell's names; "
+							     "'pic ca replace' makes a new one");
 	return CLI_EXIT_OK;
 }
 

@@ -65,7 +65,7 @@ static const struct cli_cmd commands[] = {
 	  .help = "serve DHCP on a LAN interface: settings, reservations, leases",
 	  .sub = cli_dhcp_cmds },
 	{ .name = "ca", .args = "",
-	  .help = "the cell's certificate authority: its root, issued certificates, revocation",
+	  .help = "the cell's certificate authority: its root (and replacing it), issued certificates, revocation",
 	  .sub = cli_ca_cmds },
 	{ .name = "proxy", .args = "",
 	  .help = "the TLS proxy's web routes: list them, switch one off or on",

@@ -85,6 +85,12 @@ static int build_root(EVP_PKEY *key, const char *zone, const struct ipv4_net net
 
 int pki_ca_create(const char *dir, const struct cell_config *c, int64_t now, char *err, size_t errlen)
 {
+	return pki_ca_create_files(dir, PKI_CA_KEY_FILE, PKI_CA_CERT_FILE, c, now, err, errlen);
+}
+
+int pki_ca_create_files(const char *dir, const char *key_file, const char *cert_file, const struct cell_config *c,
+			int64_t now, char *err, size_t errlen)
+{
 	char zone[CONFIG_ZONE_MAX + 1], key_path[PATH_MAX], cert_path[PATH_MAX];
 	const char *why = NULL;
 	if (config_zone(c, zone, sizeof(zone)) < 0 || pki_names_check_host(zone, &why) < 0) {
@@ -92,7 +98,7 @@ int pki_ca_create(const char *dir, const struct cell_config *c, int64_t now, cha
 			     why ? why : "it is too long");
 		return -EINVAL;
 	}
-	if (join(key_path, dir, PKI_CA_KEY_FILE) < 0 || join(cert_path, dir, PKI_CA_CERT_FILE) < 0) {
+	if (join(key_path, dir, key_file) < 0 || join(cert_path, dir, cert_file) < 0) {
 		pki_ossl_msg(err, errlen, "CA directory path '%s' is too long", dir);
 		return -ENAMETOOLONG;
 	}
@@ -235,6 +241,23 @@ bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c)
 			return false;
 	}
 	return true;
+}
+
+bool pki_ca_issued(const struct pki_ca *ca, const char *pem)
+{
+	_cleanup_(X509_freep) X509 *x = NULL;
+	if (pki_pem_parse_cert(pem, strlen(pem), &x) < 0)
+		return false;
+	/* The signature, not the issuer name: a replacement for the same
+	 * zone has the same name. */
+	bool ok = X509_verify(x, X509_get0_pubkey(ca->cert)) == 1;
+	ERR_clear_error();
+	return ok;
+}
+
+int pki_ca_serial(const struct pki_ca *ca, char out[PKI_SERIAL_HEX_MAX])
+{
+	return pki_serial_to_hex(X509_get0_serialNumber(ca->cert), out);
 }
 
 int pki_ca_cert_pem(const struct pki_ca *ca, struct buf *out)

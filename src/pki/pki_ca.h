@@ -19,6 +19,7 @@
 #include "common/cleanup.h"
 #include "model/cidr.h"
 #include "model/config.h"
+#include "pki/pki_serial.h"
 
 struct buf;
 
@@ -47,6 +48,10 @@ struct pki_ca {
  * without one is (it cannot have signed anything anyone trusts). On
  * failure `err` says what went wrong. */
 int pki_ca_create(const char *dir, const struct cell_config *c, int64_t now, char *err, size_t errlen);
+/* pki_ca_create into other file names in `dir` (a replacement's new root
+ * is written beside the current one, see pki_ca_replace.h). */
+int pki_ca_create_files(const char *dir, const char *key_file, const char *cert_file, const struct cell_config *c,
+			int64_t now, char *err, size_t errlen);
 
 /* Loads the root from `dir`: -ENOENT if either file is missing, -EPERM
  * for a key file accessible by group or others, -EKEYREJECTED if the key
@@ -70,6 +75,13 @@ DEFINE_PTR_CLEANUP(struct pki_ca, pki_ca_free)
  * certificates for the new names cannot be issued until the root is
  * replaced. */
 bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c);
+
+/* Whether the first certificate in the NUL-terminated `pem` bears this
+ * root's signature (false for anything that does not parse). */
+bool pki_ca_issued(const struct pki_ca *ca, const char *pem);
+
+/* The root's serial number in the text form of pki_serial.h. */
+int pki_ca_serial(const struct pki_ca *ca, char out[PKI_SERIAL_HEX_MAX]);
 
 /* Appends the root certificate in PEM (what devices import) to `out`. */
 int pki_ca_cert_pem(const struct pki_ca *ca, struct buf *out);

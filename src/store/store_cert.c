@@ -34,7 +34,7 @@ void store_cert_rows_free(struct cert_row *rows, size_t n)
 int store_cert_list(struct store *s, struct cert_row **ret, size_t *ret_n)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT serial, kind, cert_pem, not_after, created_at, "
-					 "coalesce(revoked_at, 0) FROM certs ORDER BY created_at DESC, serial LIMIT ?1");
+					 "coalesce(revoked_at, 0), coalesce(superseded_at, 0) FROM certs ORDER BY created_at DESC, serial LIMIT ?1");
 	if (!st)
 		return -EIO;
 	sqlite3_bind_int(st, 1, CERTS_MAX);
@@ -54,7 +54,8 @@ int store_cert_list(struct store *s, struct cert_row **ret, size_t *ret_n)
 		struct cert_row *c = &rows[n];
 		*c = (struct cert_row){ .not_after = sqlite3_column_int64(st, 3),
 					.created_at = sqlite3_column_int64(st, 4),
-					.revoked_at = sqlite3_column_int64(st, 5) };
+					.revoked_at = sqlite3_column_int64(st, 5),
+					.superseded_at = sqlite3_column_int64(st, 6) };
 		snprintf(c->serial, sizeof(c->serial), "%s", (const char *)sqlite3_column_text(st, 0));
 		snprintf(c->kind, sizeof(c->kind), "%s", (const char *)sqlite3_column_text(st, 1));
 		c->cert_pem = strdup((const char *)sqlite3_column_text(st, 2));
@@ -91,4 +92,13 @@ int store_cert_revoke(struct store *s, const char *serial, int64_t now)
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return found ? -EALREADY : -ENOENT;
+}
+
+int store_cert_supersede_all(struct store *s, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE certs SET superseded_at = ?1 WHERE superseded_at IS NULL");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, now);
+	return store_step_done(s, st);
 }

@@ -15,6 +15,7 @@ struct cert_row {
 	int64_t not_after;
 	int64_t created_at;
 	int64_t revoked_at; /* 0: not revoked */
+	int64_t superseded_at; /* 0: issued by the current root */
 };
 
 int store_cert_insert(struct store *s, const char *serial, const char *kind, const char *cert_pem,
@@ -25,3 +26,6 @@ int store_cert_list(struct store *s, struct cert_row **ret, size_t *ret_n);
 void store_cert_rows_free(struct cert_row *rows, size_t n);
 /* -ENOENT: no such serial; -EALREADY: already revoked. */
 int store_cert_revoke(struct store *s, const char *serial, int64_t now);
+/* Marks every certificate not yet superseded as superseded at `now` (the
+ * root that issued them was replaced); returns how many. */
+int store_cert_supersede_all(struct store *s, int64_t now);

@@ -10,6 +10,7 @@ INCBIN(migration_002, "src/store/migrations/002_ntp.sql");
 INCBIN(migration_003, "src/store/migrations/003_dns_dhcp.sql");
 INCBIN(migration_004, "src/store/migrations/004_certs.sql");
 INCBIN(migration_005, "src/store/migrations/005_proxy.sql");
+INCBIN(migration_006, "src/store/migrations/006_cert_superseded.sql");
 
 const struct store_migration store_migrations[] = {
 	{ "001_initial", migration_001 },
@@ -17,5 +18,6 @@ const struct store_migration store_migrations[] = {
 	{ "003_dns_dhcp", migration_003 },
 	{ "004_certs", migration_004 },
 	{ "005_proxy", migration_005 },
+	{ "006_cert_superseded", migration_006 },
 };
 const size_t store_migrations_len = sizeof(store_migrations) / sizeof(store_migrations[0]);

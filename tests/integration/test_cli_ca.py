@@ -1,8 +1,9 @@
 """`pic ca` against a real picd over its control socket: the root as the
 API serves it (export, show with its fingerprint), issuing into files that
 OpenSSL verifies against the exported root (key 0600, no overwrite without
---force), issuing to stdout, listing, revoking (then in the CRL), and the
-exit statuses: 1 for a bad command line, 2 when picd refuses."""
+--force), issuing to stdout, listing, revoking (then in the CRL), replacing
+the root after a rename (show warns until then), and the exit statuses: 1
+for a bad command line, 2 when picd refuses."""
 
 import json
 import os
@@ -69,7 +70,8 @@ def test_export_and_show_the_root(picd, tmp_path):
     assert ("install this certificate as a trusted root on your devices; "
             "also served at http://mycell.cell/ca.crt") in show
     doc = json.loads(ok(picd.pic("--json", "ca", "show")).stdout)
-    assert doc == {"cert": served, "sha256": fp, "url": "http://mycell.cell/ca.crt"}
+    assert doc == {"cert": served, "sha256": fp, "url": "http://mycell.cell/ca.crt", "matches_config": True}
+    assert "warning" not in show
 
     p = picd.pic("ca", "export", str(tmp_path / "no" / "such" / "dir.crt"))
     assert p.returncode == 1 and "dir.crt" in p.stderr
@@ -177,3 +179,46 @@ def test_issue_to_stdout_and_refusals(picd, tmp_path):
     assert picd.pic("ca", "revoke", "not-hex").returncode == 1
     assert sorted(os.listdir(tmp_path)) == ["ca.crt", "leaf.crt"]
     assert len(listed(picd)) == 2  # nothing issued by the refused commands
+
+
+def test_replace_the_root_after_a_rename(picd, tmp_path):
+    tmp_path = outdir(tmp_path)
+    old = ok(picd.pic("ca", "export")).stdout
+
+    # While the root covers the cell, replace is refused without --force.
+    p = picd.pic("ca", "replace")
+    assert p.returncode == 2 and "--force" not in p.stdout and "force" in p.stderr, (p.stdout, p.stderr)
+    p = picd.pic("--json", "ca", "replace")
+    assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "ca_matches_config"
+    for args in (["--frobnicate"], ["--force", "--force"], ["now"]):
+        p = picd.pic("ca", "replace", *args)
+        assert p.returncode == 1 and p.stderr.startswith("pic: "), (args, p.stdout, p.stderr)
+    assert ok(picd.pic("ca", "export")).stdout == old
+
+    ok(picd.pic("config", "set", "cell_name=home"))
+    show = ok(picd.pic("ca", "show")).stdout
+    assert "warning: " in show and "pic ca replace" in show and "home.cell" in show
+    doc = json.loads(ok(picd.pic("--json", "ca", "show")).stdout)
+    assert doc["matches_config"] is False and "pic ca replace" in doc["warning"]
+    assert doc["url"] == "http://home.cell/ca.crt"
+
+    p = ok(picd.pic("ca", "replace"))
+    new = ok(picd.pic("ca", "export")).stdout
+    assert new != old
+    fp = openssl("x509", "-noout", "-fingerprint", "-sha256", input=new).strip().split("=", 1)[1]
+    serial = openssl("x509", "-noout", "-serial", input=new).strip().split("=", 1)[1].lower()
+    assert f"sha256 fingerprint:  {fp}" in p.stdout
+    assert serial.lstrip("0") in p.stdout
+    assert "must now import the new ca.crt" in p.stdout and "http://home.cell/ca.crt" in p.stdout
+    assert "DNS:home.cell" in openssl("x509", "-noout", "-text", input=new)
+    assert "warning" not in ok(picd.pic("ca", "show")).stdout
+
+    # Now matching again: refused; --force replaces all the same.
+    p = picd.pic("ca", "replace")
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    assert ok(picd.pic("ca", "export")).stdout == new
+    doc = json.loads(ok(picd.pic("--json", "ca", "replace", "--force")).stdout)
+    assert doc["matches_config"] is True and doc["constraints"]["zone"] == "home.cell"
+    assert ok(picd.pic("ca", "export")).stdout not in (old, new)
+    archive = os.path.join(picd.state_dir, "ca", "archive")
+    assert len(os.listdir(archive)) == 2

@@ -2,9 +2,11 @@
 leaf from the cell's own CA on each service's virtual IP, picd's UI/API at
 the cell's own name, 503 for services not running yet, 404 for unknown
 hosts, HTTP redirected except /ca.crt, security headers; picd trusts the
-forwarded client address only from the proxy; a rename re-issues the
-certificate and is applied live."""
+forwarded client address only from the proxy; after a rename the root
+must be replaced (POST /api/vault/ca/replace), which re-issues the leaf
+from the new root and is applied live."""
 
+import os
 import subprocess
 import time
 
@@ -87,16 +89,46 @@ def test_forwarded_client_is_trusted_only_from_the_proxy(picd, tmp_path):
     assert "198.51.100.1" not in log and "203.0.113.9" not in log
 
 
+def served_names(client, vip, name):
+    """The DNS names of the leaf the proxy serves for `name` at `vip`."""
+    text = client.run("sh", "-c", f"echo | openssl s_client -connect {vip}:443 -servername {name} 2>/dev/null"
+                                  " | openssl x509 -noout -ext subjectAltName").stdout
+    return sorted(n.strip()[4:] for n in text.replace("\n", ",").split(",") if n.strip().startswith("DNS:"))
+
+
 def test_rename_reissues_the_certificate_live(picd, tmp_path):
-    client, cfg, ca = prepare(picd, tmp_path)
+    client, cfg, old_ca = prepare(picd, tmp_path)
     pid = next(s for s in picd.local("GET", "/api/services")[2]["services"] if s["name"] == "proxy")["pid"]
     status, _, doc = picd.local("PUT", "/api/config", {"cell_name": "home"})
     assert status == 200
     vip = doc["virtual_ips"]["webui"]
-    # The CA was made for mycell.cell: a renamed cell needs a new root to
-    # cover its names, so the new leaf cannot be issued under the old one.
-    certs = picd.local("GET", "/api/vault/certs")[2]["certs"]
-    services = [c for c in certs if c["kind"] == "service"]
-    assert services and "mycell.cell" in services[-1]["names"]
+    # The root was made for mycell.cell and cannot vouch for home.cell: the
+    # old leaf stays until the user replaces the root, and picd says so.
+    assert "mycell.cell" in served_names(client, vip, "mycell.cell")
+    root = picd.local("GET", "/api/vault/ca")[2]
+    assert root["matches_config"] is False and "pic ca replace" in root["warning"]
+
+    status, _, new_root = picd.local("POST", "/api/vault/ca/replace", {})
+    assert status == 200, new_root
+    ca = tmp_path / "new-ca.crt"
+    ca.write_bytes(requests.get(picd.url + "/api/vault/ca.crt").content)
+    assert ca.read_text() != old_ca.read_text()
+    # caddy takes the new leaf live (same process); its old servers stop
+    # shortly after /load answered.
+    deadline = time.monotonic() + 10
+    while True:
+        r = curl(client, "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", str(ca),
+                 "--resolve", f"home.cell:443:{vip}", "https://home.cell/health")
+        if r.stdout == "200 0" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert r.stdout == "200 0", r
+    assert served_names(client, vip, "home.cell") == sorted(["home.cell", "calendar.home.cell", "files.home.cell",
+                                                             "mail.home.cell"])
+    # Devices that still trust only the old root refuse the new leaf.
+    r = curl(client, "-o", "/dev/null", "--cacert", str(old_ca), "--resolve", f"home.cell:443:{vip}",
+             "https://home.cell/health")
+    assert r.returncode == 60, r
+    assert os.path.isdir(os.path.join(picd.state_dir, "ca", "archive", root["serial"]))
     now = next(s for s in picd.local("GET", "/api/services")[2]["services"] if s["name"] == "proxy")
-    assert now["state"] == "running"
+    assert now["state"] == "running" and now["pid"] == pid

@@ -1,8 +1,14 @@
 """The cell's certificate authority through the API: the root is public
 (PEM and DER), name-constrained to the cell zone and networks; issued
 certificates verify against it with OpenSSL and carry the asked names;
-names outside the zone are refused; revocation shows in the CRL."""
+names outside the zone are refused; revocation shows in the CRL. The
+root described (GET /api/vault/ca) and replaced after a rename (POST
+/api/vault/ca/replace): refused while it matches unless forced, bad bodies
+refused with nothing changed, the old root archived, old certificates
+superseded, the proxy's leaf issued again."""
 
+import os
+import stat
 import subprocess
 
 import requests
@@ -75,10 +81,160 @@ def test_names_outside_the_zone_are_refused(picd):
 
 
 def test_ca_key_is_private_and_survives_restart(picd):
-    import os
-    import stat
     key = os.path.join(picd.state_dir, "ca", "ca.key")
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
     before = requests.get(picd.url + "/api/vault/ca.crt").text
     picd.restart()
     assert requests.get(picd.url + "/api/vault/ca.crt").text == before
+
+
+# --- the root described and replaced --------------------------------------
+
+def ca_dir(picd):
+    return os.path.join(picd.state_dir, "ca")
+
+
+def tree(path):
+    """Every file under `path` with its bytes: what "nothing changed" means
+    for the CA directory."""
+    out = {}
+    for root, _dirs, files in os.walk(path):
+        for f in files:
+            p = os.path.join(root, f)
+            with open(p, "rb") as fh:
+                out[os.path.relpath(p, path)] = fh.read()
+    return out
+
+
+def constraints(pem):
+    """(permitted DNS names, permitted networks) of a root, read with
+    python3-cryptography."""
+    from cryptography import x509
+    cert = x509.load_pem_x509_certificate(pem.encode() if isinstance(pem, str) else pem)
+    ext = cert.extensions.get_extension_for_class(x509.NameConstraints)
+    assert ext.critical
+    permitted = ext.value.permitted_subtrees
+    dns = sorted(n.value for n in permitted if isinstance(n, x509.DNSName))
+    nets = sorted(str(n.value) for n in permitted if isinstance(n, x509.IPAddress))
+    return dns, nets, format(cert.serial_number, "x")
+
+
+def test_root_description(picd):
+    s = picd.session()
+    assert requests.get(picd.url + "/api/vault/ca").status_code == 401
+    r = s.get(picd.url + "/api/vault/ca")
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    pem = requests.get(picd.url + "/api/vault/ca.crt").text
+    dns, nets, serial = constraints(pem)
+    assert doc["matches_config"] is True and "warning" not in doc
+    assert doc["constraints"] == {"zone": "mycell.cell", "networks": ["172.20.0.0/16", "10.0.0.0/24"]}
+    assert dns == ["mycell.cell"] and nets == ["10.0.0.0/24", "172.20.0.0/16"]
+    assert doc["serial"].lstrip("0") == serial
+    assert doc["subject"] == "PIC mycell.cell root CA"
+    fp = openssl("x509", "-noout", "-fingerprint", "-sha256", input=pem.encode()).decode()
+    assert doc["sha256"] == fp.strip().split("=", 1)[1].replace(":", "").lower()
+    listed = s.get(picd.url + "/api/vault/certs").json()["certs"]  # the same time format
+    assert isinstance(doc["not_before"], int) and isinstance(listed[0]["not_before"], int)
+    assert doc["not_before"] < doc["not_after"]
+
+
+def test_replace_is_refused_while_the_root_matches(picd):
+    s = picd.session()
+    before, served = tree(ca_dir(picd)), requests.get(picd.url + "/api/vault/ca.crt").text
+    r = s.post(picd.url + "/api/vault/ca/replace", json={})
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "ca_matches_config" and r.json()["error"]["field"] == "force"
+    assert "force" in r.json()["error"]["message"]
+    r = s.post(picd.url + "/api/vault/ca/replace")  # no body: the same
+    assert r.status_code == 409, r.text
+    for body, field in (({"force": "yes"}, "force"), ({"force": 1}, "force"), ({"forse": True}, "forse"),
+                        ([True], None)):
+        r = s.post(picd.url + "/api/vault/ca/replace", json=body)
+        assert r.status_code == 400, (body, r.text)
+        assert r.json()["error"].get("field") == field, (body, r.json())
+    # A session without its CSRF token, and no credentials at all.
+    bare = requests.Session()
+    bare.cookies = s.cookies
+    assert bare.post(picd.url + "/api/vault/ca/replace", json={"force": True}).status_code == 403
+    assert requests.post(picd.url + "/api/vault/ca/replace", json={"force": True}).status_code == 401
+    assert tree(ca_dir(picd)) == before
+    assert requests.get(picd.url + "/api/vault/ca.crt").text == served
+    assert s.get(picd.url + "/api/vault/ca").json()["matches_config"] is True
+
+
+def test_rename_then_replace(picd):
+    s = picd.session()
+    old_pem = requests.get(picd.url + "/api/vault/ca.crt").text
+    old = s.get(picd.url + "/api/vault/ca").json()
+    assert picd.stderr().count("pic ca replace") == 0
+
+    r = s.put(picd.url + "/api/config", json={"cell_name": "home"})
+    assert r.status_code == 200, r.text
+    doc = s.get(picd.url + "/api/vault/ca").json()
+    assert doc["matches_config"] is False and doc["serial"] == old["serial"]
+    assert "home.cell" in doc["warning"] and "mycell.cell" in doc["warning"]
+    assert "POST /api/vault/ca/replace" in doc["warning"] and "pic ca replace" in doc["warning"]
+    # One line in the log for the change, none for the requests.
+    assert picd.stderr().count("pic ca replace") == 1
+    s.get(picd.url + "/api/vault/ca")
+    s.get(picd.url + "/api/vault/certs")
+    assert picd.stderr().count("pic ca replace") == 1
+    old_certs = {c["serial"] for c in s.get(picd.url + "/api/vault/certs").json()["certs"]}
+    assert old_certs  # the proxy's leaf for mycell.cell at least
+
+    r = s.post(picd.url + "/api/vault/ca/replace", json={})
+    assert r.status_code == 200, r.text
+    new = r.json()
+    assert new["serial"] != old["serial"] and new["matches_config"] is True and "warning" not in new
+    assert new["constraints"]["zone"] == "home.cell"
+    assert s.get(picd.url + "/api/vault/ca").json() == new
+    new_pem = requests.get(picd.url + "/api/vault/ca.crt").text
+    dns, nets, serial = constraints(new_pem)
+    assert dns == ["home.cell"] and nets == ["10.0.0.0/24", "172.20.0.0/16"]
+    assert serial == new["serial"].lstrip("0")
+
+    # The old root is kept whole and private; the new one is in place.
+    d = ca_dir(picd)
+    kept = os.path.join(d, "archive", old["serial"])
+    assert open(os.path.join(kept, "ca.crt")).read() == old_pem
+    assert stat.S_IMODE(os.stat(os.path.join(kept, "ca.key")).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(os.path.join(d, "archive")).st_mode) == 0o700
+    assert open(os.path.join(d, "ca.crt")).read() == new_pem
+    assert sorted(os.listdir(d)) == ["archive", "ca.crt", "ca.key"]
+
+    # What the old root issued is superseded; the proxy has a leaf for the new names.
+    certs = s.get(picd.url + "/api/vault/certs").json()["certs"]
+    assert {c["serial"]: c["status"] for c in certs if c["serial"] in old_certs} == \
+        {serial: "superseded" for serial in old_certs}
+    fresh = [c for c in certs if c["serial"] not in old_certs]
+    assert len(fresh) == 1 and fresh[0]["kind"] == "service" and fresh[0]["status"] == "valid"
+    assert "home.cell" in fresh[0]["names"]
+    assert "replaced by" in picd.stderr()
+
+    # Now matching: a second replace is refused and changes nothing.
+    before = tree(d)
+    r = s.post(picd.url + "/api/vault/ca/replace", json={"force": False})
+    assert r.status_code == 409, r.text
+    assert tree(d) == before
+    assert s.get(picd.url + "/api/vault/ca").json()["serial"] == new["serial"]
+
+    # Forced, and kept across a restart.
+    r = s.post(picd.url + "/api/vault/ca/replace", json={"force": True})
+    assert r.status_code == 200, r.text
+    forced = r.json()
+    assert forced["serial"] not in (old["serial"], new["serial"])
+    assert sorted(os.listdir(os.path.join(d, "archive"))) == sorted([old["serial"], new["serial"]])
+    picd.restart()
+    s = picd.session()
+    assert s.get(picd.url + "/api/vault/ca").json()["serial"] == forced["serial"]
+    assert "pic ca replace" not in picd.stderr()
+
+
+def test_stale_root_is_named_at_start(picd):
+    s = picd.session()
+    assert s.put(picd.url + "/api/config", json={"domain": "example"}).status_code == 200
+    picd.restart()
+    lines = [line for line in picd.stderr().splitlines() if "pic ca replace" in line]
+    assert len(lines) == 1 and "mycell.cell" in lines[0] and "mycell.example" in lines[0]
