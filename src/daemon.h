@@ -64,8 +64,10 @@ struct daemon {
 /* Reloads the configuration snapshot from the store after a commit. */
 int daemon_reload_config(struct daemon *d);
 
-/* The certificate authority, loaded at its first use (an idle picd need
- * not hold libcrypto's pages); NULL, logged, if it cannot be. */
+/* The certificate authority, loaded once: at start by daemon_ca_check,
+ * which reads its constraints to warn about a stale root (so libcrypto's
+ * pages are touched at every start again); NULL, logged, if it cannot
+ * be. */
 struct pki_ca *daemon_ca(struct daemon *d);
 
 /* Logs one warning naming `pic ca replace` when the root no longer
