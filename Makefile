@@ -32,7 +32,7 @@ SANFLAGS :=
 OPT := -O2 -g
 endif
 
-PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libnl-route-3.0 libnftables libcrypto
+PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libnl-route-3.0 libnftables libcrypto libssl
 PKGS_CLI := libcurl jansson libsodium
 PKGS_TEST := cmocka
 

@@ -15,6 +15,7 @@
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "daemon.h"
+#include "pki/pki_ca.h"
 #include "priv/priv_spawn.h"
 #include "apply_input.h"
 #include "apply_tls.h"
@@ -140,6 +141,28 @@ static int restore_last_good(struct svc *s, const struct config_paths *p)
 	return reload(s, p->live, false);
 }
 
+/* The daemon's own check from a client's side, when it has one. */
+static int verify(struct daemon *d, struct svc *s, const struct config_paths *p, char *why, size_t whylen)
+{
+	if (!s->ops->verify)
+		return 0;
+	char ca_file[sizeof(d->opt.ca_dir) + 16];
+	struct buf text;
+	buf_init(&text, APPLY_CONFIG_MAX);
+	int r = fs_read_file(p->live, &text);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot read the installed config: %s", strerror(-r));
+		buf_free(&text);
+		return r;
+	}
+	snprintf(ca_file, sizeof(ca_file), "%s/" PKI_CA_CERT_FILE, d->opt.ca_dir);
+	struct svc_verify v = { .cell = &d->config, .svc_dir = s->dir, .config = text.data ? text.data : "",
+				.len = text.len, .ca_file = ca_file, .timeout_ms = APPLY_VERIFY_TIMEOUT_MS };
+	r = s->ops->verify(&v, why, whylen);
+	buf_free(&text);
+	return r;
+}
+
 int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t errlen)
 {
 	if (s->state == SVC_UNAVAILABLE) {
@@ -180,9 +203,13 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		if (!running && start && s->state != SVC_FAILED)
 			return svc_start(s) < 0 ? -EIO : APPLY_UNCHANGED;
 		/* Same config, new certificate (a renewal): it must be read. */
-		if (running && new_leaf && reload(s, p.live, true) < 0) {
-			snprintf(err, errlen, "%s did not take its new certificate", s->ops->daemon);
-			return -EIO;
+		if (running && new_leaf) {
+			char why[256] = "";
+			if (reload(s, p.live, true) < 0 || verify(d, s, &p, why, sizeof(why)) < 0) {
+				snprintf(err, errlen, "%s did not take its new certificate%s%s", s->ops->daemon,
+					 why[0] ? ": " : "", why);
+				return -EIO;
+			}
 		}
 		return new_leaf ? APPLY_APPLIED : APPLY_UNCHANGED;
 	}
@@ -213,7 +240,9 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 	char why[256] = "";
 	if (r == 0)
 		r = svc_probe_now(s, APPLY_VERIFY_TIMEOUT_MS, why, sizeof(why));
-	else
+	if (r == 0)
+		r = verify(d, s, &p, why, sizeof(why));
+	else if (!why[0])
 		snprintf(why, sizeof(why), "%s", s->last_error);
 	if (r == 0) {
 		log_info("%s: new configuration applied and verified", s->ops->name);

@@ -33,6 +33,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -171,6 +172,8 @@ struct plan {
 	const struct caddy_route *webui;
 	char hosts[SVC_CADDY_MAX_ROUTES][CONFIG_ZONE_MAX + 1];
 	char addrs[SVC_CADDY_MAX_ROUTES][IPV4_STR_MAX];
+	char verify_from[IPV4_STR_MAX + 3]; /* "a.b.c.d/32", or "" */
+	char generation[SVC_CADDY_GENERATION_LEN + 1];
 };
 
 static int plan_make(const struct caddy_input *in, struct plan *p)
@@ -185,6 +188,11 @@ static int plan_make(const struct caddy_input *in, struct plan *p)
 	};
 	if (!p->zone || !zone_ok(p->zone) || !path_ok(p->cert) || !path_ok(p->key) || !path_ok(p->admin))
 		return -EINVAL;
+	if (in->verify_from) {
+		char ip[IPV4_STR_MAX];
+		ipv4_format(in->verify_from, ip);
+		snprintf(p->verify_from, sizeof(p->verify_from), "%s/32", ip);
+	}
 	if (in->n_routes == 0 || in->n_routes > SVC_CADDY_MAX_ROUTES || !in->routes)
 		return -EINVAL;
 	for (size_t i = 0; i < in->n_routes; i++) {
@@ -273,6 +281,17 @@ static json_t *listen_on_80(const struct plan *p)
 	return a;
 }
 
+#define GENERATION_ID "pic-generation"
+
+/* SVC_CADDY_VERIFY_PATH for picd's address alone, on any Host. */
+static json_t *generation_route(const struct plan *p)
+{
+	return json_pack("{s:s, s:[{s:[s], s:{s:[s]}}], s:[{s:s, s:i, s:{s:[s]}, s:s}], s:b}", "@id", GENERATION_ID,
+			 "match", "path", SVC_CADDY_VERIFY_PATH, "remote_ip", "ranges", p->verify_from, "handle",
+			 "handler", "static_response", "status_code", 200, "headers", "Cache-Control", "no-store",
+			 "body", p->generation, "terminal", 1);
+}
+
 /* The HTTPS server of routes[i], alone on its virtual IP: per-peer rules
  * allow or refuse a virtual IP, so a request that reached one must not
  * get at another service by naming it in Host. */
@@ -285,6 +304,7 @@ static json_t *https_server(const struct plan *p, size_t i)
 				    service_handler(&p->routes[i]), "terminal", 1);
 	json_t *not_found = json_pack("{s:[o]}", "handle", text_response(404, NOT_FOUND_BODY, NULL));
 	if (json_array_append_new(routes, headers_route()) < 0 ||
+	    (p->verify_from[0] && json_array_append_new(routes, generation_route(p)) < 0) ||
 	    json_array_append_new(routes, ca_route(p, json_incref(host))) < 0 ||
 	    json_array_append_new(routes, service) < 0 || json_array_append_new(routes, not_found) < 0)
 		return NULL;
@@ -341,16 +361,36 @@ static json_t *config_json(const struct plan *p)
 			 storage, "apps", "tls", tls, "http", http);
 }
 
+static char *config_text(const struct plan *p)
+{
+	_cleanup_json_ json_t *doc = config_json(p);
+	return doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+}
+
+/* The generation: the start of a BLAKE2b hash of the config rendered
+ * without one. */
+static int generation_of(struct plan *p)
+{
+	p->generation[0] = '\0';
+	_cleanup_free_ char *text = config_text(p);
+	if (!text)
+		return -ENOMEM;
+	unsigned char hash[SVC_CADDY_GENERATION_LEN / 2];
+	if (crypto_generichash(hash, sizeof(hash), (const unsigned char *)text, strlen(text), NULL, 0) < 0)
+		return -EIO;
+	sodium_bin2hex(p->generation, sizeof(p->generation), hash, sizeof(hash));
+	return 0;
+}
+
 int svc_caddy_render(const struct caddy_input *in, struct buf *out)
 {
 	struct plan p;
 	int r = plan_make(in, &p);
+	if (r == 0 && p.verify_from[0])
+		r = generation_of(&p);
 	if (r < 0)
 		return r;
-	_cleanup_json_ json_t *doc = config_json(&p);
-	if (!doc)
-		return -ENOMEM;
-	_cleanup_free_ char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	_cleanup_free_ char *text = config_text(&p);
 	if (!text)
 		return -ENOMEM;
 	size_t start = out->len;
@@ -362,6 +402,28 @@ int svc_caddy_render(const struct caddy_input *in, struct buf *out)
 		return r;
 	}
 	return 0;
+}
+
+int svc_caddy_generation(const char *config, size_t len, char out[SVC_CADDY_GENERATION_LEN + 1])
+{
+	_cleanup_json_ json_t *doc = json_loadb(config, len, 0, NULL);
+	json_t *routes = json_object_get(
+		json_object_get(json_object_get(json_object_get(json_object_get(doc, "apps"), "http"), "servers"),
+				"https-webui"),
+		"routes");
+	size_t i;
+	json_t *route;
+	json_array_foreach(routes, i, route) {
+		if (!json_is_string(json_object_get(route, "@id")) ||
+		    strcmp(json_string_value(json_object_get(route, "@id")), GENERATION_ID) != 0)
+			continue;
+		const char *g = json_string_value(json_object_get(json_array_get(json_object_get(route, "handle"), 0), "body"));
+		if (!g || strlen(g) != SVC_CADDY_GENERATION_LEN)
+			return -EINVAL;
+		memcpy(out, g, SVC_CADDY_GENERATION_LEN + 1);
+		return 0;
+	}
+	return -EINVAL;
 }
 
 /* svc_ops.render: the routes the services declare (proxy_routes.h), the
@@ -381,7 +443,7 @@ static int caddy_render_svc(const struct svc_input *in, struct buf *out)
 	struct caddy_route routes[SVC_CADDY_MAX_ROUTES];
 	proxy_routes_for_caddy(built, SVC_CADDY_MAX_ROUTES, routes);
 	struct caddy_input ci = { .zone = zone, .ip_range = in->cell->ip_range, .routes = routes,
-				  .n_routes = SVC_CADDY_MAX_ROUTES };
+				  .n_routes = SVC_CADDY_MAX_ROUTES, .verify_from = in->plan ? in->plan->host_addr : 0 };
 	for (size_t i = 0; in->net && i < ci.n_routes; i++) {
 		uint32_t vip = ipplan_address(&in->cell->ip_range, ipplan_find_virtual_ip(routes[i].vip));
 		bool held = false;
@@ -530,6 +592,7 @@ const struct svc_ops svc_caddy_ops = {
 	.check_argv = check_argv,
 	.env = caddy_env,
 	.apply_live = svc_caddy_apply_live,
+	.verify = svc_caddy_verify,
 	.needs_leaf = true,
 	/* Live changes go through the admin API (svc_caddy_apply_live); the
 	 * supervisor's own way is a restart. */

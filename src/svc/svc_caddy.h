@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/buf.h"
 #include "model/cidr.h"
@@ -47,6 +48,14 @@ extern const struct svc_ops svc_caddy_ops;
  * HTTP and HTTPS, and where the web interface serves it. */
 #define SVC_CADDY_CA_PATH "/ca.crt"
 #define SVC_CADDY_CA_UPSTREAM_PATH "/api/vault/ca.crt"
+
+/* On every HTTPS server, answered by caddy itself (never proxied) and
+ * only to picd's address: the generation of the config serving it, a
+ * hash of the rendered config. picd asks it over HTTPS after each change
+ * (svc_caddy_verify) to know the new config serves, with the cell's
+ * certificate, and the old one no longer answers. */
+#define SVC_CADDY_VERIFY_PATH "/.well-known/pic/proxy-generation"
+#define SVC_CADDY_GENERATION_LEN 16 /* hex digits */
 
 #define SVC_CADDY_MAX_ROUTES 4      /* one per virtual IP */
 #define SVC_CADDY_UPSTREAM_MAX 261  /* "<DNS name>:<port>" */
@@ -88,7 +97,21 @@ struct caddy_input {
 	const char *cert_file;
 	const char *key_file;
 	const char *admin_socket;
+	/* picd's address as the proxy sees it (the bridge's host address):
+	 * the only client SVC_CADDY_VERIFY_PATH answers. 0: nobody. */
+	uint32_t verify_from;
 };
+
+/* svc_ops.verify: an HTTPS GET of SVC_CADDY_VERIFY_PATH through the
+ * proxy on the web interface's virtual IP, trusting only v->ca_file and
+ * checking the certificate for the cell's name, until it answers the
+ * installed config's generation with the installed leaf (within
+ * v->timeout_ms). -EIO with what it saw instead, or tls_get's errors. */
+int svc_caddy_verify(const struct svc_verify *v, char *err, size_t errlen);
+
+/* The generation a rendered config carries (SVC_CADDY_VERIFY_PATH):
+ * 0, or -EINVAL if `config` is not one svc_caddy_render wrote. */
+int svc_caddy_generation(const char *config, size_t len, char out[SVC_CADDY_GENERATION_LEN + 1]);
 
 /* The whole caddy.json, pretty-printed with a stable key order, ending in
  * a newline. -EINVAL for an input outside the rules above (a zone that is

@@ -62,6 +62,16 @@ struct svc_input {
 	const char *faults;
 };
 
+/* What a daemon's verify hook gets once it took a new config. */
+struct svc_verify {
+	const struct cell_config *cell;
+	const char *svc_dir;
+	const char *config; /* the installed config */
+	size_t len;
+	const char *ca_file; /* the cell's root certificate, PEM */
+	unsigned timeout_ms;
+};
+
 enum svc_reload {
 	SVC_RELOAD_RESTART, /* the daemon has no way to re-read its config */
 	SVC_RELOAD_SIGHUP,
@@ -114,6 +124,10 @@ struct svc_ops {
 	/* NULL: no probe; a running daemon counts as healthy. */
 	int (*probe_send)(const struct netplan_service *net, int *ret_fd, char *err, size_t errlen);
 	int (*probe_check)(int fd, char *err, size_t errlen);
+	/* NULL, or a check from a client's side, after the health probe,
+	 * that the daemon serves the config just installed (the proxy: an
+	 * HTTPS request through it). 0, or -errno with `err`. */
+	int (*verify)(const struct svc_verify *v, char *err, size_t errlen);
 	/* The web routes it serves through the proxy (none: NULL, 0). */
 	const struct svc_route *routes;
 	size_t n_routes;

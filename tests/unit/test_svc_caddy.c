@@ -29,7 +29,8 @@
 
 static char *render_routes(const struct caddy_route *routes, size_t n)
 {
-	struct caddy_input in = { .zone = ZONE, .ip_range = RANGE, .routes = routes, .n_routes = n };
+	struct caddy_input in = { .zone = ZONE, .ip_range = RANGE, .routes = routes, .n_routes = n,
+				  .verify_from = RANGE.addr + 1 };
 	struct buf b;
 	buf_init(&b, GOLDEN_MAX);
 	assert_int_equal(svc_caddy_render(&in, &b), 0);
@@ -145,14 +146,15 @@ static void assert_common(json_t *doc)
 		assert_string_equal(str_at(srv, "tls_connection_policies", "#0", "certificate_selection", "any_tag", "#0"),
 				    "cell");
 		json_t *routes = json_object_get(srv, "routes");
-		assert_int_equal(json_array_size(routes), 4);
-		assert_int_equal(json_array_size(at(routes, "#1", "match", "#0", "host", NULL)), 1);
-		assert_string_equal(str_at(routes, "#1", "match", "#0", "host", "#0"), hosts[i]);
-		assert_string_equal(str_at(routes, "#1", "match", "#0", "path", "#0"), "/ca.crt");
+		assert_int_equal(json_array_size(routes), 5);
+		assert_string_equal(str_at(routes, "#1", "match", "#0", "path", "#0"), SVC_CADDY_VERIFY_PATH);
 		assert_int_equal(json_array_size(at(routes, "#2", "match", "#0", "host", NULL)), 1);
 		assert_string_equal(str_at(routes, "#2", "match", "#0", "host", "#0"), hosts[i]);
-		assert_true(json_is_true(at(routes, "#2", "terminal", NULL)));
-		json_t *last = json_array_get(routes, 3);
+		assert_string_equal(str_at(routes, "#2", "match", "#0", "path", "#0"), "/ca.crt");
+		assert_int_equal(json_array_size(at(routes, "#3", "match", "#0", "host", NULL)), 1);
+		assert_string_equal(str_at(routes, "#3", "match", "#0", "host", "#0"), hosts[i]);
+		assert_true(json_is_true(at(routes, "#3", "terminal", NULL)));
+		json_t *last = json_array_get(routes, 4);
 		assert_null(json_object_get(last, "match"));
 		assert_int_equal(json_integer_value(at(last, "handle", "#0", "status_code", NULL)), 404);
 	}
@@ -180,13 +182,13 @@ static void assert_common(json_t *doc)
 /* The handler list of the HTTPS route for routes[i]. */
 static json_t *service_handle(json_t *doc, size_t i)
 {
-	return at(https_server(doc, i), "routes", "#2", "handle", NULL);
+	return at(https_server(doc, i), "routes", "#3", "handle", NULL);
 }
 
 /* The /ca.crt handlers: on each HTTPS server (i < 4), on HTTP (i == 4). */
 static json_t *ca_handle(json_t *doc, size_t i)
 {
-	return at(i < 4 ? https_server(doc, i) : server(doc, "http"), "routes", "#1", "handle", NULL);
+	return at(i < 4 ? https_server(doc, i) : server(doc, "http"), "routes", i < 4 ? "#2" : "#1", "handle", NULL);
 }
 
 static void test_all_down(void **state)
@@ -267,6 +269,37 @@ static void test_route_switched_off(void **state)
 	assert_non_null(at(service_handle(doc, 2), "#0", "headers", "Retry-After", NULL));
 	json_decref(doc);
 	free(text);
+}
+
+/* Every HTTPS server answers picd (the bridge's host address) alone with
+ * the config's generation: a hash that differs between configs and that
+ * svc_caddy_generation reads back. */
+static void test_generation_route(void **state)
+{
+	struct caddy_route routes[SVC_CADDY_MAX_ROUTES];
+	memcpy(routes, svc_caddy_routes, sizeof(routes));
+	char *down = render_routes(routes, SVC_CADDY_MAX_ROUTES);
+	routes[0].upstream = "172.20.0.1:3000";
+	char *up = render_routes(routes, SVC_CADDY_MAX_ROUTES);
+	char g_down[SVC_CADDY_GENERATION_LEN + 1], g_up[SVC_CADDY_GENERATION_LEN + 1];
+	assert_int_equal(svc_caddy_generation(down, strlen(down), g_down), 0);
+	assert_int_equal(svc_caddy_generation(up, strlen(up), g_up), 0);
+	assert_int_equal(strlen(g_down), SVC_CADDY_GENERATION_LEN);
+	assert_string_not_equal(g_down, g_up);
+	json_t *doc = parse(up);
+	for (size_t i = 0; i < 4; i++) {
+		json_t *r = at(https_server(doc, i), "routes", "#1", NULL);
+		assert_string_equal(str_at(r, "match", "#0", "path", "#0"), SVC_CADDY_VERIFY_PATH);
+		assert_string_equal(str_at(r, "match", "#0", "remote_ip", "ranges", "#0"), "172.20.0.1/32");
+		assert_string_equal(str_at(r, "handle", "#0", "body"), g_up);
+	}
+	json_decref(doc);
+	/* Not a config of ours, or none at all. */
+	char g[SVC_CADDY_GENERATION_LEN + 1];
+	assert_int_equal(svc_caddy_generation("{}", 2, g), -EINVAL);
+	assert_int_equal(svc_caddy_generation("not json", 8, g), -EINVAL);
+	free(down);
+	free(up);
 }
 
 /* Same input, same bytes; a subset of routes listens on its VIPs only. */
@@ -396,6 +429,7 @@ static void test_ops(void **state)
 	}
 	assert_non_null(svc_caddy_ops.probe_send);
 	assert_non_null(svc_caddy_ops.probe_check);
+	assert_ptr_equal(svc_caddy_ops.verify, svc_caddy_verify);
 
 	/* Rendered from svc_input: the proxy's plan entry holds the VIPs. */
 	struct cell_config c;
@@ -404,7 +438,8 @@ static void test_ops(void **state)
 	assert_non_null(p);
 	const char *names[] = { "proxy" };
 	assert_int_equal(netplan_build(&c, "/run/pic-test", names, 1, p), 0);
-	struct svc_input in = { .cell = &c, .net = netplan_find(p, "proxy") };
+	struct svc_input in = { .cell = &c, .plan = p, .net = netplan_find(p, "proxy") };
+	assert_int_equal(p->host_addr, RANGE.addr + 1);
 	struct buf b;
 	buf_init(&b, GOLDEN_MAX);
 	assert_int_equal(svc_caddy_ops.render(&in, &b), 0);
@@ -435,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_all_down),
 		cmocka_unit_test(test_webui_and_calendar_up),
 		cmocka_unit_test(test_route_switched_off),
+		cmocka_unit_test(test_generation_route),
 		cmocka_unit_test(test_stable_and_subset),
 		cmocka_unit_test(test_refused_input),
 		cmocka_unit_test(test_buffer_full),
