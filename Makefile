@@ -32,8 +32,8 @@ SANFLAGS :=
 OPT := -O2 -g
 endif
 
-PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libnl-route-3.0 libnftables libcrypto libssl
-PKGS_CLI := libcurl jansson libsodium
+PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libnl-route-3.0 libnftables libcrypto libssl libqrencode libpng
+PKGS_CLI := libcurl jansson libsodium libqrencode
 PKGS_TEST := cmocka
 
 WARN := -std=gnu17 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla \
@@ -50,7 +50,7 @@ pc_libs = $(shell pkg-config --libs $(1) 2>/dev/null)
 OBJ := $(BUILD)/obj
 COMMON_SRC := $(wildcard src/common/*.c)
 CORE_SRC := src/daemon.c $(wildcard src/model/*.c src/store/*.c src/net/*.c src/svc/*.c src/apply/*.c \
-	src/api/*.c src/priv/*.c src/pki/*.c)
+	src/api/*.c src/priv/*.c src/pki/*.c src/vpn/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_HELPER_SRC := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
