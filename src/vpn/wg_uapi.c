@@ -1,0 +1,322 @@
+/* The UAPI client (see wg_uapi.h): requests are built whole into one
+ * allocation sized up front (so no realloc leaves copies of keys behind,
+ * and the buffer is wiped before it is freed), written while the answer
+ * is read and parsed as it streams in, all under one deadline. */
+#include "wg_uapi.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <sodium.h>
+
+#include "common/unixsock.h"
+#include "common/cleanup.h"
+#include "common/banned.h"
+
+/* Upper bounds of the text each part of a request takes. */
+#define DEVICE_TEXT_MAX 128 /* private_key=<64>\n listen_port=65535\n */
+#define PEER_SET_TEXT_MAX (128 + 32 * WG_ALLOWED_MAX) /* keys, flags, allowed_ip lines */
+#define PEER_REMOVE_TEXT_MAX 96 /* public_key=<64>\n remove=true\n */
+#define IFNAME_MAX 15
+
+/* A request: fixed capacity, secrets inside. */
+struct request {
+	char *data;
+	size_t len, cap;
+};
+
+static void request_free(struct request *q)
+{
+	if (q->data)
+		sodium_memzero(q->data, q->cap);
+	free(q->data);
+	*q = (struct request){ 0 };
+}
+
+static int request_new(struct request *q, size_t cap)
+{
+	*q = (struct request){ .data = malloc(cap), .cap = cap };
+	return q->data ? 0 : -ENOMEM;
+}
+
+static int put(struct request *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int put(struct request *q, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(q->data + q->len, q->cap - q->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= q->cap - q->len)
+		return -E2BIG; /* the bounds above are wrong */
+	q->len += (size_t)n;
+	return 0;
+}
+
+static int put_key(struct request *q, const char *name, const uint8_t key[WG_KEY_LEN])
+{
+	char hex[WG_KEY_HEX_LEN + 1];
+	wg_key_to_hex(key, hex);
+	int r = put(q, "%s=%s\n", name, hex);
+	sodium_memzero(hex, sizeof(hex));
+	return r;
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Writes `q` while feeding what comes back to `d`, until the answer is
+ * complete. *ret_closed: the daemon closed the connection before that. */
+static int exchange(int fd, const struct request *q, struct wg_dump *d, unsigned timeout_ms, bool *ret_closed)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	size_t sent = 0;
+	bool send_closed = false;
+	char chunk[16384];
+	int r;
+	for (;;) {
+		int64_t left = deadline - now_ms();
+		if (left <= 0) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		bool sending = sent < q->len && !send_closed;
+		struct pollfd p = { .fd = fd, .events = POLLIN | (sending ? POLLOUT : 0) };
+		int n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		if (sending && (p.revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t w = send(fd, q->data + sent, q->len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (w >= 0)
+				sent += (size_t)w;
+			else if (errno == EPIPE || errno == ECONNRESET)
+				send_closed = true; /* the daemon stopped reading: read its errno */
+			else if (errno != EAGAIN && errno != EINTR) {
+				r = -errno;
+				break;
+			}
+		}
+		if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
+			ssize_t got = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+			if (got > 0) {
+				r = wg_dump_feed(d, chunk, (size_t)got);
+				if (r != 0)
+					break;
+			} else if (got == 0 || errno == ECONNRESET) {
+				*ret_closed = true;
+				r = -EPROTO;
+				break;
+			} else if (errno != EAGAIN && errno != EINTR) {
+				r = -errno;
+				break;
+			}
+		}
+	}
+	sodium_memzero(chunk, sizeof(chunk));
+	wg_dump_wipe(d);
+	return r < 0 ? r : 0;
+}
+
+/* Connects, exchanges and turns the outcome into one return value and
+ * one message. */
+static int transact(const char *sock, const struct request *q, struct wg_device_state *state, unsigned timeout_ms,
+		    char *err, size_t errlen)
+{
+	_cleanup_close_ int fd = -1;
+	int r = unixsock_connect(sock, &fd);
+	if (r < 0) {
+		set_err(err, errlen, "no WireGuard daemon at '%s': %s", sock, strerror(-r));
+		return r;
+	}
+	struct wg_dump d;
+	wg_dump_init(&d, state);
+	bool closed = false;
+	r = exchange(fd, q, &d, timeout_ms, &closed);
+	if (r == -ETIMEDOUT)
+		set_err(err, errlen, "'%s': no complete answer within %u ms", sock, timeout_ms);
+	else if (r == -EPROTO && closed)
+		set_err(err, errlen, "'%s' closed the connection before the end of its answer (%zu bytes)", sock,
+			d.total);
+	else if (r == -EPROTO)
+		set_err(err, errlen, "'%s': malformed answer (in its first %zu bytes)", sock, d.total);
+	else if (r == -E2BIG)
+		set_err(err, errlen, "'%s': answer larger than %u bytes", sock, WG_DUMP_MAX);
+	else if (r < 0)
+		set_err(err, errlen, "'%s': %s", sock, strerror(-r));
+	else if (d.daemon_errno) {
+		set_err(err, errlen, "WireGuard daemon at '%s' refused the request: errno=-%d (%s)", sock,
+			d.daemon_errno, strerror(d.daemon_errno));
+		r = -d.daemon_errno;
+	}
+	return r;
+}
+
+int wg_uapi_sock_path(const char *ifname, char *out, size_t outlen)
+{
+	size_t len = strnlen(ifname, IFNAME_MAX + 1);
+	if (len == 0 || len > IFNAME_MAX || strspn(ifname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						   "0123456789_.-") != len ||
+	    strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
+		return -EINVAL;
+	int n = snprintf(out, outlen, WG_UAPI_SOCK_DIR "/%s.sock", ifname);
+	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}
+
+int wg_uapi_set_device(const char *sock, const uint8_t private_key[WG_KEY_LEN], uint16_t listen_port,
+		       unsigned timeout_ms, char *err, size_t errlen)
+{
+	_cleanup_(request_free) struct request q = { 0 };
+	int r = request_new(&q, DEVICE_TEXT_MAX);
+	if (r == 0)
+		r = put(&q, "set=1\n");
+	if (r == 0)
+		r = put_key(&q, "private_key", private_key);
+	if (r == 0)
+		r = put(&q, "listen_port=%u\n\n", listen_port);
+	if (r < 0) {
+		set_err(err, errlen, "cannot build the request: %s", strerror(-r));
+		return r;
+	}
+	return transact(sock, &q, NULL, timeout_ms, err, errlen);
+}
+
+static int check_peer(const struct wg_peer_config *p, size_t i, char *err, size_t errlen)
+{
+	if (wg_key_is_zero(p->public_key)) {
+		set_err(err, errlen, "peer %zu: public_key is all zero", i);
+		return -EINVAL;
+	}
+	if (p->n_allowed > WG_ALLOWED_MAX) {
+		set_err(err, errlen, "peer %zu: %zu allowed IPs, at most %d", i, p->n_allowed, WG_ALLOWED_MAX);
+		return -EINVAL;
+	}
+	if (p->keepalive_s > UINT16_MAX) {
+		set_err(err, errlen, "peer %zu: keepalive %u s, at most %u", i, p->keepalive_s, UINT16_MAX);
+		return -EINVAL;
+	}
+	for (size_t j = 0; j < p->n_allowed; j++) {
+		char text[CIDR_STR_MAX];
+		if (p->allowed[j].prefix > 32) {
+			set_err(err, errlen, "peer %zu: allowed IP %zu: prefix /%u", i, j, p->allowed[j].prefix);
+			return -EINVAL;
+		}
+		if (!cidr_host_bits_zero(&p->allowed[j])) {
+			cidr_format(&p->allowed[j], text);
+			set_err(err, errlen, "peer %zu: allowed IP '%s' has host bits set", i, text);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int put_peer(struct request *q, const struct wg_peer_config *p)
+{
+	static const uint8_t zero[WG_KEY_LEN];
+	int r = put_key(q, "public_key", p->public_key);
+	if (r == 0)
+		r = put_key(q, "preshared_key", p->has_psk ? p->psk : zero);
+	if (r == 0)
+		r = put(q, "persistent_keepalive_interval=%u\nreplace_allowed_ips=true\n", p->keepalive_s);
+	for (size_t j = 0; r == 0 && j < p->n_allowed; j++) {
+		char text[CIDR_STR_MAX];
+		cidr_format(&p->allowed[j], text);
+		r = put(q, "allowed_ip=%s\n", text);
+	}
+	return r;
+}
+
+int wg_uapi_apply(const char *sock, const struct wg_peer_config *set, size_t n_set,
+		  const uint8_t (*remove)[WG_KEY_LEN], size_t n_remove, unsigned timeout_ms, char *err,
+		  size_t errlen)
+{
+	if ((n_set && !set) || (n_remove && !remove)) {
+		set_err(err, errlen, "no peers passed");
+		return -EINVAL;
+	}
+	if (n_set > WG_UAPI_BATCH_MAX || n_remove > WG_UAPI_BATCH_MAX - n_set) {
+		set_err(err, errlen, "%zu peers in one request, at most %u", n_set + n_remove, WG_UAPI_BATCH_MAX);
+		return -E2BIG;
+	}
+	int r;
+	for (size_t i = 0; i < n_set; i++)
+		if ((r = check_peer(&set[i], i, err, errlen)) < 0)
+			return r;
+	for (size_t i = 0; i < n_remove; i++)
+		if (wg_key_is_zero(remove[i])) {
+			set_err(err, errlen, "peer to remove %zu: public_key is all zero", i);
+			return -EINVAL;
+		}
+
+	_cleanup_(request_free) struct request q = { 0 };
+	r = request_new(&q, 16 + n_set * PEER_SET_TEXT_MAX + n_remove * PEER_REMOVE_TEXT_MAX);
+	if (r == 0)
+		r = put(&q, "set=1\n");
+	for (size_t i = 0; r == 0 && i < n_remove; i++) {
+		r = put_key(&q, "public_key", remove[i]);
+		if (r == 0)
+			r = put(&q, "remove=true\n");
+	}
+	for (size_t i = 0; r == 0 && i < n_set; i++)
+		r = put_peer(&q, &set[i]);
+	if (r == 0)
+		r = put(&q, "\n");
+	if (r < 0) {
+		set_err(err, errlen, "cannot build the request: %s", strerror(-r));
+		return r;
+	}
+	return transact(sock, &q, NULL, timeout_ms, err, errlen);
+}
+
+int wg_uapi_set_peer(const char *sock, const struct wg_peer_config *peer, unsigned timeout_ms, char *err,
+		     size_t errlen)
+{
+	return wg_uapi_apply(sock, peer, 1, NULL, 0, timeout_ms, err, errlen);
+}
+
+int wg_uapi_remove_peer(const char *sock, const uint8_t public_key[WG_KEY_LEN], unsigned timeout_ms, char *err,
+			size_t errlen)
+{
+	return wg_uapi_apply(sock, NULL, 0, (const uint8_t(*)[WG_KEY_LEN])public_key, 1, timeout_ms, err, errlen);
+}
+
+int wg_uapi_get(const char *sock, struct wg_device_state *ret, unsigned timeout_ms, char *err, size_t errlen)
+{
+	static const char get[] = "get=1\n\n";
+	struct request q = { .data = (char *)get, .len = sizeof(get) - 1, .cap = sizeof(get) };
+	struct wg_device_state st = { 0 };
+	int r = transact(sock, &q, &st, timeout_ms, err, errlen);
+	if (r < 0) {
+		wg_device_state_free(&st);
+		return r;
+	}
+	*ret = st;
+	return 0;
+}
