@@ -26,6 +26,7 @@
 #include "apply/apply.h"
 #include "apply/apply_cell.h"
 #include "apply/apply_routes.h"
+#include "apply/apply_vpn.h"
 #include "apply/apply_watch.h"
 #include "common/cleanup.h"
 #include "common/log.h"
@@ -424,6 +425,14 @@ static int start_listeners(struct daemon *d)
 	return r;
 }
 
+/* A service started or stopped serving: the proxy and the VPN follow. */
+static void on_serving_changed(struct svc *s, void *cls)
+{
+	struct daemon *d = cls;
+	apply_routes_on_serving(d, s);
+	apply_vpn_on_serving(d, s);
+}
+
 static void on_log_grew(struct svc *s, void *cls)
 {
 	struct daemon *d = cls;
@@ -560,6 +569,8 @@ static int run(struct picd_runtime *rt)
 	}
 	d->sup.log_grew = on_log_grew;
 	d->sup.log_grew_cls = d;
+	d->sup.serving_changed = on_serving_changed;
+	d->sup.serving_changed_cls = d;
 	r = apply_routes_follow(d);
 	if (r < 0) {
 		log_err("cannot set up the event loop: %s", strerror(-r));

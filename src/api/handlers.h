@@ -64,6 +64,18 @@ HANDLER(api_vault_root_replace);
 HANDLER(api_proxy_routes_list);
 HANDLER(api_proxy_route_put);
 
+HANDLER(api_peers_list);
+HANDLER(api_peers_create);
+HANDLER(api_peers_get);
+HANDLER(api_peers_put);
+HANDLER(api_peers_delete);
+HANDLER(api_peer_config);
+HANDLER(api_peer_config_conf);
+HANDLER(api_peer_qr_png);
+HANDLER(api_peer_qr_svg);
+HANDLER(api_wireguard_status);
+HANDLER(api_wireguard_peers);
+
 HANDLER(api_events);
 HANDLER(api_cell_stop);
 

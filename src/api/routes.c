@@ -59,6 +59,17 @@ const struct route routes[] = {
 	{ HTTP_GET, "/api/dhcp/leases", api_dhcp_leases, ROUTE_AUTH, 0, "Active DHCP leases" },
 
 	/* The root and the CRL are public: devices fetch them to trust the cell. */
+	{ HTTP_GET, "/api/peers", api_peers_list, ROUTE_AUTH, 0, "VPN peers" },
+	{ HTTP_POST, "/api/peers", api_peers_create, ROUTE_AUTH, 4 * KIB, "Add a VPN peer" },
+	{ HTTP_GET, "/api/peers/{name}", api_peers_get, ROUTE_AUTH, 0, "One VPN peer" },
+	{ HTTP_PUT, "/api/peers/{name}", api_peers_put, ROUTE_AUTH, 4 * KIB, "Change a VPN peer" },
+	{ HTTP_DELETE, "/api/peers/{name}", api_peers_delete, ROUTE_AUTH, 0, "Remove a VPN peer" },
+	{ HTTP_GET, "/api/peers/{name}/config", api_peer_config, ROUTE_AUTH, 0, "A peer's client config and QR code" },
+	{ HTTP_GET, "/api/peers/{name}/config.conf", api_peer_config_conf, ROUTE_AUTH, 0, "A peer's client config file" },
+	{ HTTP_GET, "/api/peers/{name}/qr.png", api_peer_qr_png, ROUTE_AUTH, 0, "A peer's config as a PNG QR code" },
+	{ HTTP_GET, "/api/peers/{name}/qr.svg", api_peer_qr_svg, ROUTE_AUTH, 0, "A peer's config as an SVG QR code" },
+	{ HTTP_GET, "/api/wireguard/status", api_wireguard_status, ROUTE_AUTH, 0, "The VPN interface" },
+	{ HTTP_GET, "/api/wireguard/peers", api_wireguard_peers, ROUTE_AUTH, 0, "VPN peers as the interface sees them" },
 	{ HTTP_GET, "/api/proxy/routes", api_proxy_routes_list, ROUTE_AUTH, 0, "The proxy's web routes" },
 	{ HTTP_PUT, "/api/proxy/routes/{vip}", api_proxy_route_put, ROUTE_AUTH, 1 * KIB, "Switch a web route on or off" },
 	{ HTTP_GET, "/api/vault/ca.crt", api_vault_ca_get, ROUTE_PUBLIC, 0, "The cell's root certificate" },

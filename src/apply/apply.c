@@ -169,6 +169,12 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		snprintf(err, errlen, "%s", s->last_error);
 		return -ENOPKG;
 	}
+	if (!s->ops->render) {
+		/* Configured live once it runs (svc_ops.render). */
+		if (s->pid <= 0 && start && s->state != SVC_FAILED)
+			return svc_start(s) < 0 ? -EIO : APPLY_APPLIED;
+		return APPLY_UNCHANGED;
+	}
 	struct config_paths p;
 	struct buf text;
 	buf_init(&text, APPLY_CONFIG_MAX);

@@ -12,6 +12,7 @@
 
 #include "apply.h"
 #include "apply_dns.h"
+#include "apply_vpn.h"
 #include "common/log.h"
 #include "daemon.h"
 #include "priv/priv_net.h"
@@ -37,7 +38,15 @@ static int bring_up_network(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot plan the cell network: %s", strerror(-r));
 		return r;
 	}
-	return priv_net_apply(&d->net, err, errlen);
+	r = priv_net_apply(&d->net, err, errlen);
+	if (r < 0)
+		return r;
+	/* A new table has empty VPN sets: refill them (and the device, if the
+	 * VPN daemon runs). */
+	char verr[512] = "";
+	if (apply_vpn_sync(d, verr, sizeof(verr)) < 0)
+		log_err("vpn: %s", verr);
+	return 0;
 }
 
 int apply_cell_start(struct daemon *d, char *err, size_t errlen)

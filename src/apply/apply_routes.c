@@ -12,9 +12,10 @@
 
 #define PROXY_SERVICE "proxy"
 
-static void on_serving_changed(struct svc *s, void *cls)
+void apply_routes_on_serving(struct daemon *d, struct svc *s)
 {
-	struct daemon *d = cls;
+	if (s->ops->n_routes == 0)
+		return;
 	log_info("%s %s serving: the proxy follows", s->ops->name, s->serving ? "is" : "stopped");
 	if (d->proxy_refresh_at_ms == 0)
 		d->proxy_refresh_at_ms = loop_now_ms() + APPLY_ROUTES_BATCH_MS;
@@ -40,7 +41,5 @@ static int64_t on_tick(struct loop *l, void *data)
 
 int apply_routes_follow(struct daemon *d)
 {
-	d->sup.serving_changed = on_serving_changed;
-	d->sup.serving_changed_cls = d;
 	return loop_add_tick(d->loop, on_tick, d);
 }

@@ -8,5 +8,10 @@ struct daemon;
 
 #define APPLY_ROUTES_BATCH_MS 50
 
-/* Hooks the supervisor (d->sup must be set up). */
+struct svc;
+
+/* Registers the batching tick (d->loop must be set up). */
 int apply_routes_follow(struct daemon *d);
+/* For the supervisor's serving_changed: schedules the proxy when `s`
+ * declares routes. */
+void apply_routes_on_serving(struct daemon *d, struct svc *s);

@@ -3,6 +3,7 @@
  * always NUL-terminated (the NUL is not counted in len). */
 #pragma once
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf {
@@ -16,5 +17,6 @@ void buf_init(struct buf *b, size_t limit);
 void buf_free(struct buf *b);
 int buf_append(struct buf *b, const void *data, size_t n);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the data to the caller (who frees it) and empties the buffer. */
 char *buf_steal(struct buf *b);

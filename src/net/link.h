@@ -10,11 +10,14 @@
 
 #include <stdint.h>
 
+#include "common/cleanup.h"
+
 struct nl_sock;
 
 /* A NETLINK_ROUTE socket in the calling thread's network namespace. */
 int link_socket_open(struct nl_sock **ret_sk);
 void link_socket_close(struct nl_sock *sk);
+DEFINE_PTR_CLEANUP(struct nl_sock, link_socket_close)
 
 /* Bridge `name` exists (created if missing; -EEXIST if a link of that
  * name is not a bridge), is up, and carries exactly `addr`/`prefix`. */

@@ -28,8 +28,6 @@
 #define NET_RULESET_MAX (64 * 1024)
 #define NET_NFT_ERR_MAX 1024
 
-DEFINE_PTR_CLEANUP(struct nl_sock, link_socket_close)
-
 static void err_set(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void err_set(char *err, size_t errlen, const char *fmt, ...)

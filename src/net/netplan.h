@@ -25,6 +25,9 @@
 #define NETPLAN_PEER_IFNAME "eth0"
 #define NETPLAN_VETH_PREFIX "pic-" /* veth_host is this + the service name */
 #define NETPLAN_NETNS_DIR "netns"  /* under run_dir: the pinned namespaces */
+/* The VPN's WireGuard interface, in picd's namespace beside the bridge;
+ * it holds the first host address of vpn_subnet (ipplan_vpn_server). */
+#define NETPLAN_VPN_IFNAME "picwg0"
 
 struct netplan_service {
 	char name[16];

@@ -97,6 +97,11 @@ int nft_check(const char *ruleset, char *err, size_t errlen)
 	return replace(ruleset, true, err, errlen);
 }
 
+int nft_run(const char *commands, char *err, size_t errlen)
+{
+	return run(commands, false, NULL, err, errlen);
+}
+
 int nft_delete_table(char *err, size_t errlen)
 {
 	return run(NFT_REPLACE_PREFIX, false, NULL, err, errlen);

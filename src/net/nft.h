@@ -17,6 +17,10 @@ int nft_apply(const char *ruleset, char *err, size_t errlen);
  * the kernel's rules cache, nothing committed. */
 int nft_check(const char *ruleset, char *err, size_t errlen);
 
+/* Runs `commands` (nft syntax, e.g. "flush set inet pic x; add element
+ * inet pic x { ... }") as one transaction: all of them or none. */
+int nft_run(const char *commands, char *err, size_t errlen);
+
 /* Deletes table inet pic; 0 if it did not exist. */
 int nft_delete_table(char *err, size_t errlen);
 

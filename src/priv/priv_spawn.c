@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@ static void child_fail(const char *what)
 	_exit(127);
 }
 
-static void child_setup_mounts(const char *svc_dir)
+static void child_setup_mounts(const char *svc_dir, const char *run_link)
 {
 	if (unshare(CLONE_NEWNS) < 0)
 		child_fail("unshare(mount)");
@@ -53,6 +54,14 @@ static void child_setup_mounts(const char *svc_dir)
 		child_fail("bind-mount the service directory");
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m") < 0)
 		child_fail("tmpfs on /tmp");
+	if (run_link) {
+		char target[PATH_MAX], link[PATH_MAX];
+		int a = snprintf(target, sizeof(target), SVC_ROOT "/%s", run_link);
+		int b = snprintf(link, sizeof(link), "/run/%s", run_link);
+		if (a < 0 || b < 0 || (size_t)a >= sizeof(target) || (size_t)b >= sizeof(link) ||
+		    symlink(target, link) < 0)
+			child_fail("symlink in /run");
+	}
 }
 
 /* `out_fd` receives stderr, and stdout too unless `stdout_fd` >= 0. */
@@ -77,7 +86,7 @@ static void child_exec(const struct spawn_spec *spec, int out_fd, int stdout_fd,
 	    dup2(out_fd, STDERR_FILENO) < 0)
 		_exit(127);
 
-	child_setup_mounts(spec->svc_dir);
+	child_setup_mounts(spec->svc_dir, spec->run_link);
 	if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0)
 		child_fail("enter the network namespace");
 	if (chdir("/") < 0)

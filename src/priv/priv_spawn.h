@@ -24,6 +24,10 @@ struct spawn_spec {
 	const char *log_path;   /* NULL: /dev/null */
 	bool capture_stdout;    /* priv_run: capture stdout instead of stderr */
 	const char *const *env; /* more "NAME=value" (NULL-ended), or NULL */
+	/* NULL, or a name N: /run/N is a symlink to SVC_ROOT/N, for a daemon
+	 * that insists on a fixed path under /run (wireguard-go's UAPI
+	 * sockets in /run/wireguard) which picd must reach. */
+	const char *run_link;
 };
 
 /* Starts the process; returns its pid and a pidfd for the loop. */

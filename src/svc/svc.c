@@ -75,15 +75,14 @@ static void on_inotify(struct loop *l, int fd, uint32_t events, void *data)
 	}
 }
 
-/* Reports a change of "running and healthy" for services the proxy
- * routes to. */
+/* Reports a change of "running and healthy". */
 static void serving_update(struct svc *s)
 {
 	bool now = s->state == SVC_RUNNING && s->healthy;
 	if (now == s->serving)
 		return;
 	s->serving = now;
-	if (s->ops->n_routes > 0 && s->sup->serving_changed)
+	if (s->sup->serving_changed)
 		s->sup->serving_changed(s, s->sup->serving_changed_cls);
 }
 
@@ -328,7 +327,7 @@ int svc_start(struct svc *s)
 	const struct netplan_service *net = svc_net(s);
 	struct spawn_spec spec = { .argv = s->ops->run_argv, .svc_dir = s->dir,
 				   .netns_path = net ? net->netns_path : NULL, .log_path = s->log_path,
-				   .env = s->ops->env };
+				   .env = s->ops->env, .run_link = s->ops->run_link };
 	pid_t pid;
 	int pidfd;
 	int r = priv_spawn(&spec, &pid, &pidfd);

@@ -78,8 +78,9 @@ struct supervisor {
 	/* Called when a service's output grew (log followers). */
 	void (*log_grew)(struct svc *s, void *cls);
 	void *log_grew_cls;
-	/* Called when a service that declares web routes starts or stops
-	 * serving (running and healthy): the proxy follows it. */
+	/* Called when a service starts or stops serving (running and
+	 * healthy): the proxy follows the services it routes to, the VPN is
+	 * configured when its daemon (re)starts. */
 	void (*serving_changed)(struct svc *s, void *cls);
 	void *serving_changed_cls;
 };

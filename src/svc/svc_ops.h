@@ -100,6 +100,9 @@ struct svc_ops {
 	const char *own_pidfile;
 	/* Environment beyond PATH and LANG ("NAME=value", NULL-ended), or NULL. */
 	const char *const *env;
+	/* NULL, or a subdirectory of the service directory the daemon sees as
+	 * /run/<run_link> (spawn_spec.run_link). */
+	const char *run_link;
 	/* Serves TLS with a leaf from the cell's CA in tls/ of its directory
 	 * (names: the cell zone and its web services; addresses: its own). */
 	bool needs_leaf;
@@ -116,6 +119,9 @@ struct svc_ops {
 	/* NULL: always wanted. Else whether the settings ask for it to run
 	 * (DHCP is off until an interface is set). */
 	bool (*enabled)(const struct svc_input *in);
+	/* NULL for a daemon with no config file, which picd configures live
+	 * once it runs (WireGuard: apply_vpn.c); the apply engine then only
+	 * starts it. */
 	int (*render)(const struct svc_input *in, struct buf *out);
 	/* Health, in two steps so the loop never waits: probe_send asks the
 	 * daemon on the wire and returns a socket; when it is readable (or

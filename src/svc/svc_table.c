@@ -7,6 +7,7 @@
 #include "svc_chrony.h"
 #include "svc_dnsmasq.h"
 #include "svc_unbound.h"
+#include "svc_wireguard.h"
 #include "common/banned.h"
 
 const struct svc_ops *const svc_table[] = {
@@ -14,6 +15,7 @@ const struct svc_ops *const svc_table[] = {
 	&svc_dnsmasq_ops,
 	&svc_chrony_ops,
 	&svc_caddy_ops,
+	&svc_wireguard_ops,
 };
 const size_t svc_table_len = sizeof(svc_table) / sizeof(svc_table[0]);
 

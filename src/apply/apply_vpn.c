@@ -1,0 +1,214 @@
+/* Keeping the WireGuard device and the firewall sets equal to the store
+ * (see apply_vpn.h). */
+#include "apply_vpn.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/loop.h"
+#include "daemon.h"
+#include "model/ipplan.h"
+#include "net/link.h"
+#include "net/nft.h"
+#include "store/store_vpn.h"
+#include "svc/svc_wireguard.h"
+#include "vpn/vpn_keys.h"
+#include "vpn/vpn_nft.h"
+#include "vpn/wg_uapi.h"
+#include "common/banned.h"
+
+#define VPN_SERVICE "vpn"
+#define NFT_COMMANDS_MAX (64u << 20)
+
+static int server_key(struct daemon *d, uint8_t priv[VPN_KEY_LEN], char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/" APPLY_VPN_SERVER_KEY, d->opt.state_dir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	bool created = false;
+	int r = vpn_server_key(path, priv, &created);
+	if (r < 0)
+		snprintf(err, errlen, "the VPN server key %s: %s", path,
+			 r == -EPERM ? "readable by others (must be 0600)" : strerror(-r));
+	else if (created)
+		log_info("vpn: created the server key pair (%s)", path);
+	return r;
+}
+
+int apply_vpn_public_key(struct daemon *d, char out[45], char *err, size_t errlen)
+{
+	uint8_t priv[VPN_KEY_LEN], pub[VPN_KEY_LEN];
+	int r = server_key(d, priv, err, errlen);
+	if (r == 0) {
+		vpn_public_key(priv, pub);
+		vpn_key_b64(pub, out);
+	}
+	sodium_memzero(priv, sizeof(priv));
+	return r;
+}
+
+/* The grant sets, from every peer (active ones only make it in). */
+static int sync_firewall(struct daemon *d, const struct vpn_peer *peers, size_t n, char *err, size_t errlen)
+{
+	struct buf cmds;
+	buf_init(&cmds, NFT_COMMANDS_MAX);
+	int r = vpn_nft_commands(peers, n, &d->config.ip_range, time(NULL), &cmds);
+	char nerr[512] = "";
+	if (r == 0)
+		r = nft_run(cmds.data, nerr, sizeof(nerr));
+	buf_free(&cmds);
+	if (r < 0)
+		snprintf(err, errlen, "the VPN's firewall sets: %s", nerr[0] ? nerr : strerror(-r));
+	return r;
+}
+
+static bool key_equal(const uint8_t a[VPN_KEY_LEN], const uint8_t b[VPN_KEY_LEN])
+{
+	return sodium_memcmp(a, b, VPN_KEY_LEN) == 0;
+}
+
+/* The peer as the device should have it. */
+static int peer_config(const struct vpn_peer *p, struct wg_peer_config *c)
+{
+	*c = (struct wg_peer_config){ .n_allowed = 1, .allowed = { { p->address, 32 } } };
+	if (wg_key_from_base64(p->public_key, c->public_key) < 0)
+		return -EINVAL;
+	c->has_psk = p->preshared_key[0] != '\0';
+	if (c->has_psk && wg_key_from_base64(p->preshared_key, c->psk) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static bool peer_matches(const struct wg_peer_state *have, const struct wg_peer_config *want)
+{
+	return have->has_psk == want->has_psk && (!want->has_psk || key_equal(have->psk, want->psk)) &&
+	       have->n_allowed == want->n_allowed && have->n_allowed_unlisted == 0 &&
+	       have->allowed[0].addr == want->allowed[0].addr && have->allowed[0].prefix == want->allowed[0].prefix &&
+	       have->keepalive_s == want->keepalive_s;
+}
+
+/* The socket appears a moment after the daemon starts. */
+static int device_state(const char *sock, struct wg_device_state *st, char *err, size_t errlen)
+{
+	uint64_t deadline = loop_now_ms() + APPLY_VPN_SOCKET_WAIT_MS;
+	int r;
+	for (;;) {
+		r = wg_uapi_get(sock, st, WG_UAPI_TIMEOUT_MS, err, errlen);
+		if ((r != -ENOENT && r != -ECONNREFUSED) || loop_now_ms() >= deadline)
+			return r;
+		struct timespec pause = { 0, 5 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+}
+
+static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *peers, size_t n, char *err,
+		       size_t errlen)
+{
+	char sock[PATH_MAX + 32];
+	snprintf(sock, sizeof(sock), "%s/" SVC_WG_SOCKET, s->dir);
+	uint8_t priv[VPN_KEY_LEN], pub[VPN_KEY_LEN];
+	int r = server_key(d, priv, err, errlen);
+	if (r < 0)
+		return r;
+	vpn_public_key(priv, pub);
+	struct wg_device_state st = { 0 };
+	r = device_state(sock, &st, err, errlen);
+	if (r == 0 && (!st.has_private_key || !key_equal(st.public_key, pub) ||
+		       st.listen_port != d->config.wireguard_port))
+		r = wg_uapi_set_device(sock, priv, d->config.wireguard_port, WG_UAPI_TIMEOUT_MS, err, errlen);
+	sodium_memzero(priv, sizeof(priv));
+
+	/* What to set (new or changed) and what to remove (gone or inactive). */
+	int64_t now = time(NULL);
+	struct wg_peer_config *set = r == 0 ? calloc(n ? n : 1, sizeof(*set)) : NULL;
+	uint8_t(*remove)[WG_KEY_LEN] = r == 0 ? calloc(st.n_peers ? st.n_peers : 1, WG_KEY_LEN) : NULL;
+	size_t n_set = 0, n_remove = 0;
+	if (r == 0 && (!set || !remove))
+		r = -ENOMEM;
+	bool *kept = r == 0 ? calloc(st.n_peers ? st.n_peers : 1, sizeof(bool)) : NULL;
+	if (r == 0 && !kept)
+		r = -ENOMEM;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (!vpn_peer_active(&peers[i], now))
+			continue;
+		struct wg_peer_config want;
+		if (peer_config(&peers[i], &want) < 0)
+			continue; /* the store holds only validated keys */
+		const struct wg_peer_state *have = NULL;
+		for (size_t j = 0; j < st.n_peers && !have; j++)
+			if (key_equal(st.peers[j].public_key, want.public_key)) {
+				have = &st.peers[j];
+				kept[j] = true;
+			}
+		if (!have || !peer_matches(have, &want))
+			set[n_set++] = want;
+		sodium_memzero(&want, sizeof(want));
+	}
+	for (size_t j = 0; r == 0 && j < st.n_peers; j++)
+		if (!kept[j])
+			memcpy(remove[n_remove++], st.peers[j].public_key, WG_KEY_LEN);
+	if (r == 0 && (n_set || n_remove))
+		r = wg_uapi_apply(sock, set, n_set, (const uint8_t(*)[WG_KEY_LEN])remove, n_remove, WG_UAPI_TIMEOUT_MS,
+				  err, errlen);
+	if (r == 0 && (n_set || n_remove))
+		log_debug("vpn: %zu peer(s) set, %zu removed", n_set, n_remove);
+	if (set)
+		sodium_memzero(set, (n ? n : 1) * sizeof(*set));
+	free(set);
+	free(remove);
+	free(kept);
+	wg_device_state_free(&st);
+	if (r < 0)
+		return r;
+
+	/* The interface: up, with the server's address on the VPN subnet. */
+	_cleanup_(link_socket_closep) struct nl_sock *sk = NULL;
+	int ifindex = 0;
+	uint32_t addr = ipplan_vpn_server(&d->config.vpn_subnet);
+	r = link_socket_open(&sk);
+	if (r == 0)
+		r = link_up(sk, SVC_WG_IFNAME, &ifindex);
+	if (r == 0)
+		r = link_addrs_sync(sk, ifindex, &addr, 1, d->config.vpn_subnet.prefix);
+	if (r < 0)
+		snprintf(err, errlen, "interface %s: %s", SVC_WG_IFNAME, strerror(-r));
+	return r;
+}
+
+int apply_vpn_sync(struct daemon *d, char *err, size_t errlen)
+{
+	struct vpn_peer *peers = NULL;
+	size_t n = 0;
+	int r = store_vpn_peer_list(d->store, &peers, &n);
+	if (r < 0) {
+		snprintf(err, errlen, "reading the peers: %s", strerror(-r));
+		return r;
+	}
+	struct svc *s = supervisor_find(&d->sup, VPN_SERVICE);
+	if (s && s->pid > 0)
+		r = sync_device(d, s, peers, n, err, errlen);
+	if (r == 0)
+		r = sync_firewall(d, peers, n, err, errlen);
+	store_vpn_peers_free(peers, n);
+	return r;
+}
+
+void apply_vpn_on_serving(struct daemon *d, struct svc *s)
+{
+	if (strcmp(s->ops->name, VPN_SERVICE) != 0 || !s->serving)
+		return;
+	char err[512] = "";
+	if (apply_vpn_sync(d, err, sizeof(err)) < 0)
+		log_err("vpn: cannot configure the interface: %s", err);
+	else
+		log_info("vpn: interface %s configured", SVC_WG_IFNAME);
+}

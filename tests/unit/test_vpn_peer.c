@@ -1,0 +1,126 @@
+/* VPN peers: names are DNS labels, keys are 32 bytes of canonical base64,
+ * services come from the grantable list (sorted, no repeats), and
+ * addresses go to never-used hosts first, then to the longest-freed, never
+ * to the network, broadcast or server address. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "model/vpn_peer.h"
+#include "common/banned.h"
+
+static void test_names(void **state)
+{
+	struct field_error e;
+	static const char *const good[] = { "a", "phone", "anna-laptop", "x1",
+					    "a23456789012345678901234567890123456789012345678901234567890123" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(vpn_peer_name_validate("name", good[i], &e), 0);
+	static const char *const bad[] = { "", "-a", "a-", "Anna", "a b", "a.b", "a_b", "ä",
+					   "a234567890123456789012345678901234567890123456789012345678901234" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(vpn_peer_name_validate("name", bad[i], &e), -EINVAL);
+		assert_string_equal(e.field, "name");
+	}
+}
+
+static void test_keys(void **state)
+{
+	struct field_error e;
+	uint8_t k[32];
+	/* `wg genkey` output shapes. */
+	assert_int_equal(vpn_key_validate("public_key", "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=", k, &e), 0);
+	assert_int_equal(k[0], 0xc8);
+	static const char *const bad[] = {
+		"",
+		"yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk",   /* no padding */
+		"yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk==", /* too long */
+		"yAnz5TF-lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=",  /* URL-safe alphabet */
+		"yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBml=",  /* not canonical */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",  /* 31 bytes */
+		"yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3f mk=",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(vpn_key_validate("public_key", bad[i], NULL, &e), -EINVAL);
+		assert_string_equal(e.field, "public_key");
+	}
+}
+
+static void test_services(void **state)
+{
+	struct vpn_peer p = { 0 };
+	struct field_error e;
+	assert_int_equal(vpn_peer_add_service(&p, "services[0]", "webui", &e), 0);
+	assert_int_equal(vpn_peer_add_service(&p, "services[1]", "calendar", &e), 0);
+	assert_int_equal(vpn_peer_add_service(&p, "services[2]", "calendar", &e), -EINVAL);
+	assert_string_equal(e.field, "services[2]");
+	assert_int_equal(vpn_peer_add_service(&p, "services[2]", "dns", &e), -EINVAL);
+	assert_non_null(strstr(e.message, "dns is always granted"));
+	assert_int_equal(vpn_peer_add_service(&p, "services[2]", "ssh", &e), -EINVAL);
+	assert_int_equal(p.n_services, 2);
+	assert_string_equal(p.services[0], "calendar");
+	assert_string_equal(p.services[1], "webui");
+	assert_true(vpn_peer_has_service(&p, "webui"));
+	assert_false(vpn_peer_has_service(&p, "files"));
+
+	enum vpn_tunnel t;
+	assert_int_equal(vpn_tunnel_parse("full", &t), 0);
+	assert_int_equal(t, VPN_TUNNEL_FULL);
+	assert_string_equal(vpn_tunnel_name(t), "full");
+	assert_int_equal(vpn_tunnel_parse("Split", &t), -EINVAL);
+}
+
+static void test_active(void **state)
+{
+	struct vpn_peer p = { .enabled = true };
+	assert_true(vpn_peer_active(&p, 1000));
+	p.expires_at = 1000;
+	assert_false(vpn_peer_active(&p, 1000));
+	assert_true(vpn_peer_active(&p, 999));
+	p.enabled = false;
+	assert_false(vpn_peer_active(&p, 1));
+}
+
+static void test_addresses(void **state)
+{
+	struct ipv4_net net = { 0x0a000000u, 29 }; /* 10.0.0.0/29: .2 .. .6 for peers */
+	assert_int_equal(vpn_address_capacity(&net), 5);
+	uint32_t a;
+	assert_int_equal(vpn_address_pick(&net, NULL, 0, NULL, 0, &a), 0);
+	assert_int_equal(a, 0x0a000002u);
+	uint32_t used[] = { 0x0a000002u, 0x0a000004u };
+	assert_int_equal(vpn_address_pick(&net, used, 2, NULL, 0, &a), 0);
+	assert_int_equal(a, 0x0a000003u);
+	/* .3 was freed: never-used .5 comes first. */
+	struct vpn_freed freed[] = { { 0x0a000003u, 200 }, { 0x0a000006u, 100 } };
+	assert_int_equal(vpn_address_pick(&net, used, 2, freed, 2, &a), 0);
+	assert_int_equal(a, 0x0a000005u);
+	/* All used once: the longest-freed free one. */
+	uint32_t more[] = { 0x0a000002u, 0x0a000004u, 0x0a000005u };
+	assert_int_equal(vpn_address_pick(&net, more, 3, freed, 2, &a), 0);
+	assert_int_equal(a, 0x0a000006u);
+	uint32_t full[] = { 0x0a000002u, 0x0a000003u, 0x0a000004u, 0x0a000005u, 0x0a000006u };
+	assert_int_equal(vpn_address_pick(&net, full, 5, freed, 2, &a), -ENOSPC);
+	/* Addresses outside the subnet (an old one) are ignored. */
+	uint32_t outside[] = { 0xc0a80002u };
+	assert_int_equal(vpn_address_pick(&net, outside, 1, NULL, 0, &a), 0);
+	assert_int_equal(a, 0x0a000002u);
+	struct ipv4_net tiny = { 0x0a000000u, 30 };
+	assert_int_equal(vpn_address_capacity(&tiny), 1);
+	assert_int_equal(vpn_address_pick(&tiny, NULL, 0, NULL, 0, &a), 0);
+	assert_int_equal(a, 0x0a000002u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),     cmocka_unit_test(test_keys),      cmocka_unit_test(test_services),
+		cmocka_unit_test(test_active),    cmocka_unit_test(test_addresses),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
