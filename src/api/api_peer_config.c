@@ -1,8 +1,8 @@
 /* A peer's client config and its QR code (GET /api/peers/{name}/config,
  * config.conf, qr.png, qr.svg), and the interface's view of the VPN
  * (/api/wireguard/status, /api/wireguard/peers). These answers carry the
- * peer's private and preshared keys: authenticated routes only, and
- * never cached. */
+ * peer's private and preshared keys: authenticated routes only (every
+ * API answer is sent with Cache-Control: no-store). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -90,11 +90,6 @@ static int config_text(struct daemon *d, struct http_request *req, struct http_r
 	return vpn_client_conf(&in, out);
 }
 
-static void no_store(struct http_response *res)
-{
-	http_response_header(res, "Cache-Control", "no-store");
-}
-
 /* Wipes and frees a buffer that held keys. */
 static void secret_buf_free(struct buf *b)
 {
@@ -135,7 +130,6 @@ HANDLER(api_peer_config)
 		}
 	}
 	if (r == 0) {
-		no_store(res);
 		r = http_reply(res, 200, json_pack("{s:s, s:s, s:s}", "name", req->params[0], "config", conf.data,
 						   "qr_png", uri));
 	}
@@ -151,7 +145,6 @@ HANDLER(api_peer_config_conf)
 	buf_init(&conf, CONF_MAX);
 	int r = config_text(d, req, res, &conf);
 	if (r == 0) {
-		no_store(res);
 		http_response_header(res, "Content-Disposition", "attachment; filename=\"%s.conf\"", req->params[0]);
 		r = http_reply_raw(res, 200, "text/plain; charset=utf-8", conf.data, conf.len);
 	}
@@ -168,7 +161,6 @@ static int qr_reply(struct daemon *d, struct http_request *req, struct http_resp
 	if (r == 0)
 		r = qr_image(conf.data, kind, &image);
 	if (r == 0) {
-		no_store(res);
 		r = http_reply_raw(res, 200, kind == IMAGE_PNG ? "image/png" : "image/svg+xml", image.data, image.len);
 	}
 	buf_free(&image);

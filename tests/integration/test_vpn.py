@@ -1,0 +1,260 @@
+"""The VPN: a real wireguard-go peer in its own namespace, on a stand-in
+"internet" link to picd's namespace, configured from the API's config
+text (and once from the QR code, decoded with zbarimg): it completes a
+handshake, resolves the cell's names through the cell DNS and reaches
+what it was granted — and nothing else, until a grant is added; a
+revoked grant cuts an open connection; peers are added, changed and
+removed without disturbing the others; bad input changes nothing."""
+
+import re
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import Netns, sh
+
+LINK_HOST, LINK_PEER_BASE = "10.98.0.1", "10.98.0."
+
+
+class VpnPeer(Netns):
+    """A device on the internet side: a namespace joined to picd's by a
+    veth (10.98.0.1 there), running wireguard-go on an interface of a
+    unique name (wireguard-go's UAPI socket path is global)."""
+
+    count = 0
+
+    def __init__(self, picd):
+        super().__init__("pvp")
+        VpnPeer.count += 1
+        picd.extras.append(self)
+        self.ifname = "wgp" + uuid.uuid4().hex[:8]
+        self.addr = f"{LINK_PEER_BASE}{1 + VpnPeer.count}"
+        host_if = "vl" + self.name[3:11]
+        exists = subprocess.run(["ip", "-n", picd.netns.name, "link", "show", "dev", "vpnlink"],
+                                capture_output=True).returncode == 0
+        if not exists:
+            sh("ip", "-n", picd.netns.name, "link", "add", "vpnlink", "type", "bridge")
+            sh("ip", "-n", picd.netns.name, "addr", "add", f"{LINK_HOST}/24", "dev", "vpnlink")
+            sh("ip", "-n", picd.netns.name, "link", "set", "vpnlink", "up")
+        sh("ip", "-n", picd.netns.name, "link", "add", host_if, "type", "veth", "peer", "name", "eth0", "netns",
+           self.name)
+        sh("ip", "-n", picd.netns.name, "link", "set", host_if, "master", "vpnlink", "up")
+        sh("ip", "-n", self.name, "addr", "add", f"{self.addr}/24", "dev", "eth0")
+        sh("ip", "-n", self.name, "link", "set", "eth0", "up")
+        self.run("wireguard-go", self.ifname)
+
+    def configure(self, conf):
+        """wg-quick's work by hand: the [Interface] Address and DNS are not
+        `wg setconf` keys."""
+        address = re.search(r"^Address = (\S+)$", conf, re.M).group(1)
+        allowed = re.search(r"^AllowedIPs = (.+)$", conf, re.M).group(1).split(", ")
+        plain = "\n".join(l for l in conf.splitlines() if not l.startswith(("Address", "DNS", "#")))
+        self.run("sh", "-c", f"cat > /tmp/{self.ifname}.conf && wg setconf {self.ifname} /tmp/{self.ifname}.conf",
+                 input=plain)
+        self.run("ip", "addr", "flush", "dev", self.ifname)
+        self.run("ip", "addr", "add", address, "dev", self.ifname)
+        self.run("ip", "link", "set", self.ifname, "up")
+        for net in allowed:
+            self.run("ip", "route", "replace", net, "dev", self.ifname)
+
+    def run(self, *argv, check=True, timeout=30, input=None):
+        return subprocess.run(["ip", "netns", "exec", self.name, *argv], capture_output=True, text=True,
+                              timeout=timeout, check=check, input=input)
+
+    def delete(self):
+        subprocess.run(["pkill", "-f", f"wireguard-go {self.ifname}"], capture_output=True)
+        super().delete()
+
+
+# Run in a peer's namespace: one HTTPS request on a kept-alive connection,
+# "open" printed, then on a line from stdin a second request on the same
+# connection: "open" if it is answered within 3 s, "cut" if not.
+HOLD_CONNECTION = r"""
+import socket, ssl, sys
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection((sys.argv[1], 443), timeout=5))
+req = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+s.sendall(req); s.recv(4096); print("open", flush=True)
+sys.stdin.readline()
+s.settimeout(3)
+try:
+    s.sendall(req); data = s.recv(4096); print("open" if data else "cut")
+except (socket.timeout, OSError):
+    print("cut")
+"""
+
+
+def add_peer(picd, **body):
+    status, _, doc = picd.local("POST", "/api/peers", body)
+    assert status == 201, doc
+    return doc
+
+
+def config_of(picd, name):
+    status, _, doc = picd.local("GET", f"/api/peers/{name}/config")
+    assert status == 200, doc
+    return doc
+
+
+def can_reach(peer, *argv, timeout=3):
+    return peer.run(*argv, check=False, timeout=timeout + 5).returncode == 0
+
+
+def cell(picd):
+    return picd.local("GET", "/api/config")[2]
+
+
+@pytest.fixture
+def vpn(picd):
+    status, _, doc = picd.local("PUT", "/api/config", {"endpoint": LINK_HOST})
+    assert status == 200, doc
+    return picd
+
+
+def test_peer_from_config_text_reaches_dns_and_not_more(vpn, tmp_path):
+    picd = vpn
+    conf = cell(picd)
+    dns, webui = conf["addresses"]["dns"], conf["virtual_ips"]["webui"]
+    zone = f"{conf['cell_name']}.{conf['domain']}"
+    doc = add_peer(picd, name="phone")
+    assert doc["address"] == "10.0.0.2" and doc["services"] == [] and doc["tunnel"] == "split"
+    assert doc["provisioned_by_cell"] and doc["preshared_key"] is True
+    assert "private_key" not in str(picd.local("GET", "/api/peers")[2])
+    text = config_of(picd, "phone")["config"]
+    assert f"Endpoint = {LINK_HOST}:" in text and f"DNS = {dns}, {zone}" in text
+    assert "AllowedIPs = 172.20.0.0/16, 10.0.0.0/24" in text
+
+    peer = VpnPeer(picd)
+    peer.configure(text)
+    # DNS is always granted: ping and a lookup through the tunnel.
+    assert can_reach(peer, "ping", "-c", "1", "-W", "3", dns), "no ping to the cell DNS over the VPN"
+    r = peer.run("dig", "+short", "+time=2", "+tries=2", f"@{dns}", zone, check=False)
+    assert r.stdout.split() == [webui], r
+    st = {p["name"]: p for p in picd.local("GET", "/api/wireguard/peers")[2]["peers"]}
+    assert st["phone"]["online"] and st["phone"]["endpoint"].startswith(peer.addr)
+    # The web interface was not granted: no connection.
+    assert not can_reach(peer, "curl", "-sk", "--max-time", "3", f"https://{webui}/health")
+    status, _, doc = picd.local("PUT", "/api/peers/phone", {"services": ["webui"]})
+    assert status == 200 and doc["services"] == ["webui"], doc
+    r = peer.run("curl", "-sk", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}",
+                 "--resolve", f"{zone}:443:{webui}", f"https://{zone}/health", check=False)
+    assert r.stdout == "200", r
+
+
+def test_peer_from_qr_code(vpn, tmp_path):
+    picd = vpn
+    add_peer(picd, name="tablet", services=["ntp"])
+    png = requests.get(picd.url + "/api/peers/tablet/qr.png",
+                       headers={"Authorization": f"Bearer {picd.token()}"})
+    assert png.status_code == 200 and png.headers["Content-Type"] == "image/png"
+    assert png.headers["Cache-Control"] == "no-store"
+    (tmp_path / "qr.png").write_bytes(png.content)
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")], capture_output=True,
+                             text=True).stdout.rstrip("\n")
+    assert decoded == config_of(picd, "tablet")["config"].rstrip("\n")
+    peer = VpnPeer(picd)
+    peer.configure(decoded)
+    ntp = cell(picd)["addresses"]["ntp"]
+    r = peer.run("sntp", "-t", "3", ntp, check=False, timeout=20)
+    assert r.returncode == 0, r
+
+
+def test_revoke_cuts_an_open_connection_and_others_keep_going(vpn, tmp_path):
+    picd = vpn
+    conf = cell(picd)
+    dns, webui = conf["addresses"]["dns"], conf["virtual_ips"]["webui"]
+    a = VpnPeer(picd)
+    a.configure(add_peer(picd, name="a", services=["webui"]) and config_of(picd, "a")["config"])
+    assert can_reach(a, "ping", "-c", "1", "-W", "3", dns)
+    # An open HTTPS connection from A through the proxy: handshaken, one
+    # answer read, then kept for a second request after the revoke.
+    holder = subprocess.Popen(["ip", "netns", "exec", a.name, "python3", "-c", HOLD_CONNECTION, webui],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "open"
+    ping = subprocess.Popen(["ip", "netns", "exec", a.name, "ping", "-i", "0.05", "-w", "6", dns],
+                            stdout=subprocess.PIPE, text=True)
+    # B comes, changes and goes while A pings.
+    add_peer(picd, name="b")
+    assert picd.local("PUT", "/api/peers/b", {"services": ["ntp"], "tunnel": "full"})[0] == 200
+    assert picd.local("DELETE", "/api/peers/b")[0] == 204
+    out, _ = ping.communicate(timeout=20)
+    m = re.search(r"(\d+) packets transmitted, (\d+) received", out)
+    assert m and m.group(1) == m.group(2), out
+    # Revoking webui cuts A's open connection at once, and new ones.
+    assert picd.local("PUT", "/api/peers/a", {"services": []})[0] == 200
+    out, _ = holder.communicate("again\n", timeout=20)
+    assert out.strip() == "cut", out
+    assert not can_reach(a, "curl", "-sk", "--max-time", "3", f"https://{webui}/health")
+
+
+def test_disabled_deleted_and_expired_peers_are_off(vpn, tmp_path):
+    picd = vpn
+    dns = cell(picd)["addresses"]["dns"]
+    p = VpnPeer(picd)
+    p.configure(add_peer(picd, name="laptop") and config_of(picd, "laptop")["config"])
+    assert can_reach(p, "ping", "-c", "1", "-W", "3", dns)
+    assert picd.local("PUT", "/api/peers/laptop", {"enabled": False})[2]["active"] is False
+    assert not can_reach(p, "ping", "-c", "2", "-W", "2", dns)
+    keys = [x["public_key"] for x in picd.local("GET", "/api/wireguard/peers")[2]["peers"]]
+    assert picd.local("GET", "/api/peers/laptop")[2]["public_key"] not in keys
+    assert picd.local("PUT", "/api/peers/laptop", {"enabled": True})[0] == 200
+    # Re-added: the device handshakes again (WireGuard retries every 5 s).
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not can_reach(p, "ping", "-c", "1", "-W", "1", dns, timeout=1):
+        pass
+    assert can_reach(p, "ping", "-c", "1", "-W", "2", dns)
+    # Expiry: a peer that expires in 2 s is removed by then... its expiry
+    # must be in the future when set.
+    status, _, doc = picd.local("PUT", "/api/peers/laptop", {"expires_at": int(time.time()) - 5})
+    assert status == 400 and doc["error"]["field"] == "expires_at"
+    assert picd.local("DELETE", "/api/peers/laptop")[0] == 204
+    assert not can_reach(p, "ping", "-c", "2", "-W", "2", dns)
+
+
+def test_bad_input_changes_nothing(vpn, tmp_path):
+    picd = vpn
+    add_peer(picd, name="one", public_key="yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=", preshared_key=False)
+    before = (picd.local("GET", "/api/peers")[2], picd.local("GET", "/api/wireguard/peers")[2])
+    cases = [
+        ({"name": "one"}, 400, "name"),
+        ({"name": "Bad Name"}, 400, "name"),
+        ({"name": "two", "public_key": "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk="}, 400, "public_key"),
+        ({"name": "two", "public_key": "not-base64"}, 400, "public_key"),
+        ({"name": "two", "public_key": "AAAA"}, 400, "public_key"),
+        ({"name": "two", "services": ["ssh"]}, 400, "services[0]"),
+        ({"name": "two", "services": ["webui", "webui"]}, 400, "services[1]"),
+        ({"name": "two", "expires_at": 1000}, 400, "expires_at"),
+        ({"name": "two", "tunnel": "both"}, 400, "tunnel"),
+        ({"name": "two", "enabled": "yes"}, 400, "enabled"),
+        ({"name": "two", "preshared_key": "short"}, 400, "preshared_key"),
+        ({"name": "two", "colour": "red"}, 400, "colour"),
+        ({}, 400, "name"),
+    ]
+    for body, want, field in cases:
+        status, _, doc = picd.local("POST", "/api/peers", body)
+        assert status == want and doc["error"]["field"] == field, (body, status, doc)
+    assert picd.local("PUT", "/api/peers/nobody", {"enabled": False})[0] == 404
+    assert picd.local("DELETE", "/api/peers/nobody")[0] == 404
+    assert picd.local("GET", "/api/peers/nobody/config")[0] == 404
+    after = (picd.local("GET", "/api/peers")[2], picd.local("GET", "/api/wireguard/peers")[2])
+    assert after == before
+    # The device's own key: the config has no private key to give.
+    assert "# PrivateKey = the device's own" in config_of(picd, "one")["config"]
+    assert "PresharedKey" not in config_of(picd, "one")["config"]
+
+
+def test_subnet_exhausted(picd):
+    status, _, doc = picd.local("PUT", "/api/config", {"vpn_subnet": "10.0.0.0/29"})
+    assert status == 200, doc
+    if doc.get("pending"):
+        assert picd.local("POST", "/api/config/apply")[0] == 200
+    for i in range(5):
+        add_peer(picd, name=f"p{i}")
+    status, _, doc = picd.local("POST", "/api/peers", {"name": "p5"})
+    assert status == 409 and doc["error"]["field"] == "vpn_subnet", doc
+    # A freed address is not the next one handed out while others are left.
+    assert picd.local("DELETE", "/api/peers/p0")[0] == 204
+    assert add_peer(picd, name="p6")["address"] == "10.0.0.2"  # only one free: it is reused
