@@ -14,6 +14,7 @@
 #include "cli_cmd.h"
 #include "cli_config.h"
 #include "cli_dhcp.h"
+#include "cli_peer.h"
 #include "cli_proxy.h"
 #include "cli_dns.h"
 #include "cli_error.h"
@@ -67,6 +68,9 @@ static const struct cli_cmd commands[] = {
 	{ .name = "ca", .args = "",
 	  .help = "the cell's certificate authority: its root (and replacing it), issued certificates, revocation",
 	  .sub = cli_ca_cmds },
+	{ .name = "peer", .args = "",
+	  .help = "the VPN's peers: add (with a QR code), list, show, set, enable, disable, rm, config, qr",
+	  .sub = cli_peer_cmds },
 	{ .name = "proxy", .args = "",
 	  .help = "the TLS proxy's web routes: list them, switch one off or on",
 	  .sub = cli_proxy_cmds },

@@ -434,8 +434,11 @@ class Picd:
         return self.stdout_path.read_text(errors="replace")
 
     # --- clients ---------------------------------------------------------
+    def pic_argv(self):
+        return [pic_bin(), "--socket", self.socket]
+
     def pic(self, *args, input=None, env=None):
-        return subprocess.run([pic_bin(), "--socket", self.socket, *args], input=input,
+        return subprocess.run([*self.pic_argv(), *args], input=input,
                               capture_output=True, text=True, timeout=30, env=env)
 
     def login(self, password=None):

@@ -6,6 +6,7 @@ what it was granted — and nothing else, until a grant is added; a
 revoked grant cuts an open connection; peers are added, changed and
 removed without disturbing the others; bad input changes nothing."""
 
+import json
 import re
 import subprocess
 import time
@@ -258,3 +259,43 @@ def test_subnet_exhausted(picd):
     # A freed address is not the next one handed out while others are left.
     assert picd.local("DELETE", "/api/peers/p0")[0] == 204
     assert add_peer(picd, name="p6")["address"] == "10.0.0.2"  # only one free: it is reused
+
+
+def test_cli(vpn, tmp_path):
+    picd = vpn
+
+    def pic(*args):
+        return subprocess.run([*picd.pic_argv(), *args], capture_output=True, text=True, timeout=30, cwd=tmp_path)
+
+    out = pic("peer", "add", "laptop", "--services", "webui,ntp", "--expires", "2099-12-31")
+    assert out.returncode == 0, out.stderr
+    assert "█" in out.stdout and "config: laptop.conf" in out.stdout
+    conf = tmp_path / "laptop.conf"
+    assert conf.stat().st_mode & 0o777 == 0o600
+    assert conf.read_text() == config_of(picd, "laptop")["config"]
+    assert "PrivateKey = " in conf.read_text()
+    # The same name again: the file is there, nothing is asked of picd.
+    out = pic("peer", "add", "laptop")
+    assert out.returncode == 1 and "exists here" in out.stderr
+    out = pic("peer", "list")
+    assert out.returncode == 0
+    row = next(l.split() for l in out.stdout.splitlines() if l.startswith("laptop"))
+    assert row[1] == "10.0.0.2" and row[2] == "dns,ntp,webui" and row[3] == "split" and row[4] == "active"
+    out = pic("peer", "set", "laptop", "--services", "ssh")
+    assert out.returncode == 2 and "(field: services[0])" in out.stderr, out.stderr
+    out = pic("peer", "add", "old", "--expires", "2001-01-01")
+    assert out.returncode == 2 and "(field: expires_at)" in out.stderr, out.stderr
+    assert not (tmp_path / "old.conf").exists()
+    out = pic("peer", "set", "laptop", "--expires", "someday")
+    assert out.returncode == 1
+    out = pic("peer", "disable", "laptop")
+    assert out.returncode == 0 and "disabled" in out.stdout
+    out = pic("--json", "peer", "set", "laptop", "--full-tunnel", "--expires", "never")
+    doc = json.loads(out.stdout)
+    assert doc["tunnel"] == "full" and doc["expires_at"] is None and doc["enabled"] is False
+    assert "AllowedIPs = 0.0.0.0/0" in pic("peer", "config", "laptop").stdout
+    assert "█" in pic("peer", "qr", "laptop").stdout
+    assert pic("peer", "rm", "laptop").returncode == 0
+    out = pic("peer", "rm", "laptop")
+    assert out.returncode == 2 and "no peer called 'laptop'" in out.stderr
+    assert picd.local("GET", "/api/peers")[2]["peers"] == []
