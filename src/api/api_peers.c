@@ -68,7 +68,7 @@ static int read_psk(json_t *v, struct vpn_peer *p, struct http_response *res)
 		if (json_is_true(v) && !p->preshared_key[0]) {
 			uint8_t psk[VPN_KEY_LEN];
 			vpn_psk(psk);
-			vpn_key_b64(psk, p->preshared_key);
+			wg_key_to_base64(psk, p->preshared_key);
 			sodium_memzero(psk, sizeof(psk));
 		} else if (json_is_false(v)) {
 			p->preshared_key[0] = '\0';
@@ -172,8 +172,8 @@ HANDLER(api_peers_create)
 	} else {
 		uint8_t priv[VPN_KEY_LEN], pub[VPN_KEY_LEN];
 		vpn_keypair(priv, pub);
-		vpn_key_b64(priv, p.private_key);
-		vpn_key_b64(pub, p.public_key);
+		wg_key_to_base64(priv, p.private_key);
+		wg_key_to_base64(pub, p.public_key);
 		sodium_memzero(priv, sizeof(priv));
 	}
 	if (!json_object_get(req->json, "preshared_key") && read_psk(json_true(), &p, res) < 0)

@@ -49,8 +49,8 @@ int apply_vpn_public_key(struct daemon *d, char out[45], char *err, size_t errle
 	uint8_t priv[VPN_KEY_LEN], pub[VPN_KEY_LEN];
 	int r = server_key(d, priv, err, errlen);
 	if (r == 0) {
-		vpn_public_key(priv, pub);
-		vpn_key_b64(pub, out);
+		wg_key_public(priv, pub);
+		wg_key_to_base64(pub, out);
 	}
 	sodium_memzero(priv, sizeof(priv));
 	return r;
@@ -119,7 +119,7 @@ static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *p
 	int r = server_key(d, priv, err, errlen);
 	if (r < 0)
 		return r;
-	vpn_public_key(priv, pub);
+	wg_key_public(priv, pub);
 	struct wg_device_state st = { 0 };
 	r = device_state(sock, &st, err, errlen);
 	if (r == 0 && (!st.has_private_key || !key_equal(st.public_key, pub) ||

@@ -16,27 +16,17 @@
 #include "common/fsutil.h"
 #include "common/banned.h"
 
-void vpn_public_key(const uint8_t priv[VPN_KEY_LEN], uint8_t pub[VPN_KEY_LEN])
-{
-	crypto_scalarmult_curve25519_base(pub, priv);
-}
-
 void vpn_keypair(uint8_t priv[VPN_KEY_LEN], uint8_t pub[VPN_KEY_LEN])
 {
 	randombytes_buf(priv, VPN_KEY_LEN);
 	priv[0] &= 248;
 	priv[31] = (priv[31] & 127) | 64;
-	vpn_public_key(priv, pub);
+	wg_key_public(priv, pub);
 }
 
 void vpn_psk(uint8_t psk[VPN_KEY_LEN])
 {
 	randombytes_buf(psk, VPN_KEY_LEN);
-}
-
-void vpn_key_b64(const uint8_t key[VPN_KEY_LEN], char out[VPN_KEY_B64_LEN + 1])
-{
-	sodium_bin2base64(out, VPN_KEY_B64_LEN + 1, key, VPN_KEY_LEN, sodium_base64_VARIANT_ORIGINAL);
 }
 
 static int key_create(const char *path, uint8_t priv[VPN_KEY_LEN])
@@ -48,7 +38,7 @@ static int key_create(const char *path, uint8_t priv[VPN_KEY_LEN])
 	uint8_t pub[VPN_KEY_LEN];
 	char text[VPN_KEY_B64_LEN + 2];
 	vpn_keypair(priv, pub);
-	vpn_key_b64(priv, text);
+	wg_key_to_base64(priv, text);
 	text[VPN_KEY_B64_LEN] = '\n';
 	text[VPN_KEY_B64_LEN + 1] = '\0';
 	int r = fs_write_atomic(path, text, VPN_KEY_B64_LEN + 1, 0600);

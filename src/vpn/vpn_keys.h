@@ -1,21 +1,21 @@
-/* WireGuard keys: X25519 pairs made with libsodium (the same public key
- * `wg pubkey` derives), the server's private key kept in a file of its
- * own (0600, never in an API answer), and base64 as WireGuard writes it. */
+/* Making WireGuard keys: X25519 pairs with libsodium (the same public key
+ * `wg pubkey` derives; encoding in wg_key.h), preshared keys, and the
+ * server's private key kept in a file of its own (0600, never in an API
+ * answer). */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "model/vpn_peer.h"
+#include "vpn/wg_key.h"
 
 #define VPN_KEY_LEN 32
 
 /* A new private key (clamped as `wg genkey` does) and its public key. */
 void vpn_keypair(uint8_t priv[VPN_KEY_LEN], uint8_t pub[VPN_KEY_LEN]);
-void vpn_public_key(const uint8_t priv[VPN_KEY_LEN], uint8_t pub[VPN_KEY_LEN]);
 /* A random preshared key. */
 void vpn_psk(uint8_t psk[VPN_KEY_LEN]);
-void vpn_key_b64(const uint8_t key[VPN_KEY_LEN], char out[VPN_KEY_B64_LEN + 1]);
 
 /* Loads the server's private key from `path`, or creates it (0600, the
  * directory 0700) when missing; *ret_created says which. -EPERM for a

@@ -56,6 +56,7 @@
 #include "svc/caddy_admin.h"
 #include "svc/svc_caddy.h"
 #include "text_util.h"
+#include "child_proc.h"
 #include "common/banned.h"
 
 #define CADDY "/usr/bin/caddy"
@@ -207,19 +208,7 @@ static pid_t spawn_caddy(void)
 
 static void stop_caddy(void)
 {
-	if (cd.pid <= 0)
-		return;
-	kill(cd.pid, SIGTERM);
-	for (int i = 0; i < 300; i++) {
-		if (waitpid(cd.pid, NULL, WNOHANG) == cd.pid) {
-			cd.pid = -1;
-			return;
-		}
-		usleep(10 * 1000);
-	}
-	kill(cd.pid, SIGKILL);
-	waitpid(cd.pid, NULL, 0);
-	cd.pid = -1;
+	child_stop(&cd.pid);
 }
 
 /* Up when the admin API answers. */

@@ -40,6 +40,7 @@
 #include "svc/svc_unbound.h"
 #include "svc/unbound_ctl.h"
 #include "text_util.h"
+#include "child_proc.h"
 #include "common/banned.h"
 
 #define UNBOUND "/usr/sbin/unbound"
@@ -175,19 +176,7 @@ static pid_t spawn_unbound(void)
 
 static void stop_unbound(void)
 {
-	if (ub.pid <= 0)
-		return;
-	kill(ub.pid, SIGTERM);
-	for (int i = 0; i < 200; i++) {
-		if (waitpid(ub.pid, NULL, WNOHANG) == ub.pid) {
-			ub.pid = -1;
-			return;
-		}
-		usleep(10 * 1000);
-	}
-	kill(ub.pid, SIGKILL);
-	waitpid(ub.pid, NULL, 0);
-	ub.pid = -1;
+	child_stop(&ub.pid);
 }
 
 /* Started when the probe name answers and the control socket works. */

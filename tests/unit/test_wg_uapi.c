@@ -47,6 +47,7 @@
 #include "vpn/wg_dump.h"
 #include "vpn/wg_key.h"
 #include "vpn/wg_uapi.h"
+#include "child_proc.h"
 #include "common/banned.h"
 
 #define WIREGUARD_GO "/usr/bin/wireguard-go"
@@ -147,19 +148,7 @@ static pid_t spawn_wireguard_go(void)
 
 static void stop_wireguard_go(void)
 {
-	if (wgt.pid <= 0)
-		return;
-	kill(wgt.pid, SIGTERM);
-	for (int i = 0; i < 300; i++) {
-		if (waitpid(wgt.pid, NULL, WNOHANG) == wgt.pid) {
-			wgt.pid = -1;
-			return;
-		}
-		usleep(10 * 1000);
-	}
-	kill(wgt.pid, SIGKILL);
-	waitpid(wgt.pid, NULL, 0);
-	wgt.pid = -1;
+	child_stop(&wgt.pid);
 }
 
 static void print_log(void)
