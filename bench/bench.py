@@ -129,6 +129,10 @@ TARGETS = [
      ("dns_propagation_ms", "delete", "p50_ms"), "<=", 5, "ms"),
     ("DNS delete: API return to NXDOMAIN p99",
      ("dns_propagation_ms", "delete", "p99_ms"), "<=", 20, "ms"),
+    ("VPN add one peer at 10,000 p50", ("vpn", "scales", "10000", "add_one_ms", "p50_ms"), "<=", 10, "ms"),
+    ("VPN wireguard-go restart to all 10,000 peers", ("vpn", "scales", "10000",
+                                                       "wireguard_go_restart_to_all_peers_ms"), "<=", 1000, "ms"),
+    ("VPN picd RSS at 10,000 peers", ("vpn", "scales", "10000", "rss_picd_mb"), "<=", 32, "MB"),
 ]
 
 # Figures shown in the table without a target: (name, path, unit).
@@ -178,6 +182,22 @@ INFO_ROWS = [
     ("RSS caddy, idle / after load / peak", ("proxy", "rss_caddy_mb"), "MB"),
     ("POST /api/vault/certs p50 / p99 / max", ("proxy", "leaf_issue_ms"), "ms"),
     ("route change -> live p50 / p99 / max", ("proxy", "route_change_ms"), "ms"),
+    ("VPN: POST /api/peers (one peer)", ("vpn", "create_ms"), "ms"),
+    ("VPN: create -> first handshake", ("vpn", "create_to_handshake_ms"), "ms"),
+    ("VPN 1000: create all", ("vpn", "scales", "1000", "create_all_s"), "s"),
+    ("VPN 1000: GET /api/peers p50", ("vpn", "scales", "1000", "get_peers_ms", "p50_ms"), "ms"),
+    ("VPN 1000: add one p50 / p99", ("vpn", "scales", "1000", "add_one_ms"), "ms"),
+    ("VPN 1000: remove one p50 / p99", ("vpn", "scales", "1000", "remove_one_ms"), "ms"),
+    ("VPN 1000: RSS picd / wireguard-go", ("vpn", "scales", "1000", "rss_mb"), "MB"),
+    ("VPN 1000: picd restart to VPN ready", ("vpn", "scales", "1000", "picd_restart_to_vpn_ready_ms"), "ms"),
+    ("VPN 1000: wireguard-go restart to all peers", ("vpn", "scales", "1000", "wireguard_go_restart_to_all_peers_ms"), "ms"),
+    ("VPN 10000: create all", ("vpn", "scales", "10000", "create_all_s"), "s"),
+    ("VPN 10000: GET /api/peers p50", ("vpn", "scales", "10000", "get_peers_ms", "p50_ms"), "ms"),
+    ("VPN 10000: add one p50 / p99", ("vpn", "scales", "10000", "add_one_ms"), "ms"),
+    ("VPN 10000: remove one p50 / p99", ("vpn", "scales", "10000", "remove_one_ms"), "ms"),
+    ("VPN 10000: RSS picd / wireguard-go", ("vpn", "scales", "10000", "rss_mb"), "MB"),
+    ("VPN 10000: picd restart to VPN ready", ("vpn", "scales", "10000", "picd_restart_to_vpn_ready_ms"), "ms"),
+    ("VPN 10000: wireguard-go restart to all peers", ("vpn", "scales", "10000", "wireguard_go_restart_to_all_peers_ms"), "ms"),
 ]
 
 
@@ -1484,6 +1504,147 @@ def section_proxy(ctx):
     }}
 
 
+# ---------------------------------------------------------------- vpn
+
+VPN_LINK_HOST = "10.97.0.1"
+VPN_SCALES = [int(x) for x in os.environ.get("PIC_BENCH_VPN_PEERS", "1000,10000").split(",") if x.strip()]
+VPN_OP_RUNS = 20
+
+
+class VpnDevice:
+    """A WireGuard device on the internet side of the cell: a namespace
+    joined to picd's by a veth, running wireguard-go."""
+
+    def __init__(self, netns):
+        self.name = f"pbv{uuid.uuid4().hex[:8]}"
+        self.ifname = "wgb" + self.name[3:11]
+        sh("ip", "netns", "add", self.name)
+        self.created = True
+        host_if = "vb" + self.name[3:11]
+        sh("ip", "-n", netns.name, "link", "add", host_if, "type", "veth", "peer", "name", "eth0",
+           "netns", self.name)
+        sh("ip", "-n", netns.name, "addr", "add", f"{VPN_LINK_HOST}/24", "dev", host_if)
+        sh("ip", "-n", netns.name, "link", "set", host_if, "up")
+        sh("ip", "-n", self.name, "addr", "add", "10.97.0.2/24", "dev", "eth0")
+        sh("ip", "-n", self.name, "link", "set", "eth0", "up")
+        sh("ip", "-n", self.name, "link", "set", "lo", "up")
+        sh("ip", "netns", "exec", self.name, "wireguard-go", self.ifname)
+
+    def configure(self, conf):
+        address = re.search(r"^Address = (\S+)$", conf, re.M).group(1)
+        allowed = re.search(r"^AllowedIPs = (.+)$", conf, re.M).group(1).split(", ")
+        plain = "\n".join(l for l in conf.splitlines() if not l.startswith(("Address", "DNS", "#")))
+        path = f"/tmp/{self.ifname}.conf"
+        with open(path, "w") as f:
+            f.write(plain + "\n")
+        os.chmod(path, 0o600)
+        sh("ip", "netns", "exec", self.name, "wg", "setconf", self.ifname, path)
+        os.unlink(path)
+        sh("ip", "-n", self.name, "addr", "add", address, "dev", self.ifname)
+        sh("ip", "-n", self.name, "link", "set", self.ifname, "up")
+        for net in allowed:
+            sh("ip", "-n", self.name, "route", "replace", net, "dev", self.ifname)
+
+    def handshaken(self):
+        out = subprocess.run(["ip", "netns", "exec", self.name, "wg", "show", self.ifname, "latest-handshakes"],
+                             capture_output=True, text=True).stdout.split()
+        return len(out) >= 2 and out[1] != "0"
+
+    def ping(self, addr):
+        return subprocess.run(["ip", "netns", "exec", self.name, "ping", "-c", "1", "-W", "2", addr],
+                              capture_output=True).returncode == 0
+
+    def delete(self):
+        subprocess.run(["pkill", "-f", f"wireguard-go {self.ifname}"], capture_output=True)
+        if self.created:
+            sh("ip", "netns", "del", self.name, check=False)
+            self.created = False
+
+
+def timed_ms(ctx, method, path, body=None, want=200):
+    status, doc, t0, t1 = api_timed(ctx, method, path, body)
+    if status != want:
+        raise BenchError(f"{method} {path}: HTTP {status}: {str(doc)[:300]}")
+    return (t1 - t0) * 1000, doc
+
+
+def section_vpn(ctx):
+    """The VPN: create -> first handshake, and 1,000 / 10,000 peers."""
+    ctx.ensure_running()
+    ctx.picd.wait_service("vpn")
+    conf = ctx.config()
+    dns = conf["addresses"]["dns"]
+    status, doc = ctx.picd.local("PUT", "/api/config", {"endpoint": VPN_LINK_HOST})
+    if status != 200:
+        raise BenchError(f"PUT /api/config endpoint: HTTP {status}: {doc}")
+    dev = VpnDevice(ctx.netns)
+    try:
+        # Create -> handshake: the API call, fetching the config, setting
+        # the device up as an app would, and its first handshake.
+        t0 = time.monotonic()
+        create_ms, _ = timed_ms(ctx, "POST", "/api/peers", {"name": "bench-phone"}, 201)
+        _, cfg = timed_ms(ctx, "GET", "/api/peers/bench-phone/config")
+        dev.configure(cfg["config"])
+        dev.ping(dns)  # the first packet starts the handshake
+        deadline = time.monotonic() + 10
+        while not dev.handshaken():
+            if time.monotonic() > deadline:
+                raise BenchError("the bench device did not complete a handshake in 10 s")
+            time.sleep(0.002)
+        handshake_ms = (time.monotonic() - t0) * 1000
+        if not dev.ping(dns):
+            raise BenchError("no ping to the cell DNS over the VPN")
+        result = {"create_ms": round(create_ms, 2), "create_to_handshake_ms": round(handshake_ms, 1), "scales": {}}
+        made = 1
+        vpn_pid = ctx.picd.service("vpn")["pid"]
+        for n in VPN_SCALES:
+            t0 = time.monotonic()
+            while made < n:
+                timed_ms(ctx, "POST", "/api/peers", {"name": f"b{made}"}, 201)
+                made += 1
+            create_all_s = time.monotonic() - t0
+            get_list = [timed_ms(ctx, "GET", "/api/peers")[0] for _ in range(5)]
+            add = [timed_ms(ctx, "POST", "/api/peers", {"name": f"x{i}"}, 201)[0] for i in range(VPN_OP_RUNS)]
+            rm = [timed_ms(ctx, "DELETE", f"/api/peers/x{i}", want=204)[0] for i in range(VPN_OP_RUNS)]
+            ctx.picd.check_alive()
+            if not dev.ping(dns):
+                raise BenchError(f"the first peer lost its way in at {n} peers")
+            rss_picd = mb(ctx.picd.rss_kb())
+            rss_wg = mb(proc_status_kb(vpn_pid, "VmRSS"))
+            # Re-apply: picd restarted (wireguard-go adopted, nothing to
+            # send), and wireguard-go restarted (every peer set again).
+            ctx.picd.stop()
+            t0 = time.monotonic()
+            ctx.picd.start()
+            ctx.picd.wait_service("vpn")
+            restart_adopt_ms = (time.monotonic() - t0) * 1000
+            status, _ = ctx.picd.local("POST", "/api/services/vpn/restart")
+            t0 = time.monotonic()
+            while True:
+                st = ctx.picd.local("GET", "/api/wireguard/status")[1]
+                if st.get("running") and st.get("peers") == made:
+                    break
+                if time.monotonic() - t0 > 60:
+                    raise BenchError(f"after a restart of wireguard-go the device has {st.get('peers')} of {made}")
+                time.sleep(0.01)
+            reapply_ms = (time.monotonic() - t0) * 1000
+            vpn_pid = ctx.picd.service("vpn")["pid"]
+            result["scales"][str(n)] = {
+                "create_all_s": round(create_all_s, 1),
+                "get_peers_ms": dist(get_list, 1),
+                "add_one_ms": dist(add, 2),
+                "remove_one_ms": dist(rm, 2),
+                "rss_picd_mb": rss_picd,
+                "rss_wireguard_go_mb": rss_wg,
+                "rss_mb": [rss_picd, rss_wg],
+                "picd_restart_to_vpn_ready_ms": round(restart_adopt_ms, 1),
+                "wireguard_go_restart_to_all_peers_ms": round(reapply_ms, 1),
+            }
+        return {"vpn": result}
+    finally:
+        dev.delete()
+
+
 # Order matters: the RSS sections bracket the load; the NTP sections
 # restart chronyd and so come after the figures of a quiet cell; the DNS
 # sections come last (they leave 10,000 records in the store, which a cold
@@ -1499,6 +1660,7 @@ SECTIONS = [
     section_dns_scale,
     section_dns_throughput,
     section_proxy,
+    section_vpn,
 ]
 
 

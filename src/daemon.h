@@ -56,6 +56,7 @@ struct daemon {
 	struct dns_host *dns_hosts; /* LAN host names published in DNS */
 	size_t n_dns_hosts;
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
+	int64_t vpn_next_expiry;      /* wall clock; 0: no active peer expires (apply_vpn.h) */
 
 	uint64_t started_ms; /* monotonic */
 	int64_t admin_user_id;

@@ -572,6 +572,8 @@ static int run(struct picd_runtime *rt)
 	d->sup.serving_changed = on_serving_changed;
 	d->sup.serving_changed_cls = d;
 	r = apply_routes_follow(d);
+	if (r == 0)
+		r = apply_vpn_follow(d);
 	if (r < 0) {
 		log_err("cannot set up the event loop: %s", strerror(-r));
 		return r;

@@ -113,13 +113,20 @@ static int read_changes(struct http_request *req, struct http_response *res, str
 	return 0;
 }
 
-/* Writes the change to the store (open transaction), makes the interface
- * follow, commits. An interface that cannot follow rolls everything
- * back: 502. */
-static int commit_with_interface(struct daemon *d, struct http_response *res)
+/* The store change is written (open transaction): make the interface
+ * and the firewall follow for this one peer, then commit. If that fails
+ * (the interface and the sets were not as the store says), a full sync
+ * from the store with the change in it; if that fails too, everything is
+ * rolled back and synced again: 502. */
+static int commit_with_interface(struct daemon *d, const struct vpn_peer *before, const struct vpn_peer *after,
+				 struct http_response *res)
 {
 	char err[512] = "";
-	int r = apply_vpn_sync(d, err, sizeof(err));
+	int r = apply_vpn_peer(d, before, after, err, sizeof(err));
+	if (r < 0) {
+		log_warn("vpn: the change of one peer failed (%s); syncing everything", err);
+		r = apply_vpn_sync(d, err, sizeof(err));
+	}
 	if (r < 0) {
 		store_rollback(d->store);
 		char again[256] = "";
@@ -209,7 +216,7 @@ HANDLER(api_peers_create)
 		store_rollback(d->store);
 		return r;
 	}
-	r = commit_with_interface(d, res);
+	r = commit_with_interface(d, NULL, &p, res);
 	if (r < 0 || res->status)
 		return r;
 	log_info("VPN peer '%s' added by '%s'", p.name, req->auth.username);
@@ -256,8 +263,9 @@ HANDLER(api_peers_put)
 	int r = store_begin(d->store);
 	if (r < 0)
 		return r;
-	_cleanup_(sodium_memzerop_peer) struct vpn_peer p;
+	_cleanup_(sodium_memzerop_peer) struct vpn_peer p, before;
 	r = api_peer_find(d, req->params[0], &p, res);
+	before = p;
 	if (r == 0 && read_changes(req, res, &p, time(NULL)) < 0)
 		r = -EINVAL;
 	if (r == 0)
@@ -266,7 +274,7 @@ HANDLER(api_peers_put)
 		store_rollback(d->store);
 		return r == -ENOENT || r == -EINVAL ? 0 : r;
 	}
-	r = commit_with_interface(d, res);
+	r = commit_with_interface(d, &before, &p, res);
 	if (r < 0 || res->status)
 		return r;
 	log_info("VPN peer '%s' changed by '%s'", p.name, req->auth.username);
@@ -278,14 +286,15 @@ HANDLER(api_peers_delete)
 	int r = store_begin(d->store);
 	if (r < 0)
 		return r;
-	r = store_vpn_peer_delete(d->store, req->params[0], time(NULL));
+	_cleanup_(sodium_memzerop_peer) struct vpn_peer before;
+	r = api_peer_find(d, req->params[0], &before, res);
+	if (r == 0)
+		r = store_vpn_peer_delete(d->store, req->params[0], time(NULL));
 	if (r < 0) {
 		store_rollback(d->store);
-		if (r == -ENOENT)
-			return http_error(res, 404, "not_found", "name", "no peer called '%s'", req->params[0]);
-		return r;
+		return r == -ENOENT ? 0 : r;
 	}
-	r = commit_with_interface(d, res);
+	r = commit_with_interface(d, &before, NULL, res);
 	if (r < 0 || res->status)
 		return r;
 	log_info("VPN peer '%s' deleted by '%s'", req->params[0], req->auth.username);

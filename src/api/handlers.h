@@ -73,6 +73,7 @@ HANDLER(api_peer_config);
 HANDLER(api_peer_config_conf);
 HANDLER(api_peer_qr_png);
 HANDLER(api_peer_qr_svg);
+HANDLER(api_peer_access);
 HANDLER(api_wireguard_status);
 HANDLER(api_wireguard_peers);
 

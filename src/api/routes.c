@@ -68,6 +68,7 @@ const struct route routes[] = {
 	{ HTTP_GET, "/api/peers/{name}/config.conf", api_peer_config_conf, ROUTE_AUTH, 0, "A peer's client config file" },
 	{ HTTP_GET, "/api/peers/{name}/qr.png", api_peer_qr_png, ROUTE_AUTH, 0, "A peer's config as a PNG QR code" },
 	{ HTTP_GET, "/api/peers/{name}/qr.svg", api_peer_qr_svg, ROUTE_AUTH, 0, "A peer's config as an SVG QR code" },
+	{ HTTP_GET, "/api/peers/{name}/access", api_peer_access, ROUTE_AUTH, 0, "What a peer can reach, and why" },
 	{ HTTP_GET, "/api/wireguard/status", api_wireguard_status, ROUTE_AUTH, 0, "The VPN interface" },
 	{ HTTP_GET, "/api/wireguard/peers", api_wireguard_peers, ROUTE_AUTH, 0, "VPN peers as the interface sees them" },
 	{ HTTP_GET, "/api/proxy/routes", api_proxy_routes_list, ROUTE_AUTH, 0, "The proxy's web routes" },

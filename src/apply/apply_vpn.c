@@ -110,11 +110,16 @@ static int device_state(const char *sock, struct wg_device_state *st, char *err,
 	}
 }
 
+static void socket_path(const struct svc *s, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s/" SVC_WG_SOCKET, s->dir);
+}
+
 static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *peers, size_t n, char *err,
 		       size_t errlen)
 {
 	char sock[PATH_MAX + 32];
-	snprintf(sock, sizeof(sock), "%s/" SVC_WG_SOCKET, s->dir);
+	socket_path(s, sock, sizeof(sock));
 	uint8_t priv[VPN_KEY_LEN], pub[VPN_KEY_LEN];
 	int r = server_key(d, priv, err, errlen);
 	if (r < 0)
@@ -193,6 +198,11 @@ int apply_vpn_sync(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "reading the peers: %s", strerror(-r));
 		return r;
 	}
+	int64_t now = time(NULL), next = 0;
+	for (size_t i = 0; i < n; i++)
+		if (vpn_peer_active(&peers[i], now) && peers[i].expires_at && (!next || peers[i].expires_at < next))
+			next = peers[i].expires_at;
+	d->vpn_next_expiry = next;
 	struct svc *s = supervisor_find(&d->sup, VPN_SERVICE);
 	if (s && s->pid > 0)
 		r = sync_device(d, s, peers, n, err, errlen);
@@ -200,6 +210,47 @@ int apply_vpn_sync(struct daemon *d, char *err, size_t errlen)
 		r = sync_firewall(d, peers, n, err, errlen);
 	store_vpn_peers_free(peers, n);
 	return r;
+}
+
+int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct vpn_peer *after, char *err,
+		   size_t errlen)
+{
+	int64_t now = time(NULL);
+	bool was = before && vpn_peer_active(before, now), is = after && vpn_peer_active(after, now);
+	int r = 0;
+	struct svc *s = supervisor_find(&d->sup, VPN_SERVICE);
+	if (s && s->pid > 0) {
+		char sock[PATH_MAX + 32];
+		socket_path(s, sock, sizeof(sock));
+		struct wg_peer_config want = { 0 };
+		uint8_t gone[1][WG_KEY_LEN];
+		size_t n_gone = 0;
+		if (was && (!is || strcmp(before->public_key, after->public_key) != 0) &&
+		    wg_key_from_base64(before->public_key, gone[0]) == 0)
+			n_gone = 1;
+		if (is && peer_config(after, &want) < 0)
+			r = -EINVAL;
+		if (r == 0 && (is || n_gone))
+			r = wg_uapi_apply(sock, &want, is ? 1 : 0, (const uint8_t(*)[WG_KEY_LEN])gone, n_gone,
+					  WG_UAPI_TIMEOUT_MS, err, errlen);
+		sodium_memzero(&want, sizeof(want));
+	}
+	if (r < 0)
+		return r;
+	struct buf cmds;
+	buf_init(&cmds, NFT_COMMANDS_MAX);
+	r = vpn_nft_peer_commands(before, after, &d->config.ip_range, now, &cmds);
+	char nerr[512] = "";
+	if (r == 0 && cmds.len)
+		r = nft_run(cmds.data, nerr, sizeof(nerr));
+	buf_free(&cmds);
+	if (r < 0) {
+		snprintf(err, errlen, "the VPN's firewall sets: %s", nerr[0] ? nerr : strerror(-r));
+		return r;
+	}
+	if (is && after->expires_at && (!d->vpn_next_expiry || after->expires_at < d->vpn_next_expiry))
+		d->vpn_next_expiry = after->expires_at;
+	return 0;
 }
 
 void apply_vpn_on_serving(struct daemon *d, struct svc *s)
@@ -211,4 +262,27 @@ void apply_vpn_on_serving(struct daemon *d, struct svc *s)
 		log_err("vpn: cannot configure the interface: %s", err);
 	else
 		log_info("vpn: interface %s configured", SVC_WG_IFNAME);
+}
+
+static int64_t on_tick(struct loop *l, void *data)
+{
+	struct daemon *d = data;
+	if (!d->vpn_next_expiry)
+		return -1;
+	int64_t now = time(NULL);
+	if (now < d->vpn_next_expiry)
+		return (d->vpn_next_expiry - now) * 1000;
+	char err[512] = "";
+	if (apply_vpn_sync(d, err, sizeof(err)) < 0) {
+		log_err("vpn: taking expired peers off: %s", err);
+		d->vpn_next_expiry = now + 5; /* again soon */
+	} else {
+		log_info("vpn: expired peers taken off the interface");
+	}
+	return -1;
+}
+
+int apply_vpn_follow(struct daemon *d)
+{
+	return loop_add_tick(d->loop, on_tick, d);
 }

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "model/vpn_peer.h"
+
 struct daemon;
 struct svc;
 
@@ -19,9 +21,23 @@ struct svc;
  * running: then only the sets); -errno with `err`. */
 int apply_vpn_sync(struct daemon *d, char *err, size_t errlen);
 
+/* One peer changed: `before` (NULL: it is new) became `after` (NULL: it
+ * is gone). Only that peer is touched — on the device (set or removed in
+ * one UAPI request, no read of the others) and in the firewall sets (its
+ * old elements deleted, its new ones added, one transaction) — so the
+ * cost does not grow with the number of peers. On failure the caller
+ * runs apply_vpn_sync. */
+int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct vpn_peer *after, char *err,
+		   size_t errlen);
+
 /* The server's public key in base64 (45 bytes with the NUL); creates the
  * key pair on first use. */
 int apply_vpn_public_key(struct daemon *d, char out[45], char *err, size_t errlen);
 
 /* Hook for the supervisor: the VPN daemon started or stopped serving. */
 void apply_vpn_on_serving(struct daemon *d, struct svc *s);
+
+/* Registers the tick that takes a peer off the interface and out of the
+ * firewall the moment it expires (d->vpn_next_expiry, kept by
+ * apply_vpn_sync). */
+int apply_vpn_follow(struct daemon *d);

@@ -32,6 +32,7 @@ static int disable_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int rm_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int config_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int qr_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int access_run(const struct cli_ctx *ctx, int argc, char **argv);
 
 #define OPTIONS "[--services S1,S2] [--full-tunnel|--split-tunnel] [--expires YYYY-MM-DD|never]"
 
@@ -52,6 +53,9 @@ const struct cli_cmd cli_peer_cmds[] = {
 	  .min_args = 1, .max_args = 1 },
 	{ .name = "qr", .args = "NAME", .help = "print the peer's config as a QR code", .run = qr_run,
 	  .min_args = 1, .max_args = 1 },
+	{ .name = "access", .args = "NAME [SERVICE]",
+	  .help = "what the peer can reach; with SERVICE, which rule allows or denies it",
+	  .run = access_run, .min_args = 1, .max_args = 2 },
 	{ 0 },
 };
 
@@ -324,4 +328,62 @@ static int qr_run(const struct cli_ctx *ctx, int argc, char **argv)
 	const char *text;
 	int r = fetch_config(ctx, argv[0], &resp, &text);
 	return r != 0 ? r : print_qr(text);
+}
+
+static int add_access_row(struct cli_table *t, const json_t *a)
+{
+	char ports[128] = "";
+	const json_t *v;
+	size_t i;
+	json_array_foreach(json_object_get(a, "ports"), i, v) {
+		size_t used = strlen(ports);
+		snprintf(ports + used, sizeof(ports) - used, "%s%s", i ? "," : "", text_or(v, "?"));
+	}
+	return cli_table_add(t, text_or(json_object_get(a, "service"), "?"),
+			     json_is_true(json_object_get(a, "allowed")) ? "yes" : "no",
+			     text_or(json_object_get(a, "address"), "-"), ports[0] ? ports : "-");
+}
+
+static int access_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	_cleanup_free_ char *suffix = NULL;
+	if (argc == 2) {
+		struct buf q;
+		buf_init(&q, CLI_URL_PATH_MAX);
+		int e = buf_printf(&q, "/access?service=");
+		if (e == 0)
+			e = cli_url_escape(&q, argv[1]);
+		if (e < 0) {
+			buf_free(&q);
+			return cli_error_usage("service name too long");
+		}
+		suffix = buf_steal(&q);
+	}
+	int r = call(ctx, "GET", argv[0], suffix ? suffix : "/access", NULL, &resp);
+	if (r != 0)
+		return r;
+	if (ctx->json) {
+		cli_json_print(resp.body);
+		return CLI_EXIT_OK;
+	}
+	if (argc == 2) {
+		printf("%s: %s\n", json_is_true(json_object_get(resp.body, "allowed")) ? "allowed" : "denied",
+		       text_or(json_object_get(resp.body, "reason"), "?"));
+		return CLI_EXIT_OK;
+	}
+	static const char *const cols[] = { "SERVICE", "ALLOWED", "ADDRESS", "PORTS" };
+	_cleanup_table_ struct cli_table *t = NULL;
+	const json_t *a;
+	size_t i;
+	r = cli_table_new(ARRAY_SIZE(cols), &t);
+	if (r == 0)
+		r = cli_table_add_row(t, cols, ARRAY_SIZE(cols));
+	json_array_foreach(json_object_get(resp.body, "services"), i, a)
+		if (r == 0)
+			r = add_access_row(t, a);
+	if (r < 0)
+		return cli_error_local(r, "printing the access");
+	cli_table_print(t, stdout, "");
+	return CLI_EXIT_OK;
 }

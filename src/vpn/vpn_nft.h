@@ -13,3 +13,9 @@
 
 int vpn_nft_commands(const struct vpn_peer *peers, size_t n, const struct ipv4_net *ip_range, int64_t now,
 		     struct buf *out);
+
+/* The commands for one peer's change: its old elements deleted (when
+ * `before` was active), its new ones added (when `after` is); either may
+ * be NULL (added, deleted). Nothing else in the sets is touched. */
+int vpn_nft_peer_commands(const struct vpn_peer *before, const struct vpn_peer *after,
+			  const struct ipv4_net *ip_range, int64_t now, struct buf *out);
