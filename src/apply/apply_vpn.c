@@ -96,6 +96,18 @@ static bool peer_matches(const struct wg_peer_state *have, const struct wg_peer_
 	       have->keepalive_s == want->keepalive_s;
 }
 
+/* Public keys are not secret: plain memcmp orders them. */
+static int key_vs_peer(const void *key, const void *peer)
+{
+	return memcmp(key, ((const struct wg_peer_state *)peer)->public_key, WG_KEY_LEN);
+}
+
+static int peer_vs_peer(const void *a, const void *b)
+{
+	return memcmp(((const struct wg_peer_state *)a)->public_key, ((const struct wg_peer_state *)b)->public_key,
+		      WG_KEY_LEN);
+}
+
 /* The socket appears a moment after the daemon starts. */
 static int device_state(const char *sock, struct wg_device_state *st, char *err, size_t errlen)
 {
@@ -132,7 +144,10 @@ static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *p
 		r = wg_uapi_set_device(sock, priv, d->config.wireguard_port, WG_UAPI_TIMEOUT_MS, err, errlen);
 	sodium_memzero(priv, sizeof(priv));
 
-	/* What to set (new or changed) and what to remove (gone or inactive). */
+	/* What to set (new or changed) and what to remove (gone or inactive):
+	 * the device's peers sorted by key, each of ours looked up in them. */
+	if (r == 0 && st.n_peers > 1)
+		qsort(st.peers, st.n_peers, sizeof(*st.peers), peer_vs_peer);
 	int64_t now = time(NULL);
 	struct wg_peer_config *set = r == 0 ? calloc(n ? n : 1, sizeof(*set)) : NULL;
 	uint8_t(*remove)[WG_KEY_LEN] = r == 0 ? calloc(st.n_peers ? st.n_peers : 1, WG_KEY_LEN) : NULL;
@@ -148,12 +163,10 @@ static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *p
 		struct wg_peer_config want;
 		if (peer_config(&peers[i], &want) < 0)
 			continue; /* the store holds only validated keys */
-		const struct wg_peer_state *have = NULL;
-		for (size_t j = 0; j < st.n_peers && !have; j++)
-			if (key_equal(st.peers[j].public_key, want.public_key)) {
-				have = &st.peers[j];
-				kept[j] = true;
-			}
+		const struct wg_peer_state *have = bsearch(want.public_key, st.peers, st.n_peers, sizeof(*st.peers),
+							   key_vs_peer);
+		if (have)
+			kept[have - st.peers] = true;
 		if (!have || !peer_matches(have, &want))
 			set[n_set++] = want;
 		sodium_memzero(&want, sizeof(want));
