@@ -40,7 +40,9 @@ static int routes_now(struct daemon *d, struct proxy_route out[SVC_CADDY_MAX_ROU
 		return r;
 	struct proxy_routes_input pi = { .table = svc_table, .n_table = svc_table_len, .serving = a.serving,
 					 .plan = &d->net, .ui_upstream = a.ui_upstream, .settings = &a.proxy };
-	return proxy_routes_build(&pi, out);
+	r = proxy_routes_build(&pi, out);
+	apply_input_free(&a);
+	return r;
 }
 
 static const struct proxy_route *route_find(const struct proxy_route *routes, const char *vip)

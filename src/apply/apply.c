@@ -64,10 +64,13 @@ static int render(struct daemon *d, const struct svc *s, struct buf *out)
 	if (r < 0)
 		return r;
 	if (!a->in.net && !s->ops->host_network)
-		return -ENOENT;
-	if (s->ops->enabled && !s->ops->enabled(&a->in))
-		return 1;
-	return s->ops->render(&a->in, out);
+		r = -ENOENT;
+	else if (s->ops->enabled && !s->ops->enabled(&a->in))
+		r = 1;
+	else
+		r = s->ops->render(&a->in, out);
+	apply_input_free(a);
+	return r;
 }
 
 /* The settings turned the service off: stop it, remember why. */

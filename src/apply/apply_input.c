@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -10,6 +12,7 @@
 #include "store/store_dhcp.h"
 #include "store/store_ntp.h"
 #include "store/store_proxy.h"
+#include "store/store_vpn.h"
 #include "common/banned.h"
 
 #define DNSSEC_ROOT_ANCHOR "/usr/share/dns/root.key" /* Debian's dns-root-data */
@@ -29,6 +32,8 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		r = lan_lookup(a->dhcp.interface, &a->lan);
 	if (r == 0)
 		r = store_proxy_load(d->store, &a->proxy);
+	if (r == 0 && strcmp(name, "dns") == 0)
+		r = store_vpn_peer_list(d->store, &a->peers, &a->n_peers);
 	if (r < 0)
 		return r;
 	if (d->sup.n > APPLY_INPUT_SERVICES_MAX)
@@ -53,6 +58,16 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		.ui_upstream = a->ui_upstream,
 		.serving = a->serving,
 		.proxy = &a->proxy,
+		.peers = a->peers,
+		.n_peers = a->n_peers,
+		.now = time(NULL),
 	};
 	return 0;
+}
+
+void apply_input_free(struct apply_input *a)
+{
+	store_vpn_peers_free(a->peers, a->n_peers);
+	a->peers = NULL;
+	a->n_peers = 0;
 }

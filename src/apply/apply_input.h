@@ -20,8 +20,12 @@ struct apply_input {
 	char ui_upstream[32];
 	struct proxy_settings proxy;
 	bool serving[APPLY_INPUT_SERVICES_MAX]; /* per svc_table entry */
+	struct vpn_peer *peers; /* for the DNS service; apply_input_free() */
+	size_t n_peers;
 };
 
 /* Fills `a` for service `name` (its netplan entry; NULL for services on
  * the host network). */
 int apply_input_load(struct daemon *d, const char *name, struct apply_input *a);
+/* Releases what apply_input_load allocated (the peers, wiped). */
+void apply_input_free(struct apply_input *a);

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "apply.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/loop.h"
@@ -19,13 +20,16 @@
 #include "net/link.h"
 #include "net/nft.h"
 #include "store/store_vpn.h"
+#include "svc/svc_unbound.h"
 #include "svc/svc_wireguard.h"
+#include "svc/unbound_views.h"
 #include "vpn/vpn_keys.h"
 #include "vpn/vpn_nft.h"
 #include "vpn/wg_uapi.h"
 #include "common/banned.h"
 
 #define VPN_SERVICE "vpn"
+#define DNS_SERVICE "dns"
 #define NFT_COMMANDS_MAX (64u << 20)
 
 static int server_key(struct daemon *d, uint8_t priv[VPN_KEY_LEN], char *err, size_t errlen)
@@ -225,6 +229,19 @@ int apply_vpn_sync(struct daemon *d, char *err, size_t errlen)
 	return r;
 }
 
+/* The peer's DNS view, live (when the DNS service runs; else its next
+ * start renders it from the store). */
+static int views_change(struct daemon *d, const struct vpn_peer *before, const struct vpn_peer *after, int64_t now,
+			char *err, size_t errlen)
+{
+	struct svc *dns = supervisor_find(&d->sup, DNS_SERVICE);
+	char zone[CONFIG_ZONE_MAX + 1], sock[PATH_MAX + 32];
+	if (!dns || dns->pid <= 0 || config_zone(&d->config, zone, sizeof(zone)) < 0)
+		return 0;
+	snprintf(sock, sizeof(sock), "%s/" SVC_UNBOUND_CTL_FILE, dns->dir);
+	return unbound_views_change(sock, zone, before, after, now, err, errlen);
+}
+
 int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct vpn_peer *after, char *err,
 		   size_t errlen)
 {
@@ -261,6 +278,9 @@ int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct
 		snprintf(err, errlen, "the VPN's firewall sets: %s", nerr[0] ? nerr : strerror(-r));
 		return r;
 	}
+	r = views_change(d, before, after, now, err, errlen);
+	if (r < 0)
+		return r;
 	if (is && after->expires_at && (!d->vpn_next_expiry || after->expires_at < d->vpn_next_expiry))
 		d->vpn_next_expiry = after->expires_at;
 	return 0;
@@ -268,9 +288,16 @@ int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct
 
 void apply_vpn_on_serving(struct daemon *d, struct svc *s)
 {
+	char err[512] = "";
+	/* unbound restarted by the supervisor runs the file it had: peers
+	 * changed since are live changes it lost. Render it again. */
+	if (strcmp(s->ops->name, DNS_SERVICE) == 0 && s->serving) {
+		if (apply_service(d, s, false, err, sizeof(err)) < 0)
+			log_err("dns: the VPN views could not be brought up to date: %s", err);
+		return;
+	}
 	if (strcmp(s->ops->name, VPN_SERVICE) != 0 || !s->serving)
 		return;
-	char err[512] = "";
 	if (apply_vpn_sync(d, err, sizeof(err)) < 0)
 		log_err("vpn: cannot configure the interface: %s", err);
 	else

@@ -13,6 +13,7 @@
 #include "model/dns.h"
 #include "model/ntp.h"
 #include "model/proxy.h"
+#include "model/vpn_peer.h"
 #include "net/netplan.h"
 
 /* A LAN host name the DNS service publishes (DHCP reservations and active
@@ -58,6 +59,10 @@ struct svc_input {
 	 * NULL: none is. */
 	const bool *serving;
 	const struct proxy_settings *proxy; /* the owner's route switches; NULL: all on */
+	/* VPN peers, for the DNS service's per-peer views (loaded only for it). */
+	const struct vpn_peer *peers;
+	size_t n_peers;
+	int64_t now; /* wall clock, for peers' expiry */
 	/* Test-only fault injection (picd --test-faults); NULL normally. */
 	const char *faults;
 };

@@ -27,6 +27,7 @@
 #include "common/cleanup.h"
 #include "model/ipplan.h"
 #include "probe_dns.h"
+#include "unbound_views.h"
 #include "common/banned.h"
 
 static const char *const run_argv[] = {
@@ -411,6 +412,8 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out)
 	if (r == 0)
 		r = render_access(in, out);
 	if (r == 0)
+		r = unbound_views_access(in, out);
+	if (r == 0)
 		r = render_resolver(in, out);
 	if (r == 0)
 		r = render_zone(in, zone, out);
@@ -443,6 +446,8 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out)
 			return -ENAMETOOLONG;
 		r = render_forward_zone(out, name, in->forwards[i].servers, in->forwards[i].n_servers);
 	}
+	if (r == 0)
+		r = unbound_views_render(in, zone, out);
 	if (r == 0)
 		r = buf_printf(out, "\nremote-control:\n"
 				    "\tcontrol-enable: yes\n"

@@ -16,7 +16,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import Netns, sh
+from conftest import Netns, dig, sh
 
 LINK_HOST, LINK_PEER_BASE = "10.98.0.1", "10.98.0."
 
@@ -135,6 +135,22 @@ def test_peer_from_config_text_reaches_dns_and_not_more(vpn, tmp_path):
     assert can_reach(peer, "ping", "-c", "1", "-W", "3", dns), "no ping to the cell DNS over the VPN"
     r = peer.run("dig", "+short", "+time=2", "+tries=2", f"@{dns}", zone, check=False)
     assert r.stdout.split() == [webui], r
+    # Names of services not granted are NXDOMAIN for this peer only.
+    def resolve(ns, name):
+        r = dig(ns, dns, name)
+        return r.status, r.addresses()
+
+    cal_vip = conf["virtual_ips"]["calendar"]
+    assert resolve(peer, f"calendar.{zone}") == ("NXDOMAIN", [])
+    assert resolve(peer, f"ntp.{zone}") == ("NXDOMAIN", [])
+    assert resolve(peer, f"dns.{zone}") == ("NOERROR", [dns])
+    lan = picd.client()
+    assert resolve(lan, f"calendar.{zone}") == ("NOERROR", [cal_vip])
+    assert picd.local("PUT", "/api/peers/phone", {"services": ["calendar"]})[0] == 200
+    assert resolve(peer, f"calendar.{zone}") == ("NOERROR", [cal_vip])
+    assert picd.local("PUT", "/api/peers/phone", {"services": []})[0] == 200
+    assert resolve(peer, f"calendar.{zone}") == ("NXDOMAIN", [])
+    assert resolve(lan, f"calendar.{zone}") == ("NOERROR", [cal_vip])
     st = {p["name"]: p for p in picd.local("GET", "/api/wireguard/peers")[2]["peers"]}
     assert st["phone"]["online"] and st["phone"]["endpoint"].startswith(peer.addr)
     # The web interface was not granted: no connection.

@@ -25,6 +25,7 @@
 #include "net/netplan.h"
 #include "svc/svc_unbound.h"
 #include "golden.h"
+#include "model/vpn_peer.h"
 #include "common/banned.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
@@ -35,6 +36,8 @@ struct fixture {
 	struct dns_forward forwards[4];
 	size_t n_forwards;
 	bool anchor;
+	struct vpn_peer peers[2];
+	size_t n_peers;
 };
 
 static void fixture_defaults(struct fixture *f)
@@ -60,6 +63,9 @@ static char *render_r(const struct fixture *f, int *ret_r)
 		.forwards = f->forwards,
 		.n_forwards = f->n_forwards,
 		.dnssec_anchor = f->anchor,
+		.peers = f->peers,
+		.n_peers = f->n_peers,
+		.now = 1000,
 	};
 	struct buf b;
 	buf_init(&b, GOLDEN_MAX);
@@ -146,8 +152,22 @@ static void test_custom(void **state)
 	add_forward(&f, "lab.test", "10.8.0.9", NULL);
 	add_forward(&f, "home.arpa", "192.168.1.1", NULL);
 	add_forward(&f, "1.168.192.in-addr.arpa", "192.168.1.1", NULL);
+	/* A peer granted the calendar, and one disabled (its view stays empty). */
+	struct field_error e;
+	f.peers[0] = (struct vpn_peer){ .address = IP(10, 8, 0, 2), .enabled = true };
+	assert_int_equal(vpn_peer_add_service(&f.peers[0], "services", "calendar", &e), 0);
+	f.peers[1] = (struct vpn_peer){ .address = IP(10, 8, 0, 3), .enabled = false };
+	f.n_peers = 2;
 	char *text = render(&f);
 	golden_check("tests/golden/unbound/custom.conf", text);
+	assert_non_null(strstr(text, "\taccess-control-view: 10.8.0.2/32 vpn-10-8-0-2\n"));
+	assert_null(strstr(text, "10.8.0.1/32")); /* the server's address */
+	assert_null(strstr(text, "10.8.0.255/32"));
+	assert_non_null(strstr(text, "\nview:\n\tname: \"vpn-10-8-0-2\"\n\tview-first: yes\n"
+				     "\tlocal-zone: \"webui.home.example.net.\" always_nxdomain\n"));
+	assert_null(strstr(text, "\"calendar.home.example.net.\" always_nxdomain"));
+	assert_non_null(strstr(text, "\"files.home.example.net.\" always_nxdomain"));
+	assert_non_null(strstr(text, "\nview:\n\tname: \"vpn-10-8-0-3\"\n\tview-first: yes\n\nview:"));
 	/* the zone is lower case */
 	assert_non_null(strstr(text, "\tlocal-zone: \"home.example.net.\" static\n"));
 	assert_non_null(strstr(text, "\tinterface: 0.0.0.0\n"));

@@ -1,0 +1,24 @@
+/* The DNS side of a VPN peer's access (the firewall side is
+ * vpn_access.h): every possible peer address has a view of its own in
+ * unbound, and in it the names of the cell's services the peer was not
+ * granted answer NXDOMAIN. Names are labels under the cell zone, as the
+ * DNS service publishes them (svc_unbound.c). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vpn_peer.h"
+
+#define VPN_VIEW_NAME_MAX 24 /* "vpn-255-255-255-255" */
+#define VPN_HIDDEN_MAX 16
+
+/* "vpn-10-0-0-2": the view of the peer address `addr`. */
+void vpn_view_name(uint32_t addr, char out[VPN_VIEW_NAME_MAX]);
+
+/* The labels `p` must not resolve: those of every service it was not
+ * granted, and the cell's own plumbing (host, dhcp, vpn, proxy). The
+ * zone's apex stays (it is the web interface, and hiding it would hide
+ * the zone); its address is still closed by the firewall. Returns the
+ * count; `out` points at static strings. */
+size_t vpn_hidden_labels(const struct vpn_peer *p, const char *out[VPN_HIDDEN_MAX]);
