@@ -57,6 +57,7 @@ struct daemon {
 	size_t n_dns_hosts;
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
 	int64_t vpn_next_expiry;      /* wall clock; 0: no active peer expires (apply_vpn.h) */
+	uint64_t dns_views_install_at_ms; /* monotonic; 0: unbound.conf is current (apply_vpn.h) */
 
 	uint64_t started_ms; /* monotonic */
 	int64_t admin_user_id;

@@ -608,6 +608,7 @@ static int run(struct picd_runtime *rt)
 	}
 
 	r = loop_run(d->loop);
+	apply_vpn_finish(d);
 	log_info("picd stopped");
 	return r;
 }

@@ -22,7 +22,9 @@
 #include "svc/svc.h"
 #include "common/banned.h"
 
-#define APPLY_CONFIG_MAX (1024 * 1024)
+/* unbound.conf holds a view per possible VPN peer address and, in each
+ * peer's, the names it may not resolve: ~5 MB at 10,000 peers on a /18. */
+#define APPLY_CONFIG_MAX (32u * 1024 * 1024)
 #define APPLY_CHECK_TIMEOUT_MS 10000
 #define APPLY_VERIFY_TIMEOUT_MS 3000
 
@@ -166,7 +168,7 @@ static int verify(struct daemon *d, struct svc *s, const struct config_paths *p,
 	return r;
 }
 
-int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t errlen)
+static int apply_mode(struct daemon *d, struct svc *s, bool start, bool install_only, char *err, size_t errlen)
 {
 	if (s->state == SVC_UNAVAILABLE) {
 		snprintf(err, errlen, "%s", s->last_error);
@@ -240,8 +242,9 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		snprintf(err, errlen, "cannot install %s: %s", p.live, strerror(-r));
 		return r;
 	}
-	if (!running && !start) {
-		log_info("%s: new configuration installed (not running)", s->ops->name);
+	if ((!running && !start) || install_only) {
+		log_info("%s: new configuration installed (%s)", s->ops->name,
+			 running ? "it already runs with it" : "not running");
 		return APPLY_APPLIED;
 	}
 
@@ -266,6 +269,16 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 		snprintf(err + used, errlen - used, "; the previous configuration was restored");
 	}
 	return r < 0 ? r : -EIO;
+}
+
+int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t errlen)
+{
+	return apply_mode(d, s, start, false, err, errlen);
+}
+
+int apply_install(struct daemon *d, struct svc *s, char *err, size_t errlen)
+{
+	return apply_mode(d, s, false, true, err, errlen);
 }
 
 int apply_all(struct daemon *d, bool start, char *err, size_t errlen)

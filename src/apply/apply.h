@@ -25,6 +25,12 @@ enum apply_outcome {
  * restored); `err` says why. */
 int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t errlen);
 
+/* Renders, checks and installs the config of `s` without touching the
+ * running daemon: for a daemon that was already changed live to the same
+ * state (the DNS service's VPN views), so that its next start reads what
+ * it runs now. */
+int apply_install(struct daemon *d, struct svc *s, char *err, size_t errlen);
+
 /* apply_service for every available service; stops at nothing, returns
  * the first error. */
 int apply_all(struct daemon *d, bool start, char *err, size_t errlen);

@@ -239,7 +239,10 @@ static int views_change(struct daemon *d, const struct vpn_peer *before, const s
 	if (!dns || dns->pid <= 0 || config_zone(&d->config, zone, sizeof(zone)) < 0)
 		return 0;
 	snprintf(sock, sizeof(sock), "%s/" SVC_UNBOUND_CTL_FILE, dns->dir);
-	return unbound_views_change(sock, zone, before, after, now, err, errlen);
+	int r = unbound_views_change(sock, zone, before, after, now, err, errlen);
+	if (r == 0)
+		d->dns_views_install_at_ms = loop_now_ms() + APPLY_VPN_VIEWS_INSTALL_MS;
+	return r;
 }
 
 int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct vpn_peer *after, char *err,
@@ -304,14 +307,34 @@ void apply_vpn_on_serving(struct daemon *d, struct svc *s)
 		log_info("vpn: interface %s configured", SVC_WG_IFNAME);
 }
 
+/* unbound runs the peers' views as changed live; its file follows once
+ * the changes pause, so a restart starts from the same state. */
+static int64_t views_tick(struct daemon *d)
+{
+	if (!d->dns_views_install_at_ms)
+		return -1;
+	uint64_t now = loop_now_ms();
+	if (now < d->dns_views_install_at_ms)
+		return (int64_t)(d->dns_views_install_at_ms - now);
+	d->dns_views_install_at_ms = 0;
+	struct svc *dns = supervisor_find(&d->sup, DNS_SERVICE);
+	char err[512] = "";
+	if (dns && apply_install(d, dns, err, sizeof(err)) < 0)
+		log_err("dns: cannot write the VPN views to unbound.conf: %s", err);
+	return -1;
+}
+
 static int64_t on_tick(struct loop *l, void *data)
 {
 	struct daemon *d = data;
+	int64_t views = views_tick(d);
 	if (!d->vpn_next_expiry)
-		return -1;
+		return views;
 	int64_t now = time(NULL);
-	if (now < d->vpn_next_expiry)
-		return (d->vpn_next_expiry - now) * 1000;
+	if (now < d->vpn_next_expiry) {
+		int64_t wait = (d->vpn_next_expiry - now) * 1000;
+		return views >= 0 && views < wait ? views : wait;
+	}
 	char err[512] = "";
 	if (apply_vpn_sync(d, err, sizeof(err)) < 0) {
 		log_err("vpn: taking expired peers off: %s", err);
@@ -319,10 +342,18 @@ static int64_t on_tick(struct loop *l, void *data)
 	} else {
 		log_info("vpn: expired peers taken off the interface");
 	}
-	return -1;
+	return views;
 }
 
 int apply_vpn_follow(struct daemon *d)
 {
 	return loop_add_tick(d->loop, on_tick, d);
+}
+
+void apply_vpn_finish(struct daemon *d)
+{
+	if (d->dns_views_install_at_ms) {
+		d->dns_views_install_at_ms = 1; /* due now */
+		views_tick(d);
+	}
 }

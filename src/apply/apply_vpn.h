@@ -16,6 +16,9 @@ struct svc;
 
 #define APPLY_VPN_SERVER_KEY "vpn/server.key" /* in the state directory */
 #define APPLY_VPN_SOCKET_WAIT_MS 2000
+/* unbound.conf is rewritten (not reloaded) this long after the last live
+ * change of a peer's DNS view. */
+#define APPLY_VPN_VIEWS_INSTALL_MS 2000
 
 /* 0 when the device and the sets match the store (or the daemon is not
  * running: then only the sets); -errno with `err`. */
@@ -41,3 +44,7 @@ void apply_vpn_on_serving(struct daemon *d, struct svc *s);
  * firewall the moment it expires (d->vpn_next_expiry, kept by
  * apply_vpn_sync). */
 int apply_vpn_follow(struct daemon *d);
+
+/* At exit: writes unbound.conf now if live view changes are still
+ * waiting for it. */
+void apply_vpn_finish(struct daemon *d);
