@@ -14,6 +14,7 @@
 #include "cell_listener.h"
 #include "apply/apply.h"
 #include "apply/apply_cell.h"
+#include "apply/apply_vpn.h"
 #include "apply/apply_dns.h"
 #include "store/store_dns.h"
 #include "sse.h"
@@ -229,10 +230,14 @@ HANDLER(api_config_put)
 		return r;
 	}
 	if (changed) {
+		uint16_t old_port = d->config.wireguard_port;
 		r = daemon_reload_config(d);
 		if (r < 0)
 			return r;
 		log_info("configuration changed (revision %" PRIu64 ")", d->config_rev);
+		char err[512] = "";
+		if (d->config.wireguard_port != old_port && apply_vpn_sync(d, err, sizeof(err)) < 0)
+			log_err("vpn: the new port was not taken: %s", err);
 	}
 	if (rezoned) {
 		/* The zone is in every service's config (DNS, DHCP's domain). */

@@ -41,10 +41,10 @@ static int bring_up_network(struct daemon *d, char *err, size_t errlen)
 	r = priv_net_apply(&d->net, err, errlen);
 	if (r < 0)
 		return r;
-	/* A new table has empty VPN sets: refill them (and the device, if the
-	 * VPN daemon runs). */
+	/* A new table has empty VPN sets: refill them (the device follows
+	 * when its daemon starts serving, apply_vpn_on_serving). */
 	char verr[512] = "";
-	if (apply_vpn_sync(d, verr, sizeof(verr)) < 0)
+	if (apply_vpn_sync_parts(d, VPN_SYNC_FIREWALL, verr, sizeof(verr)) < 0)
 		log_err("vpn: %s", verr);
 	return 0;
 }
@@ -72,7 +72,12 @@ int apply_cell_readdress(struct daemon *d, char *err, size_t errlen)
 	int r = bring_up_network(d, err, errlen);
 	if (r < 0)
 		return r;
-	return apply_all(d, false, err, errlen);
+	r = apply_all(d, false, err, errlen);
+	/* The VPN interface's address is the first of vpn_subnet. */
+	char verr[512] = "";
+	if (apply_vpn_sync(d, verr, sizeof(verr)) < 0)
+		log_err("vpn: %s", verr);
+	return r;
 }
 
 /* --- teardown --------------------------------------------------------- */

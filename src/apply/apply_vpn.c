@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -112,18 +113,20 @@ static int peer_vs_peer(const void *a, const void *b)
 		      WG_KEY_LEN);
 }
 
-/* The socket appears a moment after the daemon starts. */
-static int device_state(const char *sock, struct wg_device_state *st, char *err, size_t errlen)
+/* The socket appears a moment after the daemon starts: waits for it. */
+static void socket_wait(const char *sock)
 {
 	uint64_t deadline = loop_now_ms() + APPLY_VPN_SOCKET_WAIT_MS;
-	int r;
-	for (;;) {
-		r = wg_uapi_get(sock, st, WG_UAPI_TIMEOUT_MS, err, errlen);
-		if ((r != -ENOENT && r != -ECONNREFUSED) || loop_now_ms() >= deadline)
-			return r;
+	while (access(sock, F_OK) < 0 && loop_now_ms() < deadline) {
 		struct timespec pause = { 0, 5 * 1000 * 1000 };
 		nanosleep(&pause, NULL);
 	}
+}
+
+static int device_state(const char *sock, struct wg_device_state *st, char *err, size_t errlen)
+{
+	socket_wait(sock);
+	return wg_uapi_get(sock, st, WG_UAPI_TIMEOUT_MS, err, errlen);
 }
 
 static void socket_path(const struct svc *s, char *out, size_t outlen)
@@ -167,8 +170,8 @@ static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *p
 		struct wg_peer_config want;
 		if (peer_config(&peers[i], &want) < 0)
 			continue; /* the store holds only validated keys */
-		const struct wg_peer_state *have = bsearch(want.public_key, st.peers, st.n_peers, sizeof(*st.peers),
-							   key_vs_peer);
+		const struct wg_peer_state *have =
+			st.n_peers ? bsearch(want.public_key, st.peers, st.n_peers, sizeof(*st.peers), key_vs_peer) : NULL;
 		if (have)
 			kept[have - st.peers] = true;
 		if (!have || !peer_matches(have, &want))
@@ -208,6 +211,11 @@ static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *p
 
 int apply_vpn_sync(struct daemon *d, char *err, size_t errlen)
 {
+	return apply_vpn_sync_parts(d, VPN_SYNC_DEVICE | VPN_SYNC_FIREWALL, err, errlen);
+}
+
+int apply_vpn_sync_parts(struct daemon *d, unsigned parts, char *err, size_t errlen)
+{
 	struct vpn_peer *peers = NULL;
 	size_t n = 0;
 	int r = store_vpn_peer_list(d->store, &peers, &n);
@@ -221,9 +229,9 @@ int apply_vpn_sync(struct daemon *d, char *err, size_t errlen)
 			next = peers[i].expires_at;
 	d->vpn_next_expiry = next;
 	struct svc *s = supervisor_find(&d->sup, VPN_SERVICE);
-	if (s && s->pid > 0)
+	if ((parts & VPN_SYNC_DEVICE) && s && s->pid > 0)
 		r = sync_device(d, s, peers, n, err, errlen);
-	if (r == 0)
+	if (r == 0 && (parts & VPN_SYNC_FIREWALL))
 		r = sync_firewall(d, peers, n, err, errlen);
 	store_vpn_peers_free(peers, n);
 	return r;
@@ -263,9 +271,11 @@ int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct
 			n_gone = 1;
 		if (is && peer_config(after, &want) < 0)
 			r = -EINVAL;
-		if (r == 0 && (is || n_gone))
+		if (r == 0 && (is || n_gone)) {
+			socket_wait(sock);
 			r = wg_uapi_apply(sock, &want, is ? 1 : 0, (const uint8_t(*)[WG_KEY_LEN])gone, n_gone,
 					  WG_UAPI_TIMEOUT_MS, err, errlen);
+		}
 		sodium_memzero(&want, sizeof(want));
 	}
 	if (r < 0)
@@ -301,7 +311,9 @@ void apply_vpn_on_serving(struct daemon *d, struct svc *s)
 	}
 	if (strcmp(s->ops->name, VPN_SERVICE) != 0 || !s->serving)
 		return;
-	if (apply_vpn_sync(d, err, sizeof(err)) < 0)
+	/* The firewall sets were filled when the cell network came up
+	 * (apply_cell) and follow every change since: the device only. */
+	if (apply_vpn_sync_parts(d, VPN_SYNC_DEVICE, err, sizeof(err)) < 0)
 		log_err("vpn: cannot configure the interface: %s", err);
 	else
 		log_info("vpn: interface %s configured", SVC_WG_IFNAME);

@@ -24,6 +24,15 @@ struct svc;
  * running: then only the sets); -errno with `err`. */
 int apply_vpn_sync(struct daemon *d, char *err, size_t errlen);
 
+enum {
+	VPN_SYNC_DEVICE = 1,   /* the WireGuard device and its peers */
+	VPN_SYNC_FIREWALL = 2, /* the nftables grant sets */
+};
+/* apply_vpn_sync for some of it: after the cell network was rebuilt the
+ * sets are empty but the device is not; when the daemon (re)starts the
+ * device is empty but the sets are not. */
+int apply_vpn_sync_parts(struct daemon *d, unsigned parts, char *err, size_t errlen);
+
 /* One peer changed: `before` (NULL: it is new) became `after` (NULL: it
  * is gone). Only that peer is touched — on the device (set or removed in
  * one UAPI request, no read of the others) and in the firewall sets (its

@@ -373,3 +373,17 @@ def test_grant_changes_do_not_disturb_another_peers_dns(vpn, tmp_path):
     sent, lost = map(int, loop.communicate(timeout=20)[0].split())
     print(f"second peer's queries during 50 grant changes for the first: {sent} sent, {lost} lost")
     assert sent > 50 and lost == 0, (sent, lost)
+
+
+def test_port_change_is_live(vpn, tmp_path):
+    picd = vpn
+    dns = cell(picd)["addresses"]["dns"]
+    p = VpnPeer(picd)
+    p.configure(add_peer(picd, name="mover") and config_of(picd, "mover")["config"])
+    assert can_reach(p, "ping", "-c", "1", "-W", "3", dns)
+    status, _, doc = picd.local("PUT", "/api/config", {"wireguard_port": 51999})
+    assert status == 200 and doc["wireguard_port"] == 51999, doc
+    text = config_of(picd, "mover")["config"]
+    assert f"Endpoint = {LINK_HOST}:51999" in text
+    p.configure(text)
+    assert can_reach(p, "ping", "-c", "1", "-W", "5", dns), "no way in on the new port"

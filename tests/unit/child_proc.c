@@ -1,7 +1,11 @@
-/* Stopping a test's child daemon (see child_proc.h). */
+/* Test helpers: child daemons and unix sockets (see child_proc.h). */
 #include "child_proc.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,4 +26,22 @@ void child_stop(pid_t *pid)
 	kill(*pid, SIGKILL);
 	waitpid(*pid, NULL, 0);
 	*pid = -1;
+}
+
+int unix_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0)
+		return -errno;
+	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 4) < 0) {
+		int r = -errno;
+		close(l);
+		return r;
+	}
+	return l;
 }

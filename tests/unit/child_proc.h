@@ -1,4 +1,4 @@
-/* Test helper: stopping a daemon a test started as its child. */
+/* Test helpers for tests that run daemons or stand-ins for them. */
 #pragma once
 
 #include <sys/types.h>
@@ -6,3 +6,7 @@
 /* SIGTERM, up to 3 s for it to exit, then SIGKILL; reaps it and sets
  * *pid to -1. Nothing when *pid <= 0. */
 void child_stop(pid_t *pid);
+
+/* A listening unix socket at `path` (any file there is removed first),
+ * close-on-exec; -errno on failure. */
+int unix_listen(const char *path);

@@ -426,14 +426,8 @@ static void test_repeated_loads(void **state)
 /* A unix socket that accepts and answers `reply` (NULL: never answers). */
 static pid_t fake_admin(const char *path, const char *reply)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	assert_true(strlen(path) < sizeof(sa.sun_path));
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	unlink(path);
-	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int l = unix_listen(path);
 	assert_true(l >= 0);
-	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(l, 4), 0);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {

@@ -657,14 +657,8 @@ static void test_batch(void **state)
  * times) and either closes or stays silent until killed. */
 static pid_t fake_daemon(const char *path, const char *answer, size_t repeat, bool close_after)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	assert_true(strlen(path) < sizeof(sa.sun_path));
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	unlink(path);
-	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int l = unix_listen(path);
 	assert_true(l >= 0);
-	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(l, 4), 0);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -748,11 +742,8 @@ static void test_bad_daemons(void **state)
 	end_fake(pid, path);
 
 	/* accepts (into the backlog) and never answers */
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	_cleanup_close_ int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(l, 4), 0);
+	_cleanup_close_ int l = unix_listen(path);
+	assert_true(l >= 0);
 	double t0 = now_ms();
 	assert_int_equal(wg_uapi_get(path, &st, 200, err, sizeof(err)), -ETIMEDOUT);
 	double dt = now_ms() - t0;
