@@ -17,6 +17,7 @@ struct http_server;
 struct sse_hub;
 struct loop_source;
 struct pki_ca;
+struct vpn_cleanup;
 
 /* The port picd serves on the cell bridge's host address, for the proxy. */
 #define DAEMON_CELL_PORT 3000
@@ -58,6 +59,7 @@ struct daemon {
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
 	int64_t vpn_next_expiry;      /* wall clock; 0: no active peer expires (apply_vpn.h) */
 	uint64_t dns_views_install_at_ms; /* monotonic; 0: unbound.conf is current (apply_vpn.h) */
+	struct vpn_cleanup *vpn_cleanup;  /* firewall elements of removed peers, to delete (apply_vpn.c) */
 
 	uint64_t started_ms; /* monotonic */
 	int64_t admin_user_id;
