@@ -20,6 +20,7 @@
 #include "cli_error.h"
 #include "cli_http.h"
 #include "cli_json.h"
+#include "cli_list.h"
 #include "cli_table.h"
 #include "cli_url.h"
 #include "common/buf.h"
@@ -396,17 +397,11 @@ int cli_dns_add_run(const struct cli_ctx *ctx, int argc, char **argv)
 	if (r != 0)
 		return r;
 
-	r = cli_http_call(ctx, &(struct cli_request){ .method = "POST", .path = "/api/dns/records",
-						      .json = body },
-			  &resp);
-	if (r != 0)
+	bool done;
+	r = cli_object_fetch(ctx, &(struct cli_request){ .method = "POST", .path = "/api/dns/records", .json = body },
+			     &resp, &done);
+	if (r != 0 || done)
 		return r;
-	if (!json_is_object(resp.body))
-		return cli_error_transport(ctx, -EBADMSG);
-	if (ctx->json) {
-		cli_json_print(resp.body);
-		return CLI_EXIT_OK;
-	}
 	r = record_line(resp.body, &line);
 	if (r < 0)
 		return cli_error_local(r, "printing the record");

@@ -31,6 +31,23 @@ int cli_list_fetch(const struct cli_ctx *ctx, const struct cli_request *req, con
 	return CLI_EXIT_OK;
 }
 
+int cli_object_fetch(const struct cli_ctx *ctx, const struct cli_request *req, struct cli_response *resp,
+		     bool *ret_done)
+{
+	*ret_done = true;
+	int r = cli_http_call(ctx, req, resp);
+	if (r != 0)
+		return r;
+	if (!json_is_object(resp->body))
+		return cli_error_transport(ctx, -EBADMSG);
+	if (ctx->json) {
+		cli_json_print(resp->body);
+		return CLI_EXIT_OK;
+	}
+	*ret_done = false;
+	return CLI_EXIT_OK;
+}
+
 int cli_list_print(const struct cli_ctx *ctx, const struct cli_listing *l)
 {
 	_cleanup_response_ struct cli_response resp = { 0 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "cli_cmd.h"
 #include "cli_http.h"
@@ -14,6 +15,12 @@
  * is left to do (JSON printed, or `empty` printed for an empty list). */
 int cli_list_fetch(const struct cli_ctx *ctx, const struct cli_request *req, const char *key,
 		   const char *empty, struct cli_response *resp, const json_t **ret_items);
+
+/* The same for a command that answers with one object: calls the API,
+ * requires an object, prints it as is with --json. *ret_done is true
+ * when nothing is left to print. Returns an exit code. */
+int cli_object_fetch(const struct cli_ctx *ctx, const struct cli_request *req, struct cli_response *resp,
+		     bool *ret_done);
 
 /* A listing command whole: the request, the array member `key`, what to
  * print when it is empty, the table's column titles and a row per item;

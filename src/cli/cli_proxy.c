@@ -71,15 +71,10 @@ static int switch_route(const struct cli_ctx *ctx, const char *vip, bool enabled
 		return r == -ENAMETOOLONG ? cli_error_usage("route name too long") : cli_error_local(r, "building the request");
 	if (!body)
 		return cli_error_local(-ENOMEM, "building the request");
-	r = cli_http_call(ctx, &(struct cli_request){ .method = "PUT", .path = path, .json = body }, &resp);
-	if (r != 0)
+	bool done;
+	r = cli_object_fetch(ctx, &(struct cli_request){ .method = "PUT", .path = path, .json = body }, &resp, &done);
+	if (r != 0 || done)
 		return r;
-	if (!json_is_object(resp.body))
-		return cli_error_transport(ctx, -EBADMSG);
-	if (ctx->json) {
-		cli_json_print(resp.body);
-		return CLI_EXIT_OK;
-	}
 	r = cli_table_new(ARRAY_SIZE(columns), &t);
 	if (r == 0)
 		r = cli_table_add_row(t, columns, ARRAY_SIZE(columns));

@@ -155,15 +155,10 @@ static int act(const struct cli_ctx *ctx, const char *name, const char *action)
 	int r = cli_services_path(name, action, path);
 	if (r != 0)
 		return r;
-	r = cli_http_call(ctx, &(struct cli_request){ .method = "POST", .path = path }, &resp);
-	if (r != 0)
+	bool done;
+	r = cli_object_fetch(ctx, &(struct cli_request){ .method = "POST", .path = path }, &resp, &done);
+	if (r != 0 || done)
 		return r;
-	if (!json_is_object(resp.body))
-		return cli_error_transport(ctx, -EBADMSG);
-	if (ctx->json) {
-		cli_json_print(resp.body);
-		return CLI_EXIT_OK;
-	}
 	const char *state = json_string_value(json_object_get(resp.body, "state"));
 	const json_t *pid = json_object_get(resp.body, "pid");
 	if (json_is_integer(pid))

@@ -10,3 +10,6 @@ void child_stop(pid_t *pid);
 /* A listening unix socket at `path` (any file there is removed first),
  * close-on-exec; -errno on failure. */
 int unix_listen(const char *path);
+
+/* CLOCK_MONOTONIC in milliseconds, for the timings tests print. */
+double now_ms(void);

@@ -76,13 +76,6 @@ struct caddy_under_test {
 
 static struct caddy_under_test cd = { .pid = -1 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void path_in_dir(char *out, size_t outlen, const char *name)
 {
 	int n = snprintf(out, outlen, "%s/%s", cd.dir, name);

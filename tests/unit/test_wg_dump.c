@@ -18,17 +18,11 @@
 #include "common/cleanup.h"
 #include "vpn/wg_dump.h"
 #include "vpn/wg_key.h"
+#include "child_proc.h"
 #include "common/banned.h"
 
 #define DOC_PUBLIC "MhBzmIBrzw8b8iF2FH4ejh/7Vumn6Q/KoR0H5+o7mlY="
 #define DOC_PRIVATE_HEX "10786da17557a675f3df5731f27ac0c507ef691a9ed6f7f7e371954b212da945"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 #define R2(s) s s
 #define R4(s) R2(R2(s))
