@@ -10,7 +10,7 @@
 #include "model/vpn_peer.h"
 #include "vpn/wg_key.h"
 
-#define VPN_KEY_LEN 32
+#define VPN_KEY_LEN WG_KEY_LEN
 
 /* A new private key (clamped as `wg genkey` does) and its public key. */
 void vpn_keypair(uint8_t priv[VPN_KEY_LEN], uint8_t pub[VPN_KEY_LEN]);

@@ -280,7 +280,7 @@ def test_subnet_exhausted(picd):
         add_peer(picd, name=f"p{i}")
     status, _, doc = picd.local("POST", "/api/peers", {"name": "p5"})
     assert status == 409 and doc["error"]["field"] == "vpn_subnet", doc
-    # A freed address is not the next one handed out while others are left.
+    # With every address used once, the freed one is handed out again.
     assert picd.local("DELETE", "/api/peers/p0")[0] == 204
     assert add_peer(picd, name="p6")["address"] == "10.0.0.2"  # only one free: it is reused
 
