@@ -9,6 +9,7 @@
 #include "model/config.h"
 #include "net/netplan.h"
 #include "svc/svc.h"
+#include "vpn/wg_device.h"
 
 struct loop;
 struct store;
@@ -57,6 +58,7 @@ struct daemon {
 	struct dns_host *dns_hosts; /* LAN host names published in DNS */
 	size_t n_dns_hosts;
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
+	enum wg_backend vpn_backend;  /* kernel or wireguard-go (apply_vpn_choose_backend) */
 	int64_t vpn_next_expiry;      /* wall clock; 0: no active peer expires (apply_vpn.h) */
 	uint64_t dns_views_install_at_ms; /* monotonic; 0: unbound.conf is current (apply_vpn.h) */
 	struct vpn_cleanup *vpn_cleanup;  /* firewall elements of removed peers, to delete (apply_vpn.c) */

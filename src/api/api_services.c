@@ -54,6 +54,8 @@ json_t *api_service_json(struct daemon *d, const struct svc *s)
 			      "health_error", s->health_error[0] ? json_string(s->health_error) : json_null(),
 			      "last_error", s->last_error[0] ? json_string(s->last_error) : json_null(), "adopted",
 			      s->adopted);
+	if (o && s->state == SVC_DISABLED && s->disabled_reason)
+		json_object_set_new(o, "disabled_reason", json_string(s->disabled_reason));
 	if (o && s->state == SVC_FAILED)
 		json_object_set_new(o, "log_tail", log_lines(s, FAILED_LOG_LINES));
 	return o;
@@ -80,13 +82,18 @@ static struct svc *find_or_404(struct daemon *d, struct http_request *req, struc
 	return s;
 }
 
-/* The service named in the path, if it exists and its package is
- * installed; else NULL with the error response set. */
+/* The service named in the path, if it exists, its package is installed
+ * and it is not disabled; else NULL with the error response set. */
 static struct svc *find_usable(struct daemon *d, struct http_request *req, struct http_response *res)
 {
 	struct svc *s = find_or_404(d, req, res);
 	if (s && s->state == SVC_UNAVAILABLE) {
 		http_error(res, 409, "unavailable", "name", "%s", s->last_error);
+		return NULL;
+	}
+	if (s && s->state == SVC_DISABLED) {
+		http_error(res, 409, "disabled", "name", "%s is disabled: %s", s->ops->name,
+			   s->disabled_reason ? s->disabled_reason : "its settings turn it off");
 		return NULL;
 	}
 	return s;

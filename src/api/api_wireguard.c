@@ -1,5 +1,6 @@
 /* /api/wireguard: the VPN interface as it is now, read from the device
- * itself (wireguard-go's UAPI), with the store's names beside the keys. */
+ * itself (the kernel's over netlink, or wireguard-go's UAPI), with the
+ * store's names beside the keys. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,27 +13,20 @@
 #include "model/ipplan.h"
 #include "store/store_vpn.h"
 #include "svc/svc_wireguard.h"
-#include "vpn/wg_uapi.h"
+#include "vpn/wg_device.h"
 #include "common/banned.h"
 
 #define ONLINE_WITHIN_S 180 /* a handshake this recent: online */
 
-static struct svc *vpn_svc(struct daemon *d)
-{
-	return supervisor_find(&d->sup, "vpn");
-}
-
-/* The device's state; -ENODEV when the daemon does not run. */
+/* The device's state; -ENODEV when wireguard-go does not run. */
 static int device(struct daemon *d, struct wg_device_state *st, char *err, size_t errlen)
 {
-	struct svc *s = vpn_svc(d);
-	if (!s || s->pid <= 0) {
+	struct wg_device dev;
+	if (apply_vpn_device(d, &dev) < 0) {
 		snprintf(err, errlen, "the VPN daemon is not running");
 		return -ENODEV;
 	}
-	char sock[PATH_MAX + 32];
-	snprintf(sock, sizeof(sock), "%s/" SVC_WG_SOCKET, s->dir);
-	return wg_uapi_get(sock, st, WG_UAPI_TIMEOUT_MS, err, errlen);
+	return wg_device_get(&dev, st, err, errlen);
 }
 
 HANDLER(api_wireguard_status)
@@ -44,9 +38,9 @@ HANDLER(api_wireguard_status)
 	ipv4_format(ipplan_vpn_server(&d->config.vpn_subnet), addr);
 	struct wg_device_state st = { 0 };
 	r = device(d, &st, err, sizeof(err));
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:i, s:i, s:b}", "interface", SVC_WG_IFNAME, "public_key", pub,
-				"address", addr, "prefix", d->config.vpn_subnet.prefix, "listen_port",
-				d->config.wireguard_port, "running", r == 0);
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "interface", SVC_WG_IFNAME, "backend",
+				wg_backend_name(d->vpn_backend), "public_key", pub, "address", addr, "prefix",
+				d->config.vpn_subnet.prefix, "listen_port", d->config.wireguard_port, "running", r == 0);
 	if (r == 0)
 		json_object_set_new(doc, "peers", json_integer((json_int_t)st.n_peers));
 	else

@@ -83,6 +83,7 @@ static int disable(struct svc *s)
 		log_info("%s: disabled by its settings", s->ops->name);
 	}
 	s->state = SVC_DISABLED;
+	s->disabled_reason = "its settings turn it off";
 	return APPLY_UNCHANGED;
 }
 
@@ -175,7 +176,10 @@ static int apply_mode(struct daemon *d, struct svc *s, bool start, bool install_
 		return -ENOPKG;
 	}
 	if (!s->ops->render) {
-		/* Configured live once it runs (svc_ops.render). */
+		/* Configured live once it runs (svc_ops.render); disabled when
+		 * not needed (the kernel runs WireGuard). */
+		if (s->state == SVC_DISABLED)
+			return APPLY_UNCHANGED;
 		if (s->pid <= 0 && start && s->state != SVC_FAILED)
 			return svc_start(s) < 0 ? -EIO : APPLY_APPLIED;
 		return APPLY_UNCHANGED;

@@ -41,17 +41,24 @@ static int bring_up_network(struct daemon *d, char *err, size_t errlen)
 	r = priv_net_apply(&d->net, err, errlen);
 	if (r < 0)
 		return r;
-	/* A new table has empty VPN sets: refill them (the device follows
-	 * when its daemon starts serving, apply_vpn_on_serving). */
+	/* A new table has empty VPN sets: refill them. wireguard-go's
+	 * device follows when its daemon starts serving
+	 * (apply_vpn_on_serving); the kernel's is there already. */
 	char verr[512] = "";
-	if (apply_vpn_sync_parts(d, VPN_SYNC_FIREWALL, verr, sizeof(verr)) < 0)
+	unsigned parts = VPN_SYNC_FIREWALL | (d->vpn_backend == WG_BACKEND_KERNEL ? VPN_SYNC_DEVICE : 0);
+	if (apply_vpn_sync_parts(d, parts, verr, sizeof(verr)) < 0)
 		log_err("vpn: %s", verr);
 	return 0;
 }
 
 int apply_cell_start(struct daemon *d, char *err, size_t errlen)
 {
-	int r = bring_up_network(d, err, errlen);
+	int r = apply_vpn_choose_backend(d);
+	if (r < 0) {
+		snprintf(err, errlen, "netlink: %s", strerror(-r));
+		return r;
+	}
+	r = bring_up_network(d, err, errlen);
 	if (r < 0)
 		return r;
 	/* Daemons a previous picd left running are adopted first: applying

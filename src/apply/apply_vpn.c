@@ -14,6 +14,7 @@
 
 #include "apply.h"
 #include "common/buf.h"
+#include "common/cleanup.h"
 #include "common/log.h"
 #include "common/loop.h"
 #include "daemon.h"
@@ -26,7 +27,7 @@
 #include "svc/unbound_views.h"
 #include "vpn/vpn_keys.h"
 #include "vpn/vpn_nft.h"
-#include "vpn/wg_uapi.h"
+#include "vpn/wg_device.h"
 #include "common/banned.h"
 
 #define VPN_SERVICE "vpn"
@@ -213,7 +214,8 @@ static int peer_vs_peer(const void *a, const void *b)
 		      WG_KEY_LEN);
 }
 
-/* The socket appears a moment after the daemon starts: waits for it. */
+/* wireguard-go's socket appears a moment after the daemon starts: waits
+ * for it. */
 static void socket_wait(const char *sock)
 {
 	uint64_t deadline = loop_now_ms() + APPLY_VPN_SOCKET_WAIT_MS;
@@ -223,32 +225,55 @@ static void socket_wait(const char *sock)
 	}
 }
 
-static int device_state(const char *sock, struct wg_device_state *st, char *err, size_t errlen)
+int apply_vpn_device(struct daemon *d, struct wg_device *dev)
 {
-	socket_wait(sock);
-	return wg_uapi_get(sock, st, WG_UAPI_TIMEOUT_MS, err, errlen);
+	*dev = (struct wg_device){ .backend = d->vpn_backend, .ifname = SVC_WG_IFNAME };
+	if (dev->backend == WG_BACKEND_KERNEL)
+		return 0;
+	struct svc *s = supervisor_find(&d->sup, VPN_SERVICE);
+	if (!s || s->pid <= 0)
+		return -ENODEV;
+	snprintf(dev->sock, sizeof(dev->sock), "%s/" SVC_WG_SOCKET, s->dir);
+	socket_wait(dev->sock);
+	return 0;
 }
 
-static void socket_path(const struct svc *s, char *out, size_t outlen)
+int apply_vpn_choose_backend(struct daemon *d)
 {
-	snprintf(out, outlen, "%s/" SVC_WG_SOCKET, s->dir);
+	_cleanup_(link_socket_closep) struct nl_sock *sk = NULL;
+	int r = link_socket_open(&sk);
+	if (r == 0)
+		r = link_wireguard_add(sk, SVC_WG_IFNAME);
+	d->vpn_backend = r == 0 ? WG_BACKEND_KERNEL : WG_BACKEND_USERSPACE;
+	struct svc *daemon = supervisor_find(&d->sup, VPN_SERVICE);
+	if (r == 0 && daemon && daemon->state != SVC_UNAVAILABLE) {
+		daemon->state = SVC_DISABLED;
+		daemon->disabled_reason = "WireGuard runs in the kernel: wireguard-go is not needed";
+	}
+	if (r == 0)
+		log_info("vpn: the kernel's WireGuard, interface %s", SVC_WG_IFNAME);
+	else if (r == -EOPNOTSUPP)
+		log_info("vpn: this kernel has no WireGuard: wireguard-go runs the interface");
+	else if (r == -EEXIST)
+		log_info("vpn: %s is wireguard-go's device: wireguard-go keeps it", SVC_WG_IFNAME);
+	else
+		log_warn("vpn: cannot create a kernel WireGuard interface (%s): wireguard-go runs it", strerror(-r));
+	return r == 0 || r == -EOPNOTSUPP || r == -EEXIST ? 0 : r;
 }
 
-static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *peers, size_t n, char *err,
-		       size_t errlen)
+static int sync_device(struct daemon *d, const struct wg_device *dev, const struct vpn_peer *peers, size_t n,
+		       char *err, size_t errlen)
 {
-	char sock[PATH_MAX + 32];
-	socket_path(s, sock, sizeof(sock));
 	uint8_t priv[VPN_KEY_LEN], pub[VPN_KEY_LEN];
 	int r = server_key(d, priv, err, errlen);
 	if (r < 0)
 		return r;
 	wg_key_public(priv, pub);
 	struct wg_device_state st = { 0 };
-	r = device_state(sock, &st, err, errlen);
+	r = wg_device_get(dev, &st, err, errlen);
 	if (r == 0 && (!st.has_private_key || !key_equal(st.public_key, pub) ||
 		       st.listen_port != d->config.wireguard_port))
-		r = wg_uapi_set_device(sock, priv, d->config.wireguard_port, WG_UAPI_TIMEOUT_MS, err, errlen);
+		r = wg_device_set(dev, priv, d->config.wireguard_port, err, errlen);
 	sodium_memzero(priv, sizeof(priv));
 
 	/* What to set (new or changed) and what to remove (gone or inactive):
@@ -282,8 +307,7 @@ static int sync_device(struct daemon *d, struct svc *s, const struct vpn_peer *p
 		if (!kept[j])
 			memcpy(remove[n_remove++], st.peers[j].public_key, WG_KEY_LEN);
 	if (r == 0 && (n_set || n_remove))
-		r = wg_uapi_apply(sock, set, n_set, (const uint8_t(*)[WG_KEY_LEN])remove, n_remove, WG_UAPI_TIMEOUT_MS,
-				  err, errlen);
+		r = wg_device_apply(dev, set, n_set, (const uint8_t(*)[WG_KEY_LEN])remove, n_remove, err, errlen);
 	if (r == 0 && (n_set || n_remove))
 		log_debug("vpn: %zu peer(s) set, %zu removed", n_set, n_remove);
 	if (set)
@@ -328,9 +352,9 @@ int apply_vpn_sync_parts(struct daemon *d, unsigned parts, char *err, size_t err
 		if (vpn_peer_active(&peers[i], now) && peers[i].expires_at && (!next || peers[i].expires_at < next))
 			next = peers[i].expires_at;
 	d->vpn_next_expiry = next;
-	struct svc *s = supervisor_find(&d->sup, VPN_SERVICE);
-	if ((parts & VPN_SYNC_DEVICE) && s && s->pid > 0)
-		r = sync_device(d, s, peers, n, err, errlen);
+	struct wg_device dev;
+	if ((parts & VPN_SYNC_DEVICE) && apply_vpn_device(d, &dev) == 0)
+		r = sync_device(d, &dev, peers, n, err, errlen);
 	if (r == 0 && (parts & VPN_SYNC_FIREWALL))
 		r = sync_firewall(d, peers, n, err, errlen);
 	store_vpn_peers_free(peers, n);
@@ -359,10 +383,8 @@ int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct
 	int64_t now = time(NULL);
 	bool was = before && vpn_peer_active(before, now), is = after && vpn_peer_active(after, now);
 	int r = 0;
-	struct svc *s = supervisor_find(&d->sup, VPN_SERVICE);
-	if (s && s->pid > 0) {
-		char sock[PATH_MAX + 32];
-		socket_path(s, sock, sizeof(sock));
+	struct wg_device dev;
+	if (apply_vpn_device(d, &dev) == 0) {
 		struct wg_peer_config want = { 0 };
 		uint8_t gone[1][WG_KEY_LEN];
 		size_t n_gone = 0;
@@ -371,11 +393,9 @@ int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct
 			n_gone = 1;
 		if (is && peer_config(after, &want) < 0)
 			r = -EINVAL;
-		if (r == 0 && (is || n_gone)) {
-			socket_wait(sock);
-			r = wg_uapi_apply(sock, &want, is ? 1 : 0, (const uint8_t(*)[WG_KEY_LEN])gone, n_gone,
-					  WG_UAPI_TIMEOUT_MS, err, errlen);
-		}
+		if (r == 0 && (is || n_gone))
+			r = wg_device_apply(&dev, &want, is ? 1 : 0, (const uint8_t(*)[WG_KEY_LEN])gone, n_gone, err,
+					    errlen);
 		sodium_memzero(&want, sizeof(want));
 	}
 	if (r < 0)

@@ -22,6 +22,7 @@
 
 #include "common/cleanup.h"
 #include "model/cidr.h"
+#include "nl_errno.h"
 #include "common/banned.h"
 
 /* More addresses than a link may be asked to carry. */
@@ -32,32 +33,6 @@ DEFINE_PTR_CLEANUP(struct rtnl_addr, rtnl_addr_put)
 DEFINE_PTR_CLEANUP(struct rtnl_route, rtnl_route_put)
 DEFINE_PTR_CLEANUP(struct nl_addr, nl_addr_put)
 DEFINE_PTR_CLEANUP(struct nl_cache, nl_cache_free)
-
-static int nl_errno(int e)
-{
-	if (e >= 0)
-		return e;
-	switch (-e) {
-	case NLE_EXIST: return -EEXIST;
-	case NLE_OBJ_NOTFOUND: return -ENOENT;
-	case NLE_NODEV: return -ENODEV;
-	case NLE_PERM: return -EPERM;
-	case NLE_NOACCESS: return -EACCES;
-	case NLE_NOMEM: return -ENOMEM;
-	case NLE_INVAL: return -EINVAL;
-	case NLE_RANGE: return -ERANGE;
-	case NLE_BUSY: return -EBUSY;
-	case NLE_AGAIN: return -EAGAIN;
-	case NLE_INTR: return -EINTR;
-	case NLE_BAD_SOCK: return -EBADF;
-	case NLE_MSGSIZE: return -EMSGSIZE;
-	case NLE_NOADDR: return -EADDRNOTAVAIL;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT: return -EAFNOSUPPORT;
-	case NLE_PROTO_MISMATCH: return -EPROTO;
-	default: return -EIO;
-	}
-}
 
 int link_socket_open(struct nl_sock **ret_sk)
 {
@@ -402,6 +377,24 @@ int link_ns_configure(struct nl_sock *ns_sk, const char *ifname, const uint32_t 
 	if (r < 0)
 		return r;
 	return route_default_replace(ns_sk, ifindex, gateway);
+}
+
+int link_wireguard_add(struct nl_sock *sk, const char *name)
+{
+	_cleanup_(rtnl_link_putp) struct rtnl_link *l = NULL;
+	int r = link_get(sk, name, &l);
+	if (r == 0)
+		return link_is(l, "wireguard") ? 0 : -EEXIST;
+	if (r != -ENODEV)
+		return r;
+	l = rtnl_link_alloc();
+	if (!l)
+		return -ENOMEM;
+	rtnl_link_set_name(l, name);
+	r = nl_errno(rtnl_link_set_type(l, "wireguard"));
+	if (r == 0)
+		r = nl_errno(rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+	return r;
 }
 
 int link_delete(struct nl_sock *sk, const char *name, const char *kind)

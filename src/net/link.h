@@ -45,6 +45,12 @@ int link_addrs_sync(struct nl_sock *sk, int ifindex, const uint32_t *addrs, unsi
 /* Link `name` is up. */
 int link_up(struct nl_sock *sk, const char *name, int *ret_ifindex);
 
+/* The kernel's WireGuard interface `name` (`ip link add NAME type
+ * wireguard`), created down if missing: 0 when it is there, -EOPNOTSUPP
+ * when this kernel has no WireGuard, -EEXIST when `name` is a link of
+ * another kind (wireguard-go's TUN device). */
+int link_wireguard_add(struct nl_sock *sk, const char *name);
+
 /* Deletes link `name`; 0 if absent. With `kind` ("bridge", "veth"), a
  * link of another kind is left alone: -EEXIST. */
 int link_delete(struct nl_sock *sk, const char *name, const char *kind);

@@ -205,6 +205,14 @@ int net_teardown(const char *bridge, const char *run_dir, char *err, size_t errl
 			err_set(err, errlen, "bridge '%s': %s", bridge, strerror(-r));
 			first = r;
 		}
+		/* The kernel's WireGuard interface stays when picd stops (the
+		 * VPN outlives the control plane) and goes here; wireguard-go's
+		 * goes with its daemon. */
+		r = link_delete(sk, NETPLAN_VPN_IFNAME, "wireguard");
+		if (r < 0 && r != -EEXIST && first == 0) {
+			err_set(err, errlen, "interface '%s': %s", NETPLAN_VPN_IFNAME, strerror(-r));
+			first = r;
+		}
 	}
 
 	char dir[PATH_MAX];

@@ -54,6 +54,7 @@ struct svc {
 	uint64_t exit_ms[SVC_CRASH_LOOP_EXITS];
 	unsigned n_exits;
 	char last_error[256];
+	const char *disabled_reason; /* why it is SVC_DISABLED (a static string) */
 
 	bool healthy;
 	bool serving; /* running and healthy, as last reported to serving_changed */

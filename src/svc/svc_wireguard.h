@@ -1,11 +1,12 @@
 /* The VPN: WireGuard on an interface in picd's own (the host's) network
  * namespace, listening on wireguard_port, the first address of
- * vpn_subnet its own, routed into the cell like the LAN. This machine's
- * kind has no WireGuard module, so it runs wireguard-go (user space, a
- * TUN device); the daemon has no config file: picd sets the device and
- * each peer live through its UAPI socket (apply_vpn.c, wg_uapi.h), which
- * wireguard-go puts in /run/wireguard — inside the service's mount
- * namespace that is the service directory's wireguard/. */
+ * vpn_subnet its own, routed into the cell like the LAN. Where the kernel
+ * has WireGuard, picd creates the interface itself and this service is
+ * disabled (apply_vpn_choose_backend); otherwise it runs wireguard-go
+ * (user space, a TUN device). The daemon has no config file: picd sets
+ * the device and each peer live through its UAPI socket (apply_vpn.c,
+ * wg_uapi.h), which wireguard-go puts in /run/wireguard — inside the
+ * service's mount namespace that is the service directory's wireguard/. */
 #pragma once
 
 #include "net/netplan.h"

@@ -54,11 +54,8 @@ static int parse_errno(const char *v, int *ret)
 	return 0;
 }
 
-static int add_peer(struct wg_device_state *st, const char *hex, size_t len)
+int wg_device_state_add_peer(struct wg_device_state *st, const uint8_t key[WG_KEY_LEN], struct wg_peer_state **ret)
 {
-	uint8_t key[WG_KEY_LEN];
-	if (wg_key_from_hex(hex, len, key) < 0)
-		return -EPROTO;
 	if (st->n_peers == st->cap_peers) {
 		if (st->cap_peers >= PEERS_MAX)
 			return -E2BIG;
@@ -79,7 +76,25 @@ static int add_peer(struct wg_device_state *st, const char *hex, size_t len)
 	struct wg_peer_state *peer = &st->peers[st->n_peers++];
 	*peer = (struct wg_peer_state){ 0 };
 	memcpy(peer->public_key, key, WG_KEY_LEN);
+	if (ret)
+		*ret = peer;
 	return 0;
+}
+
+void wg_peer_state_add_allowed(struct wg_peer_state *peer, const struct ipv4_net *net)
+{
+	if (net && peer->n_allowed < WG_ALLOWED_MAX)
+		peer->allowed[peer->n_allowed++] = *net;
+	else
+		peer->n_allowed_unlisted++;
+}
+
+static int add_peer(struct wg_device_state *st, const char *hex, size_t len)
+{
+	uint8_t key[WG_KEY_LEN];
+	if (wg_key_from_hex(hex, len, key) < 0)
+		return -EPROTO;
+	return wg_device_state_add_peer(st, key, NULL);
 }
 
 /* "[v6]:port" or "v4:port" as wireguard-go writes them; checked for shape
@@ -109,16 +124,13 @@ static int parse_allowed(const char *v, struct wg_peer_state *peer)
 		addr[slash - v] = '\0';
 		if (inet_pton(AF_INET6, addr, &a6) != 1 || parse_u32(slash + 1, 0, 128, &prefix) < 0)
 			return -EPROTO;
-		peer->n_allowed_unlisted++;
+		wg_peer_state_add_allowed(peer, NULL);
 		return 0;
 	}
 	struct ipv4_net net;
 	if (cidr_parse(v, &net) < 0)
 		return -EPROTO;
-	if (peer->n_allowed < WG_ALLOWED_MAX)
-		peer->allowed[peer->n_allowed++] = net;
-	else
-		peer->n_allowed_unlisted++;
+	wg_peer_state_add_allowed(peer, &net);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
-/* The answer of a WireGuard UAPI daemon (wireguard-go), parsed as it
- * streams in. Every answer is "key=value" lines ending with
+/* The state of a WireGuard device (struct wg_device_state, which the
+ * kernel client wg_netlink.h fills too), and the answer of a WireGuard
+ * UAPI daemon (wireguard-go) parsed into it as it streams in. Every answer is "key=value" lines ending with
  * "errno=N\n" and an empty line; N is 0 or a negative errno (wireguard-go
  * writes -22 for EINVAL; a positive N is taken the same way). The answer
  * to "set=1" is that errno line alone. The answer to "get=1" first lists
@@ -32,10 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/cidr.h"
-#include "wg_key.h"
+#include "wg_config.h"
 
-#define WG_ALLOWED_MAX 8            /* IPv4 allowed IPs kept per peer */
 #define WG_ENDPOINT_MAX 64          /* "[IPv6%scope]:port" and its NUL */
 #define WG_DUMP_LINE_MAX 256        /* bytes of one answer line, without "\n" */
 #define WG_DUMP_MAX (16u << 20)     /* bytes of one whole answer */
@@ -69,6 +68,13 @@ struct wg_device_state {
 /* Wipes the preshared keys, frees the peers and zeroes *st. NULL is a
  * no-op. */
 void wg_device_state_free(struct wg_device_state *st);
+/* Appends a peer with `key` and nothing else known yet (*ret, if not
+ * NULL, points at it until the next append): 0, -ENOMEM, or -E2BIG past
+ * any sensible number of peers. */
+int wg_device_state_add_peer(struct wg_device_state *st, const uint8_t key[WG_KEY_LEN], struct wg_peer_state **ret);
+/* Records one allowed IP of the peer: an IPv4 `net` in `allowed` while it
+ * has room; NULL (an IPv6 one) or one past the room as unlisted. */
+void wg_peer_state_add_allowed(struct wg_peer_state *peer, const struct ipv4_net *net);
 
 struct wg_dump {
 	struct wg_device_state *state; /* NULL: the answer to a set */

@@ -67,17 +67,6 @@ static int put_key(struct request *q, const char *name, const uint8_t key[WG_KEY
 	return r;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -153,7 +142,7 @@ static int transact(const char *sock, const struct request *q, struct wg_device_
 	_cleanup_close_ int fd = -1;
 	int r = unixsock_connect(sock, &fd);
 	if (r < 0) {
-		set_err(err, errlen, "no WireGuard daemon at '%s': %s", sock, strerror(-r));
+		wg_set_err(err, errlen, "no WireGuard daemon at '%s': %s", sock, strerror(-r));
 		return r;
 	}
 	struct wg_dump d;
@@ -161,18 +150,18 @@ static int transact(const char *sock, const struct request *q, struct wg_device_
 	bool closed = false;
 	r = exchange(fd, q, &d, timeout_ms, &closed);
 	if (r == -ETIMEDOUT)
-		set_err(err, errlen, "'%s': no complete answer within %u ms", sock, timeout_ms);
+		wg_set_err(err, errlen, "'%s': no complete answer within %u ms", sock, timeout_ms);
 	else if (r == -EPROTO && closed)
-		set_err(err, errlen, "'%s' closed the connection before the end of its answer (%zu bytes)", sock,
+		wg_set_err(err, errlen, "'%s' closed the connection before the end of its answer (%zu bytes)", sock,
 			d.total);
 	else if (r == -EPROTO)
-		set_err(err, errlen, "'%s': malformed answer (in its first %zu bytes)", sock, d.total);
+		wg_set_err(err, errlen, "'%s': malformed answer (in its first %zu bytes)", sock, d.total);
 	else if (r == -E2BIG)
-		set_err(err, errlen, "'%s': answer larger than %u bytes", sock, WG_DUMP_MAX);
+		wg_set_err(err, errlen, "'%s': answer larger than %u bytes", sock, WG_DUMP_MAX);
 	else if (r < 0)
-		set_err(err, errlen, "'%s': %s", sock, strerror(-r));
+		wg_set_err(err, errlen, "'%s': %s", sock, strerror(-r));
 	else if (d.daemon_errno) {
-		set_err(err, errlen, "WireGuard daemon at '%s' refused the request: errno=-%d (%s)", sock,
+		wg_set_err(err, errlen, "WireGuard daemon at '%s' refused the request: errno=-%d (%s)", sock,
 			d.daemon_errno, strerror(d.daemon_errno));
 		r = -d.daemon_errno;
 	}
@@ -202,39 +191,10 @@ int wg_uapi_set_device(const char *sock, const uint8_t private_key[WG_KEY_LEN], 
 	if (r == 0)
 		r = put(&q, "listen_port=%u\n\n", listen_port);
 	if (r < 0) {
-		set_err(err, errlen, "cannot build the request: %s", strerror(-r));
+		wg_set_err(err, errlen, "cannot build the request: %s", strerror(-r));
 		return r;
 	}
 	return transact(sock, &q, NULL, timeout_ms, err, errlen);
-}
-
-static int check_peer(const struct wg_peer_config *p, size_t i, char *err, size_t errlen)
-{
-	if (wg_key_is_zero(p->public_key)) {
-		set_err(err, errlen, "peer %zu: public_key is all zero", i);
-		return -EINVAL;
-	}
-	if (p->n_allowed > WG_ALLOWED_MAX) {
-		set_err(err, errlen, "peer %zu: %zu allowed IPs, at most %d", i, p->n_allowed, WG_ALLOWED_MAX);
-		return -EINVAL;
-	}
-	if (p->keepalive_s > UINT16_MAX) {
-		set_err(err, errlen, "peer %zu: keepalive %u s, at most %u", i, p->keepalive_s, UINT16_MAX);
-		return -EINVAL;
-	}
-	for (size_t j = 0; j < p->n_allowed; j++) {
-		char text[CIDR_STR_MAX];
-		if (p->allowed[j].prefix > 32) {
-			set_err(err, errlen, "peer %zu: allowed IP %zu: prefix /%u", i, j, p->allowed[j].prefix);
-			return -EINVAL;
-		}
-		if (!cidr_host_bits_zero(&p->allowed[j])) {
-			cidr_format(&p->allowed[j], text);
-			set_err(err, errlen, "peer %zu: allowed IP '%s' has host bits set", i, text);
-			return -EINVAL;
-		}
-	}
-	return 0;
 }
 
 static int put_peer(struct request *q, const struct wg_peer_config *p)
@@ -257,23 +217,9 @@ int wg_uapi_apply(const char *sock, const struct wg_peer_config *set, size_t n_s
 		  const uint8_t (*remove)[WG_KEY_LEN], size_t n_remove, unsigned timeout_ms, char *err,
 		  size_t errlen)
 {
-	if ((n_set && !set) || (n_remove && !remove)) {
-		set_err(err, errlen, "no peers passed");
-		return -EINVAL;
-	}
-	if (n_set > WG_UAPI_BATCH_MAX || n_remove > WG_UAPI_BATCH_MAX - n_set) {
-		set_err(err, errlen, "%zu peers in one request, at most %u", n_set + n_remove, WG_UAPI_BATCH_MAX);
-		return -E2BIG;
-	}
-	int r;
-	for (size_t i = 0; i < n_set; i++)
-		if ((r = check_peer(&set[i], i, err, errlen)) < 0)
-			return r;
-	for (size_t i = 0; i < n_remove; i++)
-		if (wg_key_is_zero(remove[i])) {
-			set_err(err, errlen, "peer to remove %zu: public_key is all zero", i);
-			return -EINVAL;
-		}
+	int r = wg_config_check(set, n_set, remove, n_remove, err, errlen);
+	if (r < 0)
+		return r;
 
 	_cleanup_(request_free) struct request q = { 0 };
 	r = request_new(&q, 16 + n_set * PEER_SET_TEXT_MAX + n_remove * PEER_REMOVE_TEXT_MAX);
@@ -289,7 +235,7 @@ int wg_uapi_apply(const char *sock, const struct wg_peer_config *set, size_t n_s
 	if (r == 0)
 		r = put(&q, "\n");
 	if (r < 0) {
-		set_err(err, errlen, "cannot build the request: %s", strerror(-r));
+		wg_set_err(err, errlen, "cannot build the request: %s", strerror(-r));
 		return r;
 	}
 	return transact(sock, &q, NULL, timeout_ms, err, errlen);

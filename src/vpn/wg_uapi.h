@@ -26,7 +26,7 @@
  *
  * Errors (negative errno; a message in `err`, which may be NULL):
  *   -EINVAL          a bad argument (named in `err`); nothing was sent
- *   -E2BIG           more than WG_UAPI_BATCH_MAX peers, or an answer
+ *   -E2BIG           more than WG_BATCH_MAX peers, or an answer
  *                    larger than WG_DUMP_MAX
  *   -ENOENT, -ECONNREFUSED   no daemon at `sock`
  *   -ETIMEDOUT       no complete answer within `timeout_ms`
@@ -42,26 +42,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/cidr.h"
+#include "wg_config.h"
 #include "wg_dump.h"
-#include "wg_key.h"
 
 #define WG_UAPI_SOCK_DIR "/run/wireguard"
-#define WG_UAPI_BATCH_MAX 65536u   /* peers set + removed in one request */
 #define WG_UAPI_TIMEOUT_MS 2000u   /* a sensible limit for one peer or a get */
-
-/* Everything picd decides about one peer. Applying it makes the daemon's
- * peer exactly this (allowed IPs replaced, preshared key cleared when
- * has_psk is false, keepalive 0 = off) and leaves the endpoint, the
- * session and the counters alone. */
-struct wg_peer_config {
-	uint8_t public_key[WG_KEY_LEN]; /* not all zero */
-	bool has_psk;
-	uint8_t psk[WG_KEY_LEN];
-	struct ipv4_net allowed[WG_ALLOWED_MAX]; /* host order, host bits zero */
-	size_t n_allowed;
-	unsigned keepalive_s; /* 0..65535 */
-};
 
 /* "/run/wireguard/<ifname>.sock"; -EINVAL for a name that is not a valid
  * interface name (1..15 of [A-Za-z0-9_.-]), -ENAMETOOLONG if outlen is

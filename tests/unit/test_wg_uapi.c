@@ -528,7 +528,7 @@ static void test_invalid_arguments(void **state)
 	assert_non_null(strstr(err, "peer 0: public_key is all zero"));
 	assert_int_equal(wg_uapi_remove_peer(nowhere, zero.public_key, 100, err, sizeof(err)), -EINVAL);
 	assert_int_equal(wg_uapi_apply(nowhere, NULL, 1, NULL, 0, 100, err, sizeof(err)), -EINVAL);
-	assert_int_equal(wg_uapi_apply(nowhere, &p, WG_UAPI_BATCH_MAX, (const uint8_t(*)[WG_KEY_LEN])p.public_key, 1,
+	assert_int_equal(wg_uapi_apply(nowhere, &p, WG_BATCH_MAX, (const uint8_t(*)[WG_KEY_LEN])p.public_key, 1,
 				       100, err, sizeof(err)),
 			 -E2BIG);
 	/* valid: now it is the missing daemon */
