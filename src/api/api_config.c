@@ -3,7 +3,9 @@
  * GET returns the applied configuration, the address plan derived from it
  * and the pending changes, with an ETag (the store's revision). PUT is a
  * partial update honouring If-Match; network fields (ip_range, vpn_subnet)
- * become pending until POST /api/config/apply. */
+ * become pending until POST /api/config/apply. A new vpn_subnet moves the
+ * VPN peers with it (api_config_peers.c); one too small for them is
+ * refused when it is set and again when it is applied. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <time.h>
 
 #include "api_config_doc.h"
+#include "api_config_peers.h"
 #include "cell_listener.h"
 #include "apply/apply.h"
 #include "apply/apply_cell.h"
@@ -129,6 +132,11 @@ static int config_after_pending(struct daemon *d, struct cell_config *ret)
 	return 0;
 }
 
+static bool vpn_subnet_moves(const struct cell_config *from, const struct cell_config *to)
+{
+	return from->vpn_subnet.addr != to->vpn_subnet.addr || from->vpn_subnet.prefix != to->vpn_subnet.prefix;
+}
+
 static int reply_field_error(struct http_response *res, const struct field_error *e)
 {
 	return http_error(res, 400, "invalid_field", e->field, "%s", e->message);
@@ -199,6 +207,11 @@ HANDLER(api_config_put)
 	}
 	if (config_validate(&next, blame, &e) < 0)
 		return reply_field_error(res, &e);
+	if (json_object_get(req->json, "vpn_subnet") && vpn_subnet_moves(&d->config, &next)) {
+		int r = api_config_peers_fit(d, &next.vpn_subnet, res);
+		if (r < 0)
+			return r;
+	}
 
 	int r = store_begin(d->store);
 	if (r < 0)
@@ -285,6 +298,9 @@ HANDLER(api_config_apply)
 		json_decref(applied);
 		return reply_field_error(res, &e);
 	}
+	/* The peers move in the transaction that moves their subnet. */
+	bool moves_peers = r == 0 && vpn_subnet_moves(&d->config, &next);
+	json_t *readdressed = NULL;
 	if (r == 0 && n > 0)
 		r = store_begin(d->store);
 	for (int i = 0; r == 0 && i < n; i++) {
@@ -293,6 +309,8 @@ HANDLER(api_config_apply)
 		json_array_append_new(applied, json_pack("{s:s, s:s?}", "field", pending[i].field,
 							 "value", text));
 	}
+	if (n > 0 && r == 0 && moves_peers)
+		r = api_config_peers_move(d, &next.vpn_subnet, time(NULL), &readdressed, res);
 	if (n > 0 && r == 0) {
 		uint64_t rev;
 		r = store_pending_clear(d->store);
@@ -309,7 +327,16 @@ HANDLER(api_config_apply)
 	}
 	if (r < 0) {
 		json_decref(applied);
+		json_decref(readdressed);
 		return r;
+	}
+	if (!readdressed)
+		readdressed = json_array();
+	if (json_array_size(readdressed) > 0) {
+		char net[CIDR_STR_MAX];
+		cidr_format(&d->config.vpn_subnet, net);
+		log_info("vpn: %zu peer(s) moved into %s; each device needs its new config", json_array_size(readdressed),
+			 net);
 	}
 	json_t *result = json_pack("{s:b}", "ok", 1);
 	if (n > 0) {
@@ -331,7 +358,8 @@ HANDLER(api_config_apply)
 		else
 			log_info("network change applied");
 	}
-	json_t *doc = json_pack("{s:o, s:o, s:o}", "applied", applied, "result", result, "config", doc_with_pending(d));
+	json_t *doc = json_pack("{s:o, s:o, s:o, s:o}", "applied", applied, "result", result, "peers_readdressed",
+				readdressed, "config", doc_with_pending(d));
 	if (!doc)
 		return -ENOMEM;
 	set_etag(res, d->config_rev);

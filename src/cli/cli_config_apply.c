@@ -1,5 +1,7 @@
 /* `pic config apply`: POST /api/config/apply, which applies every pending
- * change and answers {"applied": [{"field", "value"}], "config": {...}}. */
+ * change and answers {"applied": [{"field", "value"}], "peers_readdressed":
+ * [{"name", "old", "new"}], "config": {...}}. Peers that a new vpn_subnet
+ * moved are listed with what their devices need. */
 #include "cli_config.h"
 
 #include <errno.h>
@@ -12,6 +14,30 @@
 #include "cli_table.h"
 
 #include "common/banned.h"
+
+/* The peers a new vpn_subnet moved: their devices still have the old
+ * address (and server address) until they get their new config. */
+static int print_readdressed(const json_t *moved)
+{
+	_cleanup_table_ struct cli_table *t = NULL;
+	const json_t *entry;
+	size_t i;
+	if (json_array_size(moved) == 0)
+		return 0;
+	int r = cli_table_new(4, &t);
+	json_array_foreach(moved, i, entry) {
+		if (r == 0)
+			r = cli_table_add(t, json_string_value(json_object_get(entry, "name")),
+					  json_string_value(json_object_get(entry, "old")), "->",
+					  json_string_value(json_object_get(entry, "new")));
+	}
+	if (r < 0)
+		return r;
+	printf("VPN peers moved to the new vpn_subnet; each device needs its new config\n"
+	       "('pic peer config NAME' or 'pic peer qr NAME'):\n");
+	cli_table_print(t, stdout, "  ");
+	return 0;
+}
 
 int cli_config_apply_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -35,5 +61,6 @@ int cli_config_apply_run(const struct cli_ctx *ctx, int argc, char **argv)
 		return cli_error_local(r, "printing the result");
 	printf("applied:\n");
 	cli_table_print(t, stdout, "  ");
-	return CLI_EXIT_OK;
+	r = print_readdressed(json_object_get(resp.body, "peers_readdressed"));
+	return r < 0 ? cli_error_local(r, "printing the result") : CLI_EXIT_OK;
 }

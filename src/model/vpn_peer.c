@@ -130,42 +130,133 @@ uint64_t vpn_address_capacity(const struct ipv4_net *subnet)
 	return size > 3 ? size - 3 : 0;
 }
 
+/* An allocation in progress over one subnet: one byte per address (2 =
+ * held, 1 = used before, 0 = never used) and the addresses used before,
+ * sorted longest-freed first once the never-used ones run out. Both
+ * cursors only move forward: an address is only ever taken, never given
+ * back, while the allocation lasts. */
+struct alloc {
+	uint8_t *state;
+	uint64_t size;
+	uint32_t base;
+	uint64_t fresh; /* no never-used peer address below this offset */
+	struct vpn_freed *freed;
+	size_t n_freed, next_freed;
+	bool sorted;
+};
+
+static void alloc_done(struct alloc *a)
+{
+	free(a->state);
+	free(a->freed);
+}
+
+static int by_freed_at(const void *pa, const void *pb)
+{
+	const struct vpn_freed *a = pa, *b = pb;
+	if (a->freed_at != b->freed_at)
+		return a->freed_at < b->freed_at ? -1 : 1;
+	return a->address < b->address ? -1 : a->address > b->address;
+}
+
+/* The addresses in `freed`, and those in `left` as freed at `now`, count
+ * as used before. */
+static int alloc_init(struct alloc *a, const struct ipv4_net *subnet, const struct vpn_freed *freed, size_t n_freed,
+		      const uint32_t *left, size_t n_left, int64_t now)
+{
+	*a = (struct alloc){ .size = cidr_size(subnet), .base = subnet->addr & cidr_mask(subnet->prefix), .fresh = 2 };
+	a->state = calloc(a->size, 1);
+	a->freed = calloc(n_freed + n_left + 1, sizeof(*a->freed));
+	if (!a->state || !a->freed) {
+		alloc_done(a);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n_freed + n_left; i++) {
+		struct vpn_freed f = i < n_freed ? freed[i] : (struct vpn_freed){ left[i - n_freed], now };
+		if (f.address - a->base < a->size) {
+			a->state[f.address - a->base] = 1;
+			a->freed[a->n_freed++] = f;
+		}
+	}
+	return 0;
+}
+
+/* Whether `address` is a peer address of the subnet that nobody holds;
+ * it is held from now on. */
+static bool alloc_hold(struct alloc *a, uint32_t address)
+{
+	uint64_t off = address - a->base;
+	if (off < 2 || off + 1 >= a->size || a->state[off] == 2)
+		return false;
+	a->state[off] = 2;
+	return true;
+}
+
+/* The lowest never-used address, else the longest-freed one; held. */
+static int alloc_take(struct alloc *a, uint32_t *ret)
+{
+	for (; a->fresh + 1 < a->size; a->fresh++)
+		if (a->state[a->fresh] == 0 && alloc_hold(a, a->base + (uint32_t)a->fresh)) {
+			*ret = a->base + (uint32_t)a->fresh;
+			return 0;
+		}
+	if (!a->sorted)
+		qsort(a->freed, a->n_freed, sizeof(*a->freed), by_freed_at);
+	a->sorted = true;
+	for (; a->next_freed < a->n_freed; a->next_freed++)
+		if (alloc_hold(a, a->freed[a->next_freed].address)) {
+			*ret = a->freed[a->next_freed].address;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
 int vpn_address_pick(const struct ipv4_net *subnet, const uint32_t *used, size_t n_used,
 		     const struct vpn_freed *freed, size_t n_freed, uint32_t *ret)
 {
-	uint64_t size = cidr_size(subnet);
-	if (size < 4)
-		return -ENOSPC;
-	/* One byte per address of the subnet: 2 = held now, 1 = used before. */
-	uint8_t *state = calloc(size, 1);
-	if (!state)
-		return -ENOMEM;
-	uint32_t base = subnet->addr & cidr_mask(subnet->prefix);
-	for (size_t i = 0; i < n_freed; i++)
-		if (freed[i].address - base < size)
-			state[freed[i].address - base] = 1;
+	struct alloc a;
+	int r = alloc_init(&a, subnet, freed, n_freed, NULL, 0, 0);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < n_used; i++)
-		if (used[i] - base < size)
-			state[used[i] - base] = 2;
-	int r = -ENOSPC;
-	for (uint64_t off = 2; off < size - 1; off++)
-		if (state[off] == 0) {
-			*ret = base + (uint32_t)off;
-			r = 0;
-			break;
-		}
+		alloc_hold(&a, used[i]);
+	r = alloc_take(&a, ret);
+	alloc_done(&a);
+	return r;
+}
+
+int vpn_address_move(const struct ipv4_net *from, const struct ipv4_net *to, const uint32_t *old, size_t n,
+		     const struct vpn_freed *freed, size_t n_freed, int64_t now, uint32_t *ret_new)
+{
+	if (n > vpn_address_capacity(to))
+		return -ENOSPC;
+	uint32_t from_base = from->addr & cidr_mask(from->prefix);
+	uint32_t to_base = to->addr & cidr_mask(to->prefix);
+	uint32_t *moved = calloc(n + 1, sizeof(*moved));
+	bool *kept = calloc(n + 1, sizeof(*kept));
+	struct alloc a;
+	int r = moved && kept ? alloc_init(&a, to, freed, n_freed, old, n, now) : -ENOMEM;
 	if (r < 0) {
-		const struct vpn_freed *best = NULL;
-		for (size_t i = 0; i < n_freed; i++) {
-			uint64_t off = freed[i].address - base;
-			if (off >= 2 && off < size - 1 && state[off] == 1 && (!best || freed[i].freed_at < best->freed_at))
-				best = &freed[i];
-		}
-		if (best) {
-			*ret = best->address;
-			r = 0;
+		free(moved);
+		free(kept);
+		return r;
+	}
+	/* Every peer that can keep its offset first, so that no other peer
+	 * is given that address before it. */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t off = old[i] - from_base;
+		if (off < cidr_size(from) && off < cidr_size(to) && alloc_hold(&a, to_base + (uint32_t)off)) {
+			moved[i] = to_base + (uint32_t)off;
+			kept[i] = true;
 		}
 	}
-	free(state);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (!kept[i])
+			r = alloc_take(&a, &moved[i]);
+	if (r == 0)
+		memcpy(ret_new, moved, n * sizeof(*moved));
+	alloc_done(&a);
+	free(moved);
+	free(kept);
 	return r;
 }

@@ -73,3 +73,11 @@ struct vpn_freed {
  * -ENOSPC when none is free. */
 int vpn_address_pick(const struct ipv4_net *subnet, const uint32_t *used, size_t n_used,
 		     const struct vpn_freed *freed, size_t n_freed, uint32_t *ret);
+/* The addresses `n` peers take when the VPN moves from `from` to `to`:
+ * old[i] becomes ret_new[i]. A peer keeps its host offset when that is a
+ * peer address of `to` that no other peer keeps; the others, in order,
+ * get what vpn_address_pick would give them, the addresses the peers
+ * leave counting as freed at `now`. -ENOSPC (nothing written) when `to`
+ * has fewer peer addresses than there are peers. */
+int vpn_address_move(const struct ipv4_net *from, const struct ipv4_net *to, const uint32_t *old, size_t n,
+		     const struct vpn_freed *freed, size_t n_freed, int64_t now, uint32_t *ret_new);

@@ -204,6 +204,55 @@ int store_vpn_peer_delete(struct store *s, const char *name, int64_t now)
 	return n < 0 ? n : 0;
 }
 
+/* One statement per peer, binding ?1 to its id and ?2 (when there is
+ * one) to the address; -ENOENT when a peer is missing. */
+static int each_peer(struct store *s, const char *sql, const int64_t *ids, const uint32_t *addresses, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = store_stmt(s, sql);
+		if (!st)
+			return -EIO;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (addresses)
+			sqlite3_bind_int64(st, 2, addresses[i]);
+		int r = store_step_done(s, st);
+		if (r <= 0)
+			return r < 0 ? r : -ENOENT;
+	}
+	return 0;
+}
+
+int store_vpn_readdress(struct store *s, const int64_t *ids, const uint32_t *addresses, size_t n,
+			const struct ipv4_net *subnet, int64_t now)
+{
+	/* Every held address as freed now; those still held are taken out
+	 * again below, leaving the ones the peers left. */
+	sqlite3_stmt *st = store_stmt(s, "INSERT OR REPLACE INTO vpn_addresses_freed(address, freed_at) "
+					 "SELECT address, ?1 FROM vpn_peers");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, now);
+	int r = store_step_done(s, st);
+	if (r < 0)
+		return r;
+	/* Addresses are unique: each peer steps aside (to -id, never an
+	 * address) before any takes its new one. */
+	r = each_peer(s, "UPDATE vpn_peers SET address = -id WHERE id = ?1", ids, NULL, n);
+	if (r == 0)
+		r = each_peer(s, "UPDATE vpn_peers SET address = ?2 WHERE id = ?1", ids, addresses, n);
+	if (r < 0)
+		return r;
+	uint32_t first = subnet->addr & cidr_mask(subnet->prefix);
+	st = store_stmt(s, "DELETE FROM vpn_addresses_freed WHERE address IN (SELECT address FROM vpn_peers) "
+			   "OR address < ?1 OR address > ?2");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, (int64_t)first + (int64_t)cidr_size(subnet) - 1);
+	r = store_step_done(s, st);
+	return r < 0 ? r : 0;
+}
+
 /* Appends column 0 (and 1) of every row to a growing array. */
 static int collect(sqlite3_stmt *st, size_t elem, void **ret, size_t *ret_n,
 		   void (*fill)(sqlite3_stmt *st, void *slot))

@@ -1,7 +1,9 @@
 /* VPN peers: names are DNS labels, keys are 32 bytes of canonical base64,
  * services come from the grantable list (sorted, no repeats), and
  * addresses go to never-used hosts first, then to the longest-freed, never
- * to the network, broadcast or server address. */
+ * to the network, broadcast or server address. When the subnet moves, a
+ * peer keeps its host offset where it can and follows that rule where it
+ * cannot, and too many peers for the new subnet is an error. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,11 +118,74 @@ static void test_addresses(void **state)
 	assert_int_equal(a, 0x0a000002u);
 }
 
+/* Moving `n` peers (freed addresses as given, "now" 100) from `from` to
+ * `to` gives `want`. */
+static void assert_moves(const struct ipv4_net *from, const struct ipv4_net *to, const uint32_t *old, size_t n,
+			 const struct vpn_freed *freed, size_t n_freed, const uint32_t *want)
+{
+	uint32_t got[8];
+	assert_true(n <= 8);
+	assert_int_equal(vpn_address_move(from, to, old, n, freed, n_freed, 100, got), 0);
+	assert_memory_equal(got, want, n * sizeof(*got));
+}
+
+static const struct ipv4_net net24 = { 0x0a000000u, 24 }; /* 10.0.0.0/24 */
+
+/* → 10.1.0.0/24: every offset is a peer address there. */
+static void test_move_keeps_offsets(void **state)
+{
+	struct ipv4_net to = { 0x0a010000u, 24 }, wider = { 0x0a000000u, 23 };
+	uint32_t old[] = { 0x0a000002u, 0x0a000007u, 0x0a0000feu };
+	assert_moves(&net24, &to, old, 3, NULL, 0, (uint32_t[]){ 0x0a010002u, 0x0a010007u, 0x0a0100feu });
+	/* A larger subnet at the same base: nobody changes address. */
+	assert_moves(&net24, &wider, old, 3, NULL, 0, old);
+}
+
+/* → 10.2.0.0/29 (.2 .. .6 for peers): offsets 7 (the broadcast) and 254
+ * are not peer addresses there; those peers get the lowest never-used
+ * free ones, in order, after the ones that keep theirs. */
+static void test_move_to_next_free(void **state)
+{
+	struct ipv4_net to = { 0x0a020000u, 29 };
+	uint32_t old[] = { 0x0a0000feu, 0x0a000003u, 0x0a000007u, 0x0a0000f0u };
+	assert_moves(&net24, &to, old, 3, NULL, 0, (uint32_t[]){ 0x0a020002u, 0x0a020003u, 0x0a020004u });
+	/* History in the new subnet counts: .2 and .4 were used, so .5 and
+	 * .6 come first, then the longest-freed; history outside is moot. */
+	struct vpn_freed freed[] = { { 0x0a020004u, 50 }, { 0x0a020002u, 60 }, { 0x0a000009u, 1 } };
+	assert_moves(&net24, &to, old, 4, freed, 3, (uint32_t[]){ 0x0a020005u, 0x0a020003u, 0x0a020006u, 0x0a020004u });
+	/* A peer outside `from` (left behind by an older move) has no
+	 * offset to keep: it gets a free address like the others. */
+	assert_moves(&net24, &to, (uint32_t[]){ 0xc0a80002u }, 1, NULL, 0, (uint32_t[]){ 0x0a020002u });
+}
+
+/* Overlapping subnets, 10.0.0.0/28 → 10.0.0.8/29: .2 keeps offset 2
+ * (.10); .13 and .10 are at offsets past a /29 and get the never-used
+ * .11 and .12 — not .13, which its peer leaves now. */
+static void test_move_overlapping(void **state)
+{
+	struct ipv4_net from = { 0x0a000000u, 28 }, to = { 0x0a000008u, 29 };
+	uint32_t old[] = { 0x0a00000du, 0x0a000002u, 0x0a00000au };
+	assert_moves(&from, &to, old, 3, NULL, 0, (uint32_t[]){ 0x0a00000bu, 0x0a00000au, 0x0a00000cu });
+}
+
+static void test_move_too_many(void **state)
+{
+	struct ipv4_net to = { 0x0a010000u, 30 }; /* one peer address */
+	uint32_t old[] = { 0x0a000002u, 0x0a000003u };
+	uint32_t moved[2] = { 7, 7 };
+	assert_int_equal(vpn_address_move(&net24, &to, old, 2, NULL, 0, 100, moved), -ENOSPC);
+	assert_int_equal(moved[0], 7); /* nothing written */
+	assert_moves(&net24, &to, old, 1, NULL, 0, (uint32_t[]){ 0x0a010002u });
+	assert_int_equal(vpn_address_move(&net24, &to, NULL, 0, NULL, 0, 100, moved), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),     cmocka_unit_test(test_keys),      cmocka_unit_test(test_services),
 		cmocka_unit_test(test_active),    cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_move_keeps_offsets), cmocka_unit_test(test_move_to_next_free),
+		cmocka_unit_test(test_move_overlapping), cmocka_unit_test(test_move_too_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
