@@ -1,7 +1,8 @@
 /* `pic config apply`: POST /api/config/apply, which applies every pending
  * change and answers {"applied": [{"field", "value"}], "peers_readdressed":
- * [{"name", "old", "new"}], "config": {...}}. Peers that a new vpn_subnet
- * moved are listed with what their devices need. */
+ * [{"name", "old", "new"}], "result": {"ok", "error"?}, "config": {...}}.
+ * Peers that a new vpn_subnet moved are listed with what their devices
+ * need; a failed apply (result.ok false) is an error. */
 #include "cli_config.h"
 
 #include <errno.h>
@@ -62,5 +63,14 @@ int cli_config_apply_run(const struct cli_ctx *ctx, int argc, char **argv)
 	printf("applied:\n");
 	cli_table_print(t, stdout, "  ");
 	r = print_readdressed(json_object_get(resp.body, "peers_readdressed"));
-	return r < 0 ? cli_error_local(r, "printing the result") : CLI_EXIT_OK;
+	if (r < 0)
+		return cli_error_local(r, "printing the result");
+	/* Stored, but the cell did not take it all: say so, and fail. */
+	const json_t *result = json_object_get(resp.body, "result");
+	if (json_is_false(json_object_get(result, "ok"))) {
+		const char *why = json_string_value(json_object_get(result, "error"));
+		fprintf(stderr, "pic: the changes are saved, but applying them failed: %s\n", why ? why : "(no reason)");
+		return CLI_EXIT_REFUSED;
+	}
+	return CLI_EXIT_OK;
 }
