@@ -433,7 +433,9 @@ def test_grant_changes_do_not_disturb_another_peers_dns(vpn, tmp_path):
     dns, zone = conf["addresses"]["dns"], f"{conf['cell_name']}.{conf['domain']}"
     add_peer(picd, name="first")
     b = VpnPeer(picd)
-    b.configure(add_peer(picd, name="second") and config_of(picd, "second")["config"])
+    # The second asks for the apex's address, which its own view holds
+    # (webui) while the first's view gains and loses its copy.
+    b.configure(add_peer(picd, name="second", services=["webui"]) and config_of(picd, "second")["config"])
     assert can_reach(b, "ping", "-c", "1", "-W", "3", dns)
     stop = tmp_path / "stop"
     loop = subprocess.Popen(["ip", "netns", "exec", b.name, sys.executable, "-c", QUERY_LOOP, dns, zone, str(stop)],
