@@ -12,9 +12,9 @@
  * and IMAP (an MX target, a mail client's server) are on mail-svc.Z.
  *
  * The apex Z holds SOA, NS and the user's records at "@" for everyone.
- * Its A record, the webui virtual IP, is only in views
- * (unbound_views.h): the one of every allowed network that is not a VPN
- * peer's, and the views of the peers granted webui. A peer without webui
+ * Its A record, the webui virtual IP, is only in views (unbound_views.h):
+ * cell-clients, for every client allowed to query that is not a VPN
+ * peer, and the views of the peers granted webui. A peer without webui
  * gets NODATA there (not NXDOMAIN: names below the apex exist).
  *
  * Everything the user changes at run time — records, LAN host names —
