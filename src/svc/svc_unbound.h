@@ -1,7 +1,8 @@
 /* DNS: unbound, the cell's resolver and the authority for its zone
  * Z = <cell_name>.<domain>. Two files in the service directory:
- *   unbound.conf  the daemon, the address plan's names under Z, upstreams
- *                 and forward zones; rendered from the settings;
+ *   unbound.conf  the daemon, the address plan's names under Z, upstreams,
+ *                 forward zones and the views (unbound_views.h); rendered
+ *                 from the settings and the VPN peers;
  *   records.conf  the user's records and the LAN's host names, included by
  *                 unbound.conf. picd changes the running daemon through
  *                 its control socket (unbound_ctl.h) and rewrites this
