@@ -367,11 +367,11 @@ static int views_change(struct daemon *d, const struct vpn_peer *before, const s
 			char *err, size_t errlen)
 {
 	struct svc *dns = supervisor_find(&d->sup, DNS_SERVICE);
-	char zone[CONFIG_ZONE_MAX + 1], sock[PATH_MAX + 32];
-	if (!dns || dns->pid <= 0 || config_zone(&d->config, zone, sizeof(zone)) < 0)
+	char sock[PATH_MAX + 32];
+	if (!dns || dns->pid <= 0)
 		return 0;
 	snprintf(sock, sizeof(sock), "%s/" SVC_UNBOUND_CTL_FILE, dns->dir);
-	int r = unbound_views_change(sock, zone, before, after, now, err, errlen);
+	int r = unbound_views_change(sock, &d->config, before, after, now, err, errlen);
 	if (r == 0)
 		d->dns_views_install_at_ms = loop_now_ms() + APPLY_VPN_VIEWS_INSTALL_MS;
 	return r;

@@ -32,3 +32,9 @@ size_t vpn_hidden_labels(const struct vpn_peer *p, const char *out[VPN_HIDDEN_MA
 			out[n++] = owned[i].label;
 	return n;
 }
+
+/* The apex's address is the web interface's virtual IP. */
+bool vpn_apex_visible(const struct vpn_peer *p)
+{
+	return vpn_peer_has_service(p, "webui");
+}

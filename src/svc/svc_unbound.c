@@ -8,9 +8,14 @@
  * and a virtual IP (files, mail, webui) resolves to the VIRTUAL IP: that
  * is the address on the proxy, the one clients are meant to use and
  * per-peer rules allow; the service's own namespace address is published
- * as <name>-svc.Z. The apex is the webui virtual IP. So mail.Z is the
- * webmail address on the proxy: SMTP and IMAP (an MX target, a mail
- * client's server) are on mail-svc.Z.
+ * as <name>-svc.Z. So mail.Z is the webmail address on the proxy: SMTP
+ * and IMAP (an MX target, a mail client's server) are on mail-svc.Z.
+ *
+ * The apex Z holds SOA, NS and the user's records at "@" for everyone.
+ * Its A record, the webui virtual IP, is only in views (unbound_views.h):
+ * cell-clients, for every client allowed to query that is not a VPN
+ * peer, and the views of the peers granted webui. A peer without webui
+ * gets NODATA there (not NXDOMAIN: names below the apex exist).
  *
  * Everything the user changes at run time — records, LAN host names —
  * lives in records.conf, which unbound.conf includes; upstreams and
@@ -211,22 +216,35 @@ static int zone_soa_ns(struct buf *out, const char *apex, const char *zone)
 
 int svc_unbound_apex_rrs(const struct cell_config *c, char rrs[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX])
 {
-	char zone[NAME_MAX_LEN + 1], ip[IPV4_STR_MAX];
+	char zone[NAME_MAX_LEN + 1];
 	int r = cell_zone(c, zone);
+	if (r < 0)
+		return r;
+	int n[SVC_UNBOUND_APEX_RRS];
+	n[0] = snprintf(rrs[0], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN SOA dns.%s. hostmaster.%s. " SOA_TIMERS, zone,
+			SVC_UNBOUND_TTL, zone, zone);
+	n[1] = snprintf(rrs[1], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN NS dns.%s.", zone, SVC_UNBOUND_TTL, zone);
+	for (size_t i = 0; i < SVC_UNBOUND_APEX_RRS; i++)
+		if (n[i] < 0 || n[i] >= SVC_UNBOUND_APEX_RR_MAX)
+			return -ENOBUFS;
+	return 0;
+}
+
+int svc_unbound_apex_a(const struct cell_config *c, struct svc_unbound_apex_a *ret)
+{
+	struct svc_unbound_apex_a a;
+	char ip[IPV4_STR_MAX];
+	int r = cell_zone(c, a.zone);
 	if (r < 0)
 		return r;
 	const struct ipplan_entry *webui = ipplan_find_virtual_ip("webui");
 	if (!webui)
 		return -ENOENT;
 	ipv4_format(ipplan_address(&c->ip_range, webui), ip);
-	int n[SVC_UNBOUND_APEX_RRS];
-	n[0] = snprintf(rrs[0], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN SOA dns.%s. hostmaster.%s. " SOA_TIMERS, zone,
-			SVC_UNBOUND_TTL, zone, zone);
-	n[1] = snprintf(rrs[1], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN NS dns.%s.", zone, SVC_UNBOUND_TTL, zone);
-	n[2] = snprintf(rrs[2], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN A %s", zone, SVC_UNBOUND_TTL, ip);
-	for (size_t i = 0; i < SVC_UNBOUND_APEX_RRS; i++)
-		if (n[i] < 0 || n[i] >= SVC_UNBOUND_APEX_RR_MAX)
-			return -ENOBUFS;
+	int n = snprintf(a.rr, sizeof(a.rr), "%s. %d IN A %s", a.zone, SVC_UNBOUND_TTL, ip);
+	if (n < 0 || (size_t)n >= sizeof(a.rr))
+		return -ENOBUFS;
+	*ret = a;
 	return 0;
 }
 
@@ -260,39 +278,48 @@ static int render_daemon(const struct svc_input *in, struct buf *out)
 /* The networks allowed to query: the cell, its VPN, the private ranges
  * and the LAN (LAN clients come in through a DNAT on the host and keep
  * their own source address). Everything else is refused. */
-static int render_access(const struct svc_input *in, struct buf *out)
+#define ALLOWED_NETS_MAX 7
+static size_t allowed_nets(const struct svc_input *in, struct ipv4_net out[ALLOWED_NETS_MAX])
 {
 	static const struct ipv4_net private_nets[] = {
 		{ 0x0a000000u, 8 },  /* 10.0.0.0/8 */
 		{ 0xac100000u, 12 }, /* 172.16.0.0/12 */
 		{ 0xc0a80000u, 16 }, /* 192.168.0.0/16 */
 	};
-	struct ipv4_net own[2] = { in->cell->ip_range, in->cell->vpn_subnet };
-	char s[CIDR_STR_MAX];
-	int r = buf_printf(out, "\taccess-control: 0.0.0.0/0 refuse\n"
-				"\taccess-control: 127.0.0.0/8 allow\n");
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(own); i++) {
-		own[i].addr &= cidr_mask(own[i].prefix);
-		cidr_format(&own[i], s);
-		r = buf_printf(out, "\taccess-control: %s allow\n", s);
-	}
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(private_nets); i++) {
+	size_t n = 0;
+	out[n++] = (struct ipv4_net){ 0x7f000000u, 8 }; /* 127.0.0.0/8 */
+	out[n++] = in->cell->ip_range;
+	out[n++] = in->cell->vpn_subnet;
+	for (size_t i = 1; i < n; i++)
+		out[i].addr &= cidr_mask(out[i].prefix);
+	for (size_t i = 0; i < ARRAY_SIZE(private_nets); i++) {
 		bool dup = false; /* unbound warns about the same netblock twice */
-		for (size_t j = 0; j < ARRAY_SIZE(own); j++)
-			dup |= own[j].addr == private_nets[i].addr && own[j].prefix == private_nets[i].prefix;
-		if (dup)
-			continue;
-		cidr_format(&private_nets[i], s);
-		r = buf_printf(out, "\taccess-control: %s allow\n", s);
+		for (size_t j = 1; j < 3; j++)
+			dup |= out[j].addr == private_nets[i].addr && out[j].prefix == private_nets[i].prefix;
+		if (!dup)
+			out[n++] = private_nets[i];
 	}
 	/* A LAN outside the private ranges (100.64.0.0/10, public space). */
-	if (r == 0 && in->lan && in->lan->present && in->lan->net.prefix >= 8 && !cidr_is_rfc1918(&in->lan->net)) {
-		struct ipv4_net lan = in->lan->net;
-		lan.addr &= cidr_mask(lan.prefix);
-		cidr_format(&lan, s);
+	if (in->lan && in->lan->present && in->lan->net.prefix >= 8 && !cidr_is_rfc1918(&in->lan->net)) {
+		out[n] = in->lan->net;
+		out[n++].addr &= cidr_mask(in->lan->net.prefix);
+	}
+	return n;
+}
+
+static int render_access(const struct svc_input *in, struct buf *out)
+{
+	struct ipv4_net allowed[ALLOWED_NETS_MAX];
+	size_t n = allowed_nets(in, allowed);
+	char s[CIDR_STR_MAX];
+	int r = buf_printf(out, "\taccess-control: 0.0.0.0/0 refuse\n");
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		cidr_format(&allowed[i], s);
 		r = buf_printf(out, "\taccess-control: %s allow\n", s);
 	}
-	return r ? r : buf_printf(out, "\n");
+	if (r == 0)
+		r = buf_printf(out, "\n");
+	return r ? r : unbound_views_access(in, allowed, n, out);
 }
 
 static int render_resolver(const struct svc_input *in, struct buf *out)
@@ -320,6 +347,7 @@ static int render_zone(const struct svc_input *in, const char *zone, struct buf 
 			       "\t# The cell zone: names not listed here or in records.conf\n"
 			       "\t# answer NXDOMAIN. files, mail and webui are their virtual IPs\n"
 			       "\t# on the proxy; the services' own addresses are <name>-svc.\n"
+			       "\t# The apex's A record (webui) is in the views below.\n"
 			       "\tlocal-zone: \"%s.\" static\n",
 			       zone);
 	for (size_t i = 0; r == 0 && i < SVC_UNBOUND_APEX_RRS; i++)
@@ -412,8 +440,6 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out)
 	if (r == 0)
 		r = render_access(in, out);
 	if (r == 0)
-		r = unbound_views_access(in, out);
-	if (r == 0)
 		r = render_resolver(in, out);
 	if (r == 0)
 		r = render_zone(in, zone, out);
@@ -447,7 +473,7 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out)
 		r = render_forward_zone(out, name, in->forwards[i].servers, in->forwards[i].n_servers);
 	}
 	if (r == 0)
-		r = unbound_views_render(in, zone, out);
+		r = unbound_views_render(in, out);
 	if (r == 0)
 		r = buf_printf(out, "\nremote-control:\n"
 				    "\tcontrol-enable: yes\n"

@@ -1,7 +1,8 @@
 /* DNS: unbound, the cell's resolver and the authority for its zone
  * Z = <cell_name>.<domain>. Two files in the service directory:
- *   unbound.conf  the daemon, the address plan's names under Z, upstreams
- *                 and forward zones; rendered from the settings;
+ *   unbound.conf  the daemon, the address plan's names under Z, upstreams,
+ *                 forward zones and the views (unbound_views.h); rendered
+ *                 from the settings and the VPN peers;
  *   records.conf  the user's records and the LAN's host names, included by
  *                 unbound.conf. picd changes the running daemon through
  *                 its control socket (unbound_ctl.h) and rewrites this
@@ -61,13 +62,22 @@ int svc_unbound_render_records(const char *zone, const struct dns_record *record
  * bytes. -ENOBUFS if `out` is too small. */
 int svc_unbound_rr_escape(const char *rr, char *out, size_t outlen);
 
-/* The records the address plan keeps at the zone apex: SOA, NS and the
- * A record (the webui virtual IP). Removing the apex name through the
- * control socket drops every record there, these included: re-add them
- * with the user's apex records. */
-#define SVC_UNBOUND_APEX_RRS 3
+/* The records the cell keeps at the zone apex in the global zone: SOA
+ * and NS. Removing the apex name through the control socket drops every
+ * record there, these included: re-add them with the user's apex
+ * records. */
+#define SVC_UNBOUND_APEX_RRS 2
 #define SVC_UNBOUND_APEX_RR_MAX 1100
 int svc_unbound_apex_rrs(const struct cell_config *c, char rrs[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX]);
+
+/* The apex's A record (the webui virtual IP) is in no global zone: only
+ * the views of those who may use the web interface hold it
+ * (unbound_views.h), so a VPN peer without webui gets NODATA for it. */
+struct svc_unbound_apex_a {
+	char zone[NAME_MAX_LEN + 1]; /* the cell zone, lower case, no trailing dot */
+	char rr[SVC_UNBOUND_APEX_RR_MAX]; /* "<zone>. 300 IN A <webui virtual IP>" */
+};
+int svc_unbound_apex_a(const struct cell_config *c, struct svc_unbound_apex_a *ret);
 
 /* unbound answers some names itself (localhost, test, invalid, onion,
  * home.arpa, the private and special-use reverse zones, ...), which would

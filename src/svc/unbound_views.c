@@ -1,4 +1,4 @@
-/* Per-peer DNS views for unbound (see unbound_views.h). */
+/* The DNS service's views in unbound (see unbound_views.h). */
 #include "unbound_views.h"
 
 #include <errno.h>
@@ -8,8 +8,29 @@
 
 #include "model/ipplan.h"
 #include "model/vpn_dns.h"
+#include "svc_unbound.h"
 #include "unbound_ctl.h"
 #include "common/banned.h"
+
+#define HIDE_TYPE "always_nxdomain"
+#define APEX_TYPE "typetransparent"
+
+/* What one view holds beyond the global zones. */
+struct view_content {
+	const char *hidden[VPN_HIDDEN_MAX]; /* labels under the zone */
+	size_t n_hidden;
+	bool apex; /* the apex's A record */
+};
+
+/* The view of `p` (NULL: no peer): empty unless `p` is active. */
+static void peer_content(const struct vpn_peer *p, int64_t now, struct view_content *ret)
+{
+	*ret = (struct view_content){ 0 };
+	if (!p || !vpn_peer_active(p, now))
+		return;
+	ret->n_hidden = vpn_hidden_labels(p, ret->hidden);
+	ret->apex = vpn_apex_visible(p);
+}
 
 /* Every address a peer can have: vpn_subnet without its network,
  * broadcast and server addresses. */
@@ -22,17 +43,25 @@ static bool peer_address(const struct ipv4_net *net, uint64_t off, uint32_t *ret
 	return true;
 }
 
-int unbound_views_access(const struct svc_input *in, struct buf *out)
+int unbound_views_access(const struct svc_input *in, const struct ipv4_net *allowed, size_t n, struct buf *out)
 {
+	char ip[CIDR_STR_MAX];
+	int r = buf_printf(out, "\t# Every network allowed above: clients that are not VPN peers see\n"
+				"\t# the apex's address (view cell-clients).\n");
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		cidr_format(&allowed[i], ip);
+		r = buf_printf(out, "\taccess-control-view: %s " UNBOUND_VIEWS_CLIENTS "\n", ip);
+	}
+	if (r == 0)
+		r = buf_printf(out, "\t# One view per VPN peer address: a peer resolves only the names\n"
+				    "\t# of the services it was granted (views below).\n");
 	const struct ipv4_net *net = &in->cell->vpn_subnet;
-	int r = buf_printf(out, "\t# One view per VPN peer address: a peer resolves only the names\n"
-				"\t# of the services it was granted (views below).\n");
 	uint64_t size = cidr_size(net);
 	for (uint64_t off = 0; r == 0 && off < size; off++) {
 		uint32_t a;
 		if (!peer_address(net, off, &a))
 			continue;
-		char ip[IPV4_STR_MAX], view[VPN_VIEW_NAME_MAX];
+		char view[VPN_VIEW_NAME_MAX];
 		ipv4_format(a, ip);
 		vpn_view_name(a, view);
 		r = buf_printf(out, "\taccess-control-view: %s/32 %s\n", ip, view);
@@ -40,8 +69,29 @@ int unbound_views_access(const struct svc_input *in, struct buf *out)
 	return r ? r : buf_printf(out, "\n");
 }
 
-int unbound_views_render(const struct svc_input *in, const char *zone, struct buf *out)
+static int render_view(struct buf *out, const char *view, const struct view_content *c,
+		       const struct svc_unbound_apex_a *apex)
 {
+	int r = buf_printf(out, "\nview:\n\tname: \"%s\"\n\tview-first: yes\n", view);
+	if (r == 0 && c->apex)
+		r = buf_printf(out, "\tlocal-zone: \"%s.\" " APEX_TYPE "\n\tlocal-data: \"%s\"\n", apex->zone,
+			       apex->rr);
+	for (size_t h = 0; r == 0 && h < c->n_hidden; h++)
+		r = buf_printf(out, "\tlocal-zone: \"%s.%s.\" " HIDE_TYPE "\n", c->hidden[h], apex->zone);
+	return r;
+}
+
+int unbound_views_render(const struct svc_input *in, struct buf *out)
+{
+	struct svc_unbound_apex_a apex;
+	int r = svc_unbound_apex_a(in->cell, &apex);
+	if (r < 0)
+		return r;
+	const struct view_content clients = { .apex = true };
+	r = render_view(out, UNBOUND_VIEWS_CLIENTS, &clients, &apex);
+	if (r < 0)
+		return r;
+
 	const struct ipv4_net *net = &in->cell->vpn_subnet;
 	uint64_t size = cidr_size(net);
 	uint32_t base = net->addr & cidr_mask(net->prefix);
@@ -52,18 +102,15 @@ int unbound_views_render(const struct svc_input *in, const char *zone, struct bu
 	for (size_t i = 0; i < in->n_peers; i++)
 		if (vpn_peer_active(&in->peers[i], in->now) && in->peers[i].address - base < size)
 			at[in->peers[i].address - base] = &in->peers[i];
-	int r = 0;
 	for (uint64_t off = 0; r == 0 && off < size; off++) {
 		uint32_t a;
 		if (!peer_address(net, off, &a))
 			continue;
 		char view[VPN_VIEW_NAME_MAX];
+		struct view_content c;
 		vpn_view_name(a, view);
-		r = buf_printf(out, "\nview:\n\tname: \"%s\"\n\tview-first: yes\n", view);
-		const char *hidden[VPN_HIDDEN_MAX];
-		size_t n = at[off] ? vpn_hidden_labels(at[off], hidden) : 0;
-		for (size_t h = 0; r == 0 && h < n; h++)
-			r = buf_printf(out, "\tlocal-zone: \"%s.%s.\" always_nxdomain\n", hidden[h], zone);
+		peer_content(at[off], in->now, &c);
+		r = render_view(out, view, &c, &apex);
 	}
 	free(at);
 	return r;
@@ -77,12 +124,12 @@ static bool listed(const char *const *list, size_t n, const char *s)
 	return false;
 }
 
-static int view_command(const char *sock, const char *verb, const char *view, const char *label, const char *zone,
-			char *err, size_t errlen)
+/* One control command, "<verb> <view> <args>". */
+static int view_command(const char *sock, const char *verb, const char *view, const char *args, char *err,
+			size_t errlen)
 {
-	char cmd[256], reply[256] = "";
-	int n = snprintf(cmd, sizeof(cmd), "%s %s %s.%s.%s", verb, view, label, zone,
-			 strcmp(verb, "view_local_zone") == 0 ? " always_nxdomain" : "");
+	char cmd[UNBOUND_CTL_COMMAND_MAX + 1], reply[256] = "";
+	int n = snprintf(cmd, sizeof(cmd), "%s %s %s", verb, view, args);
 	if (n < 0 || (size_t)n >= sizeof(cmd))
 		return -ENAMETOOLONG;
 	int r = unbound_ctl(sock, cmd, NULL, 0, reply, sizeof(reply), UNBOUND_CTL_TIMEOUT_MS);
@@ -91,29 +138,58 @@ static int view_command(const char *sock, const char *verb, const char *view, co
 	return r;
 }
 
-int unbound_views_change(const char *sock, const char *zone, const struct vpn_peer *before,
+/* Adds to `view` (or removes from it) what `c` holds and `keep` does not
+ * (`keep` NULL: everything). */
+static int view_edit(const char *sock, const char *view, bool add, const struct view_content *c,
+		     const struct view_content *keep, const struct svc_unbound_apex_a *apex, char *err, size_t errlen)
+{
+	char args[UNBOUND_CTL_COMMAND_MAX + 1];
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < c->n_hidden; i++) {
+		if (keep && listed(keep->hidden, keep->n_hidden, c->hidden[i]))
+			continue;
+		int n = snprintf(args, sizeof(args), "%s.%s.%s", c->hidden[i], apex->zone, add ? " " HIDE_TYPE : "");
+		if (n < 0 || (size_t)n >= sizeof(args))
+			return -ENAMETOOLONG;
+		r = view_command(sock, add ? "view_local_zone" : "view_local_zone_remove", view, args, err, errlen);
+	}
+	if (r < 0 || !c->apex || (keep && keep->apex))
+		return r;
+	/* The zone first: data alone would make it a transparent zone, which
+	 * hides the apex's other types. Removing the zone drops its data. */
+	int n = snprintf(args, sizeof(args), "%s.%s", apex->zone, add ? " " APEX_TYPE : "");
+	if (n < 0 || (size_t)n >= sizeof(args))
+		return -ENAMETOOLONG;
+	r = view_command(sock, add ? "view_local_zone" : "view_local_zone_remove", view, args, err, errlen);
+	if (r == 0 && add)
+		r = view_command(sock, "view_local_data", view, apex->rr, err, errlen);
+	return r;
+}
+
+int unbound_views_change(const char *sock, const struct cell_config *cell, const struct vpn_peer *before,
 			 const struct vpn_peer *after, int64_t now, char *err, size_t errlen)
 {
-	const char *was[VPN_HIDDEN_MAX], *is[VPN_HIDDEN_MAX];
-	bool was_on = before && vpn_peer_active(before, now), is_on = after && vpn_peer_active(after, now);
-	size_t n_was = was_on ? vpn_hidden_labels(before, was) : 0;
-	size_t n_is = is_on ? vpn_hidden_labels(after, is) : 0;
-	bool same_view = was_on && is_on && before->address == after->address;
-	char view[VPN_VIEW_NAME_MAX];
-	int r = 0;
-	/* The old view: what it hid and should no longer. */
-	if (was_on) {
-		vpn_view_name(before->address, view);
-		for (size_t i = 0; r == 0 && i < n_was; i++)
-			if (!same_view || !listed(is, n_is, was[i]))
-				r = view_command(sock, "view_local_zone_remove", view, was[i], zone, err, errlen);
+	struct svc_unbound_apex_a apex;
+	int r = svc_unbound_apex_a(cell, &apex);
+	if (r < 0) {
+		snprintf(err, errlen, "the cell zone: %s", strerror(-r));
+		return r;
 	}
-	/* The new view: what it must hide now. */
-	if (is_on) {
+	struct view_content was, is;
+	peer_content(before, now, &was);
+	peer_content(after, now, &is);
+	/* Either side inactive holds nothing: then the other is done whole. */
+	bool same_view = before && after && before->address == after->address;
+	char view[VPN_VIEW_NAME_MAX];
+	/* The old view: what it held and should no longer. */
+	if (before) {
+		vpn_view_name(before->address, view);
+		r = view_edit(sock, view, false, &was, same_view ? &is : NULL, &apex, err, errlen);
+	}
+	/* The new view: what it must hold now. */
+	if (r == 0 && after) {
 		vpn_view_name(after->address, view);
-		for (size_t i = 0; r == 0 && i < n_is; i++)
-			if (!same_view || !listed(was, n_was, is[i]))
-				r = view_command(sock, "view_local_zone", view, is[i], zone, err, errlen);
+		r = view_edit(sock, view, true, &is, same_view ? &was : NULL, &apex, err, errlen);
 	}
 	return r;
 }

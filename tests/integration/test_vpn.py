@@ -133,8 +133,8 @@ def test_peer_from_config_text_reaches_dns_and_not_more(vpn, tmp_path):
     peer.configure(text)
     # DNS is always granted: ping and a lookup through the tunnel.
     assert can_reach(peer, "ping", "-c", "1", "-W", "3", dns), "no ping to the cell DNS over the VPN"
-    r = peer.run("dig", "+short", "+time=2", "+tries=2", f"@{dns}", zone, check=False)
-    assert r.stdout.split() == [webui], r
+    r = peer.run("dig", "+short", "+time=2", "+tries=2", f"@{dns}", f"dns.{zone}", check=False)
+    assert r.stdout.split() == [dns], r
     # Names of services not granted are NXDOMAIN for this peer only.
     def resolve(ns, name):
         r = dig(ns, dns, name)
@@ -160,6 +160,80 @@ def test_peer_from_config_text_reaches_dns_and_not_more(vpn, tmp_path):
     r = peer.run("curl", "-sk", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}",
                  "--resolve", f"{zone}:443:{webui}", f"https://{zone}/health", check=False)
     assert r.stdout == "200", r
+
+
+def dns_pid(picd):
+    status, _, doc = picd.local("GET", "/api/services")
+    assert status == 200, doc
+    return next(s for s in doc["services"] if s["name"] == "dns")["pid"]
+
+
+def test_apex_address_only_with_webui(vpn, tmp_path):
+    """The zone's apex is the web interface's address: a peer not granted
+    webui gets NOERROR without an address there (its SOA, NS and the
+    user's records stay), the cell's own clients get the address, and a
+    grant or a revocation changes the peer's answer live — same unbound
+    process — and survives a restart of unbound."""
+    picd = vpn
+    conf = cell(picd)
+    dns, webui = conf["addresses"]["dns"], conf["virtual_ips"]["webui"]
+    zone = f"{conf['cell_name']}.{conf['domain']}"
+    status, _, doc = picd.local("POST", "/api/dns/records", {"name": "@", "type": "TXT", "value": "apex text"})
+    assert status == 201, doc
+    peer = VpnPeer(picd)
+    peer.configure(add_peer(picd, name="laptop") and config_of(picd, "laptop")["config"])
+    assert can_reach(peer, "ping", "-c", "1", "-W", "3", dns)
+    lan = picd.client()
+    pid = dns_pid(picd)
+
+    def apex(ns, rtype="A"):
+        return dig(ns, dns, zone, rtype)
+
+    def nodata(ns):
+        res = apex(ns)
+        soa = re.search(rf"^{re.escape(zone)}\.\s+\d+\s+IN\s+SOA\s", res.text, re.M)
+        return res.status == "NOERROR" and res.answers == [] and soa is not None
+
+    def apex_rest(ns):
+        return [apex(ns, "SOA").data(), apex(ns, "NS").data(), apex(ns, "TXT").data()]
+
+    rest = [[f"dns.{zone}. hostmaster.{zone}. 1 3600 900 604800 300"], [f"dns.{zone}."], ['"apex text"']]
+    assert nodata(peer), apex(peer)
+    assert apex_rest(peer) == rest
+    assert dig(peer, dns, f"webui.{zone}").status == "NXDOMAIN"
+    assert dig(peer, dns, f"nosuch.{zone}").status == "NXDOMAIN"
+    # The cell's own clients: a device on the cell network and the host.
+    for ns in (lan, picd.netns):
+        assert apex(ns).data() == [webui]
+        assert apex_rest(ns) == rest
+
+    assert picd.local("PUT", "/api/peers/laptop", {"services": ["webui"]})[0] == 200
+    assert apex(peer).data() == [webui]
+    assert apex_rest(peer) == rest
+    assert dig(peer, dns, f"webui.{zone}").data() == [webui]
+    assert dig(peer, dns, f"calendar.{zone}").status == "NXDOMAIN"
+
+    assert picd.local("PUT", "/api/peers/laptop", {"services": ["calendar"]})[0] == 200
+    assert nodata(peer), apex(peer)
+    assert apex_rest(peer) == rest
+    assert dig(peer, dns, f"webui.{zone}").status == "NXDOMAIN"
+    assert apex(lan).data() == [webui]
+    assert dns_pid(picd) == pid, "unbound was restarted for a grant change"
+
+    # The rendered file says the same. It is written 2 s after the last
+    # change; unbound restarted after that starts from it.
+    assert picd.local("PUT", "/api/peers/laptop", {"services": ["webui"]})[0] == 200
+    time.sleep(2.5)
+    assert picd.local("POST", "/api/services/dns/restart")[0] == 200
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (dns_pid(picd) in (None, pid) or apex(lan, "SOA").status != "NOERROR"):
+        time.sleep(0.1)
+    assert dns_pid(picd) not in (None, pid)
+    assert apex(peer).data() == [webui]
+    assert apex(lan).data() == [webui]
+    assert picd.local("PUT", "/api/peers/laptop", {"services": []})[0] == 200
+    assert nodata(peer), apex(peer)
+    assert apex_rest(peer) == rest
 
 
 def test_peer_from_qr_code(vpn, tmp_path):
@@ -359,7 +433,9 @@ def test_grant_changes_do_not_disturb_another_peers_dns(vpn, tmp_path):
     dns, zone = conf["addresses"]["dns"], f"{conf['cell_name']}.{conf['domain']}"
     add_peer(picd, name="first")
     b = VpnPeer(picd)
-    b.configure(add_peer(picd, name="second") and config_of(picd, "second")["config"])
+    # The second asks for the apex's address, which its own view holds
+    # (webui) while the first's view gains and loses its copy.
+    b.configure(add_peer(picd, name="second", services=["webui"]) and config_of(picd, "second")["config"])
     assert can_reach(b, "ping", "-c", "1", "-W", "3", dns)
     stop = tmp_path / "stop"
     loop = subprocess.Popen(["ip", "netns", "exec", b.name, sys.executable, "-c", QUERY_LOOP, dns, zone, str(stop)],

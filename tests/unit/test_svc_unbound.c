@@ -36,7 +36,7 @@ struct fixture {
 	struct dns_forward forwards[4];
 	size_t n_forwards;
 	bool anchor;
-	struct vpn_peer peers[2];
+	struct vpn_peer peers[3];
 	size_t n_peers;
 };
 
@@ -112,8 +112,7 @@ static void test_default(void **state)
 	/* 16 MB: a third and two thirds */
 	assert_non_null(strstr(text, "\tmsg-cache-size: 5461k\n\trrset-cache-size: 10922k\n"));
 	assert_non_null(strstr(text, "\tlocal-zone: \"mycell.cell.\" static\n"));
-	/* the apex and the virtual IPs; the services behind them get -svc */
-	assert_non_null(strstr(text, "\"mycell.cell. 300 IN A 172.20.0.23\""));
+	/* the virtual IPs; the services behind them get -svc */
 	assert_non_null(strstr(text, "\"webui.mycell.cell. 300 IN A 172.20.0.23\""));
 	assert_non_null(strstr(text, "\"webui-svc.mycell.cell. 300 IN A 172.20.0.10\""));
 	assert_non_null(strstr(text, "\"files.mycell.cell. 300 IN A 172.20.0.21\""));
@@ -131,6 +130,93 @@ static void test_default(void **state)
 	assert_null(strstr(text, "forward-zone:"));
 	assert_non_null(strstr(text, "\tcontrol-interface: \"/run/pic/unbound.ctl\"\n\tcontrol-use-cert: no\n"));
 	assert_non_null(strstr(text, "\"" SVC_UNBOUND_PROBE_NAME ". 0 IN A 127.0.0.1\""));
+	free(text);
+}
+
+/* The text from `from` to `to` (exclusive), or to the end. */
+static char *between(const char *text, const char *from, const char *to)
+{
+	const char *a = strstr(text, from);
+	assert_non_null(a);
+	const char *b = to ? strstr(a, to) : NULL;
+	size_t len = b ? (size_t)(b - a) : strlen(a);
+	char *out = malloc(len + 1);
+	assert_non_null(out);
+	memcpy(out, a, len);
+	out[len] = '\0';
+	return out;
+}
+
+static size_t count(const char *text, const char *s)
+{
+	size_t n = 0;
+	for (const char *p = strstr(text, s); p; p = strstr(p + 1, s))
+		n++;
+	return n;
+}
+
+/* The apex's A is in the views of those who may see it, not in the
+ * global zone: cell-clients, attached to exactly the allowed networks,
+ * and the view of a peer granted webui. */
+static void test_apex_address_in_views(void **state)
+{
+	struct fixture f;
+	fixture_defaults(&f);
+	struct field_error e;
+	f.peers[0] = (struct vpn_peer){ .address = IP(10, 0, 0, 2), .enabled = true };
+	assert_int_equal(vpn_peer_add_service(&f.peers[0], "services", "webui", &e), 0);
+	f.peers[1] = (struct vpn_peer){ .address = IP(10, 0, 0, 3), .enabled = true };
+	assert_int_equal(vpn_peer_add_service(&f.peers[1], "services", "calendar", &e), 0);
+	/* granted webui but disabled: nothing */
+	f.peers[2] = (struct vpn_peer){ .address = IP(10, 0, 0, 4), .enabled = false };
+	assert_int_equal(vpn_peer_add_service(&f.peers[2], "services", "webui", &e), 0);
+	f.n_peers = 3;
+	char *text = render(&f);
+	const char *apex_a = "\tlocal-data: \"mycell.cell. 300 IN A 172.20.0.23\"\n";
+	const char *apex_zone = "\tlocal-zone: \"mycell.cell.\" typetransparent\n";
+
+	char *global = between(text, "server:", "\nview:");
+	assert_null(strstr(global, "\"mycell.cell. 300 IN A"));
+	assert_non_null(strstr(global, "\tlocal-data: \"mycell.cell. 300 IN NS dns.mycell.cell.\"\n"));
+	assert_non_null(strstr(global, "\tlocal-data: \"mycell.cell. 300 IN SOA dns.mycell.cell. "));
+	/* cell-clients for each allowed network, and for nothing else */
+	size_t allowed = count(global, " allow\n");
+	assert_int_equal(allowed, 6);
+	assert_int_equal(count(global, " cell-clients\n"), allowed);
+	const char *nets[] = { "127.0.0.0/8", "172.20.0.0/16", "10.0.0.0/24", "10.0.0.0/8", "172.16.0.0/12",
+			       "192.168.0.0/16" };
+	for (size_t i = 0; i < ARRAY_SIZE(nets); i++) {
+		char allow[64], view[64];
+		snprintf(allow, sizeof(allow), "\taccess-control: %s allow\n", nets[i]);
+		snprintf(view, sizeof(view), "\taccess-control-view: %s cell-clients\n", nets[i]);
+		assert_non_null(strstr(global, allow));
+		assert_non_null(strstr(global, view));
+	}
+	assert_null(strstr(global, "0.0.0.0/0 cell-clients"));
+	free(global);
+
+	char *clients = between(text, "\nview:\n\tname: \"cell-clients\"\n", "\nview:\n\tname: \"vpn-");
+	assert_string_equal(clients, "\nview:\n\tname: \"cell-clients\"\n\tview-first: yes\n"
+				      "\tlocal-zone: \"mycell.cell.\" typetransparent\n"
+				      "\tlocal-data: \"mycell.cell. 300 IN A 172.20.0.23\"\n");
+	free(clients);
+	char *webui = between(text, "\tname: \"vpn-10-0-0-2\"\n", "\nview:");
+	assert_non_null(strstr(webui, apex_zone));
+	assert_non_null(strstr(webui, apex_a));
+	assert_null(strstr(webui, "\"webui.mycell.cell.\" always_nxdomain"));
+	assert_non_null(strstr(webui, "\"calendar.mycell.cell.\" always_nxdomain"));
+	free(webui);
+	char *no_webui = between(text, "\tname: \"vpn-10-0-0-3\"\n", "\nview:");
+	assert_null(strstr(no_webui, "typetransparent"));
+	assert_null(strstr(no_webui, "IN A"));
+	assert_non_null(strstr(no_webui, "\"webui.mycell.cell.\" always_nxdomain"));
+	free(no_webui);
+	char *disabled = between(text, "\tname: \"vpn-10-0-0-4\"\n", "\nview:");
+	assert_string_equal(disabled, "\tname: \"vpn-10-0-0-4\"\n\tview-first: yes\n");
+	free(disabled);
+	/* the apex's A: once for cell-clients, once for 10.0.0.2 */
+	assert_int_equal(count(text, apex_a), 2);
+	assert_int_equal(count(text, apex_zone), 2);
 	free(text);
 }
 
@@ -168,6 +254,11 @@ static void test_custom(void **state)
 	assert_null(strstr(text, "\"calendar.home.example.net.\" always_nxdomain"));
 	assert_non_null(strstr(text, "\"files.home.example.net.\" always_nxdomain"));
 	assert_non_null(strstr(text, "\nview:\n\tname: \"vpn-10-8-0-3\"\n\tview-first: yes\n\nview:"));
+	/* the apex's address follows the zone and ip_range */
+	assert_non_null(strstr(text, "\nview:\n\tname: \"cell-clients\"\n\tview-first: yes\n"
+				     "\tlocal-zone: \"home.example.net.\" typetransparent\n"
+				     "\tlocal-data: \"home.example.net. 300 IN A 192.168.50.23\"\n"));
+	assert_non_null(strstr(text, "\taccess-control-view: 192.168.50.0/27 cell-clients\n"));
 	/* the zone is lower case */
 	assert_non_null(strstr(text, "\tlocal-zone: \"home.example.net.\" static\n"));
 	assert_non_null(strstr(text, "\tinterface: 0.0.0.0\n"));
@@ -236,6 +327,7 @@ static void test_lan_outside_private_ranges(void **state)
 	buf_init(&b, GOLDEN_MAX);
 	assert_int_equal(svc_unbound_render(&in, &b), 0);
 	assert_non_null(strstr(b.data, "\taccess-control: 100.64.7.0/24 allow\n"));
+	assert_non_null(strstr(b.data, "\taccess-control-view: 100.64.7.0/24 cell-clients\n"));
 	buf_free(&b);
 	/* a private LAN is already allowed: no extra line */
 	lan.net = (struct ipv4_net){ IP(192, 168, 1, 0), 24 };
@@ -350,7 +442,12 @@ static void test_apex_rrs(void **state)
 	assert_int_equal(svc_unbound_apex_rrs(&c, rrs), 0);
 	assert_string_equal(rrs[0], "mycell.cell. 300 IN SOA dns.mycell.cell. hostmaster.mycell.cell. 1 3600 900 604800 300");
 	assert_string_equal(rrs[1], "mycell.cell. 300 IN NS dns.mycell.cell.");
-	assert_string_equal(rrs[2], "mycell.cell. 300 IN A 172.20.0.23");
+	struct svc_unbound_apex_a a;
+	assert_int_equal(svc_unbound_apex_a(&c, &a), 0);
+	assert_string_equal(a.zone, "mycell.cell");
+	assert_string_equal(a.rr, "mycell.cell. 300 IN A 172.20.0.23");
+	snprintf(c.cell_name, sizeof(c.cell_name), "a\"b");
+	assert_int_equal(svc_unbound_apex_a(&c, &a), -EINVAL);
 }
 
 static struct dns_record record(const char *name, enum dns_type type, uint32_t ttl, const char *value)
@@ -466,6 +563,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default),
+		cmocka_unit_test(test_apex_address_in_views),
 		cmocka_unit_test(test_custom),
 		cmocka_unit_test(test_no_anchor_no_validation),
 		cmocka_unit_test(test_upstreams_with_recursion),

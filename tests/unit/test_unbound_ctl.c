@@ -7,7 +7,9 @@
  * spaces, quotes, a single quote and a newline; MX; SRV) answering on the
  * next query and NXDOMAIN after removal, errors (malformed commands, a bad
  * line in a bulk command, limits, no daemon, a daemon that never answers),
- * forward zones, SIGHUP re-reading records.conf, and 1,000 records in one
+ * forward zones, SIGHUP re-reading records.conf, a VPN peer's view changed
+ * live (unbound_views_change, checked by listing the view; the apex's A
+ * answers 127.0.0.1 from the cell-clients view), and 1,000 records in one
  * local_datas (timed). Skipped when /usr/sbin/unbound is not installed. */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,10 +37,12 @@
 #include "common/fsutil.h"
 #include "model/config.h"
 #include "model/dns.h"
+#include "model/vpn_peer.h"
 #include "net/netplan.h"
 #include "svc/probe_dns.h"
 #include "svc/svc_unbound.h"
 #include "svc/unbound_ctl.h"
+#include "svc/unbound_views.h"
 #include "text_util.h"
 #include "child_proc.h"
 #include "common/banned.h"
@@ -273,7 +277,11 @@ static bool txt_has(const char *name, const char *text)
 static void test_rendered_zone(void **state)
 {
 	need_unbound();
+	/* the apex's A, from the cell-clients view (127.0.0.1 is one); its
+	 * other types from the global zone */
 	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_A), 0);
+	assert_int_equal(ask(ZONE, 6 /* SOA */), 0);
+	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_MX), -ENODATA);
 	assert_int_equal(ask("webui." ZONE, PROBE_DNS_TYPE_A), 0);
 	assert_int_equal(ask("webui-svc." ZONE, PROBE_DNS_TYPE_A), 0);
 	assert_int_equal(ask("calendar." ZONE, PROBE_DNS_TYPE_A), 0);
@@ -325,16 +333,19 @@ static void test_add_remove(void **state)
 	assert_int_equal(ask("mx." ZONE, PROBE_DNS_TYPE_MX), -ENOENT);
 	assert_int_equal(ask("_sip._tcp." ZONE, PROBE_DNS_TYPE_SRV), -ENOENT);
 	/* the apex: removing it drops the plan's records too, re-adding them
-	 * (svc_unbound_apex_rrs) brings them back */
+	 * (svc_unbound_apex_rrs) brings them back. Its A is in a view:
+	 * untouched. */
 	struct cell_config c;
 	char apex[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX];
 	config_defaults(&c);
 	assert_int_equal(svc_unbound_apex_rrs(&c, apex), 0);
 	const char *zone_name[] = { ZONE };
 	assert_int_equal(unbound_ctl_remove(ub.ctl, zone_name, 1, err, sizeof(err)), 0);
-	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_A), -ENODATA);
-	const char *apex_rrs[] = { apex[0], apex[1], apex[2] };
+	assert_int_equal(ask(ZONE, 6 /* SOA */), -ENODATA);
+	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_A), 0);
+	const char *apex_rrs[] = { apex[0], apex[1] };
 	assert_int_equal(unbound_ctl_add(ub.ctl, apex_rrs, SVC_UNBOUND_APEX_RRS, err, sizeof(err)), 0);
+	assert_int_equal(ask(ZONE, 6 /* SOA */), 0);
 	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_A), 0);
 }
 
@@ -482,6 +493,83 @@ static void test_sighup_rereads_records(void **state)
 	assert_int_equal(unbound_ctl_query(ub.ctl, "status", reply, sizeof(reply), 1000), 0);
 }
 
+/* `view`'s zones and data as unbound lists them. */
+static void view_lists(const char *view, char *zones, char *data, size_t len)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "view_list_local_zones %s", view);
+	assert_int_equal(unbound_ctl_query(ub.ctl, cmd, zones, len, 1000), 0);
+	snprintf(cmd, sizeof(cmd), "view_list_local_data %s", view);
+	assert_int_equal(unbound_ctl_query(ub.ctl, cmd, data, len, 1000), 0);
+}
+
+/* unbound_views_change's commands as unbound takes them: a peer's view
+ * gains and loses the apex's A with webui, is emptied when the peer
+ * leaves, and a peer moving to another address takes its view along. */
+static void test_views_change(void **state)
+{
+	need_unbound();
+	struct cell_config c;
+	config_defaults(&c);
+	struct field_error fe;
+	struct vpn_peer p = { .address = 0x0a000002u, .enabled = true }, q;
+	char err[256] = "", zones[4096], data[4096];
+	const char *apex_zone = ZONE ". typetransparent", *apex_a = ZONE ".\t300\tIN\tA\t172.20.0.23";
+
+	assert_int_equal(unbound_views_change(ub.ctl, &c, NULL, &p, 1000, err, sizeof(err)), 0);
+	view_lists("vpn-10-0-0-2", zones, data, sizeof(zones));
+	assert_non_null(strstr(zones, "webui." ZONE ". always_nxdomain"));
+	assert_null(strstr(zones, apex_zone));
+	assert_null(strstr(data, apex_a));
+
+	q = p;
+	assert_int_equal(vpn_peer_add_service(&q, "services", "webui", &fe), 0);
+	assert_int_equal(unbound_views_change(ub.ctl, &c, &p, &q, 1000, err, sizeof(err)), 0);
+	view_lists("vpn-10-0-0-2", zones, data, sizeof(zones));
+	assert_null(strstr(zones, "webui." ZONE ". always_nxdomain"));
+	assert_non_null(strstr(zones, "calendar." ZONE ". always_nxdomain"));
+	assert_non_null(strstr(zones, apex_zone));
+	assert_non_null(strstr(data, apex_a));
+
+	/* to another address */
+	p = q;
+	q.address = 0x0a000003u;
+	assert_int_equal(unbound_views_change(ub.ctl, &c, &p, &q, 1000, err, sizeof(err)), 0);
+	view_lists("vpn-10-0-0-2", zones, data, sizeof(zones));
+	assert_null(strstr(zones, ZONE));
+	assert_null(strstr(data, ZONE));
+	view_lists("vpn-10-0-0-3", zones, data, sizeof(zones));
+	assert_non_null(strstr(zones, apex_zone));
+	assert_non_null(strstr(data, apex_a));
+
+	/* webui revoked, then the peer disabled */
+	p = q;
+	q.n_services = 0;
+	assert_int_equal(unbound_views_change(ub.ctl, &c, &p, &q, 1000, err, sizeof(err)), 0);
+	view_lists("vpn-10-0-0-3", zones, data, sizeof(zones));
+	assert_non_null(strstr(zones, "webui." ZONE ". always_nxdomain"));
+	assert_null(strstr(zones, apex_zone));
+	assert_null(strstr(data, ZONE));
+	p = q;
+	q.enabled = false;
+	assert_int_equal(unbound_views_change(ub.ctl, &c, &p, &q, 1000, err, sizeof(err)), 0);
+	view_lists("vpn-10-0-0-3", zones, data, sizeof(zones));
+	assert_null(strstr(zones, ZONE));
+
+	/* granted webui and deleted */
+	q.enabled = true;
+	assert_int_equal(vpn_peer_add_service(&q, "services", "webui", &fe), 0);
+	assert_int_equal(unbound_views_change(ub.ctl, &c, NULL, &q, 1000, err, sizeof(err)), 0);
+	view_lists("vpn-10-0-0-3", zones, data, sizeof(zones));
+	assert_non_null(strstr(zones, apex_zone));
+	assert_int_equal(unbound_views_change(ub.ctl, &c, &q, NULL, 1000, err, sizeof(err)), 0);
+	view_lists("vpn-10-0-0-3", zones, data, sizeof(zones));
+	assert_null(strstr(zones, ZONE));
+	assert_null(strstr(data, ZONE));
+	/* the cell's clients keep the apex's address */
+	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_A), 0);
+}
+
 static void test_bulk_1000(void **state)
 {
 	need_unbound();
@@ -518,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_forward),
+		cmocka_unit_test(test_views_change),
 		cmocka_unit_test(test_bulk_1000),
 		cmocka_unit_test(test_sighup_rereads_records),
 	};

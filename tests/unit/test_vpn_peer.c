@@ -3,7 +3,9 @@
  * addresses go to never-used hosts first, then to the longest-freed, never
  * to the network, broadcast or server address. When the subnet moves, a
  * peer keeps its host offset where it can and follows that rule where it
- * cannot, and too many peers for the new subnet is an error. */
+ * cannot, and too many peers for the new subnet is an error. A peer's DNS
+ * view hides the names of what it was not granted, and the apex's address
+ * without webui. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
+#include "model/vpn_dns.h"
 #include "model/vpn_peer.h"
 #include "common/banned.h"
 
@@ -75,6 +78,36 @@ static void test_services(void **state)
 	assert_int_equal(t, VPN_TUNNEL_FULL);
 	assert_string_equal(vpn_tunnel_name(t), "full");
 	assert_int_equal(vpn_tunnel_parse("Split", &t), -EINVAL);
+}
+
+static bool hidden(const struct vpn_peer *p, const char *label)
+{
+	const char *out[VPN_HIDDEN_MAX];
+	size_t n = vpn_hidden_labels(p, out);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(out[i], label) == 0)
+			return true;
+	return false;
+}
+
+static void test_dns_view(void **state)
+{
+	struct vpn_peer p = { 0 };
+	struct field_error e;
+	assert_true(hidden(&p, "webui") && hidden(&p, "webui-svc") && hidden(&p, "calendar"));
+	assert_true(hidden(&p, "host") && hidden(&p, "proxy"));
+	assert_false(hidden(&p, "dns"));
+	assert_false(vpn_apex_visible(&p));
+	assert_int_equal(vpn_peer_add_service(&p, "services[0]", "calendar", &e), 0);
+	assert_false(hidden(&p, "calendar") || hidden(&p, "dav"));
+	assert_false(vpn_apex_visible(&p));
+	assert_int_equal(vpn_peer_add_service(&p, "services[1]", "webui", &e), 0);
+	assert_false(hidden(&p, "webui") || hidden(&p, "webui-svc"));
+	assert_true(vpn_apex_visible(&p));
+	assert_true(hidden(&p, "files") && hidden(&p, "host"));
+	char view[VPN_VIEW_NAME_MAX];
+	vpn_view_name(0x0a000102u, view);
+	assert_string_equal(view, "vpn-10-0-1-2");
 }
 
 static void test_active(void **state)
@@ -183,6 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),     cmocka_unit_test(test_keys),      cmocka_unit_test(test_services),
+		cmocka_unit_test(test_dns_view),
 		cmocka_unit_test(test_active),    cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_move_keeps_offsets), cmocka_unit_test(test_move_to_next_free),
 		cmocka_unit_test(test_move_overlapping), cmocka_unit_test(test_move_too_many),
