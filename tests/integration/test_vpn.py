@@ -274,7 +274,10 @@ def test_revoke_cuts_an_open_connection_and_others_keep_going(vpn, tmp_path):
     assert picd.local("DELETE", "/api/peers/b")[0] == 204
     out, _ = ping.communicate(timeout=20)
     m = re.search(r"(\d+) packets transmitted, (\d+) received", out)
-    assert m and m.group(1) == m.group(2), out
+    answered = {int(n) for n in re.findall(r"icmp_seq=(\d+)", out)}
+    # Every echo is answered; only the last may still be in flight when
+    # the deadline ends ping (B is long gone by then).
+    assert m and answered >= set(range(1, int(m.group(1)))), out
     # Revoking webui cuts A's open connection at once, and new ones.
     assert picd.local("PUT", "/api/peers/a", {"services": []})[0] == 200
     out, _ = holder.communicate("again\n", timeout=20)
@@ -463,3 +466,41 @@ def test_port_change_is_live(vpn, tmp_path):
     assert f"Endpoint = {LINK_HOST}:51999" in text
     p.configure(text)
     assert can_reach(p, "ping", "-c", "1", "-W", "5", dns), "no way in on the new port"
+
+
+def kernel_has_wireguard():
+    """Whether `ip link add … type wireguard` works here (tried in a
+    throwaway namespace)."""
+    ns = Netns("wgk")
+    try:
+        return subprocess.run(["ip", "-n", ns.name, "link", "add", "wgprobe0", "type", "wireguard"],
+                              capture_output=True).returncode == 0
+    finally:
+        ns.delete()
+
+
+def test_interface_backend(picd):
+    """The kernel's WireGuard where the kernel has it, wireguard-go where
+    not; the status and the services say which, and why."""
+    status, _, st = picd.local("GET", "/api/wireguard/status")
+    assert status == 200 and st["running"], st
+    services = {s["name"]: s for s in picd.local("GET", "/api/services")[2]["services"]}
+    link = sh("ip", "-n", picd.netns.name, "-d", "link", "show", "picwg0")
+    if kernel_has_wireguard():
+        assert st["backend"] == "kernel", st
+        assert "wireguard" in link, link
+        vpn = services["vpn"]
+        assert vpn["state"] == "disabled" and "kernel" in vpn["disabled_reason"], vpn
+        status, _, doc = picd.local("POST", "/api/services/vpn/start")
+        assert status == 409 and doc["error"]["field"] == "name", doc
+    else:
+        assert st["backend"] == "wireguard-go", st
+        assert "tun" in link, link
+        assert services["vpn"]["state"] == "running" and services["vpn"]["pid"], services["vpn"]
+    # A service its settings disable (DHCP without an interface) is not
+    # started by hand either: 409, naming why.
+    assert services["dhcp"]["state"] == "disabled", services["dhcp"]
+    status, _, doc = picd.local("POST", "/api/services/dhcp/start")
+    assert status == 409 and doc["error"]["field"] == "name" and "disabled" in doc["error"]["message"], doc
+    after = {s["name"]: s for s in picd.local("GET", "/api/services")[2]["services"]}
+    assert after["dhcp"]["state"] == "disabled" and after["dhcp"]["pid"] is None, after["dhcp"]
