@@ -380,16 +380,25 @@ static void kernel_err(const char *ifname, int r, char *err, size_t errlen)
 		wg_set_err(err, errlen, "WireGuard '%s': %s", ifname, strerror(-r));
 }
 
+/* A socket on the WireGuard family and a request `cmd` for `ifname`. */
+static int open_request(uint8_t cmd, int flags, const char *ifname, struct nl_sock **ret_sk, struct nl_msg **ret_m,
+			char *err, size_t errlen)
+{
+	int family;
+	int r = family_open(ret_sk, &family, err, errlen);
+	if (r < 0)
+		return r;
+	*ret_m = request(family, cmd, flags, ifname);
+	return *ret_m ? 0 : -ENOMEM;
+}
+
 int wg_nl_get(const char *ifname, struct wg_device_state *ret, char *err, size_t errlen)
 {
 	_cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
-	int family;
-	int r = family_open(&sk, &family, err, errlen);
+	struct nl_msg *m = NULL;
+	int r = open_request(WG_CMD_GET_DEVICE, NLM_F_DUMP, ifname, &sk, &m, err, errlen);
 	if (r < 0)
 		return r;
-	struct nl_msg *m = request(family, WG_CMD_GET_DEVICE, NLM_F_DUMP, ifname);
-	if (!m)
-		return -ENOMEM;
 	struct wg_device_state st = { 0 };
 	r = send_and_receive(sk, m, &st);
 	msg_free(m);
@@ -406,13 +415,10 @@ int wg_nl_set_device(const char *ifname, const uint8_t private_key[WG_KEY_LEN], 
 		     size_t errlen)
 {
 	_cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
-	int family;
-	int r = family_open(&sk, &family, err, errlen);
+	struct nl_msg *m = NULL;
+	int r = open_request(WG_CMD_SET_DEVICE, NLM_F_ACK, ifname, &sk, &m, err, errlen);
 	if (r < 0)
 		return r;
-	struct nl_msg *m = request(family, WG_CMD_SET_DEVICE, NLM_F_ACK, ifname);
-	if (!m)
-		return -ENOMEM;
 	r = nla_put(m, WGDEVICE_A_PRIVATE_KEY, WG_KEY_LEN, private_key) < 0 ||
 			    nla_put_u16(m, WGDEVICE_A_LISTEN_PORT, listen_port) < 0
 		    ? -ENOMEM
