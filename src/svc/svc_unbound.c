@@ -43,9 +43,11 @@ static const char *const check_argv[] = {
 };
 
 #define TRUST_ANCHOR_FILE "/usr/share/dns/root.key"
-/* SOA timers of the zones picd serves; the last (negative TTL) keeps a
- * removed name's NXDOMAIN short-lived in clients' caches. */
-#define SOA_TIMERS "1 3600 900 604800 300"
+/* SOA timers of the zones picd serves; the last (negative TTL, 60 s)
+ * keeps an absent name's NXDOMAIN, or the apex's empty answer to a peer
+ * without webui, short-lived in clients' caches, so a record added or a
+ * service granted reaches a device within a minute. */
+#define SOA_TIMERS "1 3600 900 604800 60"
 
 /* unbound 1.17's default local zones: answered by unbound itself unless
  * configured otherwise. Besides these: 16..31.172.in-addr.arpa and

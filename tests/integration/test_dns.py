@@ -263,7 +263,7 @@ def test_records_of_every_type_are_answered_exactly(picd):
         assert picd.local("DELETE", f"/api/dns/records/{rec['id']}")[0] == 204
     assert ask(z, "MX").answers == [] and ask(z, "CAA").data() == ['128 iodef "mailto:security@example.net"']
     assert ask(z, "A").data() == [config(picd)["virtual_ips"]["webui"]]
-    assert ask(z, "SOA").data() == [f"dns.{z}. hostmaster.{z}. 1 3600 900 604800 300"]
+    assert ask(z, "SOA").data() == [f"dns.{z}. hostmaster.{z}. 1 3600 900 604800 60"]
     assert ask(z, "NS").data() == [f"dns.{z}."]
 
 

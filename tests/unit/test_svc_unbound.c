@@ -440,7 +440,7 @@ static void test_apex_rrs(void **state)
 	char rrs[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX];
 	config_defaults(&c);
 	assert_int_equal(svc_unbound_apex_rrs(&c, rrs), 0);
-	assert_string_equal(rrs[0], "mycell.cell. 300 IN SOA dns.mycell.cell. hostmaster.mycell.cell. 1 3600 900 604800 300");
+	assert_string_equal(rrs[0], "mycell.cell. 300 IN SOA dns.mycell.cell. hostmaster.mycell.cell. 1 3600 900 604800 60");
 	assert_string_equal(rrs[1], "mycell.cell. 300 IN NS dns.mycell.cell.");
 	struct svc_unbound_apex_a a;
 	assert_int_equal(svc_unbound_apex_a(&c, &a), 0);
