@@ -24,7 +24,8 @@ struct vpn_cleanup;
 #define DAEMON_CELL_PORT 3000
 
 struct daemon_options {
-	const char *state_dir;
+	const char *state_dir;  /* absolute (state_dir_abs), whatever was given */
+	char state_dir_abs[4096];
 	const char *listen_addr; /* "host:port" */
 	int listen_fd;           /* > 0: an inherited listening socket instead */
 	const char *socket_path;

@@ -29,6 +29,7 @@
 #include "apply/apply_vpn.h"
 #include "apply/apply_watch.h"
 #include "common/cleanup.h"
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "common/loop.h"
 #include "common/secret.h"
@@ -203,6 +204,15 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		fprintf(stderr, "picd: --purge goes with --teardown\n");
 		return -EINVAL;
 	}
+	/* The namespaces and service directories are named by absolute paths:
+	 * a relative --state-dir is taken from where picd was started. */
+	int r = fs_absolute_path(o->state_dir, o->state_dir_abs, sizeof(o->state_dir_abs));
+	if (r < 0) {
+		fprintf(stderr, "picd: --state-dir '%s': %s\n", o->state_dir,
+			r == -ENOENT ? "its parent directory does not exist" : strerror(-r));
+		return -EINVAL;
+	}
+	o->state_dir = o->state_dir_abs;
 	int n = snprintf(o->run_dir, sizeof(o->run_dir), "%s/run", o->state_dir);
 	int m = snprintf(o->ca_dir, sizeof(o->ca_dir), "%s/ca", o->state_dir);
 	if (n < 0 || (size_t)n >= sizeof(o->run_dir) || m < 0 || (size_t)m >= sizeof(o->ca_dir)) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +107,39 @@ int fs_read_file(const char *path, struct buf *out)
 		if (r < 0)
 			return r;
 	}
+}
+
+int fs_absolute_path(const char *path, char *out, size_t outlen)
+{
+	char resolved[PATH_MAX];
+	if (!path || !*path)
+		return -EINVAL;
+	if (realpath(path, resolved)) {
+		if (strlen(resolved) >= outlen)
+			return -ENAMETOOLONG;
+		memcpy(out, resolved, strlen(resolved) + 1);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	/* Not there yet: its parent resolved, and its own name. */
+	char copy[PATH_MAX];
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= sizeof(copy))
+		return -ENAMETOOLONG;
+	memcpy(copy, path, len);
+	copy[len] = '\0';
+	char *slash = strrchr(copy, '/');
+	const char *name = slash ? slash + 1 : copy;
+	const char *parent = slash ? (slash == copy ? "/" : copy) : ".";
+	if (slash)
+		*slash = '\0';
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	if (!realpath(parent, resolved))
+		return -errno;
+	int n = snprintf(out, outlen, "%s/%s", strcmp(resolved, "/") == 0 ? "" : resolved, name);
+	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
 }

@@ -17,3 +17,9 @@ int fs_read_file(const char *path, struct buf *out);
  * sets `mode` on it either way. Refuses a path that exists and is not a
  * directory, or is a symlink. */
 int fs_ensure_dir(const char *path, mode_t mode);
+
+/* `path` as an absolute path with no ".", ".." or symlinked components
+ * (`./var` run in /srv: "/srv/var"), into out[outlen]. The path need not
+ * exist yet, but its parent must: -ENOENT otherwise, -EINVAL for an empty
+ * path or one ending in "." or "..", -ENAMETOOLONG. */
+int fs_absolute_path(const char *path, char *out, size_t outlen);

@@ -280,7 +280,12 @@ def test_teardown_leaves_nothing_behind(tmp_path):
     d.stop()
     # The data plane outlives picd...
     assert os.path.exists(f"/proc/{pid}")
-    r = subprocess.run(d.argv("--teardown", "--foreground"), capture_output=True, text=True, timeout=30)
+    # ... and goes with --teardown, here given the state directory
+    # relative to where it runs.
+    argv = d.argv("--teardown", "--foreground")
+    argv[argv.index("--state-dir") + 1] = "./state"
+    assert d.state_dir == str(tmp_path / "state")
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     links = json.loads(sh("ip", "-n", d.netns.name, "-j", "link", "show"))
     assert [l["ifname"] for l in links] == ["lo"]
@@ -291,6 +296,16 @@ def test_teardown_leaves_nothing_behind(tmp_path):
     assert os.path.exists(os.path.join(d.state_dir, "pic.db"))  # state stays
     r = subprocess.run(d.argv("--teardown", "--purge", "--foreground"), capture_output=True, text=True, timeout=30)
     assert r.returncode == 0 and not os.path.exists(d.state_dir)
+
+
+def test_state_dir_whose_parent_is_missing(tmp_path):
+    d = Picd(tmp_path)
+    argv = d.argv("--foreground")
+    argv[argv.index("--state-dir") + 1] = str(tmp_path / "no" / "state")
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert r.returncode != 0
+    assert "--state-dir" in r.stderr and "parent directory does not exist" in r.stderr, r.stderr
+    assert not (tmp_path / "no").exists()
 
 
 def test_teardown_refuses_while_picd_runs(picd):
