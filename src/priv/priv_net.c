@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model/cidr.h"
@@ -90,8 +91,10 @@ int priv_net_apply(const struct netplan *p, char *err, size_t errlen)
 
 int priv_net_teardown(const char *run_dir, char *err, size_t errlen)
 {
-	if (!run_dir || !path_ok(run_dir, strlen(run_dir) + 1))
+	if (!run_dir || !path_ok(run_dir, strlen(run_dir) + 1)) {
+		snprintf(err, errlen, "'%s' is not an absolute, normalised path", run_dir ? run_dir : "(none)");
 		return -EINVAL;
+	}
 	return net_teardown(NETPLAN_BRIDGE, run_dir, err, errlen);
 }
 
