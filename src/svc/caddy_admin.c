@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,9 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -27,55 +23,19 @@
 
 static inline void buf_freep(struct buf *b) { buf_free(b); }
 
-static int64_t now_ms(void)
+static int feed_buf(const char *data, size_t n, void *cls)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int r = buf_append(cls, data, n);
+	return r == -E2BIG ? -EMSGSIZE : r;
 }
 
 /* Sends `req` while reading everything caddy answers until it closes the
  * connection (it does after a "Connection: close" request). */
 static int exchange(int fd, const char *req, size_t reqlen, unsigned timeout_ms, struct buf *resp)
 {
-	int64_t deadline = now_ms() + timeout_ms;
-	size_t sent = 0;
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		if (left <= 0)
-			return -ETIMEDOUT;
-		bool sending = sent < reqlen;
-		struct pollfd p = { .fd = fd, .events = POLLIN | (sending ? POLLOUT : 0) };
-		int n = poll(&p, 1, (int)left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -ETIMEDOUT;
-		if (sending && (p.revents & POLLOUT)) {
-			ssize_t w = send(fd, req + sent, reqlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-			if (w >= 0)
-				sent += (size_t)w;
-			else if (errno == EPIPE || errno == ECONNRESET)
-				sent = reqlen; /* caddy stopped reading: its answer says why */
-			else if (errno != EAGAIN && errno != EINTR)
-				return -errno;
-		}
-		if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
-			char chunk[4096];
-			ssize_t got = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
-			if (got > 0) {
-				int r = buf_append(resp, chunk, (size_t)got);
-				if (r < 0)
-					return r == -E2BIG ? -EMSGSIZE : r;
-			} else if (got == 0 || errno == ECONNRESET) {
-				return resp->len > 0 ? 0 : -EPROTO;
-			} else if (errno != EAGAIN && errno != EINTR) {
-				return -errno;
-			}
-		}
-	}
+	struct unixsock_exchange_end end;
+	int r = unixsock_exchange(fd, req, reqlen, timeout_ms, feed_buf, resp, &end);
+	return r < 0 ? r : resp->len > 0 ? 0 : -EPROTO;
 }
 
 /* A header's value in the block [p, end) of "Name: value\r\n" lines,

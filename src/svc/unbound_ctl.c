@@ -6,15 +6,11 @@
 #include "unbound_ctl.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -43,13 +39,6 @@ struct reply {
 	size_t lines;
 	bool error; /* some line starts with "error" */
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void line_end(struct reply *r)
 {
@@ -121,55 +110,25 @@ static int check_text(const char *s, size_t max)
 	return len > max ? -E2BIG : 0;
 }
 
+static int feed_reply(const char *data, size_t n, void *cls)
+{
+	reply_feed(cls, data, n);
+	return 0;
+}
+
 /* Writes `req` while reading the reply until unbound closes the
  * connection. *ret_all_read: unbound took the whole request (it neither
  * closed its end early nor left bytes of it unread). */
 static int exchange(int fd, const char *req, size_t reqlen, unsigned timeout_ms, struct reply *rep,
 		    bool *ret_all_read)
 {
-	int64_t deadline = now_ms() + timeout_ms;
-	size_t sent = 0;
-	bool send_closed = false, reset = false;
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		if (left <= 0)
-			return -ETIMEDOUT;
-		bool sending = sent < reqlen && !send_closed;
-		struct pollfd p = { .fd = fd, .events = POLLIN | (sending ? POLLOUT : 0) };
-		int n = poll(&p, 1, (int)left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -ETIMEDOUT;
-		if (sending && (p.revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t w = send(fd, req + sent, reqlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-			if (w >= 0)
-				sent += (size_t)w;
-			else if (errno == EPIPE || errno == ECONNRESET)
-				send_closed = true;
-			else if (errno != EAGAIN && errno != EINTR)
-				return -errno;
-		}
-		if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
-			char chunk[4096];
-			ssize_t got = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
-			if (got > 0) {
-				reply_feed(rep, chunk, (size_t)got);
-			} else if (got == 0 || errno == ECONNRESET) {
-				/* A reset comes only after everything unbound sent
-				 * has been read: it closed with our bytes unread. */
-				reset = got < 0;
-				break;
-			} else if (errno != EAGAIN && errno != EINTR) {
-				return -errno;
-			}
-		}
-	}
+	struct unixsock_exchange_end end;
+	int r = unixsock_exchange(fd, req, reqlen, timeout_ms, feed_reply, rep, &end);
+	if (r < 0)
+		return r;
 	if (rep->line_len > 0)
 		line_end(rep); /* a last line without its newline */
-	*ret_all_read = sent == reqlen && !reset;
+	*ret_all_read = end.sent_all && !end.reset;
 	return 0;
 }
 

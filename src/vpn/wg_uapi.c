@@ -5,14 +5,10 @@
 #include "wg_uapi.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <sodium.h>
 
 #include "common/unixsock.h"
@@ -67,71 +63,23 @@ static int put_key(struct request *q, const char *name, const uint8_t key[WG_KEY
 	return r;
 }
 
-static int64_t now_ms(void)
+static int feed_dump(const char *data, size_t n, void *cls)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return wg_dump_feed(cls, data, n);
 }
 
 /* Writes `q` while feeding what comes back to `d`, until the answer is
  * complete. *ret_closed: the daemon closed the connection before that. */
 static int exchange(int fd, const struct request *q, struct wg_dump *d, unsigned timeout_ms, bool *ret_closed)
 {
-	int64_t deadline = now_ms() + timeout_ms;
-	size_t sent = 0;
-	bool send_closed = false;
-	char chunk[16384];
-	int r;
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		if (left <= 0) {
-			r = -ETIMEDOUT;
-			break;
-		}
-		bool sending = sent < q->len && !send_closed;
-		struct pollfd p = { .fd = fd, .events = POLLIN | (sending ? POLLOUT : 0) };
-		int n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		if (n == 0) {
-			r = -ETIMEDOUT;
-			break;
-		}
-		if (sending && (p.revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t w = send(fd, q->data + sent, q->len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-			if (w >= 0)
-				sent += (size_t)w;
-			else if (errno == EPIPE || errno == ECONNRESET)
-				send_closed = true; /* the daemon stopped reading: read its errno */
-			else if (errno != EAGAIN && errno != EINTR) {
-				r = -errno;
-				break;
-			}
-		}
-		if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
-			ssize_t got = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
-			if (got > 0) {
-				r = wg_dump_feed(d, chunk, (size_t)got);
-				if (r != 0)
-					break;
-			} else if (got == 0 || errno == ECONNRESET) {
-				*ret_closed = true;
-				r = -EPROTO;
-				break;
-			} else if (errno != EAGAIN && errno != EINTR) {
-				r = -errno;
-				break;
-			}
-		}
-	}
-	sodium_memzero(chunk, sizeof(chunk));
+	struct unixsock_exchange_end end;
+	int r = unixsock_exchange(fd, q->data, q->len, timeout_ms, feed_dump, d, &end);
 	wg_dump_wipe(d);
-	return r < 0 ? r : 0;
+	if (r == 0 && end.closed) {
+		*ret_closed = true;
+		r = -EPROTO;
+	}
+	return r;
 }
 
 /* Connects, exchanges and turns the outcome into one return value and

@@ -2,6 +2,7 @@
 #include "child_proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/banned.h"
 
 void child_stop(pid_t *pid)
@@ -52,4 +54,36 @@ double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int child_output(const char *path, char *const argv[], char *const envp[], struct buf *out)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0)
+			_exit(126);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	close(p[1]);
+	char chunk[65536];
+	ssize_t n;
+	int r = 0;
+	while ((n = read(p[0], chunk, sizeof(chunk))) > 0)
+		if (buf_append(out, chunk, (size_t)n) < 0)
+			r = -1;
+	close(p[0]);
+	int status;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return r < 0 ? -1 : WEXITSTATUS(status);
 }

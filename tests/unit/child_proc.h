@@ -11,5 +11,11 @@ void child_stop(pid_t *pid);
  * close-on-exec; -errno on failure. */
 int unix_listen(const char *path);
 
+struct buf;
+/* Runs `path` with `argv` and `envp`, stdin from /dev/null, and appends
+ * its standard output to `out`: its exit status, or -1 if it did not
+ * exit normally. */
+int child_output(const char *path, char *const argv[], char *const envp[], struct buf *out);
+
 /* CLOCK_MONOTONIC in milliseconds, for the timings tests print. */
 double now_ms(void);

@@ -538,29 +538,11 @@ static int curl_https(const char *host, const char *vip, const char *ca, const c
 	snprintf(resolve, sizeof(resolve), "%s:443:%s", host, vip);
 	snprintf(url, sizeof(url), "https://%s/", host);
 	snprintf(hdr, sizeof(hdr), "Host: %s", host_header ? host_header : host);
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (dup2(p[1], 1) < 0)
-			_exit(126);
-		char *const argv[] = { (char *)CURL, (char *)"-sS", (char *)"--max-time", (char *)"5", (char *)"--cacert",
-				       (char *)ca, (char *)"--resolve", resolve, (char *)"-H", hdr, (char *)"-w",
-				       (char *)"\n%{http_code}", url, NULL };
-		char *const envp[] = { NULL };
-		execve(CURL, argv, envp);
-		_exit(127);
-	}
-	close(p[1]);
-	char chunk[4096];
-	ssize_t got;
-	while ((got = read(p[0], chunk, sizeof(chunk))) > 0)
-		assert_int_equal(buf_append(body, chunk, (size_t)got), 0);
-	close(p[0]);
-	int st;
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !body->data)
+	char *const argv[] = { (char *)CURL, (char *)"-sS", (char *)"--max-time", (char *)"5", (char *)"--cacert",
+			       (char *)ca, (char *)"--resolve", resolve, (char *)"-H", hdr, (char *)"-w",
+			       (char *)"\n%{http_code}", url, NULL };
+	char *const envp[] = { NULL };
+	if (child_output(CURL, argv, envp, body) != 0 || !body->data)
 		return -1;
 	char *nl = strrchr(body->data, '\n');
 	if (!nl)

@@ -215,32 +215,11 @@ static void need_daemon(void)
 /* `wg show wgtest0 dump`: 0 and its output in `out`. */
 static int run_wg_dump(struct buf *out)
 {
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0)
-			_exit(126);
-		char *const argv[] = { (char *)WG, (char *)"show", (char *)IFNAME, (char *)"dump", NULL };
-		char *const envp[] = { (char *)"PATH=/usr/bin:/bin", NULL };
-		execve(WG, argv, envp);
-		_exit(127);
-	}
-	close(p[1]);
-	char chunk[65536];
-	ssize_t n;
-	while ((n = read(p[0], chunk, sizeof(chunk))) > 0)
-		assert_int_equal(buf_append(out, chunk, (size_t)n), 0);
-	close(p[0]);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	char *const argv[] = { (char *)WG, (char *)"show", (char *)IFNAME, (char *)"dump", NULL };
+	char *const envp[] = { (char *)"PATH=/usr/bin:/bin", NULL };
+	return child_output(WG, argv, envp, out);
 }
 
-/* The peer's line of `wg show dump` (tab-separated: public key, psk,
- * endpoint, allowed ips, handshake, rx, tx, keepalive), or "" if none. */
 static void wg_dump_line(const uint8_t pub[WG_KEY_LEN], char *out, size_t outlen)
 {
 	struct buf b;
