@@ -8,6 +8,15 @@
 
 #include "common/banned.h"
 
+/* A decoded key in `key` (wiped here): copied to ret_key when `ok`. */
+static int decoded(bool ok, uint8_t key[WG_KEY_LEN], uint8_t ret_key[WG_KEY_LEN])
+{
+	if (ok)
+		memcpy(ret_key, key, WG_KEY_LEN);
+	sodium_memzero(key, WG_KEY_LEN);
+	return ok ? 0 : -EINVAL;
+}
+
 int wg_key_from_base64(const char *s, uint8_t ret_key[WG_KEY_LEN])
 {
 	uint8_t key[WG_KEY_LEN];
@@ -16,13 +25,7 @@ int wg_key_from_base64(const char *s, uint8_t ret_key[WG_KEY_LEN])
 	if (len != WG_KEY_B64_LEN || s[WG_KEY_B64_LEN - 1] != '=' || s[WG_KEY_B64_LEN - 2] == '=')
 		return -EINVAL;
 	int r = sodium_base642bin(key, sizeof(key), s, len, NULL, &bin_len, &end, sodium_base64_VARIANT_ORIGINAL);
-	if (r != 0 || bin_len != WG_KEY_LEN || end != s + len) {
-		sodium_memzero(key, sizeof(key));
-		return -EINVAL;
-	}
-	memcpy(ret_key, key, WG_KEY_LEN);
-	sodium_memzero(key, sizeof(key));
-	return 0;
+	return decoded(r == 0 && bin_len == WG_KEY_LEN && end == s + len, key, ret_key);
 }
 
 void wg_key_to_base64(const uint8_t key[WG_KEY_LEN], char out[WG_KEY_B64_LEN + 1])
@@ -38,13 +41,7 @@ int wg_key_from_hex(const char *s, size_t len, uint8_t ret_key[WG_KEY_LEN])
 	if (len != WG_KEY_HEX_LEN)
 		return -EINVAL;
 	int r = sodium_hex2bin(key, sizeof(key), s, len, NULL, &bin_len, &end);
-	if (r != 0 || bin_len != WG_KEY_LEN || end != s + len) {
-		sodium_memzero(key, sizeof(key));
-		return -EINVAL;
-	}
-	memcpy(ret_key, key, WG_KEY_LEN);
-	sodium_memzero(key, sizeof(key));
-	return 0;
+	return decoded(r == 0 && bin_len == WG_KEY_LEN && end == s + len, key, ret_key);
 }
 
 void wg_key_to_hex(const uint8_t key[WG_KEY_LEN], char out[WG_KEY_HEX_LEN + 1])

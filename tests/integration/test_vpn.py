@@ -101,6 +101,15 @@ def config_of(picd, name):
     return doc
 
 
+def connected_peer(picd, name, **body):
+    """A peer created through the API, its device configured from the
+    config text the API gives, and its ping to the cell DNS through."""
+    peer = VpnPeer(picd)
+    peer.configure(add_peer(picd, name=name, **body) and config_of(picd, name)["config"])
+    assert can_reach(peer, "ping", "-c", "1", "-W", "3", cell(picd)["addresses"]["dns"])
+    return peer
+
+
 def can_reach(peer, *argv, timeout=3):
     return peer.run(*argv, check=False, timeout=timeout + 5).returncode == 0
 
@@ -180,9 +189,7 @@ def test_apex_address_only_with_webui(vpn, tmp_path):
     zone = f"{conf['cell_name']}.{conf['domain']}"
     status, _, doc = picd.local("POST", "/api/dns/records", {"name": "@", "type": "TXT", "value": "apex text"})
     assert status == 201, doc
-    peer = VpnPeer(picd)
-    peer.configure(add_peer(picd, name="laptop") and config_of(picd, "laptop")["config"])
-    assert can_reach(peer, "ping", "-c", "1", "-W", "3", dns)
+    peer = connected_peer(picd, "laptop")
     lan = picd.client()
     pid = dns_pid(picd)
 
@@ -258,9 +265,7 @@ def test_revoke_cuts_an_open_connection_and_others_keep_going(vpn, tmp_path):
     picd = vpn
     conf = cell(picd)
     dns, webui = conf["addresses"]["dns"], conf["virtual_ips"]["webui"]
-    a = VpnPeer(picd)
-    a.configure(add_peer(picd, name="a", services=["webui"]) and config_of(picd, "a")["config"])
-    assert can_reach(a, "ping", "-c", "1", "-W", "3", dns)
+    a = connected_peer(picd, "a", services=["webui"])
     # An open HTTPS connection from A through the proxy: handshaken, one
     # answer read, then kept for a second request after the revoke.
     holder = subprocess.Popen(["ip", "netns", "exec", a.name, sys.executable, "-c", HOLD_CONNECTION, webui],
@@ -288,9 +293,7 @@ def test_revoke_cuts_an_open_connection_and_others_keep_going(vpn, tmp_path):
 def test_disabled_deleted_and_expired_peers_are_off(vpn, tmp_path):
     picd = vpn
     dns = cell(picd)["addresses"]["dns"]
-    p = VpnPeer(picd)
-    p.configure(add_peer(picd, name="laptop") and config_of(picd, "laptop")["config"])
-    assert can_reach(p, "ping", "-c", "1", "-W", "3", dns)
+    p = connected_peer(picd, "laptop")
     assert picd.local("PUT", "/api/peers/laptop", {"enabled": False})[2]["active"] is False
     assert not can_reach(p, "ping", "-c", "2", "-W", "2", dns)
     keys = [x["public_key"] for x in picd.local("GET", "/api/wireguard/peers")[2]["peers"]]
@@ -435,11 +438,9 @@ def test_grant_changes_do_not_disturb_another_peers_dns(vpn, tmp_path):
     conf = cell(picd)
     dns, zone = conf["addresses"]["dns"], f"{conf['cell_name']}.{conf['domain']}"
     add_peer(picd, name="first")
-    b = VpnPeer(picd)
     # The second asks for the apex's address, which its own view holds
     # (webui) while the first's view gains and loses its copy.
-    b.configure(add_peer(picd, name="second", services=["webui"]) and config_of(picd, "second")["config"])
-    assert can_reach(b, "ping", "-c", "1", "-W", "3", dns)
+    b = connected_peer(picd, "second", services=["webui"])
     stop = tmp_path / "stop"
     loop = subprocess.Popen(["ip", "netns", "exec", b.name, sys.executable, "-c", QUERY_LOOP, dns, zone, str(stop)],
                             stdout=subprocess.PIPE, text=True)
@@ -457,9 +458,7 @@ def test_grant_changes_do_not_disturb_another_peers_dns(vpn, tmp_path):
 def test_port_change_is_live(vpn, tmp_path):
     picd = vpn
     dns = cell(picd)["addresses"]["dns"]
-    p = VpnPeer(picd)
-    p.configure(add_peer(picd, name="mover") and config_of(picd, "mover")["config"])
-    assert can_reach(p, "ping", "-c", "1", "-W", "3", dns)
+    p = connected_peer(picd, "mover")
     status, _, doc = picd.local("PUT", "/api/config", {"wireguard_port": 51999})
     assert status == 200 and doc["wireguard_port"] == 51999, doc
     text = config_of(picd, "mover")["config"]
