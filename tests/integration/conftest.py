@@ -395,8 +395,13 @@ class Picd:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"picd exited {self.proc.returncode}: {self.stderr()}")
+            # The listening socket is ours, so a connection succeeds at
+            # once and the answer comes when picd's loop runs: first-start
+            # work (admin password hash, CA keys) can hold it past a second
+            # under sanitizers on a loaded machine.
             try:
-                if requests.get(self.url + "/health", timeout=1).status_code == 200:
+                wait = max(1.0, deadline - time.monotonic())
+                if requests.get(self.url + "/health", timeout=(1, wait)).status_code == 200:
                     break
             except requests.ConnectionError:
                 time.sleep(0.02)
