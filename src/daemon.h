@@ -19,6 +19,7 @@ struct sse_hub;
 struct loop_source;
 struct pki_ca;
 struct vpn_cleanup;
+struct nft_session;
 
 /* The port picd serves on the cell bridge's host address, for the proxy. */
 #define DAEMON_CELL_PORT 3000
@@ -52,6 +53,7 @@ struct daemon {
 	struct cell_config config; /* applied configuration */
 	uint64_t config_rev;
 	struct netplan net;        /* the network derived from config */
+	struct nft_session *nft;   /* one nftables socket for picd's life (net/nft.h) */
 	struct supervisor sup;
 	struct sse_hub *events;    /* GET /api/events and log followers */
 	struct pki_ca *ca;          /* the cell's certificate authority, or NULL */

@@ -35,6 +35,7 @@
 #include "common/secret.h"
 #include "common/strparse.h"
 #include "daemon.h"
+#include "net/nft.h"
 #include "pki/pki_ca.h"
 #include "pki/pki_ca_replace.h"
 #include "pki/pki_issue.h"
@@ -588,6 +589,11 @@ static int run(struct picd_runtime *rt)
 		log_err("cannot set up the event loop: %s", strerror(-r));
 		return r;
 	}
+	r = nft_session_open(&d->nft);
+	if (r < 0) {
+		log_err("cannot set up nftables: %s", strerror(-r));
+		return r;
+	}
 	r = start_listeners(d);
 	if (r < 0)
 		return r;
@@ -635,6 +641,7 @@ static void cleanup(struct picd_runtime *rt)
 	http_server_free(d->local);
 	http_server_free(d->cell);
 	sse_hub_free(d->events);
+	nft_session_close(d->nft);
 	free(d->dns_hosts);
 	pki_ca_free(d->ca);
 	if (d->loop) {

@@ -38,7 +38,7 @@ static int bring_up_network(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot plan the cell network: %s", strerror(-r));
 		return r;
 	}
-	r = priv_net_apply(&d->net, err, errlen);
+	r = priv_net_apply(&d->net, d->nft, err, errlen);
 	if (r < 0)
 		return r;
 	/* A new table has empty VPN sets: refill them. wireguard-go's

@@ -81,10 +81,10 @@ struct vpn_cleanup {
 	uint64_t due_ms;
 };
 
-static int run_nft(struct buf *cmds, char *err, size_t errlen)
+static int run_nft(struct daemon *d, struct buf *cmds, char *err, size_t errlen)
 {
 	char nerr[512] = "";
-	int r = cmds->len ? nft_run(cmds->data, nerr, sizeof(nerr)) : 0;
+	int r = cmds->len ? nft_run(d->nft, cmds->data, nerr, sizeof(nerr)) : 0;
 	if (r < 0)
 		snprintf(err, errlen, "the VPN's firewall sets: %s", nerr[0] ? nerr : strerror(-r));
 	return r;
@@ -105,7 +105,7 @@ static int cleanup_run(struct daemon *d, char *err, size_t errlen)
 	struct vpn_cleanup *c = d->vpn_cleanup;
 	if (!c)
 		return 0;
-	int r = run_nft(&c->commands, err, errlen);
+	int r = run_nft(d, &c->commands, err, errlen);
 	cleanup_forget(d);
 	if (r < 0) {
 		log_warn("vpn: %s; refilling the sets", err);
@@ -156,7 +156,7 @@ static int firewall_change(struct daemon *d, const struct vpn_peer *before, cons
 	if (r == 0)
 		r = vpn_nft_peer_commands(leaves ? NULL : before, is ? after : NULL, &d->config.ip_range, now, &cmds);
 	if (r == 0)
-		r = run_nft(&cmds, err, errlen);
+		r = run_nft(d, &cmds, err, errlen);
 	buf_free(&cmds);
 	if (r == 0 && leaves)
 		r = cleanup_add(d, before, now);
@@ -170,7 +170,7 @@ static int sync_firewall(struct daemon *d, const struct vpn_peer *peers, size_t 
 	buf_init(&cmds, NFT_COMMANDS_MAX);
 	int r = vpn_nft_commands(peers, n, &d->config.ip_range, time(NULL), &cmds);
 	if (r == 0)
-		r = run_nft(&cmds, err, errlen);
+		r = run_nft(d, &cmds, err, errlen);
 	buf_free(&cmds);
 	if (r == 0)
 		cleanup_forget(d); /* the refill left nothing stale */

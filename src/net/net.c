@@ -137,7 +137,7 @@ static int ip_forward_enable(void)
 	return 0;
 }
 
-static int nft_ensure(const struct netplan *p, char *err, size_t errlen)
+static int nft_ensure(const struct netplan *p, struct nft_session *nft, char *err, size_t errlen)
 {
 	struct buf rules;
 	buf_init(&rules, NET_RULESET_MAX);
@@ -148,14 +148,14 @@ static int nft_ensure(const struct netplan *p, char *err, size_t errlen)
 		return r;
 	}
 	char nerr[NET_NFT_ERR_MAX] = "";
-	r = nft_apply(rules.data, nerr, sizeof(nerr));
+	r = nft_apply(nft, rules.data, nerr, sizeof(nerr));
 	buf_free(&rules);
 	if (r < 0)
 		err_set(err, errlen, "nftables: %s", nerr);
 	return r;
 }
 
-int net_apply(const struct netplan *p, char *err, size_t errlen)
+int net_apply(const struct netplan *p, struct nft_session *nft, char *err, size_t errlen)
 {
 	_cleanup_(link_socket_closep) struct nl_sock *sk = NULL;
 	int r = link_socket_open(&sk);
@@ -174,7 +174,7 @@ int net_apply(const struct netplan *p, char *err, size_t errlen)
 		if (r < 0)
 			return r;
 	}
-	r = nft_ensure(p, err, errlen);
+	r = nft_ensure(p, nft, err, errlen);
 	if (r < 0)
 		return r;
 	r = ip_forward_enable();
@@ -224,7 +224,7 @@ int net_teardown(const char *bridge, const char *run_dir, char *err, size_t errl
 	}
 
 	char nerr[NET_NFT_ERR_MAX] = "";
-	r = nft_delete_table(nerr, sizeof(nerr));
+	r = nft_delete_table(NULL, nerr, sizeof(nerr));
 	if (r < 0 && first == 0) {
 		err_set(err, errlen, "nftables: %s", nerr);
 		first = r;

@@ -12,7 +12,10 @@
 
 #include "net/netplan.h"
 
-int net_apply(const struct netplan *p, char *err, size_t errlen);
+struct nft_session;
+
+/* `nft`: the nftables session to use (nft.h; may be NULL). */
+int net_apply(const struct netplan *p, struct nft_session *nft, char *err, size_t errlen);
 
 /* Removes what net_apply() made: every veth NETPLAN_VETH_PREFIX* on
  * `bridge`, the bridge, every namespace pinned under

@@ -1,23 +1,30 @@
-/* libnftables wrapper (see nft.h). One context per call: they are cheap
- * (the netlink socket is opened per run anyway) and a fresh one carries no
- * state, such as a cache of another namespace, from call to call. */
+/* libnftables wrapper (see nft.h). A session holds one context and opens
+ * a new one only when the process has moved to another network namespace
+ * (the context's socket and cache belong to the one it was made in) or
+ * after a failed run, so that nothing of a failure carries over. */
 #include "nft.h"
 
 #include <errno.h>
 #include <nftables/libnftables.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "common/cleanup.h"
 #include "net/nft_render.h"
 #include "common/banned.h"
 
 #define NFT_TABLE NFT_TABLE_FAMILY " " NFT_TABLE_NAME
 /* Creating the table first makes the delete succeed when it is absent. */
 #define NFT_REPLACE_PREFIX "add table " NFT_TABLE "\ndelete table " NFT_TABLE "\n"
+#define NFT_NETNS_PATH "/proc/thread-self/ns/net"
 
-DEFINE_PTR_CLEANUP(struct nft_ctx, nft_ctx_free)
+struct nft_session {
+	struct nft_ctx *ctx; /* NULL until used, and after a failed run */
+	dev_t netns_dev;     /* the namespace ctx was made in */
+	ino_t netns_ino;
+};
 
 static void err_set(char *err, size_t errlen, const char *msg)
 {
@@ -36,75 +43,126 @@ static void err_set(char *err, size_t errlen, const char *msg)
 	err[n] = '\0';
 }
 
-static int ctx_new(struct nft_ctx **ret)
+int nft_session_open(struct nft_session **ret)
 {
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!ctx)
+	struct nft_session *s = calloc(1, sizeof(*s));
+	if (!s)
 		return -ENOMEM;
-	if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
-		nft_ctx_free(ctx);
-		return -ENOMEM;
-	}
-	*ret = ctx;
+	*ret = s;
 	return 0;
 }
 
-/* Runs `cmds`; on success, appends nft's output to `out` if given. */
-static int run(const char *cmds, bool dry_run, struct buf *out, char *err, size_t errlen)
+static void session_drop_ctx(struct nft_session *s)
 {
-	_cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
-	int r = ctx_new(&ctx);
+	if (s->ctx)
+		nft_ctx_free(s->ctx);
+	s->ctx = NULL;
+}
+
+void nft_session_close(struct nft_session *s)
+{
+	if (!s)
+		return;
+	session_drop_ctx(s);
+	free(s);
+}
+
+/* The session's context, made (again) for the namespace the process is in. */
+static int session_ctx(struct nft_session *s, struct nft_ctx **ret)
+{
+	struct stat ns;
+	if (stat(NFT_NETNS_PATH, &ns) < 0)
+		return -errno;
+	if (s->ctx && (s->netns_dev != ns.st_dev || s->netns_ino != ns.st_ino))
+		session_drop_ctx(s);
+	if (!s->ctx) {
+		struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+		if (!ctx)
+			return -ENOMEM;
+		if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
+			nft_ctx_free(ctx);
+			return -ENOMEM;
+		}
+		s->ctx = ctx;
+		s->netns_dev = ns.st_dev;
+		s->netns_ino = ns.st_ino;
+	}
+	*ret = s->ctx;
+	return 0;
+}
+
+/* Runs `cmds` in session `s`; on success, appends nft's output to `out`
+ * if given. */
+static int session_run(struct nft_session *s, const char *cmds, bool dry_run, struct buf *out, char *err,
+		       size_t errlen)
+{
+	struct nft_ctx *ctx = NULL;
+	int r = session_ctx(s, &ctx);
 	if (r < 0) {
 		err_set(err, errlen, "cannot create an nftables context");
 		return r;
 	}
 	nft_ctx_set_dry_run(ctx, dry_run);
-	if (nft_run_cmd_from_buffer(ctx, cmds) != 0) {
-		err_set(err, errlen, nft_ctx_get_error_buffer(ctx));
+	bool failed = nft_run_cmd_from_buffer(ctx, cmds) != 0;
+	nft_ctx_set_dry_run(ctx, false);
+	/* Reading a buffer rewinds it: both are read after every run, so
+	 * nothing piles up in a context that lives on. */
+	const char *o = nft_ctx_get_output_buffer(ctx);
+	const char *e = nft_ctx_get_error_buffer(ctx);
+	if (failed) {
+		err_set(err, errlen, e);
+		session_drop_ctx(s);
 		return -EIO;
 	}
-	if (out) {
-		const char *o = nft_ctx_get_output_buffer(ctx);
-		r = buf_append(out, o ? o : "", o ? strlen(o) : 0);
-		if (r < 0) {
-			err_set(err, errlen, "nft output too large");
-			return r;
-		}
+	if (out && buf_append(out, o ? o : "", o ? strlen(o) : 0) < 0) {
+		err_set(err, errlen, "nft output too large");
+		return -ENOMEM;
 	}
 	return 0;
 }
 
-static int replace(const char *ruleset, bool dry_run, char *err, size_t errlen)
+/* session_run() in `s`, or in a session just for this call. */
+static int run(struct nft_session *s, const char *cmds, bool dry_run, struct buf *out, char *err, size_t errlen)
+{
+	if (s)
+		return session_run(s, cmds, dry_run, out, err, errlen);
+	struct nft_session once = { 0 };
+	int r = session_run(&once, cmds, dry_run, out, err, errlen);
+	session_drop_ctx(&once);
+	return r;
+}
+
+static int replace(struct nft_session *s, const char *ruleset, bool dry_run, char *err, size_t errlen)
 {
 	struct buf cmds;
 	buf_init(&cmds, strlen(NFT_REPLACE_PREFIX) + strlen(ruleset) + 1);
 	int r = buf_printf(&cmds, "%s%s", NFT_REPLACE_PREFIX, ruleset);
 	if (r == 0)
-		r = run(cmds.data, dry_run, NULL, err, errlen);
+		r = run(s, cmds.data, dry_run, NULL, err, errlen);
 	else
 		err_set(err, errlen, "out of memory");
 	buf_free(&cmds);
 	return r;
 }
 
-int nft_apply(const char *ruleset, char *err, size_t errlen)
+int nft_apply(struct nft_session *s, const char *ruleset, char *err, size_t errlen)
 {
-	return replace(ruleset, false, err, errlen);
+	return replace(s, ruleset, false, err, errlen);
 }
 
-int nft_check(const char *ruleset, char *err, size_t errlen)
+int nft_check(struct nft_session *s, const char *ruleset, char *err, size_t errlen)
 {
-	return replace(ruleset, true, err, errlen);
+	return replace(s, ruleset, true, err, errlen);
 }
 
-int nft_run(const char *commands, char *err, size_t errlen)
+int nft_run(struct nft_session *s, const char *commands, char *err, size_t errlen)
 {
-	return run(commands, false, NULL, err, errlen);
+	return run(s, commands, false, NULL, err, errlen);
 }
 
-int nft_delete_table(char *err, size_t errlen)
+int nft_delete_table(struct nft_session *s, char *err, size_t errlen)
 {
-	return run(NFT_REPLACE_PREFIX, false, NULL, err, errlen);
+	return run(s, NFT_REPLACE_PREFIX, false, NULL, err, errlen);
 }
 
 /* True when the listing of tables holds exactly the line "table inet pic". */
@@ -117,11 +175,11 @@ static bool tables_have_ours(const char *list)
 	return false;
 }
 
-int nft_list_table(struct buf *out, char *err, size_t errlen)
+int nft_list_table(struct nft_session *s, struct buf *out, char *err, size_t errlen)
 {
 	struct buf tables;
 	buf_init(&tables, 1 << 20);
-	int r = run("list tables " NFT_TABLE_FAMILY, false, &tables, err, errlen);
+	int r = run(s, "list tables " NFT_TABLE_FAMILY, false, &tables, err, errlen);
 	bool ours = r == 0 && tables.data && tables_have_ours(tables.data);
 	buf_free(&tables);
 	if (r < 0)
@@ -130,5 +188,5 @@ int nft_list_table(struct buf *out, char *err, size_t errlen)
 		err_set(err, errlen, "no table " NFT_TABLE);
 		return -ENOENT;
 	}
-	return run("list table " NFT_TABLE, false, out, err, errlen);
+	return run(s, "list table " NFT_TABLE, false, out, err, errlen);
 }

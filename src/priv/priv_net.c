@@ -82,11 +82,11 @@ static bool plan_ok(const struct netplan *p)
 	return true;
 }
 
-int priv_net_apply(const struct netplan *p, char *err, size_t errlen)
+int priv_net_apply(const struct netplan *p, struct nft_session *nft, char *err, size_t errlen)
 {
 	if (!plan_ok(p))
 		return -EINVAL;
-	return net_apply(p, err, errlen);
+	return net_apply(p, nft, err, errlen);
 }
 
 int priv_net_teardown(const char *run_dir, char *err, size_t errlen)

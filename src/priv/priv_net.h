@@ -8,8 +8,11 @@
 
 #include "net/netplan.h"
 
-/* Applies the plan (net_apply()). -EINVAL for a malformed plan. */
-int priv_net_apply(const struct netplan *p, char *err, size_t errlen);
+struct nft_session;
+
+/* Applies the plan (net_apply(), through nftables session `nft`, which
+ * may be NULL). -EINVAL for a malformed plan. */
+int priv_net_apply(const struct netplan *p, struct nft_session *nft, char *err, size_t errlen);
 
 /* Removes the cell network of the cell whose run directory is `run_dir`
  * (net_teardown() on bridge NETPLAN_BRIDGE). */

@@ -75,6 +75,10 @@ struct env {
 };
 
 static bool mount_ns_ready;
+/* One nftables session for the whole run, as picd keeps one: each test
+ * unshares a fresh namespace, so every test also checks that the session
+ * follows the process into it. */
+static struct nft_session *session;
 
 static void path_join(char *out, size_t size, const char *dir, const char *name)
 {
@@ -144,7 +148,7 @@ static void build_plan(struct env *e, const struct ipv4_net *range)
 static void apply_ok(const struct netplan *p)
 {
 	char err[512] = "";
-	int r = priv_net_apply(p, err, sizeof(err));
+	int r = priv_net_apply(p, session, err, sizeof(err));
 	if (r < 0)
 		fail_msg("net apply: %s (%s)", strerror(-r), err);
 }
@@ -284,7 +288,7 @@ static char *table_text(void)
 	struct buf b;
 	buf_init(&b, 1 << 20);
 	char err[512] = "";
-	int r = nft_list_table(&b, err, sizeof(err));
+	int r = nft_list_table(session, &b, err, sizeof(err));
 	if (r < 0)
 		fail_msg("nft list: %s (%s)", strerror(-r), err);
 	return buf_steal(&b);
@@ -634,7 +638,7 @@ static void test_teardown(void **state)
 	assert_int_equal(errno, ENOENT);
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	assert_int_equal(nft_list_table(&b, NULL, 0), -ENOENT);
+	assert_int_equal(nft_list_table(session, &b, NULL, 0), -ENOENT);
 	buf_free(&b);
 
 	/* The service's eth0 went with its veth. */
@@ -663,22 +667,22 @@ static void test_refusals(void **state)
 
 	*p = *e->plan;
 	snprintf(p->bridge, sizeof(p->bridge), "%s", "eth0");
-	assert_int_equal(priv_net_apply(p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(priv_net_apply(p, session, err, sizeof(err)), -EINVAL);
 	*p = *e->plan;
 	snprintf(p->services[0].veth_host, sizeof(p->services[0].veth_host), "%s", "eth0");
-	assert_int_equal(priv_net_apply(p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(priv_net_apply(p, session, err, sizeof(err)), -EINVAL);
 	*p = *e->plan;
 	snprintf(p->services[0].netns_path, sizeof(p->services[0].netns_path), "%s", "/run/../etc/x");
-	assert_int_equal(priv_net_apply(p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(priv_net_apply(p, session, err, sizeof(err)), -EINVAL);
 	*p = *e->plan;
 	p->services[0].n_addrs = 0;
-	assert_int_equal(priv_net_apply(p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(priv_net_apply(p, session, err, sizeof(err)), -EINVAL);
 	*p = *e->plan;
 	p->services[1].addrs[0] = IP(8, 8, 8, 8); /* outside ip_range */
-	assert_int_equal(priv_net_apply(p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(priv_net_apply(p, session, err, sizeof(err)), -EINVAL);
 	*p = *e->plan;
 	p->services[1].gateway = IP(172, 20, 0, 9);
-	assert_int_equal(priv_net_apply(p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(priv_net_apply(p, session, err, sizeof(err)), -EINVAL);
 	assert_int_equal(priv_net_teardown("relative", err, sizeof(err)), -EINVAL);
 	free(p);
 
@@ -691,7 +695,7 @@ static void test_refusals(void **state)
 	rtnl_link_put(l);
 	link_socket_close(sk);
 	err[0] = '\0';
-	assert_int_equal(priv_net_apply(e->plan, err, sizeof(err)), -EEXIST);
+	assert_int_equal(priv_net_apply(e->plan, session, err, sizeof(err)), -EEXIST);
 	assert_non_null(strstr(err, "pic0"));
 }
 
@@ -778,41 +782,97 @@ static void test_repair(void **state)
 	assert_int_equal(netns_delete(ntp->netns_path), 0);         /* the namespace file */
 	link_socket_close(sk);
 	char err[256];
-	assert_int_equal(nft_delete_table(err, sizeof(err)), 0);
+	assert_int_equal(nft_delete_table(session, err, sizeof(err)), 0);
 
 	apply_ok(e->plan);
 	assert_plan_applied(e->plan);
 	assert_ntp_reaches_host(e->plan);
 }
 
-static void test_nft_errors(void **state)
+/* Failures, dry runs and refusals, in session `s` (NULL: a context per
+ * call). In a session each call must leave nothing behind for the next:
+ * no dry-run flag, no cache of a refused batch. */
+static void nft_errors_in(struct nft_session *s)
 {
-	env_of(state);
 	char err[512] = "";
-	assert_int_equal(nft_apply("table inet pic { chain c { no such thing } }\n", err, sizeof(err)), -EIO);
+	assert_int_equal(nft_apply(s, "table inet pic { chain c { no such thing } }\n", err, sizeof(err)), -EIO);
 	assert_non_null(strstr(err, "Error"));
 	/* The failed batch left nothing behind, not even the empty table. */
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	assert_int_equal(nft_list_table(&b, NULL, 0), -ENOENT);
+	assert_int_equal(nft_list_table(s, &b, NULL, 0), -ENOENT);
 
 	const char *good = "table inet pic {\n\tchain c {\n\t}\n}\n";
-	assert_int_equal(nft_check(good, err, sizeof(err)), 0);
-	assert_int_equal(nft_list_table(&b, NULL, 0), -ENOENT); /* a dry run */
-	assert_int_equal(nft_apply(good, err, sizeof(err)), 0);
-	assert_int_equal(nft_list_table(&b, err, sizeof(err)), 0);
+	assert_int_equal(nft_check(s, good, err, sizeof(err)), 0);
+	assert_int_equal(nft_list_table(s, &b, NULL, 0), -ENOENT); /* a dry run */
+	assert_int_equal(nft_apply(s, good, err, sizeof(err)), 0);
+	assert_int_equal(nft_list_table(s, &b, err, sizeof(err)), 0);
 	assert_non_null(strstr(b.data, "chain c"));
 	buf_free(&b);
 
 	/* A refused replacement keeps the table in force. */
-	assert_int_equal(nft_apply("table inet pic { chain d { bogus } }\n", err, sizeof(err)), -EIO);
+	assert_int_equal(nft_apply(s, "table inet pic { chain d { bogus } }\n", err, sizeof(err)), -EIO);
 	buf_init(&b, 1 << 16);
-	assert_int_equal(nft_list_table(&b, err, sizeof(err)), 0);
+	assert_int_equal(nft_list_table(s, &b, err, sizeof(err)), 0);
 	assert_non_null(strstr(b.data, "chain c"));
 	buf_free(&b);
-	assert_int_equal(nft_check("table inet pic { chain d { bogus } }\n", err, sizeof(err)), -EIO);
-	assert_int_equal(nft_delete_table(err, sizeof(err)), 0);
-	assert_int_equal(nft_delete_table(err, sizeof(err)), 0);
+	assert_int_equal(nft_check(s, "table inet pic { chain d { bogus } }\n", err, sizeof(err)), -EIO);
+	assert_int_equal(nft_run(s, "add chain inet pic d\ndelete chain inet pic nosuch\n", err, sizeof(err)), -EIO);
+	assert_int_equal(nft_run(s, "add chain inet pic e\n", err, sizeof(err)), 0);
+	buf_init(&b, 1 << 16);
+	assert_int_equal(nft_list_table(s, &b, err, sizeof(err)), 0);
+	assert_null(strstr(b.data, "chain d")); /* all of a batch or none */
+	assert_non_null(strstr(b.data, "chain e"));
+	buf_free(&b);
+	assert_int_equal(nft_delete_table(s, err, sizeof(err)), 0);
+	assert_int_equal(nft_delete_table(s, err, sizeof(err)), 0);
+}
+
+static void test_nft_errors(void **state)
+{
+	env_of(state);
+	nft_errors_in(NULL);
+}
+
+static void test_nft_errors_in_a_session(void **state)
+{
+	env_of(state);
+	nft_errors_in(session);
+}
+
+/* A session made in one namespace acts in the one the process is in now. */
+static void test_nft_session_follows_the_namespace(void **state)
+{
+	env_of(state);
+	char err[512] = "";
+	struct buf b;
+	const char *good = "table inet pic {\n\tchain c {\n\t}\n}\n";
+	assert_int_equal(nft_apply(session, good, err, sizeof(err)), 0);
+	int here = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(here >= 0);
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	buf_init(&b, 1 << 16);
+	assert_int_equal(nft_list_table(session, &b, NULL, 0), -ENOENT);
+	assert_int_equal(nft_run(session, "add table inet pic\nadd chain inet pic other\n", err, sizeof(err)), 0);
+	assert_int_equal(setns(here, CLONE_NEWNET), 0);
+	close(here);
+	assert_int_equal(nft_list_table(session, &b, err, sizeof(err)), 0);
+	assert_non_null(strstr(b.data, "chain c"));
+	assert_null(strstr(b.data, "chain other"));
+	buf_free(&b);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return nft_session_open(&session);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	nft_session_close(session);
+	return 0;
 }
 
 int main(void)
@@ -827,6 +887,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_netns, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_repair, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_errors, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_nft_errors_in_a_session, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_nft_session_follows_the_namespace, env_setup, env_teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
