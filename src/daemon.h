@@ -18,7 +18,6 @@ struct http_server;
 struct sse_hub;
 struct loop_source;
 struct pki_ca;
-struct vpn_cleanup;
 struct nft_session;
 
 /* The port picd serves on the cell bridge's host address, for the proxy. */
@@ -64,7 +63,6 @@ struct daemon {
 	enum wg_backend vpn_backend;  /* kernel or wireguard-go (apply_vpn_choose_backend) */
 	int64_t vpn_next_expiry;      /* wall clock; 0: no active peer expires (apply_vpn.h) */
 	uint64_t dns_views_install_at_ms; /* monotonic; 0: unbound.conf is current (apply_vpn.h) */
-	struct vpn_cleanup *vpn_cleanup;  /* firewall elements of removed peers, to delete (apply_vpn.c) */
 
 	uint64_t started_ms; /* monotonic */
 	int64_t admin_user_id;

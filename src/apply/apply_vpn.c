@@ -64,22 +64,10 @@ int apply_vpn_public_key(struct daemon *d, char out[45], char *err, size_t errle
 
 /* --- the firewall, for one peer ------------------------------------
  *
- * nftables deletes set elements slowly (the kernel's commit of a deletion
- * costs ~10 ms more than an addition), so a peer that leaves — deleted,
- * disabled, expired — is cut by ADDING its address to vpn_blocked, and
- * its grant elements are deleted (and the block lifted) a moment later in
- * one batched transaction, off the API's path. A peer that comes back to
- * an address still waiting for that cleanup gets it run first. */
-
-#define CLEANUP_DELAY_MS 200
-#define CLEANUP_MAX 256 /* addresses waiting; more and it runs at once */
-
-struct vpn_cleanup {
-	struct buf commands;
-	uint32_t addresses[CLEANUP_MAX];
-	size_t n;
-	uint64_t due_ms;
-};
+ * One transaction deletes the elements a peer had and adds the ones it has
+ * now: a peer that leaves (deleted, disabled, expired) is cut at its
+ * commit. Through picd's long-lived nftables session a deletion costs what
+ * an addition does (nft.h). */
 
 static int run_nft(struct daemon *d, struct buf *cmds, char *err, size_t errlen)
 {
@@ -90,76 +78,15 @@ static int run_nft(struct daemon *d, struct buf *cmds, char *err, size_t errlen)
 	return r;
 }
 
-static void cleanup_forget(struct daemon *d)
+static int firewall_change(struct daemon *d, const struct vpn_peer *before, const struct vpn_peer *after,
+			   int64_t now, char *err, size_t errlen)
 {
-	if (!d->vpn_cleanup)
-		return;
-	buf_free(&d->vpn_cleanup->commands);
-	free(d->vpn_cleanup);
-	d->vpn_cleanup = NULL;
-}
-
-/* Runs what is waiting now; on failure the sets are refilled whole. */
-static int cleanup_run(struct daemon *d, char *err, size_t errlen)
-{
-	struct vpn_cleanup *c = d->vpn_cleanup;
-	if (!c)
-		return 0;
-	int r = run_nft(d, &c->commands, err, errlen);
-	cleanup_forget(d);
-	if (r < 0) {
-		log_warn("vpn: %s; refilling the sets", err);
-		r = apply_vpn_sync_parts(d, VPN_SYNC_FIREWALL, err, errlen);
-	}
-	return r;
-}
-
-static bool cleanup_holds(const struct daemon *d, uint32_t address)
-{
-	for (size_t i = 0; d->vpn_cleanup && i < d->vpn_cleanup->n; i++)
-		if (d->vpn_cleanup->addresses[i] == address)
-			return true;
-	return false;
-}
-
-static int cleanup_add(struct daemon *d, const struct vpn_peer *gone, int64_t now)
-{
-	if (!d->vpn_cleanup) {
-		d->vpn_cleanup = calloc(1, sizeof(*d->vpn_cleanup));
-		if (!d->vpn_cleanup)
-			return -ENOMEM;
-		buf_init(&d->vpn_cleanup->commands, NFT_COMMANDS_MAX);
-	}
-	struct vpn_cleanup *c = d->vpn_cleanup;
-	int r = vpn_nft_peer_commands(gone, NULL, &d->config.ip_range, now, &c->commands);
-	if (r == 0)
-		r = vpn_nft_block_commands(gone->address, false, &c->commands);
-	if (r < 0)
-		return r;
-	c->addresses[c->n++] = gone->address;
-	c->due_ms = loop_now_ms() + CLEANUP_DELAY_MS;
-	return 0;
-}
-
-static int firewall_change(struct daemon *d, const struct vpn_peer *before, const struct vpn_peer *after, bool was,
-			   bool is, int64_t now, char *err, size_t errlen)
-{
-	bool leaves = was && (!is || before->address != after->address);
-	int r = 0;
-	if ((is && cleanup_holds(d, after->address)) || (leaves && d->vpn_cleanup && d->vpn_cleanup->n == CLEANUP_MAX))
-		r = cleanup_run(d, err, errlen);
 	struct buf cmds;
 	buf_init(&cmds, NFT_COMMANDS_MAX);
-	if (r == 0 && leaves)
-		r = vpn_nft_block_commands(before->address, true, &cmds);
-	/* A peer that stays where it was changes its elements in place. */
-	if (r == 0)
-		r = vpn_nft_peer_commands(leaves ? NULL : before, is ? after : NULL, &d->config.ip_range, now, &cmds);
+	int r = vpn_nft_peer_commands(before, after, &d->config.ip_range, now, &cmds);
 	if (r == 0)
 		r = run_nft(d, &cmds, err, errlen);
 	buf_free(&cmds);
-	if (r == 0 && leaves)
-		r = cleanup_add(d, before, now);
 	return r;
 }
 
@@ -172,8 +99,6 @@ static int sync_firewall(struct daemon *d, const struct vpn_peer *peers, size_t 
 	if (r == 0)
 		r = run_nft(d, &cmds, err, errlen);
 	buf_free(&cmds);
-	if (r == 0)
-		cleanup_forget(d); /* the refill left nothing stale */
 	return r;
 }
 
@@ -400,7 +325,7 @@ int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct
 	}
 	if (r < 0)
 		return r;
-	r = firewall_change(d, before, after, was, is, now, err, errlen);
+	r = firewall_change(d, before, after, now, err, errlen);
 	if (r < 0)
 		return r;
 	r = views_change(d, before, after, now, err, errlen);
@@ -448,19 +373,6 @@ static int64_t views_tick(struct daemon *d)
 	return -1;
 }
 
-static int64_t cleanup_tick(struct daemon *d)
-{
-	if (!d->vpn_cleanup)
-		return -1;
-	uint64_t now = loop_now_ms();
-	if (now < d->vpn_cleanup->due_ms)
-		return (int64_t)(d->vpn_cleanup->due_ms - now);
-	char err[512] = "";
-	if (cleanup_run(d, err, sizeof(err)) < 0)
-		log_err("vpn: %s", err);
-	return -1;
-}
-
 static int64_t shortest(int64_t a, int64_t b)
 {
 	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
@@ -469,7 +381,7 @@ static int64_t shortest(int64_t a, int64_t b)
 static int64_t on_tick(struct loop *l, void *data)
 {
 	struct daemon *d = data;
-	int64_t views = shortest(views_tick(d), cleanup_tick(d));
+	int64_t views = views_tick(d);
 	if (!d->vpn_next_expiry)
 		return views;
 	int64_t now = time(NULL);
@@ -492,9 +404,6 @@ int apply_vpn_follow(struct daemon *d)
 
 void apply_vpn_finish(struct daemon *d)
 {
-	char err[512] = "";
-	if (cleanup_run(d, err, sizeof(err)) < 0)
-		log_err("vpn: %s", err);
 	if (d->dns_views_install_at_ms) {
 		d->dns_views_install_at_ms = 1; /* due now */
 		views_tick(d);

@@ -80,11 +80,6 @@ static int render_vpn_sets(struct buf *out)
 		"\t# VPN peers that may reach one another (both must be in it).\n"
 		"\tset " NFT_VPN_PEERS " {\n"
 		"\t\ttype ipv4_addr\n"
-		"\t}\n"
-		"\t# VPN peers just removed: cut at once (adding an element is quick,\n"
-		"\t# deleting is not); their grants are deleted moments later.\n"
-		"\tset " NFT_VPN_BLOCKED " {\n"
-		"\t\ttype ipv4_addr\n"
 		"\t}\n\n");
 }
 
@@ -94,10 +89,7 @@ static int render_vpn_forward(const struct netplan *p, struct buf *out)
 {
 	const char *wg = NETPLAN_VPN_IFNAME, *br = p->bridge;
 	return buf_printf(out,
-		"\t\t# VPN peers: removed ones first, then what each was granted, on\n"
-		"\t\t# every packet both ways.\n"
-		"\t\tiifname \"%s\" ip saddr @" NFT_VPN_BLOCKED " drop\n"
-		"\t\toifname \"%s\" ip daddr @" NFT_VPN_BLOCKED " drop\n"
+		"\t\t# VPN peers: what each was granted, on every packet both ways.\n"
 		"\t\tiifname \"%s\" oifname \"%s\" ip saddr . ip daddr . meta l4proto . th dport @" NFT_VPN_GRANTS " accept\n"
 		"\t\tiifname \"%s\" oifname \"%s\" ip daddr . ip saddr . meta l4proto . th sport @" NFT_VPN_GRANTS " accept\n"
 		"\t\tiifname \"%s\" oifname \"%s\" icmp type echo-request ip saddr . ip daddr @" NFT_VPN_PING " accept\n"
@@ -107,7 +99,7 @@ static int render_vpn_forward(const struct netplan *p, struct buf *out)
 		"\t\toifname \"%s\" iifname != { \"%s\", \"%s\" } ct direction reply ip daddr @" NFT_VPN_INTERNET " accept\n"
 		"\t\tiifname \"%s\" drop\n"
 		"\t\toifname \"%s\" drop\n",
-		wg, wg, wg, br, br, wg, wg, br, br, wg, wg, wg, wg, br, wg, wg, br, wg, wg, wg);
+		wg, br, br, wg, wg, br, br, wg, wg, wg, wg, br, wg, wg, br, wg, wg, wg);
 }
 
 int nft_render(const struct netplan *p, struct buf *out)

@@ -13,7 +13,6 @@
 #define NFT_VPN_PING "vpn_ping"
 #define NFT_VPN_INTERNET "vpn_internet"
 #define NFT_VPN_PEERS "vpn_peers"
-#define NFT_VPN_BLOCKED "vpn_blocked"
 
 /* Appends the ruleset to `out`. -EINVAL if the bridge name in the plan is
  * not a plain interface name; -E2BIG if it does not fit under the

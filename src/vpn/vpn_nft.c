@@ -100,7 +100,7 @@ static int lists_end(struct element_list lists[4], struct buf *out, int r)
 int vpn_nft_commands(const struct vpn_peer *peers, size_t n, const struct ipv4_net *ip_range, int64_t now,
 		     struct buf *out)
 {
-	int r = buf_printf(out, "flush set " SET_PREFIX NFT_VPN_BLOCKED "\n");
+	int r = 0;
 	for (size_t i = 0; r == 0 && i < 4; i++)
 		r = buf_printf(out, "flush set " SET_PREFIX "%s\n", sets[i]);
 	struct element_list lists[4];
@@ -124,11 +124,4 @@ int vpn_nft_peer_commands(const struct vpn_peer *before, const struct vpn_peer *
 		r = peer_elements(after, ip_range, added);
 	r = lists_end(gone, out, r);
 	return lists_end(added, out, r);
-}
-
-int vpn_nft_block_commands(uint32_t address, bool blocked, struct buf *out)
-{
-	char ip[IPV4_STR_MAX];
-	ipv4_format(address, ip);
-	return buf_printf(out, "%s element " SET_PREFIX NFT_VPN_BLOCKED " { %s }\n", blocked ? "add" : "delete", ip);
 }

@@ -1,5 +1,5 @@
 /* The VPN's firewall sets (nft_render.h: vpn_grants, vpn_ping,
- * vpn_internet, vpn_peers, vpn_blocked) as commands that make them hold exactly the
+ * vpn_internet, vpn_peers) as commands that make them hold exactly the
  * grants of the peers active now: flushed and refilled in one
  * transaction, so no packet ever sees a half-changed policy. */
 #pragma once
@@ -20,7 +20,3 @@ int vpn_nft_commands(const struct vpn_peer *peers, size_t n, const struct ipv4_n
  * be NULL (added, deleted). Nothing else in the sets is touched. */
 int vpn_nft_peer_commands(const struct vpn_peer *before, const struct vpn_peer *after,
 			  const struct ipv4_net *ip_range, int64_t now, struct buf *out);
-
-/* Puts `address` into vpn_blocked (all its traffic dropped, at once) or
- * takes it out. */
-int vpn_nft_block_commands(uint32_t address, bool blocked, struct buf *out);

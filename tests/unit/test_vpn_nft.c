@@ -1,8 +1,7 @@
-/* The VPN's firewall commands: a full refill flushes every set (the
- * blocked one too) and adds the active peers' elements only; one peer's
- * change deletes its old elements and adds its new ones; blocking is an
- * added element. (nft itself runs these against the real table in the
- * VPN integration tests.) */
+/* The VPN's firewall commands: a full refill flushes every set and adds
+ * the active peers' elements only; one peer's change deletes its old
+ * elements and adds its new ones. (nft itself runs these against the real
+ * table in the VPN integration tests.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,7 +34,6 @@ static void test_refill(void **state)
 	struct buf b;
 	buf_init(&b, 1 << 20);
 	assert_int_equal(vpn_nft_commands(peers, 3, &RANGE, 100, &b), 0);
-	assert_non_null(strstr(b.data, "flush set inet pic vpn_blocked\n"));
 	assert_non_null(strstr(b.data, "flush set inet pic vpn_grants\n"));
 	assert_non_null(strstr(b.data, "10.0.0.2 . 172.20.0.2 . udp . 53"));  /* dns, always */
 	assert_non_null(strstr(b.data, "10.0.0.2 . 172.20.0.23 . tcp . 443")); /* webui */
@@ -77,23 +75,11 @@ static void test_one_peer(void **state)
 	buf_free(&b);
 }
 
-static void test_block(void **state)
-{
-	struct buf b;
-	buf_init(&b, 256);
-	assert_int_equal(vpn_nft_block_commands(0x0a000009, true, &b), 0);
-	assert_int_equal(vpn_nft_block_commands(0x0a000009, false, &b), 0);
-	assert_string_equal(b.data, "add element inet pic vpn_blocked { 10.0.0.9 }\n"
-				    "delete element inet pic vpn_blocked { 10.0.0.9 }\n");
-	buf_free(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refill),
 		cmocka_unit_test(test_one_peer),
-		cmocka_unit_test(test_block),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
