@@ -189,6 +189,7 @@ INFO_ROWS = [
     ("VPN 1000: GET /api/peers p50", ("vpn", "scales", "1000", "get_peers_ms", "p50_ms"), "ms"),
     ("VPN 1000: add one p50 / p99", ("vpn", "scales", "1000", "add_one_ms"), "ms"),
     ("VPN 1000: remove one p50 / p99", ("vpn", "scales", "1000", "remove_one_ms"), "ms"),
+    ("VPN 1000: grant / revoke one service p50 / p99", ("vpn", "scales", "1000", "grant_revoke_ms"), "ms"),
     ("VPN 1000: RSS picd / wireguard-go", ("vpn", "scales", "1000", "rss_mb"), "MB"),
     ("VPN 1000: picd restart to VPN ready", ("vpn", "scales", "1000", "picd_restart_to_vpn_ready_ms"), "ms"),
     ("VPN 1000: wireguard-go restart to all peers", ("vpn", "scales", "1000", "wireguard_go_restart_to_all_peers_ms"), "ms"),
@@ -196,6 +197,7 @@ INFO_ROWS = [
     ("VPN 10000: GET /api/peers p50", ("vpn", "scales", "10000", "get_peers_ms", "p50_ms"), "ms"),
     ("VPN 10000: add one p50 / p99", ("vpn", "scales", "10000", "add_one_ms"), "ms"),
     ("VPN 10000: remove one p50 / p99", ("vpn", "scales", "10000", "remove_one_ms"), "ms"),
+    ("VPN 10000: grant / revoke one service p50 / p99", ("vpn", "scales", "10000", "grant_revoke_ms"), "ms"),
     ("VPN 10000: RSS picd / wireguard-go", ("vpn", "scales", "10000", "rss_mb"), "MB"),
     ("VPN 10000: picd restart to VPN ready", ("vpn", "scales", "10000", "picd_restart_to_vpn_ready_ms"), "ms"),
     ("VPN 10000: wireguard-go restart to all peers", ("vpn", "scales", "10000", "wireguard_go_restart_to_all_peers_ms"), "ms"),
@@ -1624,6 +1626,11 @@ def section_vpn(ctx):
                     raise BenchError(f"the first peer lost its way in at {n} peers")
             rss_picd = mb(ctx.picd.rss_kb())
             rss_wg = mb(proc_status_kb(vpn_pid, "VmRSS"))
+            # A staying peer's grant given and taken back: its firewall
+            # elements and DNS view change in place (a revoke deletes).
+            regrant = [timed_ms(ctx, "PUT", "/api/peers/b1", {"services": ["webui"] if i % 2 == 0 else []})[0]
+                       for i in range(VPN_OP_RUNS)]
+            rss_picd_after_regrant = mb(ctx.picd.rss_kb())
             # Re-apply: picd restarted (wireguard-go adopted, nothing to
             # send), and wireguard-go restarted (every peer set again).
             ctx.picd.stop()
@@ -1647,7 +1654,9 @@ def section_vpn(ctx):
                 "get_peers_ms": dist(get_list, 1),
                 "add_one_ms": dist(add, 2),
                 "remove_one_ms": dist(rm, 2),
+                "grant_revoke_ms": dist(regrant, 2),
                 "rss_picd_mb": rss_picd,
+                "rss_picd_after_grant_changes_mb": rss_picd_after_regrant,
                 "rss_wireguard_go_mb": rss_wg,
                 "rss_mb": [rss_picd, rss_wg],
                 "picd_restart_to_vpn_ready_ms": round(restart_adopt_ms, 1),

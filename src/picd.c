@@ -50,6 +50,7 @@
 #define DEFAULT_SOCKET "/run/pic/pic.sock"
 #define DEFAULT_SESSION_TTL_S (12 * 3600)
 #define SHUTDOWN_GRACE_MS 5000
+#define PICD_MMAP_THRESHOLD (128 * 1024)
 #define SESSION_PURGE_MS (10 * 60 * 1000)
 #define CERT_RENEWAL_CHECK_MS (12 * 3600 * 1000)
 /* --test-leaf-lifetime: at least long enough for a renewal check to come
@@ -664,6 +665,11 @@ int main(int argc, char **argv)
 	/* The store holds password hashes: nothing picd creates is for others
 	 * (the control socket sets its own mode). */
 	umask(0077);
+	/* A fixed threshold: blocks from 128 KiB up (rendered configs, JSON
+	 * answers, UAPI requests) are mapped on their own and unmapped when
+	 * freed. glibc would otherwise raise the threshold after the first
+	 * such free and keep later ones in the heap, resident for good. */
+	mallopt(M_MMAP_THRESHOLD, PICD_MMAP_THRESHOLD);
 	int r = run(&rt);
 	cleanup(&rt);
 	if (rt.ready_fd >= 0)
