@@ -25,9 +25,10 @@
 #define HTTP_CONNECTION_LIMIT 512
 #define HTTP_PER_IP_LIMIT 128
 #define HTTP_CONNECTION_TIMEOUT_S 30
-/* An answer this large (GET /api/peers at 1,000 peers is ~0.3 MB) was a
- * JSON tree of many small blocks: freed, they stay resident wherever
- * anything allocated since sits above them in the heap. */
+/* A request or answer this large (GET /api/peers at 1,000 peers is
+ * ~0.3 MB) was a JSON tree of many small blocks: freed, they stay
+ * resident wherever anything allocated since sits above them in the heap,
+ * so the heap is trimmed once the exchange is over (about 1 ms). */
 #define HTTP_TRIM_AFTER_BYTES (256 * 1024)
 
 struct http_server {
@@ -45,6 +46,7 @@ struct conn_state {
 	enum router_result found;
 	struct buf body;
 	bool too_large;
+	size_t reply_len;
 };
 
 static void fill_peer(struct http_server *s, struct MHD_Connection *conn, struct http_request *req)
@@ -154,16 +156,13 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
 	return ok;
 }
 
-static enum MHD_Result reply_and_free(struct MHD_Connection *conn, struct http_response *res)
+static enum MHD_Result reply_and_free(struct conn_state *cs, struct MHD_Connection *conn, struct http_response *res)
 {
-	size_t len = 0;
-	enum MHD_Result ok = queue(conn, res, &len);
+	enum MHD_Result ok = queue(conn, res, &cs->reply_len);
 	json_decref(res->body);
 	res->body = NULL;
 	free(res->raw);
 	res->raw = NULL;
-	if (len >= HTTP_TRIM_AFTER_BYTES)
-		malloc_trim(0); /* give the tree's pages back (about 1 ms) */
 	return ok;
 }
 
@@ -189,13 +188,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		struct http_response res = { 0 };
 		size_t limit = 0;
 		if (dispatch_route(s->d, &cs->req, &cs->match, &cs->found, &limit, &res) < 0)
-			return reply_and_free(conn, &res);
+			return reply_and_free(cs, conn, &res);
 		buf_init(&cs->body, limit);
 		const char *clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							       MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (clen && strtoull(clen, NULL, 10) > limit) {
 			dispatch_too_large(&cs->req, limit, &res);
-			return reply_and_free(conn, &res);
+			return reply_and_free(cs, conn, &res);
 		}
 		return MHD_YES;
 	}
@@ -215,7 +214,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cs->req.body_len = cs->body.len;
 		dispatch_request(s->d, &cs->req, &cs->match, &res);
 	}
-	return reply_and_free(conn, &res);
+	return reply_and_free(cs, conn, &res);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -224,10 +223,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct conn_state *cs = *con_cls;
 	if (!cs)
 		return;
+	bool big = cs->reply_len >= HTTP_TRIM_AFTER_BYTES || cs->body.len >= HTTP_TRIM_AFTER_BYTES;
 	json_decref(cs->req.json);
 	buf_free(&cs->body);
 	free(cs);
 	*con_cls = NULL;
+	if (big)
+		malloc_trim(0);
 }
 
 static void on_ready(struct loop *l, int fd, uint32_t events, void *data)
