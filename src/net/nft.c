@@ -114,11 +114,10 @@ static int session_run(struct nft_session *s, const char *cmds, bool dry_run, st
 		session_drop_ctx(s);
 		return -EIO;
 	}
-	if (out && buf_append(out, o ? o : "", o ? strlen(o) : 0) < 0) {
+	r = out ? buf_append(out, o ? o : "", o ? strlen(o) : 0) : 0;
+	if (r < 0)
 		err_set(err, errlen, "nft output too large");
-		return -ENOMEM;
-	}
-	return 0;
+	return r;
 }
 
 /* session_run() in `s`, or in a session just for this call. */
