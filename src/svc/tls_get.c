@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,8 +45,13 @@ static int connect_to(uint32_t addr, uint16_t port, unsigned timeout_ms, int *re
 		return -errno;
 	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(addr) };
+	/* TCP_NODELAY: the request follows the handshake's last flight at
+	 * once. With Nagle it waited for that flight's ACK, which the server
+	 * delays by 40 ms (every proxy change's check took ~48 ms). */
+	int one = 1;
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int r = errno == EINPROGRESS || errno == EAGAIN ? -ETIMEDOUT : -errno;
 		close(fd);
