@@ -28,7 +28,9 @@
 /* A request or answer this large (GET /api/peers at 1,000 peers is
  * ~0.3 MB) was a JSON tree of many small blocks: freed, they stay
  * resident wherever anything allocated since sits above them in the heap,
- * so the heap is trimmed once the exchange is over (about 1 ms). */
+ * so the heap is trimmed once the exchange is over. The trim costs about
+ * what the freed tree was: 11-12 ms for 300,000 blocks (~25 MB), 6 us
+ * with nothing to give back. */
 #define HTTP_TRIM_AFTER_BYTES (256 * 1024)
 
 struct http_server {
