@@ -4,7 +4,6 @@
  * transaction, so no packet ever sees a half-changed policy. */
 #pragma once
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
