@@ -13,8 +13,10 @@
 #include "apply.h"
 #include "apply_dns.h"
 #include "apply_vpn.h"
+#include "common/cleanup.h"
 #include "common/log.h"
 #include "daemon.h"
+#include "net/netns.h"
 #include "priv/priv_net.h"
 #include "svc/svc_proc.h"
 #include "common/banned.h"
@@ -31,13 +33,74 @@ int apply_cell_plan(struct daemon *d)
 	return netplan_build(&d->config, d->opt.run_dir, names, n, &d->net);
 }
 
-static int bring_up_network(struct daemon *d, char *err, size_t errlen)
+static void stop_recorded_process(const char *pid_path, const char *binary)
+{
+	pid_t pid;
+	int64_t started;
+	if (svc_proc_read_pidfile(pid_path, binary, &pid, &started) < 0)
+		return;
+	kill(pid, SIGTERM);
+	for (int waited = 0; waited < TEARDOWN_GRACE_MS && svc_proc_alive(pid, binary); waited += 10) {
+		struct timespec t = { 0, 10 * 1000 * 1000 };
+		nanosleep(&t, NULL);
+	}
+	if (svc_proc_alive(pid, binary))
+		kill(pid, SIGKILL);
+	log_info("stopped %s (pid %d)", binary, (int)pid);
+}
+
+/* A daemon a previous picd left running keeps its network namespace; the
+ * pin naming it may not be here. A picd started in a new mount namespace
+ * (systemd's sandboxing, a container, `ip netns exec`) finds its
+ * predecessor's pins as bare files: left alone, net_apply() would make
+ * new, empty namespaces and the adopted daemons would serve nobody. So
+ * the namespace is taken from the daemon itself (/proc/<pid>/ns/net, the
+ * pid checked against its recorded start time) and pinned again; the
+ * veths and addresses are then checked in it like any other. A daemon in
+ * a namespace other than the one pinned for it cannot be reached: it is
+ * stopped, and started again where it belongs. */
+static void adopt_namespaces(struct daemon *d)
+{
+	for (size_t i = 0; i < d->sup.n; i++) {
+		struct svc *s = &d->sup.svcs[i];
+		const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+		_cleanup_close_ int ns = -1, pinned = -1;
+		if (s->state == SVC_UNAVAILABLE || s->ops->host_network || !net ||
+		    svc_proc_open_netns(s->pid_path, s->ops->binary, &ns) < 0)
+			continue;
+		int r = priv_netns_open(net, &pinned);
+		if (r == 0 && netns_same(ns, pinned))
+			continue;
+		if (r == 0) {
+			log_warn("%s: the running %s is not in the cell's namespace for it: stopping it",
+				 s->ops->name, s->ops->daemon);
+			stop_recorded_process(s->pid_path, s->ops->binary);
+			continue;
+		}
+		if (r == -ENOENT)
+			r = priv_netns_adopt(net, ns);
+		if (r < 0)
+			log_err("%s: cannot pin the namespace of the running %s: %s", s->ops->name, s->ops->daemon,
+				strerror(-r));
+		else
+			log_info("%s: re-pinned the network namespace the running %s is in", s->ops->name,
+				 s->ops->daemon);
+	}
+}
+
+static int plan_network(struct daemon *d, char *err, size_t errlen)
 {
 	int r = apply_cell_plan(d);
-	if (r < 0) {
+	if (r < 0)
 		snprintf(err, errlen, "cannot plan the cell network: %s", strerror(-r));
+	return r;
+}
+
+static int bring_up_network(struct daemon *d, char *err, size_t errlen)
+{
+	int r = plan_network(d, err, errlen);
+	if (r < 0)
 		return r;
-	}
 	r = priv_net_apply(&d->net, d->nft, err, errlen);
 	if (r < 0)
 		return r;
@@ -58,6 +121,10 @@ int apply_cell_start(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "netlink: %s", strerror(-r));
 		return r;
 	}
+	r = plan_network(d, err, errlen);
+	if (r < 0)
+		return r;
+	adopt_namespaces(d);
 	r = bring_up_network(d, err, errlen);
 	if (r < 0)
 		return r;
@@ -88,22 +155,6 @@ int apply_cell_readdress(struct daemon *d, char *err, size_t errlen)
 }
 
 /* --- teardown --------------------------------------------------------- */
-
-static void stop_recorded_process(const char *pid_path, const char *binary)
-{
-	pid_t pid;
-	int64_t started;
-	if (svc_proc_read_pidfile(pid_path, binary, &pid, &started) < 0)
-		return;
-	kill(pid, SIGTERM);
-	for (int waited = 0; waited < TEARDOWN_GRACE_MS && svc_proc_alive(pid, binary); waited += 10) {
-		struct timespec t = { 0, 10 * 1000 * 1000 };
-		nanosleep(&t, NULL);
-	}
-	if (svc_proc_alive(pid, binary))
-		kill(pid, SIGKILL);
-	log_info("stopped %s (pid %d)", binary, (int)pid);
-}
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {

@@ -99,7 +99,11 @@ static int pin_new_netns(const char *path)
 	return -WEXITSTATUS(status);
 }
 
-int netns_create(const char *path)
+/* Readies `path` for a pin: its parent a shared mount point, a
+ * placeholder file there (made if missing: *ret_created). 1 when a
+ * network namespace is pinned there already; -EEXIST when `path` is
+ * something else. */
+static int pin_prepare(const char *path, bool *ret_created)
 {
 	char dir[PATH_MAX];
 	int r = parent_dir(path, dir);
@@ -112,7 +116,7 @@ int netns_create(const char *path)
 	if (r < 0)
 		return r;
 
-	bool created = false;
+	*ret_created = false;
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
@@ -125,22 +129,57 @@ int netns_create(const char *path)
 			return -errno;
 		if (sf.f_type == NSFS_MAGIC) {
 			r = fd_is_netns(fd);
-			return r < 0 ? r : r ? 0 : -EEXIST;
+			return r < 0 ? r : r ? 1 : -EEXIST;
 		}
-		/* A bare placeholder, left by a crash or a reboot: reuse it. */
-	} else if (errno == ENOENT) {
-		_cleanup_close_ int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
-		if (fd < 0)
-			return -errno;
-		created = true;
-	} else {
-		return -errno;
+		/* A bare placeholder: left by a crash or a reboot, or the pin
+		 * lives in another mount namespace (a sandboxed restart). */
+		return 0;
 	}
+	if (errno != ENOENT)
+		return -errno;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return -errno;
+	*ret_created = true;
+	return 0;
+}
 
+int netns_create(const char *path)
+{
+	bool created;
+	int r = pin_prepare(path, &created);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	r = pin_new_netns(path);
 	if (r < 0 && created)
 		unlink(path);
 	return r;
+}
+
+int netns_pin(const char *path, int ns_fd)
+{
+	int r = fd_is_netns(ns_fd);
+	if (r <= 0)
+		return r < 0 ? r : -EINVAL;
+	bool created;
+	r = pin_prepare(path, &created);
+	if (r != 0)
+		return r < 0 ? r : -EEXIST;
+	char source[64];
+	snprintf(source, sizeof(source), "/proc/self/fd/%d", ns_fd);
+	if (mount(source, path, "none", MS_BIND, NULL) < 0) {
+		r = -errno;
+		if (created)
+			unlink(path);
+		return r;
+	}
+	return 0;
+}
+
+bool netns_same(int fd_a, int fd_b)
+{
+	struct stat a, b;
+	return fstat(fd_a, &a) == 0 && fstat(fd_b, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 int netns_open(const char *path, int *ret_fd)

@@ -4,6 +4,8 @@
  * to join, and deleted. */
 #pragma once
 
+#include <stdbool.h>
+
 /* Creates a new network namespace pinned at `path` (a bind mount of its
  * nsfs file onto an empty file), creating the parent directory if needed
  * and making it a shared mount point so that unmounting a namespace file
@@ -11,6 +13,16 @@
  * network namespace is already pinned there; -EEXIST if `path` is
  * something else (a directory, a symlink, another kind of namespace). */
 int netns_create(const char *path);
+
+/* Pins the existing network namespace `ns_fd` (a running daemon's, from
+ * /proc/<pid>/ns/net) at `path`, over a bare placeholder or a missing
+ * file: how a picd started in another mount namespace, where its
+ * predecessor's pins are bare files, takes back the namespaces its
+ * daemons still run in. -EEXIST if a namespace is pinned there already. */
+int netns_pin(const char *path, int ns_fd);
+
+/* Whether two namespace fds name the same namespace. */
+bool netns_same(int fd_a, int fd_b);
 
 /* Opens the namespace pinned at `path` (O_CLOEXEC). -ENOENT if nothing is
  * pinned there (missing or a bare placeholder file), -EINVAL if it is not

@@ -104,3 +104,10 @@ int priv_netns_open(const struct netplan_service *s, int *ret_fd)
 		return -EINVAL;
 	return netns_open(s->netns_path, ret_fd);
 }
+
+int priv_netns_adopt(const struct netplan_service *s, int ns_fd)
+{
+	if (!s || !ifname_ok(s->name, sizeof(s->name)) || !path_ok(s->netns_path, sizeof(s->netns_path)) || ns_fd < 0)
+		return -EINVAL;
+	return netns_pin(s->netns_path, ns_fd);
+}

@@ -21,3 +21,7 @@ int priv_net_teardown(const char *run_dir, char *err, size_t errlen);
 /* Opens the network namespace of service `s` for a child to join
  * (setns) before it executes the service. */
 int priv_netns_open(const struct netplan_service *s, int *ret_fd);
+
+/* Pins `ns_fd`, the namespace a running daemon of service `s` is in, as
+ * that service's namespace, where nothing is pinned (netns_pin()). */
+int priv_netns_adopt(const struct netplan_service *s, int ns_fd);

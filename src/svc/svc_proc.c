@@ -7,9 +7,11 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/strparse.h"
 #include "common/banned.h"
@@ -117,6 +119,32 @@ int svc_proc_read_pidfile(const char *path, const char *binary, pid_t *ret_pid, 
 	long ticks = sysconf(_SC_CLK_TCK);
 	*ret_pid = pid;
 	*ret_started_at = boot_time() + (int64_t)(start / (uint64_t)(ticks > 0 ? ticks : 100));
+	return 0;
+}
+
+int svc_proc_open_netns(const char *pid_path, const char *binary, int *ret_fd)
+{
+	pid_t pid;
+	int64_t started;
+	if (svc_proc_read_pidfile(pid_path, binary, &pid, &started) < 0)
+		return -ESRCH;
+	/* The pidfd holds the process: its pid cannot name another one
+	 * while it is open and the process has not exited. */
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return -ESRCH;
+	if (svc_proc_read_pidfile(pid_path, binary, &pid, &started) < 0)
+		return -ESRCH;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ESRCH;
+	/* Still the recorded process after the open: the namespace is its. */
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	if (poll(&p, 1, 0) != 0)
+		return -ESRCH;
+	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
 

@@ -15,6 +15,9 @@ int svc_proc_write_pidfile(const char *path, pid_t pid);
 int svc_proc_read_pidfile(const char *path, const char *binary, pid_t *ret_pid, int64_t *ret_started_at);
 /* Alive (not a zombie) and running `binary`. */
 bool svc_proc_alive(pid_t pid, const char *binary);
+/* Opens the network namespace the recorded process runs in (O_CLOEXEC),
+ * making sure it is that process's: -ESRCH when it is not alive. */
+int svc_proc_open_netns(const char *pid_path, const char *binary, int *ret_fd);
 /* Waits until the process behind `pidfd` exits, up to `timeout_ms`; reaps
  * it if it is our child (si_pid is then non-zero). -ETIMEDOUT. */
 int svc_proc_wait(int pidfd, unsigned timeout_ms, siginfo_t *ret_si);
