@@ -16,8 +16,11 @@ HANDLER(api_health_get)
 	bool degraded = false;
 	for (size_t i = 0; services && i < d->sup.n; i++) {
 		const struct svc *s = &d->sup.svcs[i];
-		json_object_set_new(services, s->ops->name, json_string(svc_state_name(s->state)));
-		degraded = degraded || s->state == SVC_FAILED || s->state == SVC_BACKOFF;
+		/* A daemon that runs but does not answer is not shown as running. */
+		bool unhealthy = svc_unhealthy(s);
+		json_object_set_new(services, s->ops->name,
+				    json_string(unhealthy ? "unhealthy" : svc_state_name(s->state)));
+		degraded = degraded || unhealthy || s->state == SVC_FAILED || s->state == SVC_BACKOFF;
 	}
 	/* picd answers, so the API is fine; "degraded" says a service is not. */
 	return http_reply(res, 200, json_pack("{s:s, s:s, s:I, s:o}", "status", degraded ? "degraded" : "ok",

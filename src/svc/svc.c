@@ -98,6 +98,8 @@ static void forget_process(struct svc *s)
 	s->pid = 0;
 	s->adopted = false;
 	s->healthy = false;
+	s->unhealthy_since_ms = 0;
+	s->health_kill = false;
 	unlink(s->pid_path);
 	serving_update(s);
 }
@@ -126,7 +128,8 @@ static unsigned recent_exits(struct svc *s, uint64_t now)
 static void handle_exit(struct svc *s, const siginfo_t *si, bool known)
 {
 	enum svc_state was = s->state;
-	if (was != SVC_STOPPING && was != SVC_STOPPED)
+	/* Stopped for failing its probe: last_error says so already. */
+	if (was != SVC_STOPPING && was != SVC_STOPPED && !s->health_kill)
 		describe_exit(s, si, known);
 	uint64_t now = loop_now_ms();
 	int64_t ran_s = time(NULL) - s->started_at;
@@ -173,11 +176,42 @@ static void on_pidfd(struct loop *l, int fd, uint32_t events, void *data)
 
 /* --- health --------------------------------------------------------- */
 
+/* A probe's outcome: healthy or not, since when. */
+static void health_record(struct svc *s, bool ok, const char *err)
+{
+	uint64_t now = loop_now_ms();
+	s->healthy = ok;
+	snprintf(s->health_error, sizeof(s->health_error), "%s", ok ? "" : err);
+	if (ok)
+		s->unhealthy_since_ms = 0;
+	else if (!s->unhealthy_since_ms && now >= s->running_since_ms + SVC_HEALTH_GRACE_MS)
+		s->unhealthy_since_ms = now;
+}
+
+bool svc_unhealthy(const struct svc *s)
+{
+	return s->state == SVC_RUNNING && s->unhealthy_since_ms != 0;
+}
+
+/* It runs but has not answered for SVC_HEALTH_RESTART_MS: stop it so that
+ * the exit restarts it like a crash (back-off, crash-loop parking). A
+ * daemon stopped with SIGSTOP is continued so it can take the SIGTERM;
+ * the tick sends SIGKILL after the grace time. */
+static void health_restart(struct svc *s, uint64_t now)
+{
+	snprintf(s->last_error, sizeof(s->last_error), "%s did not answer its health probe for %d s (%s)",
+		 s->ops->daemon, SVC_HEALTH_RESTART_MS / 1000, s->health_error[0] ? s->health_error : "no answer");
+	log_warn("%s: %s: restarting it", s->ops->name, s->last_error);
+	s->health_kill = true;
+	s->kill_at_ms = now + SVC_STOP_GRACE_MS;
+	kill(s->pid, SIGTERM);
+	kill(s->pid, SIGCONT);
+}
+
 static void probe_done(struct svc *s, int r, const char *err)
 {
 	bool was = s->healthy;
-	s->healthy = r == 0;
-	snprintf(s->health_error, sizeof(s->health_error), "%s", r == 0 ? "" : err);
+	health_record(s, r == 0, err);
 	if (was && !s->healthy)
 		log_warn("%s health probe failed: %s", s->ops->name, err);
 	loop_remove(s->sup->d->loop, s->probe_source);
@@ -203,7 +237,7 @@ static void probe_begin(struct svc *s)
 	const struct netplan_service *net = svc_net(s);
 	char err[160] = "";
 	if (!s->ops->probe_send) {
-		s->healthy = s->pid > 0;
+		health_record(s, s->pid > 0, "not running");
 		s->next_probe_ms = loop_now_ms() + SVC_HEALTH_INTERVAL_MS;
 		serving_update(s);
 		return;
@@ -225,8 +259,8 @@ int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen)
 	const struct netplan_service *net = svc_net(s);
 	if (!s->ops->probe_send) {
 		/* Nothing to ask on the wire: running is all we can tell. */
-		s->healthy = s->pid > 0;
 		snprintf(err, errlen, "%s is not running", s->ops->daemon);
+		health_record(s, s->pid > 0, err);
 		serving_update(s);
 		return s->healthy ? 0 : -ESRCH;
 	}
@@ -250,8 +284,7 @@ int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen)
 			nanosleep(&pause, NULL);
 		}
 	} while (r != 0 && loop_now_ms() < deadline);
-	s->healthy = r == 0;
-	snprintf(s->health_error, sizeof(s->health_error), "%s", r == 0 ? "" : err);
+	health_record(s, r == 0, err);
 	serving_update(s);
 	return r;
 }
@@ -285,6 +318,17 @@ static int64_t on_tick(struct loop *l, void *data)
 				s->kill_at_ms = now + SVC_STOP_GRACE_MS;
 			}
 			w = until(s->kill_at_ms, now);
+		} else if (s->state == SVC_RUNNING && s->health_kill) {
+			if (now >= s->kill_at_ms) {
+				log_warn("%s did not stop within %d ms: killing it", s->ops->name, SVC_STOP_GRACE_MS);
+				kill(s->pid, SIGKILL);
+				s->kill_at_ms = now + SVC_STOP_GRACE_MS;
+			}
+			w = until(s->kill_at_ms, now);
+		} else if (s->state == SVC_RUNNING && s->unhealthy_since_ms &&
+			   now - s->unhealthy_since_ms >= SVC_HEALTH_RESTART_MS) {
+			health_restart(s, now);
+			w = until(s->kill_at_ms, now);
 		} else if (s->state == SVC_RUNNING) {
 			if (s->probe_fd >= 0 && now >= s->probe_deadline_ms)
 				probe_done(s, -ETIMEDOUT, "no answer to the health probe in time");
@@ -309,7 +353,10 @@ static int watch_process(struct svc *s, pid_t pid, int pidfd)
 		return r;
 	s->state = SVC_RUNNING;
 	s->probe_fd = -1;
-	s->next_probe_ms = loop_now_ms() + SVC_HEALTH_FIRST_MS;
+	s->running_since_ms = loop_now_ms();
+	s->unhealthy_since_ms = 0;
+	s->health_kill = false;
+	s->next_probe_ms = s->running_since_ms + SVC_HEALTH_FIRST_MS;
 	return 0;
 }
 

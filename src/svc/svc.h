@@ -21,7 +21,13 @@
 #define SVC_BACKOFF_FIRST_MS 200
 #define SVC_BACKOFF_MAX_MS 10000
 #define SVC_STOP_GRACE_MS 3000
-#define SVC_HEALTH_INTERVAL_MS 10000
+#define SVC_HEALTH_INTERVAL_MS 5000
+/* A running daemon whose probe has failed for this long is restarted
+ * (with the usual back-off); failures in the first SVC_HEALTH_GRACE_MS
+ * after it started or was adopted do not count: it may still be
+ * loading. */
+#define SVC_HEALTH_RESTART_MS 5000
+#define SVC_HEALTH_GRACE_MS 2000
 #define SVC_HEALTH_TIMEOUT_MS 1000
 #define SVC_HEALTH_RETRY_MS 250
 #define SVC_HEALTH_FIRST_MS 20 /* after a start, give the daemon a moment */
@@ -57,6 +63,9 @@ struct svc {
 	const char *disabled_reason; /* why it is SVC_DISABLED (a static string) */
 
 	bool healthy;
+	uint64_t running_since_ms;   /* started or adopted, loop clock */
+	uint64_t unhealthy_since_ms; /* 0, or when its probe began failing (after the grace) */
+	bool health_kill;            /* being stopped for failing its probe: to be restarted */
 	bool serving; /* running and healthy, as last reported to serving_changed */
 	char health_error[160];
 	int probe_fd;
@@ -104,6 +113,11 @@ int svc_start(struct svc *s);
 int svc_stop(struct svc *s, bool wait);
 /* Stop (waiting) and start: used by the apply engine. */
 int svc_restart(struct svc *s);
+
+/* Running, but its health probe has been failing past the start grace:
+ * the cell is degraded, and the daemon is restarted once this lasts
+ * SVC_HEALTH_RESTART_MS. */
+bool svc_unhealthy(const struct svc *s);
 
 /* Runs the health probe now, waiting up to `timeout_ms` (apply verify). */
 int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen);
