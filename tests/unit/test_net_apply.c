@@ -761,6 +761,53 @@ static void test_netns(void **state)
 }
 
 /* What others may do behind picd's back, and the next apply repairs. */
+
+/* A namespace pinned in another mount namespace is a bare file here: it
+ * is pinned again from a process inside it (picd restarted by systemd,
+ * adopting its daemons). */
+static void test_netns_pin(void **state)
+{
+	struct env *e = env_of(state);
+	char dir[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+	path_join(dir, sizeof(dir), e->run_dir, "ns");
+	path_join(a, sizeof(a), dir, "a");
+	path_join(b, sizeof(b), dir, "b");
+	assert_int_equal(netns_create(a), 0);
+	int fa;
+	assert_int_equal(netns_open(a, &fa), 0);
+
+	/* Over a bare placeholder (netns_create made the directory), and
+	 * where nothing is. */
+	int fd = open(b, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(netns_pin(b, fa), 0);
+	int fb;
+	assert_int_equal(netns_open(b, &fb), 0);
+	assert_true(netns_same(fa, fb));
+	close(fb);
+	assert_int_equal(netns_delete(b), 0);
+	assert_int_equal(netns_pin(b, fa), 0);
+	assert_int_equal(netns_open(b, &fb), 0);
+	assert_true(netns_same(fa, fb));
+
+	/* A pin is never replaced, and only a network namespace is pinned. */
+	assert_int_equal(netns_pin(b, fa), -EEXIST);
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(self >= 0);
+	assert_false(netns_same(self, fb));
+	close(self);
+	int mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	assert_true(mnt >= 0);
+	char c[PATH_MAX];
+	path_join(c, sizeof(c), dir, "c");
+	assert_int_equal(netns_pin(c, mnt), -EINVAL);
+	assert_int_equal(access(c, F_OK) < 0 ? errno : 0, ENOENT);
+	close(mnt);
+	close(fb);
+	close(fa);
+	assert_int_equal(netns_delete_all(dir), 0);
+}
 static void test_repair(void **state)
 {
 	struct env *e = env_of(state);
@@ -885,6 +932,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_teardown, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_netns, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_netns_pin, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_repair, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_errors, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_errors_in_a_session, env_setup, env_teardown),
