@@ -123,6 +123,8 @@ TARGETS = [
      ("cold_start_all_healthy_ms", "median"), "<=", 1000, "ms"),
     ("kill -9 chronyd to NTP answer (median)",
      ("restart_after_kill9_ms", "median"), "<=", 1000, "ms"),
+    ("picd kill -9, start in a new mount ns: DNS queries lost", ("sandboxed_restart", "dns_lost"), "<=", 0, ""),
+    ("picd kill -9, start in a new mount ns: NTP queries lost", ("sandboxed_restart", "ntp_lost"), "<=", 0, ""),
     ("DNS add: API return to answer p50", ("dns_propagation_ms", "add", "p50_ms"), "<=", 5, "ms"),
     ("DNS add: API return to answer p99", ("dns_propagation_ms", "add", "p99_ms"), "<=", 20, "ms"),
     ("DNS delete: API return to NXDOMAIN p50",
@@ -152,6 +154,12 @@ INFO_ROWS = [
     ("PUT /api/ntp/config p50 / p99 / max", ("ntp_apply_round_trip_ms",), "ms"),
     ("kill -9 to NTP answer min / max", ("restart_after_kill9_ms",), "ms"),
     ("kill -9, 4 in a row (no reset)", ("restart_after_kill9_consecutive_ms", "runs"), "ms"),
+    ("new mount ns restart: DNS / NTP queries sent", ("sandboxed_restart", "dns_sent"), ""),
+    ("new mount ns restart: picd start to all healthy",
+     ("sandboxed_restart", "picd_start_to_all_healthy_ms"), "ms"),
+    ("chronyd SIGSTOP to /health degraded", ("health_restart", "stopped_to_degraded_ms"), "ms"),
+    ("chronyd SIGSTOP to an NTP answer (restarted on health)",
+     ("health_restart", "stopped_to_ntp_answer_ms"), "ms"),
     ("DNS add to answer p50 / p99 / max", ("dns_propagation_ms", "add"), "ms"),
     ("DNS delete to NXDOMAIN p50 / p99 / max", ("dns_propagation_ms", "delete"), "ms"),
     ("POST /api/dns/records p50 / p99 / max", ("dns_api_round_trip_ms", "add"), "ms"),
@@ -613,6 +621,9 @@ class Picd:
         self.sock_path = sock_path
         self.log_path = log_path
         self.proc = None
+        # A prefix for picd's argv: NEW_MOUNT_NS starts it in a mount
+        # namespace of its own, as systemd starts a sandboxed unit.
+        self.wrapper = []
         # Every daemon pid seen in /api/services ({pid: "chronyd"|"unbound"|…}),
         # checked at the end.
         self.daemon_pids = {}
@@ -622,7 +633,7 @@ class Picd:
         return self.netns.port
 
     def argv(self, *args):
-        return ["nsenter", f"--net={self.netns.path}", self.binary,
+        return [*self.wrapper, "nsenter", f"--net={self.netns.path}", self.binary,
                 "--state-dir", self.state_dir,
                 "--listen-fd", str(self.netns.listener.fileno()),
                 "--socket", self.sock_path, *args]
@@ -1671,6 +1682,110 @@ def section_vpn(ctx):
 # restart chronyd and so come after the figures of a quiet cell; the DNS
 # sections come last (they leave 10,000 records in the store, which a cold
 # start would then load), and dns_throughput queries dns_scale's names.
+
+# ------------------------------------------------- sandboxed restart
+
+NEW_MOUNT_NS = ["unshare", "--mount", "--propagation", "private"]
+HEALTH_RESTART_TIMEOUT_S = 30.0
+
+# Asks DNS (A of `name`) and NTP (a client-mode packet) in turns, each
+# with a 1 s timeout, until stdin closes; then prints
+# "dns_sent dns_lost ntp_sent ntp_lost".
+STEADY_QUERIER = r"""
+import select, socket, struct, sys, threading
+dns_server, name, ntp_server = sys.argv[1:4]
+q = b"".join(bytes([len(l)]) + l.encode() for l in name.rstrip(".").split(".")) + b"\0\0\1\0\1"
+done = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+n = [0, 0, 0, 0]
+def ask(addr, port, packet, good):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.sendto(packet, (addr, port))
+        if select.select([s], [], [], 1.0)[0]:
+            return good(s.recv(4096))
+        return False
+    except OSError:
+        return False
+    finally:
+        s.close()
+qid = 0
+print("ready", flush=True)
+while not done.is_set():
+    qid = (qid + 1) & 0xFFFF
+    n[0] += 1
+    if not ask(dns_server, 53, struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0) + q,
+               lambda m: len(m) > 12 and m[:2] == struct.pack(">H", qid) and m[3] & 0xF == 0 and m[7] > 0):
+        n[1] += 1
+    n[2] += 1
+    if not ask(ntp_server, 123, b"\x23" + 47 * b"\0", lambda m: len(m) >= 48 and m[0] & 7 == 4):
+        n[3] += 1
+    done.wait(0.005)
+print(*n, flush=True)
+"""
+
+
+def section_sandboxed_restart(ctx):
+    """picd killed -9 and started again in a new mount namespace (queries lost), and a daemon that stops answering restarted on health."""
+    p = ctx.picd
+    p.stop()
+    p.teardown()
+    p.wrapper = NEW_MOUNT_NS
+    try:
+        p.start()
+        for name in ("dns", "ntp", "proxy"):
+            p.wait_service(name)
+        client, conf = ctx.client()
+        zone = f"{conf['cell_name']}.{conf['domain']}".lower()
+        q = subprocess.Popen(["ip", "netns", "exec", client.name, "/usr/bin/python3", "-c", STEADY_QUERIER,
+                              conf["addresses"]["dns"], f"ntp.{zone}", conf["addresses"]["ntp"]],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if q.stdout.readline().strip() != "ready":
+            raise BenchError("the querier did not start")
+        time.sleep(0.5)
+        p.proc.kill()
+        p.proc.wait()
+        t0 = time.monotonic()
+        p.start()
+        to_health = ms(time.monotonic() - t0)
+        while not all_healthy(p.services()):
+            if time.monotonic() - t0 > SERVICES_TIMEOUT_S:
+                raise BenchError("services not healthy after a restart in a new mount namespace")
+            time.sleep(POLL_S)
+        to_healthy = ms(time.monotonic() - t0)
+        adopted = sorted(s["name"] for s in p.services() if s["adopted"])
+        time.sleep(0.5)
+        out, _ = q.communicate("", timeout=30)
+        dns_sent, dns_lost, ntp_sent, ntp_lost = (int(x) for x in out.split())
+
+        # chronyd stopped (SIGSTOP): alive, answering nothing.
+        ntp = p.wait_service("ntp")
+        ntp_client = NtpClient(ctx.netns, ntp["address"])
+        try:
+            t1 = time.monotonic()
+            os.kill(ntp["pid"], signal.SIGSTOP)
+            degraded = None
+            while degraded is None and time.monotonic() - t1 < HEALTH_RESTART_TIMEOUT_S:
+                status, doc = p.local("GET", "/health")
+                if status == 200 and doc["status"] == "degraded":
+                    degraded = ms(time.monotonic() - t1)
+                time.sleep(0.01)
+            answered, _sent = ntp_client.first_answer(timeout_s=HEALTH_RESTART_TIMEOUT_S)
+            if answered is None:
+                raise BenchError("a stopped chronyd was not replaced in time")
+            back = ms(answered - t1)
+        finally:
+            ntp_client.close()
+        p.wait_service("ntp", old_pid=ntp["pid"], timeout_s=HEALTH_RESTART_TIMEOUT_S)
+    finally:
+        p.stop()
+        p.teardown(check=False)
+        p.wrapper = []
+    return {"sandboxed_restart": {"dns_sent": dns_sent, "dns_lost": dns_lost, "ntp_sent": ntp_sent,
+                                  "ntp_lost": ntp_lost, "adopted": adopted, "picd_start_to_health_ms": to_health,
+                                  "picd_start_to_all_healthy_ms": to_healthy},
+            "health_restart": {"stopped_to_degraded_ms": degraded, "stopped_to_ntp_answer_ms": back}}
+
 SECTIONS = [
     section_cold_start,
     section_rss_idle,
@@ -1678,6 +1793,7 @@ SECTIONS = [
     section_rss_after_load,
     section_ntp_apply,
     section_restart_after_kill9,
+    section_sandboxed_restart,
     section_dns_propagation,
     section_dns_scale,
     section_dns_throughput,
