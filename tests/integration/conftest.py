@@ -493,3 +493,42 @@ def picd(tmp_path):
     d.start()
     yield d
     d.stop(check=True)
+
+
+def wait_for(predicate, timeout, step=0.05):
+    """predicate()'s first true value within `timeout` seconds, else its last."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+class NetnsScript:
+    """A Python script run by /usr/bin/python3 in a namespace for the
+    duration of a with block. It is called as `script ARGS... STOP`: it
+    creates STOP.ready once it runs, works until STOP exists, and prints
+    its findings as JSON, which end up in `result`."""
+
+    def __init__(self, tmp_path, netns, source, *args):
+        script = tmp_path / f"script-{uuid.uuid4().hex[:8]}.py"
+        script.write_text(source)
+        self.stop = tmp_path / f"stop-{uuid.uuid4().hex[:8]}"
+        self.argv = ["ip", "netns", "exec", netns.name, "/usr/bin/python3", str(script), *map(str, args),
+                     str(self.stop)]
+        self.result = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert wait_for(lambda: os.path.exists(str(self.stop) + ".ready") or self.proc.poll() is not None, 10)
+        assert self.proc.poll() is None, self.proc.communicate()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.touch()
+        out, err = self.proc.communicate(timeout=30)
+        assert self.proc.returncode == 0, err
+        self.result = json.loads(out)
+        return False

@@ -9,13 +9,11 @@ running in them. picd must adopt the daemons *and* their namespaces, so
 that not one DNS or NTP query is lost; and a daemon that stops answering
 is restarted, with /health saying `degraded` meanwhile."""
 
-import json
 import os
 import signal
-import subprocess
 import time
 
-from conftest import Picd
+from conftest import NetnsScript, Picd, wait_for
 
 # picd in a mount namespace of its own, new on every start, as systemd
 # runs a sandboxed unit.
@@ -59,37 +57,8 @@ print(json.dumps(res))
 '''
 
 
-def wait_for(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
-
-
-class Querier:
-    def __init__(self, tmp_path, client, dns_server, name, expect, ntp_server):
-        script = tmp_path / "sandbox_querier.py"
-        script.write_text(QUERIER)
-        self.stop = tmp_path / f"stop-{time.monotonic_ns()}"
-        self.argv = ["ip", "netns", "exec", client.name, "/usr/bin/python3", str(script), dns_server, name,
-                     expect, ntp_server, str(self.stop)]
-        self.result = None
-
-    def __enter__(self):
-        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert wait_for(lambda: os.path.exists(str(self.stop) + ".ready") or self.proc.poll() is not None, 10)
-        assert self.proc.poll() is None, self.proc.communicate()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.touch()
-        out, err = self.proc.communicate(timeout=30)
-        assert self.proc.returncode == 0, err
-        self.result = json.loads(out)
-        return False
+def querier(tmp_path, client, dns_server, name, expect, ntp_server):
+    return NetnsScript(tmp_path, client, QUERIER, dns_server, name, expect, ntp_server)
 
 
 def services(picd):
@@ -122,7 +91,7 @@ def test_restart_in_a_new_mount_namespace_loses_no_query(tmp_path):
     namespaces = {n: netns_inode(before[n]["pid"]) for n in ("dns", "ntp", "proxy")}
     addresses, zone = cell(d)
     client = d.client()
-    with Querier(tmp_path, client, addresses["dns"], f"steady.{zone}", "192.0.2.7", addresses["ntp"]) as q:
+    with querier(tmp_path, client, addresses["dns"], f"steady.{zone}", "192.0.2.7", addresses["ntp"]) as q:
         time.sleep(0.5)
         d.kill9()
         time.sleep(0.5)
@@ -146,7 +115,7 @@ def test_restart_in_a_new_mount_namespace_loses_no_query(tmp_path):
     assert d.local("POST", "/api/services/dns/restart")[0] == 200
     new = services(d)["dns"]
     assert new["pid"] != old and netns_inode(new["pid"]) == namespaces["dns"]
-    with Querier(tmp_path, client, addresses["dns"], f"steady.{zone}", "192.0.2.7", addresses["ntp"]) as q:
+    with querier(tmp_path, client, addresses["dns"], f"steady.{zone}", "192.0.2.7", addresses["ntp"]) as q:
         time.sleep(0.5)
     assert q.result["dns_bad"] == [] and q.result["ntp_bad"] == [], q.result
     d.stop()
