@@ -495,7 +495,7 @@ def picd(tmp_path):
     d.stop(check=True)
 
 
-def wait_for(predicate, timeout, step=0.05):
+def wait_for(predicate, timeout, step=0.02):
     """predicate()'s first true value within `timeout` seconds, else its last."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

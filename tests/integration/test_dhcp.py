@@ -10,21 +10,11 @@ import time
 
 import pytest
 
-from conftest import dig, reverse_name
+from conftest import dig, reverse_name, wait_for
 
 LAN_HOST = "192.168.77.1"
 SETTINGS = {"interface": "lan0", "range_start": "192.168.77.100", "range_end": "192.168.77.199",
             "lease_time": 3600, "gateway": "192.168.77.1"}
-
-
-def wait_for(predicate, timeout, step=0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 def config(picd):

@@ -16,23 +16,13 @@ import time
 import pytest
 import requests
 
-from conftest import Picd, sh
+from conftest import Picd, sh, wait_for
 
 
 def ntp_query(client, addr, timeout=2):
     """True when `sntp` from the client gets an answer from addr."""
     r = client.run("sntp", "-t", str(timeout), addr, check=False, timeout=timeout + 10)
     return r.returncode == 0 and addr in r.stdout
-
-
-def wait_for(predicate, timeout, step=0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 def service(picd, name="ntp"):
