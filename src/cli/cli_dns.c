@@ -53,7 +53,8 @@ const struct cli_cmd cli_dns_cmds[] = {
 		  "--tag T (CAA)",
 	  .run = cli_dns_add_run, .min_args = 3, .max_args = 15 },
 	{ .name = "rm", .args = "ID... | NAME TYPE [VALUE]",
-	  .help = "delete records by id, or the one record NAME TYPE [VALUE] picks out",
+	  .help = "delete records by id (none if one is unknown), or the one record "
+		  "NAME TYPE [VALUE] picks out",
 	  .run = cli_dns_rm_run, .min_args = 1, .max_args = CLI_CMD_ANY },
 	{ .name = "import", .args = "FILE",
 	  .help = "add the records in FILE (a JSON list, or 'pic --json dns list' output; - for "

@@ -6,7 +6,8 @@
  * `0 issue "letsencrypt.org"`. Listing asks for one page of 100 unless
  * --all pages through everything. Deleting takes ids, or a name and a
  * type (and a value) that must pick out exactly one record: a lookup
- * that finds none or several deletes nothing. */
+ * that finds none or several deletes nothing, and so does a list of ids
+ * of which one names no record. */
 #include "cli_dns.h"
 
 #include <errno.h>
@@ -442,8 +443,9 @@ static int delete_record(const struct cli_ctx *ctx, const json_t *rec)
 	return CLI_EXIT_OK;
 }
 
-/* GET the record first, so what was deleted can be said. */
-static int delete_by_id(const struct cli_ctx *ctx, uint64_t id)
+/* GETs record `id`: 0 with it in *ret_rec (a new reference), else the
+ * exit status. What it holds is what `rm` says it deleted. */
+static int fetch_record(const struct cli_ctx *ctx, uint64_t id, json_t **ret_rec)
 {
 	_cleanup_response_ struct cli_response resp = { 0 };
 	char path[64];
@@ -456,7 +458,8 @@ static int delete_by_id(const struct cli_ctx *ctx, uint64_t id)
 		return r;
 	if (!json_is_object(resp.body) || !json_is_integer(json_object_get(resp.body, "id")))
 		return cli_error_transport(ctx, -EBADMSG);
-	return delete_record(ctx, resp.body);
+	*ret_rec = json_incref(resp.body);
+	return 0;
 }
 
 static bool all_ids(int argc, char **argv)
@@ -553,29 +556,64 @@ static int delete_by_lookup(const struct cli_ctx *ctx, const char *name, const c
 	return r;
 }
 
-int cli_dns_rm_run(const struct cli_ctx *ctx, int argc, char **argv)
+/* `rm ID...`: every id is looked up before any record is deleted, so an
+ * id that names no record refuses the command with nothing deleted (each
+ * such id is reported); an id given twice is deleted once. Only a record
+ * that goes away meanwhile (another client) can stop it midway; what was
+ * deleted by then has been printed. */
+static int delete_by_ids(const struct cli_ctx *ctx, int argc, char **argv)
 {
+	_cleanup_json_ json_t *found = json_array();
 	int status = CLI_EXIT_OK;
 
+	if (!found)
+		return cli_error_local(-ENOMEM, "starting");
+	for (int i = 0; i < argc; i++) {
+		_cleanup_json_ json_t *rec = NULL;
+		uint64_t id;
+		bool seen = false;
+		if (parse_u64(argv[i], 1, INT64_MAX, &id) < 0)
+			return cli_error_usage("'%s' is not a record id", argv[i]);
+		for (int j = 0; j < i && !seen; j++) {
+			uint64_t other;
+			seen = parse_u64(argv[j], 1, INT64_MAX, &other) == 0 && other == id;
+		}
+		if (seen)
+			continue;
+		int r = fetch_record(ctx, id, &rec);
+		if (r == CLI_EXIT_UNREACHABLE)
+			return r;
+		if (r != CLI_EXIT_OK) {
+			if (status == CLI_EXIT_OK)
+				status = r;
+			continue;
+		}
+		if (json_array_append(found, rec) < 0)
+			return cli_error_local(-ENOMEM, "reading the records");
+	}
+	if (status != CLI_EXIT_OK) {
+		fprintf(stderr, "pic: nothing deleted: every ID must name a record\n");
+		return status;
+	}
+	size_t i;
+	const json_t *rec;
+	json_array_foreach(found, i, rec) {
+		int r = delete_record(ctx, rec);
+		if (r != CLI_EXIT_OK)
+			return r;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_dns_rm_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
 	if (!all_ids(argc, argv)) {
 		if (argc < 2 || argc > 3)
 			return cli_error_usage("'%s' is not a record id; give IDs, or NAME TYPE "
 					       "[VALUE]", argv[0]);
 		return delete_by_lookup(ctx, argv[0], argv[1], argc == 3 ? argv[2] : NULL);
 	}
-	/* Each id on its own: one that is refused does not keep the others
-	 * from going; picd going away does. */
-	for (int i = 0; i < argc; i++) {
-		uint64_t id;
-		if (parse_u64(argv[i], 1, INT64_MAX, &id) < 0)
-			return cli_error_usage("'%s' is not a record id", argv[i]);
-		int r = delete_by_id(ctx, id);
-		if (r == CLI_EXIT_UNREACHABLE)
-			return r;
-		if (r != CLI_EXIT_OK && status == CLI_EXIT_OK)
-			status = r;
-	}
-	return status;
+	return delete_by_ids(ctx, argc, argv);
 }
 
 /* --- import ---------------------------------------------------------- */

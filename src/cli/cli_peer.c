@@ -2,15 +2,14 @@
 #include "cli_peer.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli_error.h"
+#include "cli_file.h"
 #include "cli_http.h"
 #include "cli_json.h"
 #include "cli_list.h"
@@ -224,9 +223,42 @@ static int print_qr(const char *text)
 
 /* --- commands -------------------------------------------------------- */
 
+/* `add` after the peer was made but its config could not be had (picd
+ * refused it, most often for want of an endpoint, or the file could not
+ * be written): the peer is removed again, so that the refused command
+ * leaves nothing behind and the same command works once what was missing
+ * is set. `status` is what the failed step returns; so does this. */
+static int add_undo(const struct cli_ctx *ctx, const char *name, int status)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	_cleanup_free_ char *path = NULL;
+
+	int r = cli_url_join("/api/peers/", name, &path);
+	if (r == 0)
+		r = cli_http_request(ctx, &(struct cli_request){ .method = "DELETE", .path = path }, &resp);
+	if (r == 0 && resp.status >= 200 && resp.status <= 299) {
+		fprintf(stderr, "pic: peer '%s' not added\n", name);
+		return status;
+	}
+	fprintf(stderr, "pic: peer '%s' was added without its config, and removing it again failed; "
+			"'pic peer config %s' gets the config later, 'pic peer rm %s' removes it\n",
+		name, name, name);
+	return status;
+}
+
+/* Without --json the command's product is the config file and QR code,
+ * so everything it needs is made sure of before the peer is: the file is
+ * created first (an existing one, or a directory that cannot take it,
+ * refuses the command with nothing asked of picd), and when picd then
+ * refuses the config (the cell does not know its endpoint) the new peer
+ * is removed again (add_undo). Whether the config can be made is not
+ * known before: without `endpoint` picd falls back on its own address on
+ * the route out, which only picd can see. With --json the command is
+ * the one request that makes the peer, and its answer is printed. */
 static int add_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_response_ struct cli_response resp = { 0 }, conf = { 0 };
+	_cleanup_file_ struct cli_file out = CLI_FILE_INIT;
 	_cleanup_json_ json_t *body = json_pack("{s:s}", "name", argv[0]);
 	if (!body)
 		return cli_error_usage("peer name '%s' is not valid UTF-8", argv[0]);
@@ -235,8 +267,14 @@ static int add_run(const struct cli_ctx *ctx, int argc, char **argv)
 		return r;
 	char file[300];
 	snprintf(file, sizeof(file), "%.255s.conf", argv[0]);
-	if (!ctx->json && access(file, F_OK) == 0)
-		return cli_error_usage("'%s' exists here; remove it or run pic peer add elsewhere", file);
+	if (!ctx->json) {
+		r = cli_file_open(&out, file, 0600, false);
+		if (r == -EEXIST)
+			return cli_error_usage("'%s' exists here; remove it or run pic peer add elsewhere", file);
+		if (r < 0)
+			return cli_error_usage("cannot write '%s' here: %s; run pic peer add where it can be",
+					       file, strerror(-r));
+	}
 	r = cli_http_call(ctx, &(struct cli_request){ .method = "POST", .path = "/api/peers", .json = body }, &resp);
 	if (r != 0)
 		return r;
@@ -245,10 +283,10 @@ static int add_run(const struct cli_ctx *ctx, int argc, char **argv)
 	const char *text;
 	r = fetch_config(ctx, argv[0], &conf, &text);
 	if (r != 0)
-		return r;
-	_cleanup_close_ int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		return cli_error_local(-errno, "writing the config file");
+		return add_undo(ctx, argv[0], r);
+	r = cli_file_commit(&out, text, strlen(text));
+	if (r < 0)
+		return add_undo(ctx, argv[0], cli_error_usage("cannot write '%s': %s", file, strerror(-r)));
 	r = print_qr(text);
 	if (r != 0)
 		return r;

@@ -1,49 +1,99 @@
 #!/usr/bin/env bash
-# Runs each daemon's own checker on the golden files in tests/golden/.
+# Runs each daemon's own checker on the golden files in tests/golden/, the
+# way picd runs it (src/priv/priv_spawn.c, src/apply/apply.c): in a private
+# mount namespace with a tmpfs on /run, a fresh service directory
+# bind-mounted at /run/pic holding the file as <config>.new beside what it
+# names (records.conf, tls/cell.{crt,key}), and the checker's argv of
+# src/svc/svc_<daemon>.c. The rendered configs' paths are checked as they
+# are, with no rewriting; nothing is created on the machine's /run, and
+# nothing left there (a cell's /run/pic) is seen. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")"
+if [[ ${1-} != --in-namespace ]]; then
+	exec unshare --mount --propagation private -- "$BASH" "$PWD/check.sh" --in-namespace
+fi
+mount -t tmpfs -o mode=0755,nosuid,nodev,size=16m tmpfs /run
+mkdir /run/pic /run/golden-check
 shopt -s nullglob
 n=0
+
+# A new, empty service directory at /run/pic, made as picd makes one
+# (svc.c): mode $1, owned by user $2 when given, subdirectory $3 when given.
+service_dir() {
+	local mode=$1 owner=${2-} subdir=${3-} d
+	if mountpoint -q /run/pic; then
+		umount /run/pic
+	fi
+	d=$(mktemp -d /run/golden-check/service.XXXXXX)
+	chmod "$mode" "$d"
+	[[ -z "$owner" ]] || chown "$owner" "$d"
+	[[ -z "$subdir" ]] || mkdir -m 0755 "$d/$subdir"
+	mount --bind "$d" /run/pic
+}
+
+reject() {
+	echo "golden-check: $1 rejects $2${3:+: $3}" >&2
+	exit 1
+}
+
 for f in nft/*.nft; do
 	# In a throwaway network namespace: nft -c needs netlink, changes nothing.
-	unshare --net nft -c -f "$f" || { echo "golden-check: nft rejects $f" >&2; exit 1; }
+	unshare --net nft -c -f "$f" || reject nft "$f"
 	n=$((n + 1))
 done
+
 for f in chrony/*.conf; do
 	# chronyd -p parses the file and prints it; it changes nothing.
-	chronyd -p -f "$f" >/dev/null || { echo "golden-check: chronyd rejects $f" >&2; exit 1; }
+	service_dir 0700 _chrony
+	cp "$f" /run/pic/chrony.conf.new
+	chronyd -p -f /run/pic/chrony.conf.new >/dev/null || reject chronyd "$f"
 	n=$((n + 1))
 done
-# unbound.conf includes /run/pic/records.conf, which must exist for the
-# check: point the include at the golden records.conf (itself checked as a
-# config of its own, being a `server:` clause). unbound-checkconf needs the
-# username (unbound) to exist; it opens no sockets.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+
+# unbound.conf includes /run/pic/records.conf: the golden records.conf is
+# laid out there, and is checked through every unbound.conf that includes
+# it. unbound-checkconf needs the user (unbound) to exist; it opens no
+# sockets.
+unbound_confs=()
 for f in unbound/*.conf; do
-	sed "s|include: \"/run/pic/records.conf\"|include: \"$PWD/unbound/records.conf\"|" "$f" >"$tmp/check.conf"
-	unbound-checkconf "$tmp/check.conf" >/dev/null || { echo "golden-check: unbound-checkconf rejects $f" >&2; exit 1; }
-	n=$((n + 1))
+	[[ "$f" == unbound/records.conf ]] || unbound_confs+=("$f")
 done
+if ((${#unbound_confs[@]})); then
+	[[ -f unbound/records.conf ]] || { echo "golden-check: no unbound/records.conf to include" >&2; exit 1; }
+	for f in "${unbound_confs[@]}"; do
+		service_dir 0755
+		cp unbound/records.conf /run/pic/records.conf
+		cp "$f" /run/pic/unbound.conf.new
+		out=$(unbound-checkconf /run/pic/unbound.conf.new 2>&1) || reject unbound-checkconf "$f" "$out"
+		n=$((n + 1))
+	done
+	n=$((n + 1)) # records.conf
+fi
+
 for f in dnsmasq/*.conf; do
 	# --test checks the syntax only; it needs no interface and binds nothing.
-	out=$(dnsmasq --test --conf-file="$f" 2>&1) || { echo "golden-check: dnsmasq rejects $f: $out" >&2; exit 1; }
+	service_dir 0711 "" hosts.d
+	cp "$f" /run/pic/dnsmasq.conf.new
+	out=$(dnsmasq --test --conf-file=/run/pic/dnsmasq.conf.new 2>&1) || reject dnsmasq "$f" "$out"
 	n=$((n + 1))
 done
+
 # caddy validate provisions every module and so reads the certificate
-# files caddy.json names (/run/pic/tls/cell.{crt,key}): point them at a
-# throwaway self-signed pair. It opens no listener. HOME keeps what caddy's
-# libraries write ($HOME/.step) inside the temporary directory.
+# files caddy.json names (/run/pic/tls/cell.{crt,key}): a throwaway
+# self-signed pair is laid out there. It opens no listener. The
+# environment is caddy's under picd (svc_caddy.h), so what its libraries
+# write stays in the service directory.
 caddy_files=(caddy/*.json)
 if ((${#caddy_files[@]})); then
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=mycell.cell \
-		-keyout "$tmp/cell.key" -out "$tmp/cell.crt" 2>/dev/null
+		-keyout /run/golden-check/cell.key -out /run/golden-check/cell.crt 2>/dev/null
 	for f in "${caddy_files[@]}"; do
-		grep -q '"/run/pic/tls/cell.crt"' "$f" || { echo "golden-check: $f names no /run/pic/tls/cell.crt" >&2; exit 1; }
-		sed -e "s|\"/run/pic/tls/cell.crt\"|\"$tmp/cell.crt\"|" -e "s|\"/run/pic/tls/cell.key\"|\"$tmp/cell.key\"|" \
-			"$f" >"$tmp/caddy.json"
-		out=$(env -i PATH=/usr/bin:/bin HOME="$tmp" caddy validate --config "$tmp/caddy.json" 2>&1) ||
-			{ echo "golden-check: caddy validate rejects $f: $out" >&2; exit 1; }
+		service_dir 0700 "" tls
+		cp /run/golden-check/cell.crt /run/golden-check/cell.key /run/pic/tls/
+		cp "$f" /run/pic/caddy.json.new
+		out=$(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/run/pic \
+			XDG_DATA_HOME=/run/pic/data XDG_CONFIG_HOME=/run/pic/config \
+			caddy validate --config /run/pic/caddy.json.new 2>&1) || reject "caddy validate" "$f" "$out"
 		n=$((n + 1))
 	done
 fi

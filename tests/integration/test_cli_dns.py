@@ -245,11 +245,15 @@ def test_rm_by_id(dns):
     assert api_records(dns) == []
     assert dns.dig(f"rm2.{z}", "A") == []
 
-    # An unknown id is refused; the others still go.
+    # An unknown id refuses them all: nothing is deleted.
     p = ok(dns.pic("dns", "add", "rm3", "A", "192.0.2.33"))
     last = p.stdout.split()[1].rstrip(":")
     p = refused(dns.pic("dns", "rm", "999999", last), "id")
-    assert f"deleted {last}:" in p.stdout
+    assert p.stdout == "" and "nothing deleted" in p.stderr, (p.stdout, p.stderr)
+    assert [str(r["id"]) for r in api_records(dns)] == [last]
+    # An id given twice is deleted once.
+    p = ok(dns.pic("dns", "rm", last, last))
+    assert p.stdout.count("deleted ") == 1, p.stdout
     assert api_records(dns) == []
 
 
