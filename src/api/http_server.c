@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/loop.h"
 #include "daemon.h"
+#include "deferred.h"
 #include "dispatch.h"
 #include "sse.h"
 #include "common/banned.h"
@@ -38,7 +39,7 @@ struct http_server {
 	struct MHD_Daemon *mhd;
 	struct loop_source *source;
 	bool local;
-	unsigned long resumes_seen;
+	unsigned long resumes_seen, deferred_resumes_seen;
 	uint32_t trusted_proxy;
 };
 
@@ -49,6 +50,7 @@ struct conn_state {
 	struct buf body;
 	bool too_large;
 	size_t reply_len;
+	struct deferred *deferred; /* the answer comes later (deferred.h) */
 };
 
 static void fill_peer(struct http_server *s, struct MHD_Connection *conn, struct http_request *req)
@@ -209,12 +211,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 
 	struct http_response res = { 0 };
+	if (cs->deferred) {
+		/* Called again after a resumption. */
+		if (!deferred_ready(cs->deferred)) {
+			MHD_suspend_connection(conn);
+			return MHD_YES;
+		}
+		deferred_take(cs->deferred, &res);
+		cs->deferred = NULL;
+		log_debug("%s %s from %s: %u (deferred)", cs->req.method_name, cs->req.path, cs->req.peer,
+			  res.status);
+		return reply_and_free(cs, conn, &res);
+	}
 	if (cs->too_large) {
 		dispatch_too_large(&cs->req, cs->body.limit, &res);
 	} else {
 		cs->req.body = cs->body.data ? cs->body.data : "";
 		cs->req.body_len = cs->body.len;
 		dispatch_request(s->d, &cs->req, &cs->match, &res);
+		if (res.deferred) {
+			cs->deferred = res.deferred;
+			deferred_attach(cs->deferred, conn);
+			return MHD_YES;
+		}
 	}
 	return reply_and_free(cs, conn, &res);
 }
@@ -226,6 +245,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!cs)
 		return;
 	bool big = cs->reply_len >= HTTP_TRIM_AFTER_BYTES || cs->body.len >= HTTP_TRIM_AFTER_BYTES;
+	/* The work may still be running: it must not see this request. */
+	if (cs->deferred)
+		deferred_release(cs->deferred);
 	json_decref(cs->req.json);
 	buf_free(&cs->body);
 	free(cs);
@@ -247,8 +269,10 @@ static int64_t on_tick(struct loop *l, void *data)
 		return -1;
 	MHD_UNSIGNED_LONG_LONG timeout;
 	unsigned long resumes = sse_resumes(s->d->events);
-	if (resumes != s->resumes_seen) {
+	unsigned long deferred = deferred_resumes(s->d->deferred);
+	if (resumes != s->resumes_seen || deferred != s->deferred_resumes_seen) {
 		s->resumes_seen = resumes;
+		s->deferred_resumes_seen = deferred;
 		MHD_run(s->mhd);
 	}
 	for (int i = 0; i < 4; i++) {
