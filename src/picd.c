@@ -574,6 +574,8 @@ static int run(struct picd_runtime *rt)
 	if (r == 0)
 		r = deferred_set_new(DEFERRED_MAX, &d->deferred);
 	if (r == 0)
+		r = apply_async_new(d);
+	if (r == 0)
 		r = setup_signals(rt, &sigfd);
 	if (r == 0)
 		r = loop_add_timer(d->loop, SESSION_PURGE_MS, on_purge_timer, d, NULL);
@@ -645,6 +647,9 @@ static int run(struct picd_runtime *rt)
 static void cleanup(struct picd_runtime *rt)
 {
 	struct daemon *d = &rt->d;
+	/* Changes in flight finish and are committed while the supervisor
+	 * and the store are still there. */
+	apply_async_free(d);
 	supervisor_free(&d->sup);
 	if (d->local)
 		unlink(d->opt.socket_path);

@@ -119,3 +119,91 @@ def test_sigterm_with_logins_in_flight(picd):
         t.join()
     # Each waiting client got an answer: its login, or a 503 if cut off.
     assert all(c in (200, 503) for c in results), results
+
+
+# --- proxy changes off the loop --------------------------------------------
+
+def put_route(picd, token, vip, enabled):
+    return requests.put(picd.url + f"/api/proxy/routes/{vip}", json={"enabled": enabled},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def test_get_is_answered_during_a_route_change(picd):
+    token = picd.token()
+    auth = {"Authorization": f"Bearer {token}"}
+    done = {}
+
+    def change():
+        r = put_route(picd, token, "calendar", False)
+        done["put"] = (time.monotonic(), r.status_code)
+
+    for _ in range(3):
+        t = threading.Thread(target=change)
+        t.start()
+        # The change (caddy validate, /load, the HTTPS check: ~100 ms)
+        # is under way in its own process; the loop answers meanwhile.
+        time.sleep(0.01)
+        r = requests.get(picd.url + "/api/config", headers=auth, timeout=10)
+        got = time.monotonic()
+        t.join()
+        assert r.status_code == 200 and done["put"][1] == 200, done
+        if got < done["put"][0]:
+            break
+        put_route(picd, token, "calendar", True)
+    else:
+        raise AssertionError("the GET waited for the route change three times in a row")
+
+
+def test_changes_to_the_proxy_are_serialised(picd):
+    token = picd.token()
+    results = {}
+
+    def change(vip):
+        results[vip] = put_route(picd, token, vip, False).status_code
+
+    threads = [threading.Thread(target=change, args=(vip,)) for vip in ("calendar", "files", "mail")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {"calendar": 200, "files": 200, "mail": 200}, results
+    # Each rendered from what the one before committed: all three are off
+    # in the store and in what caddy runs.
+    status, _, doc = picd.local("GET", "/api/proxy/routes")
+    assert {r["vip"]: r["state"] for r in doc["routes"]} == {
+        "webui": "serving", "calendar": "off", "files": "off", "mail": "off"}
+    live = open(f"{picd.state_dir}/services/proxy/caddy.json").read()
+    assert live.count("switched off") >= 3, live[:2000]
+    # One change at a time: each began after the one before was done.
+    log = [l for l in picd.stderr().splitlines()
+           if "proxy: applying the new configuration in process" in l
+           or "proxy: new configuration applied and verified" in l]
+    kinds = ["start" if "applying" in l else "end" for l in log]
+    assert kinds[-6:] == ["start", "end"] * 3, log
+
+
+def test_a_route_change_caddy_refuses_answers_422_and_changes_nothing(tmp_path):
+    from conftest import Picd
+    d = Picd(tmp_path, extra_args=["--test-faults", "proxy-reject-off=files"])
+    d.start()
+    live_path = f"{d.state_dir}/services/proxy/caddy.json"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        svc = {s["name"]: s for s in d.local("GET", "/api/services")[2]["services"]}["proxy"]
+        if svc["state"] == "running" and svc["healthy"]:
+            break
+        time.sleep(0.1)
+    before = open(live_path).read()
+    pid = svc["pid"]
+    status, _, doc = d.local("PUT", "/api/proxy/routes/files", {"enabled": False})
+    assert status == 422, doc
+    assert doc["error"]["code"] == "rejected_by_daemon" and doc["error"]["field"] == "enabled"
+    assert open(live_path).read() == before
+    routes = {r["vip"]: r for r in d.local("GET", "/api/proxy/routes")[2]["routes"]}
+    assert routes["files"]["enabled"] is True
+    svc = {s["name"]: s for s in d.local("GET", "/api/services")[2]["services"]}["proxy"]
+    assert svc["pid"] == pid
+    # Another change still goes through.
+    status, _, doc = d.local("PUT", "/api/proxy/routes/calendar", {"enabled": False})
+    assert status == 200, doc
+    d.stop()
