@@ -57,6 +57,7 @@ Environment knobs (for quick trial runs; the defaults are the reference):
   PIC_BENCH_DNS_RECORDS  records in the batch of dns_scale (default 10000)
   PIC_BENCH_LEAF_RUNS  POST /api/vault/certs timed in proxy (default 20)
   PIC_BENCH_ROUTE_RUNS PUT /api/proxy/routes/calendar timed in proxy (default 20)
+  PIC_BENCH_LOOP_S     seconds per load in loop_latency (default 5)
   PIC_BENCH_SECTIONS   comma-separated section names to run (default: all),
                        e.g. "dns_propagation,dns_scale,dns_throughput"
                        (dns_throughput reads dns_scale's names)
@@ -112,6 +113,9 @@ CLIENT_OFFSET = 200       # the client's address: ip_range base + this
 PROXY_CONNECTIONS = 16    # wrk -c for /health through caddy and direct
 LEAF_RUNS = int(os.environ.get("PIC_BENCH_LEAF_RUNS", "20"))  # POST /api/vault/certs timed
 ROUTE_RUNS = int(os.environ.get("PIC_BENCH_ROUTE_RUNS", "20"))  # PUT /api/proxy/routes timed
+LOOP_PHASE_S = float(os.environ.get("PIC_BENCH_LOOP_S", "5"))  # seconds per load in loop_latency
+LOOP_GET_INTERVAL_S = 0.005  # one GET /api/config every 5 ms under each load
+LOOP_PASSWORD = "bench-login-password"
 
 # (name, path into results["picd"], operator, value, unit)
 TARGETS = [
@@ -135,6 +139,11 @@ TARGETS = [
     ("VPN remove one peer at 10,000 p50", ("vpn", "scales", "10000", "remove_one_ms", "p50_ms"), "<=", 10, "ms"),
     ("VPN picd restart to VPN ready at 10,000", ("vpn", "scales", "10000", "picd_restart_to_vpn_ready_ms"),
      "<=", 1000, "ms"),
+    ("GET /api/config p99 while 2 clients log in", ("loop_latency", "logins", "p99_ms"), "<=", 5, "ms"),
+    ("GET /api/config p99 during route changes", ("loop_latency", "route_changes", "p99_ms"), "<=", 5, "ms"),
+    ("GET /api/config p99 while 2 clients add DNS records",
+     ("loop_latency", "dns_writers", "p99_ms"), "<=", 5, "ms"),
+    ("GET /api/config p99 under all three", ("loop_latency", "all", "p99_ms"), "<=", 5, "ms"),
     ("VPN picd RSS at 10,000 peers", ("vpn", "scales", "10000", "rss_picd_mb"), "<=", 32, "MB"),
 ]
 
@@ -188,6 +197,11 @@ INFO_ROWS = [
     ("GET /health direct (bridge) req/s @16", ("proxy", "direct", "rps"), "req/s"),
     ("GET /health direct p50 / p99 @16", ("proxy", "direct"), "ms"),
     ("via caddy / direct, req/s", ("proxy", "rps_ratio"), "x"),
+    ("GET /api/config p50 / p99, no load (loop_latency)", ("loop_latency", "idle"), "ms"),
+    ("... while 2 clients log in p50 / p99", ("loop_latency", "logins"), "ms"),
+    ("... during route changes p50 / p99", ("loop_latency", "route_changes"), "ms"),
+    ("... while 2 clients add DNS records p50 / p99", ("loop_latency", "dns_writers"), "ms"),
+    ("... under all three p50 / p99", ("loop_latency", "all"), "ms"),
     ("RSS caddy, idle / after load / peak", ("proxy", "rss_caddy_mb"), "MB"),
     ("POST /api/vault/certs p50 / p99 / max", ("proxy", "leaf_issue_ms"), "ms"),
     ("route change -> live p50 / p99 / max", ("proxy", "route_change_ms"), "ms"),
@@ -1786,6 +1800,100 @@ def section_sandboxed_restart(ctx):
                                   "picd_start_to_all_healthy_ms": to_healthy},
             "health_restart": {"stopped_to_degraded_ms": degraded, "stopped_to_ntp_answer_ms": back}}
 
+
+def section_loop_latency(ctx):
+    """GET /api/config latency while slow requests run beside it."""
+    import threading
+
+    ctx.ensure_running()
+    ctx.picd.wait_service("proxy")
+    ctx.picd.wait_service("dns")
+    token = ensure_token(ctx)
+    status, doc = ctx.picd.local("POST", "/api/auth/password", {"new_password": LOOP_PASSWORD})
+    if status != 204:
+        raise BenchError(f"setting the admin password: HTTP {status}: {doc}")
+    port = ctx.picd.port
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def one(method, path, body=None):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        hdrs = dict(auth)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            hdrs["Content-Type"] = "application/json"
+        try:
+            conn.request(method, path, body=data, headers=hdrs)
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status
+        finally:
+            conn.close()
+
+    def login(_i, _n):
+        return one("POST", "/api/auth/login", {"username": "admin", "password": LOOP_PASSWORD}) == 200
+
+    def route(_i, n):
+        return one("PUT", "/api/proxy/routes/calendar", {"enabled": n % 2 == 1}) == 200
+
+    def dns(i, n):
+        body = {"name": f"lat{i}-{n}-{uuid.uuid4().hex[:6]}", "type": "A", "value": f"192.0.2.{n % 250 + 1}"}
+        return one("POST", "/api/dns/records", body) == 201
+
+    def phase(workers):
+        stop = threading.Event()
+        counts = [[0, 0] for _ in workers]  # done, failed
+
+        def work(k, fn):
+            n = 0
+            while not stop.is_set():
+                ok = fn(k, n)
+                counts[k][0] += 1
+                counts[k][1] += 0 if ok else 1
+                n += 1
+
+        threads = [threading.Thread(target=work, args=(k, fn), daemon=True) for k, fn in enumerate(workers)]
+        for t in threads:
+            t.start()
+        time.sleep(0.2)  # the load is running
+        samples = []
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        end = time.monotonic() + LOOP_PHASE_S
+        next_at = time.monotonic()
+        while time.monotonic() < end:
+            t0 = time.monotonic()
+            conn.request("GET", "/api/config", headers=auth)
+            resp = conn.getresponse()
+            resp.read()
+            t1 = time.monotonic()
+            if resp.status != 200:
+                raise BenchError(f"GET /api/config under load: HTTP {resp.status}")
+            samples.append((t1 - t0) * 1000)
+            next_at += LOOP_GET_INTERVAL_S
+            time.sleep(max(0.0, next_at - time.monotonic()))
+        conn.close()
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+        ctx.picd.check_alive()
+        out = dist(samples)
+        out["samples"] = len(samples)
+        out["load_ops"] = [c[0] for c in counts]
+        out["load_failed"] = [c[1] for c in counts]
+        return out
+
+    result = {
+        "idle": phase([]),
+        "logins": phase([login, login]),
+        "route_changes": phase([route]),
+        "dns_writers": phase([dns, dns]),
+        "all": phase([login, login, route, dns, dns]),
+    }
+    # Leave the route on, as the other sections expect.
+    one("PUT", "/api/proxy/routes/calendar", {"enabled": True})
+    return {"loop_latency": result}
+
+
 SECTIONS = [
     section_cold_start,
     section_rss_idle,
@@ -1798,6 +1906,7 @@ SECTIONS = [
     section_dns_scale,
     section_dns_throughput,
     section_proxy,
+    section_loop_latency,
     section_vpn,
 ]
 

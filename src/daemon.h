@@ -19,6 +19,9 @@ struct sse_hub;
 struct loop_source;
 struct pki_ca;
 struct nft_session;
+struct worker;
+struct deferred_set;
+struct apply_async;
 
 /* The port picd serves on the cell bridge's host address, for the proxy. */
 #define DAEMON_CELL_PORT 3000
@@ -55,6 +58,9 @@ struct daemon {
 	struct nft_session *nft;   /* one nftables socket for picd's life (net/nft.h) */
 	struct supervisor sup;
 	struct sse_hub *events;    /* GET /api/events and log followers */
+	struct worker *worker;     /* the thread for argon2id (common/worker.h) */
+	struct deferred_set *deferred; /* answers that come later (api/deferred.h) */
+	struct apply_async *applying;  /* changes applied off the loop (apply/apply.h) */
 	struct pki_ca *ca;          /* the cell's certificate authority, or NULL */
 	bool ca_checked;            /* daemon_ca_check ran at start */
 	struct dns_host *dns_hosts; /* LAN host names published in DNS */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "api/cell_listener.h"
+#include "api/deferred.h"
 #include "api/http_server.h"
 #include "api/routes.h"
 #include "api/sse.h"
@@ -34,6 +35,7 @@
 #include "common/loop.h"
 #include "common/secret.h"
 #include "common/strparse.h"
+#include "common/worker.h"
 #include "daemon.h"
 #include "net/nft.h"
 #include "pki/pki_ca.h"
@@ -59,6 +61,9 @@
 #define LOGIN_THROTTLE_SLOTS 1024
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_WINDOW_S 60
+/* Slow requests (argon2id: ~60 ms each, one at a time) outstanding at
+ * once: 32 finish within about 2 s, well inside the shutdown's grace. */
+#define DEFERRED_MAX 32
 
 struct picd_runtime {
 	struct daemon d;
@@ -306,6 +311,9 @@ static void on_shutdown_tick(struct loop *l, int fd, uint32_t events, void *data
 	if (open_conns == 0 || loop_now_ms() >= rt->shutdown_deadline_ms) {
 		if (open_conns)
 			log_warn("closing %u connection(s) still open after %d ms", open_conns, SHUTDOWN_GRACE_MS);
+		/* Requests still waiting for slow work get a 503, sent as the
+		 * servers stop (http_server_free). */
+		deferred_cancel_all(rt->d.deferred);
 		loop_quit(l);
 	}
 }
@@ -562,6 +570,12 @@ static int run(struct picd_runtime *rt)
 	if (r == 0)
 		r = throttle_new(LOGIN_THROTTLE_SLOTS, LOGIN_MAX_FAILURES, LOGIN_WINDOW_S, &d->login_throttle);
 	if (r == 0)
+		r = worker_new(d->loop, DEFERRED_MAX, &d->worker);
+	if (r == 0)
+		r = deferred_set_new(DEFERRED_MAX, &d->deferred);
+	if (r == 0)
+		r = apply_async_new(d);
+	if (r == 0)
 		r = setup_signals(rt, &sigfd);
 	if (r == 0)
 		r = loop_add_timer(d->loop, SESSION_PURGE_MS, on_purge_timer, d, NULL);
@@ -633,6 +647,9 @@ static int run(struct picd_runtime *rt)
 static void cleanup(struct picd_runtime *rt)
 {
 	struct daemon *d = &rt->d;
+	/* Changes in flight finish and are committed while the supervisor
+	 * and the store are still there. */
+	apply_async_free(d);
 	supervisor_free(&d->sup);
 	if (d->local)
 		unlink(d->opt.socket_path);
@@ -641,6 +658,10 @@ static void cleanup(struct picd_runtime *rt)
 	http_server_free(d->http);
 	http_server_free(d->local);
 	http_server_free(d->cell);
+	/* The thread's last jobs finish; their continuations find nobody
+	 * waiting (but still count failed logins) and free their answers. */
+	worker_free(d->worker);
+	deferred_set_free(d->deferred);
 	sse_hub_free(d->events);
 	nft_session_close(d->nft);
 	free(d->dns_hosts);

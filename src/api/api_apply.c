@@ -19,6 +19,10 @@ int api_apply_commit(struct daemon *d, const char *service, const char *field, s
 		sse_publish(d->events, "apply", json_pack("{s:s, s:b, s:s}", "service", service, "ok", 0, "error", err));
 		if (r == -EINVAL)
 			return http_error(res, 422, "rejected_by_daemon", field, "%s", err);
+		if (r == -EBUSY) {
+			http_response_header(res, "Retry-After", "1");
+			return http_error(res, 503, "busy", NULL, "%s; try again in a second", err);
+		}
 		return http_error(res, 502, "apply_failed", NULL, "%s", err);
 	}
 	r = store_commit(d->store);

@@ -2,12 +2,16 @@
  * session cookie (with its CSRF header on changes). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "common/worker.h"
 #include "http.h"
+#include "store/store_user.h"
 
 #define SESSION_COOKIE "pic_session"
 #define CSRF_HEADER "X-CSRF-Token"
+#define AUTH_PASSWORD_MAX 1024
 
 struct daemon;
 
@@ -25,3 +29,27 @@ int auth_password_hash(const char *password, char *out, size_t outlen);
 /* Constant-time check; an unknown user is checked against a dummy hash so
  * its timing matches. */
 bool auth_password_verify(const char *hash_or_null, const char *password);
+
+/* argon2id off the loop: a job for the worker thread (common/worker.h)
+ * with its own copies of what it checks and hashes. The caller embeds it
+ * first in a struct of its own, fills the inputs and `job.done`, and
+ * sets `job.run` to auth_pw_work_run. */
+struct auth_pw_work {
+	struct worker_job job;
+	/* Inputs. */
+	bool check;                               /* check `password` against `hash` */
+	char hash[PASSWORD_HASH_MAX + 1];         /* "": an unknown user (a dummy, same cost) */
+	char password[AUTH_PASSWORD_MAX + 1];
+	bool rehash;                              /* hash `new_password` (after a match, if `check`) */
+	char new_password[AUTH_PASSWORD_MAX + 1];
+	/* Results. */
+	bool matched;
+	int hash_result;                          /* 0 and `new_hash`, or -errno */
+	char new_hash[PASSWORD_HASH_MAX + 1];
+};
+
+/* In the worker thread: touches only `job`'s memory. Wipes the password
+ * copies once done with them. */
+void auth_pw_work_run(struct worker_job *job);
+/* Wipes what the job holds of passwords (before freeing it). */
+void auth_pw_work_wipe(struct auth_pw_work *w);

@@ -82,8 +82,12 @@ void dispatch_request(struct daemon *d, struct http_request *req, const struct r
 		goto out;
 	if (parse_body(req, res) < 0)
 		goto out;
-	if (route->handler(d, req, res) < 0 && res->status == 0)
+	if (route->handler(d, req, res) < 0 && res->status == 0 && !res->deferred)
 		http_error(res, 500, "internal", NULL, "internal error");
+	if (res->deferred) {
+		log_debug("%s %s from %s: answer deferred", req->method_name, req->path, req->peer);
+		return;
+	}
 	if (res->status == 0)
 		http_error(res, 500, "internal", NULL, "the handler gave no answer");
 out:

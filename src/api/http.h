@@ -67,6 +67,7 @@ struct http_header {
 };
 
 struct sse_stream;
+struct deferred;
 
 struct http_response {
 	unsigned status;
@@ -75,6 +76,7 @@ struct http_response {
 	char *raw;                 /* instead of JSON: bytes (owned) ... */
 	size_t raw_len;
 	const char *raw_type;      /* ... of this content type */
+	struct deferred *deferred; /* instead of an answer now: one later (deferred.h) */
 	unsigned n_headers;
 	struct http_header headers[HTTP_MAX_EXTRA_HEADERS];
 };

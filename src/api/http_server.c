@@ -13,11 +13,13 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "apply/apply.h"
 #include "common/buf.h"
 #include "model/cidr.h"
 #include "common/log.h"
 #include "common/loop.h"
 #include "daemon.h"
+#include "deferred.h"
 #include "dispatch.h"
 #include "sse.h"
 #include "common/banned.h"
@@ -33,12 +35,15 @@
  * with nothing to give back. */
 #define HTTP_TRIM_AFTER_BYTES (256 * 1024)
 
+struct conn_state;
+
 struct http_server {
 	struct daemon *d;
+	struct conn_state *held; /* the cell listener: requests held during a proxy change */
 	struct MHD_Daemon *mhd;
 	struct loop_source *source;
 	bool local;
-	unsigned long resumes_seen;
+	unsigned long resumes_seen, deferred_resumes_seen;
 	uint32_t trusted_proxy;
 };
 
@@ -49,6 +54,9 @@ struct conn_state {
 	struct buf body;
 	bool too_large;
 	size_t reply_len;
+	struct deferred *deferred; /* the answer comes later (deferred.h) */
+	bool held;                 /* suspended until the proxy's change is done */
+	struct conn_state *held_prev, *held_next;
 };
 
 static void fill_peer(struct http_server *s, struct MHD_Connection *conn, struct http_request *req)
@@ -168,6 +176,58 @@ static enum MHD_Result reply_and_free(struct conn_state *cs, struct MHD_Connecti
 	return ok;
 }
 
+/* While caddy is being given a new config (off the loop), a request it
+ * forwards is held until the change is done, as it was when the change
+ * held the whole loop: caddy's old servers then still have a request in
+ * flight when they shut down, answer it with Connection: close, and do
+ * not close a kept-alive client connection as idle under a request the
+ * client is already sending. Only the proxy's listener holds; the API on
+ * :3000 and the control socket answer meanwhile. */
+static bool proxy_changing(struct http_server *s)
+{
+	if (!s->trusted_proxy)
+		return false;
+	struct svc *proxy = supervisor_find(&s->d->sup, "proxy");
+	return proxy && apply_busy(s->d, proxy);
+}
+
+static void hold(struct http_server *s, struct conn_state *cs, struct MHD_Connection *conn)
+{
+	cs->held = true;
+	cs->held_prev = NULL;
+	cs->held_next = s->held;
+	if (s->held)
+		s->held->held_prev = cs;
+	s->held = cs;
+	MHD_suspend_connection(conn);
+}
+
+static void unhold(struct http_server *s, struct conn_state *cs)
+{
+	if (!cs->held)
+		return;
+	if (cs->held_prev)
+		cs->held_prev->held_next = cs->held_next;
+	else
+		s->held = cs->held_next;
+	if (cs->held_next)
+		cs->held_next->held_prev = cs->held_prev;
+	cs->held = false;
+	cs->held_prev = cs->held_next = NULL;
+}
+
+/* Resumes every held request; true if there were any. */
+static bool release_held(struct http_server *s)
+{
+	bool any = s->held != NULL;
+	while (s->held) {
+		struct conn_state *cs = s->held;
+		unhold(s, cs);
+		MHD_resume_connection(cs->req.conn);
+	}
+	return any;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -208,13 +268,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
+	if (!cs->deferred && proxy_changing(s)) {
+		hold(s, cs, conn);
+		return MHD_YES;
+	}
 	struct http_response res = { 0 };
+	if (cs->deferred) {
+		/* Called again after a resumption. */
+		if (!deferred_ready(cs->deferred)) {
+			MHD_suspend_connection(conn);
+			return MHD_YES;
+		}
+		deferred_take(cs->deferred, &res);
+		cs->deferred = NULL;
+		log_debug("%s %s from %s: %u (deferred)", cs->req.method_name, cs->req.path, cs->req.peer,
+			  res.status);
+		return reply_and_free(cs, conn, &res);
+	}
 	if (cs->too_large) {
 		dispatch_too_large(&cs->req, cs->body.limit, &res);
 	} else {
 		cs->req.body = cs->body.data ? cs->body.data : "";
 		cs->req.body_len = cs->body.len;
 		dispatch_request(s->d, &cs->req, &cs->match, &res);
+		if (res.deferred) {
+			cs->deferred = res.deferred;
+			deferred_attach(cs->deferred, conn);
+			return MHD_YES;
+		}
 	}
 	return reply_and_free(cs, conn, &res);
 }
@@ -226,6 +307,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!cs)
 		return;
 	bool big = cs->reply_len >= HTTP_TRIM_AFTER_BYTES || cs->body.len >= HTTP_TRIM_AFTER_BYTES;
+	/* The work may still be running: it must not see this request. */
+	if (cs->deferred)
+		deferred_release(cs->deferred);
+	unhold(cls, cs);
 	json_decref(cs->req.json);
 	buf_free(&cs->body);
 	free(cs);
@@ -247,8 +332,11 @@ static int64_t on_tick(struct loop *l, void *data)
 		return -1;
 	MHD_UNSIGNED_LONG_LONG timeout;
 	unsigned long resumes = sse_resumes(s->d->events);
-	if (resumes != s->resumes_seen) {
+	unsigned long deferred = deferred_resumes(s->d->deferred);
+	bool released = s->held && !proxy_changing(s) && release_held(s);
+	if (released || resumes != s->resumes_seen || deferred != s->deferred_resumes_seen) {
 		s->resumes_seen = resumes;
+		s->deferred_resumes_seen = deferred;
 		MHD_run(s->mhd);
 	}
 	for (int i = 0; i < 4; i++) {
@@ -321,6 +409,7 @@ void http_server_free(struct http_server *s)
 	if (s->mhd) {
 		/* Let it process resumptions (it refuses to stop with
 		 * suspended connections). */
+		release_held(s);
 		MHD_run(s->mhd);
 		MHD_stop_daemon(s->mhd);
 	}

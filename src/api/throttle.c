@@ -15,6 +15,7 @@ struct throttle_entry {
 	int64_t at[THROTTLE_MAX_FAILURES];     /* ring of failure times */
 	unsigned head;                         /* next slot to write */
 	int64_t last;
+	unsigned in_flight;                    /* attempts begun, not yet ended */
 };
 
 struct throttle {
@@ -88,24 +89,34 @@ bool throttle_allowed(struct throttle *t, const char *key, int64_t now_s, unsign
 	return false;
 }
 
-void throttle_record_failure(struct throttle *t, const char *key, int64_t now_s)
+static struct throttle_entry *find_or_add(struct throttle *t, const char *key, int64_t now_s)
 {
 	struct throttle_entry *e = find(t, key);
 	if (!e) {
-		/* A free slot, else the one idle longest. */
+		/* A free slot, else the one idle longest, preferring one
+		 * with no attempt in flight. */
 		e = &t->entries[0];
 		for (unsigned i = 0; i < t->slots; i++) {
-			if (!t->entries[i].used) {
-				e = &t->entries[i];
+			struct throttle_entry *c = &t->entries[i];
+			if (!c->used) {
+				e = c;
 				break;
 			}
-			if (t->entries[i].last < e->last)
-				e = &t->entries[i];
+			if ((c->in_flight == 0 && e->in_flight > 0) ||
+			    ((c->in_flight == 0) == (e->in_flight == 0) && c->last < e->last))
+				e = c;
 		}
 		memset(e, 0, sizeof(*e));
 		e->used = true;
 		snprintf(e->key, sizeof(e->key), "%s", key);
+		e->last = now_s;
 	}
+	return e;
+}
+
+void throttle_record_failure(struct throttle *t, const char *key, int64_t now_s)
+{
+	struct throttle_entry *e = find_or_add(t, key, now_s);
 	e->at[e->head] = now_s;
 	e->head = (e->head + 1) % t->max_failures;
 	e->n++;
@@ -115,6 +126,53 @@ void throttle_record_failure(struct throttle *t, const char *key, int64_t now_s)
 void throttle_reset(struct throttle *t, const char *key)
 {
 	struct throttle_entry *e = find(t, key);
-	if (e)
+	if (!e)
+		return;
+	if (e->in_flight == 0) {
 		memset(e, 0, sizeof(*e));
+		return;
+	}
+	/* Other attempts are still being checked: keep counting them. */
+	e->n = 0;
+	e->head = 0;
+}
+
+bool throttle_begin(struct throttle *t, const char *key, int64_t now_s, unsigned *ret_retry_after_s)
+{
+	struct throttle_entry *e = find(t, key);
+	if (e) {
+		int64_t oldest;
+		unsigned failed = recent(t, e, now_s, &oldest);
+		if (failed >= t->max_failures) {
+			int64_t wait = oldest + (int64_t)t->window_s - now_s;
+			*ret_retry_after_s = wait < 1 ? 1 : (unsigned)wait;
+			return false;
+		}
+		if (failed + e->in_flight >= t->max_failures) {
+			/* The attempts in flight may all fail: until they are
+			 * known, no more. They end within a second. */
+			*ret_retry_after_s = 1;
+			return false;
+		}
+	}
+	e = find_or_add(t, key, now_s);
+	e->in_flight++;
+	e->last = now_s;
+	return true;
+}
+
+void throttle_cancel(struct throttle *t, const char *key)
+{
+	struct throttle_entry *e = find(t, key);
+	if (e && e->in_flight > 0)
+		e->in_flight--;
+}
+
+void throttle_end(struct throttle *t, const char *key, int64_t now_s, bool failed)
+{
+	throttle_cancel(t, key);
+	if (failed)
+		throttle_record_failure(t, key, now_s);
+	else
+		throttle_reset(t, key);
 }

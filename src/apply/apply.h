@@ -11,10 +11,13 @@
 
 struct daemon;
 struct svc;
+struct proxy_settings;
 
 enum apply_outcome {
 	APPLY_UNCHANGED, /* the rendered config is what is installed */
 	APPLY_APPLIED,
+	APPLY_STARTED,   /* apply_service_async: under way, `done` will say */
+	APPLY_NOT_ASYNC, /* apply_service_async: take the loop's path */
 };
 
 /* Renders, checks, installs and applies the configuration of `s` from the
@@ -30,6 +33,34 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
  * state (the DNS service's VPN views), so that its next start reads what
  * it runs now. */
 int apply_install(struct daemon *d, struct svc *s, char *err, size_t errlen);
+
+/* Changes off the loop. A running daemon with a live API (caddy) is
+ * changed by a child process the loop watches: the loop renders and
+ * writes the candidate, the child checks, installs, reloads, probes,
+ * verifies and restores on failure, and `done` runs in the loop with the
+ * outcome (as apply_service's: APPLY_APPLIED, -EINVAL refused, -EIO, ...)
+ * and the message. Returns APPLY_STARTED (`done` will be called, once),
+ * APPLY_UNCHANGED (nothing to do; `done` is not called), APPLY_NOT_ASYNC
+ * (the daemon is not running, has no live API, is being changed already,
+ * or needs a new certificate: use apply_service), or -errno with `err`
+ * (the render failed; nothing changed). `proxy`: render with these proxy
+ * settings instead of the store's, so a change can be committed only once
+ * caddy took it (NULL: the store's).
+ *
+ * One change per service at a time: while one is in flight,
+ * apply_service on that service answers -EBUSY, and a change that must
+ * wait is queued with apply_when_free, whose `start` runs in the loop
+ * once the service is free (at once if it is). */
+typedef void (*apply_done_fn)(struct daemon *d, int r, const char *err, void *cls);
+typedef void (*apply_start_fn)(struct daemon *d, void *cls);
+int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_settings *proxy, apply_done_fn done,
+			void *cls, char *err, size_t errlen);
+int apply_when_free(struct daemon *d, struct svc *s, apply_start_fn start, void *cls);
+bool apply_busy(struct daemon *d, const struct svc *s);
+int apply_async_new(struct daemon *d);
+/* At exit: waits for the changes in flight and runs their `done`, then
+ * the waiters' `start`. */
+void apply_async_free(struct daemon *d);
 
 /* apply_service for every available service; stops at nothing, returns
  * the first error. */

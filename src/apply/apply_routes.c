@@ -21,6 +21,12 @@ void apply_routes_on_serving(struct daemon *d, struct svc *s)
 		d->proxy_refresh_at_ms = loop_now_ms() + APPLY_ROUTES_BATCH_MS;
 }
 
+static void on_done(struct daemon *d, int r, const char *err, void *cls)
+{
+	if (r < 0)
+		log_err("proxy: the routes could not follow the services: %s", err);
+}
+
 static int64_t on_tick(struct loop *l, void *data)
 {
 	struct daemon *d = data;
@@ -33,10 +39,24 @@ static int64_t on_tick(struct loop *l, void *data)
 	struct svc *proxy = supervisor_find(&d->sup, PROXY_SERVICE);
 	if (!proxy || proxy->state == SVC_UNAVAILABLE || proxy->state == SVC_DISABLED)
 		return -1;
+	if (apply_busy(d, proxy)) {
+		/* A change is in flight: follow once it is done. */
+		d->proxy_refresh_at_ms = now + APPLY_ROUTES_BATCH_MS;
+		return APPLY_ROUTES_BATCH_MS;
+	}
 	char err[512] = "";
-	if (apply_service(d, proxy, false, err, sizeof(err)) < 0)
+	int r = apply_service_async(d, proxy, NULL, on_done, NULL, err, sizeof(err));
+	if (r == APPLY_NOT_ASYNC)
+		r = apply_service(d, proxy, false, err, sizeof(err));
+	if (r < 0)
 		log_err("proxy: the routes could not follow the services: %s", err);
 	return -1;
+}
+
+void apply_routes_refresh(struct daemon *d)
+{
+	if (d->proxy_refresh_at_ms == 0)
+		d->proxy_refresh_at_ms = loop_now_ms() + APPLY_ROUTES_BATCH_MS;
 }
 
 int apply_routes_follow(struct daemon *d)

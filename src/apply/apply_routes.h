@@ -15,3 +15,7 @@ int apply_routes_follow(struct daemon *d);
 /* For the supervisor's serving_changed: schedules the proxy when `s`
  * declares routes. */
 void apply_routes_on_serving(struct daemon *d, struct svc *s);
+
+/* Re-applies the proxy from the store after the batching delay (a change
+ * caddy took that the store could not record is undone this way). */
+void apply_routes_refresh(struct daemon *d);

@@ -426,6 +426,25 @@ int svc_caddy_generation(const char *config, size_t len, char out[SVC_CADDY_GENE
 	return -EINVAL;
 }
 
+/* A test hook (picd --test-faults proxy-reject-off=VIP): while that
+ * route is switched off, the config carries a handler caddy's own check
+ * refuses (no such module), standing in for any change our validation accepts and caddy
+ * does not. */
+static bool fault_rejects(const char *faults, const struct proxy_route *built)
+{
+	static const char key[] = "proxy-reject-off=";
+	const char *p = faults ? strstr(faults, key) : NULL;
+	if (!p)
+		return false;
+	p += strlen(key);
+	size_t len = strcspn(p, ",");
+	for (size_t i = 0; i < SVC_CADDY_MAX_ROUTES; i++)
+		if (built[i].state == PROXY_ROUTE_OFF && strlen(built[i].vip) == len &&
+		    strncmp(built[i].vip, p, len) == 0)
+			return true;
+	return false;
+}
+
 /* svc_ops.render: the routes the services declare (proxy_routes.h), the
  * cell's own name to picd (in->ui_upstream). The proxy's namespace must
  * hold the virtual IPs caddy listens on. */
@@ -452,7 +471,26 @@ static int caddy_render_svc(const struct svc_input *in, struct buf *out)
 		if (!held)
 			return -EINVAL;
 	}
-	return svc_caddy_render(&ci, out);
+	if (!fault_rejects(in->faults, built))
+		return svc_caddy_render(&ci, out);
+	struct buf text;
+	buf_init(&text, out->limit);
+	r = svc_caddy_render(&ci, &text);
+	static const char servers[] = "\"servers\": {";
+	static const char bad[] = "\"pic_test_fault\":{\"listen\":[\":1\"],"
+				  "\"routes\":[{\"handle\":[{\"handler\":\"pic_test_fault\"}]}]},";
+	const char *at = r == 0 && text.data ? strstr(text.data, servers) : NULL;
+	if (r == 0 && !at)
+		r = -EINVAL;
+	size_t head = at ? (size_t)(at - text.data) + strlen(servers) : 0;
+	if (r == 0)
+		r = buf_append(out, text.data, head);
+	if (r == 0)
+		r = buf_append(out, bad, strlen(bad));
+	if (r == 0)
+		r = buf_append(out, text.data + head, text.len - head);
+	buf_free(&text);
+	return r;
 }
 
 int svc_caddy_apply_live(const char *svc_dir, const char *json, size_t len, bool force, char *err,

@@ -2,7 +2,8 @@
  * with retry_after counted to the moment the oldest failure leaves the
  * window; the window slides over a ring of the last `max` failures; a
  * reset forgets a key; keys are independent; a full table reuses the
- * entry idle longest; bad parameters are refused. */
+ * entry idle longest; attempts in flight count; bad parameters are
+ * refused. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,6 +160,40 @@ static void test_long_and_empty_keys(void **state)
 	assert_true(allowed(t, "other", 1001, &retry));
 }
 
+/* Attempts in flight count as failures to come: with three failures,
+ * two attempts may begin and a third waits (1 s) until one ends; a
+ * success forgets the failures but keeps counting the other attempt in
+ * flight; a cancelled attempt counts for nothing. */
+static void test_in_flight_attempts_count(void **state)
+{
+	struct throttle *t = *state;
+	unsigned retry = 0;
+	for (int i = 0; i < 3; i++)
+		throttle_record_failure(t, "k", 1000);
+	assert_true(throttle_begin(t, "k", 1001, &retry));
+	assert_true(throttle_begin(t, "k", 1001, &retry));
+	assert_false(throttle_begin(t, "k", 1001, &retry));
+	assert_int_equal(retry, 1);
+	assert_true(allowed(t, "k", 1001, &retry)); /* throttle_allowed sees failures only */
+	throttle_end(t, "k", 1002, true); /* 4 failures, 1 in flight */
+	assert_false(throttle_begin(t, "k", 1002, &retry));
+	assert_int_equal(retry, 1);
+	throttle_end(t, "k", 1002, false); /* success: failures forgotten */
+	for (int i = 0; i < MAX - 1; i++)
+		assert_true(throttle_begin(t, "k", 1003, &retry));
+	assert_true(throttle_begin(t, "k", 1003, &retry));
+	assert_false(throttle_begin(t, "k", 1003, &retry));
+	for (int i = 0; i < MAX; i++)
+		throttle_end(t, "k", 1003, true);
+	assert_false(throttle_begin(t, "k", 1004, &retry));
+	assert_int_equal(retry, 1003 + WINDOW - 1004);
+	/* Another key is independent; a cancelled attempt leaves nothing. */
+	assert_true(throttle_begin(t, "j", 1004, &retry));
+	throttle_cancel(t, "j");
+	for (int i = 0; i < MAX; i++)
+		assert_true(throttle_begin(t, "j", 1004, &retry));
+}
+
 static void test_new_rejects_bad_parameters(void **state)
 {
 	struct throttle *t = (struct throttle *)0x1;
@@ -180,6 +215,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_independent, setup, teardown),
 		cmocka_unit_test(test_full_table_evicts_idlest),
+		cmocka_unit_test_setup_teardown(test_in_flight_attempts_count, setup, teardown),
 		cmocka_unit_test(test_new_rejects_bad_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
