@@ -18,7 +18,7 @@
  * gets NODATA there (not NXDOMAIN: names below the apex exist).
  *
  * Everything the user changes at run time — records, LAN host names —
- * lives in records.conf, which unbound.conf includes; upstreams and
+ * lives in the files of records.d, which unbound.conf includes; upstreams and
  * forward zones are in unbound.conf itself. Input reaching a config line
  * is checked against an allow-list here too, whatever validated it
  * before: a quote in a name would end the string and start a directive. */
@@ -346,7 +346,7 @@ static int render_zone(const struct svc_input *in, const char *zone, struct buf 
 	int r = svc_unbound_apex_rrs(in->cell, apex);
 	if (r == 0)
 		r = buf_printf(out,
-			       "\t# The cell zone: names not listed here or in records.conf\n"
+			       "\t# The cell zone: names not listed here or in records.d\n"
 			       "\t# answer NXDOMAIN. files, mail and webui are their virtual IPs\n"
 			       "\t# on the proxy; the services' own addresses are <name>-svc.\n"
 			       "\t# The apex's A record (webui) is in the views below.\n"
@@ -454,9 +454,10 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out)
 			r = render_forward_locals(in, validating, out);
 	}
 	if (r == 0)
-		r = buf_printf(out, "\n\t# User records and LAN host names; picd rewrites this file\n"
-				    "\t# and changes the running daemon through the control socket.\n"
-				    "\tinclude: \"" SVC_ROOT "/" SVC_UNBOUND_RECORDS_FILE "\"\n");
+		r = buf_printf(out, "\n\t# User records (by id, in parts) and LAN host names; picd\n"
+				    "\t# rewrites the parts it changes and changes the running\n"
+				    "\t# daemon through the control socket.\n"
+				    "\tinclude: \"" SVC_ROOT "/" SVC_UNBOUND_RECORDS_DIR "/*.conf\"\n");
 	if (r < 0)
 		return r;
 
@@ -525,11 +526,31 @@ static bool host_published(const char *zone, const struct dns_record *records, s
 	return true;
 }
 
+int svc_unbound_part_name(int64_t id, char out[SVC_UNBOUND_PART_NAME_MAX], int64_t *ret_first)
+{
+	if (id < 1)
+		return -EINVAL;
+	int64_t part = id / SVC_UNBOUND_PART_IDS;
+	int n = snprintf(out, SVC_UNBOUND_PART_NAME_MAX, "r%lld.conf", (long long)part);
+	if (n < 0 || n >= SVC_UNBOUND_PART_NAME_MAX)
+		return -ENOBUFS;
+	*ret_first = part * SVC_UNBOUND_PART_IDS;
+	return 0;
+}
+
+bool svc_unbound_is_part_name(const char *name)
+{
+	if (name[0] != 'r' || name[1] < '0' || name[1] > '9')
+		return false;
+	size_t digits = strspn(name + 1, "0123456789");
+	return strcmp(name + 1 + digits, ".conf") == 0;
+}
+
 int svc_unbound_records_begin(const char *zone, struct buf *out)
 {
 	if (!safe_name(zone))
 		return -EINVAL;
-	return buf_printf(out, "# records.conf: user records and LAN host names of %s,\n"
+	return buf_printf(out, "# User records and LAN host names of %s (a part of them),\n"
 			       "# rendered by picd and included by unbound.conf. Do not edit.\n"
 			       "server:\n",
 			  zone);

@@ -1,4 +1,4 @@
-/* unbound.conf and records.conf rendering: for fixed inputs the text is
+/* unbound.conf and records.d rendering: for fixed inputs the text is
  * the golden file in tests/golden/unbound/ (checked by unbound-checkconf
  * in golden-check). The cell zone is static with every address-plan name
  * (virtual IPs win, services get -svc) and PTRs; reverse zones sit on the
@@ -125,7 +125,7 @@ static void test_default(void **state)
 	assert_non_null(strstr(text, "local-data-ptr: \"172.20.0.10 300 webui-svc.mycell.cell.\""));
 	assert_non_null(strstr(text, "\tlocal-zone: \"20.172.in-addr.arpa.\" static\n"));
 	assert_non_null(strstr(text, "\tlocal-zone: \"0.0.10.in-addr.arpa.\" static\n"));
-	assert_non_null(strstr(text, "\tinclude: \"/run/pic/records.conf\"\n"));
+	assert_non_null(strstr(text, "\tinclude: \"/run/pic/records.d/*.conf\"\n"));
 	/* no upstreams: recursion from the root */
 	assert_null(strstr(text, "forward-zone:"));
 	assert_non_null(strstr(text, "\tcontrol-interface: \"/run/pic/unbound.ctl\"\n\tcontrol-use-cert: no\n"));
