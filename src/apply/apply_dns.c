@@ -212,6 +212,21 @@ static int hosts_write(struct daemon *d, const struct svc *s, const char *zone)
 	return r;
 }
 
+/* The auth zone's file (svc_unbound.h): SOA, NS and `rrs`. */
+static int auth_file_write(const struct svc *s, const char *zone, const char *const *rrs, size_t n)
+{
+	char path[PATH_MAX];
+	struct buf text;
+	buf_init(&text, RECORDS_FILE_MAX);
+	int r = svc_path(s, SVC_UNBOUND_AUTH_FILE, path, sizeof(path));
+	if (r == 0)
+		r = svc_unbound_auth_zone(zone, rrs, n, &text);
+	if (r == 0)
+		r = write_file(path, &text);
+	buf_free(&text);
+	return r;
+}
+
 /* Every part in one pass over the store in id order: the part being
  * filled is written when the next one starts. */
 struct all_parts {
@@ -313,6 +328,9 @@ int apply_dns_records_file(struct daemon *d, char *err, size_t errlen)
 		r = remove_stale_parts(&a);
 	if (r == 0)
 		r = hosts_write(d, s, zone);
+	/* unbound reads it at start: the zone's SOA and NS only. */
+	if (r == 0)
+		r = auth_file_write(s, zone, NULL, 0);
 	buf_free(&a.text);
 	free(a.written);
 	if (r < 0)
@@ -413,6 +431,33 @@ static int rrs_at(struct daemon *d, const char *zone, const char *name, struct r
 	return 0;
 }
 
+static bool any_in_zone(const char *zone, const char *const *names, size_t n)
+{
+	size_t zlen = strlen(zone);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		if (strcmp(names[i], zone) == 0 ||
+		    (len > zlen && names[i][len - zlen - 1] == '.' && strcmp(names[i] + len - zlen, zone) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* The changing names' new data into the auth zone, then the cell zone
+ * transparent: until it is static again, a name without local data is
+ * answered from the auth zone. */
+static int auth_bridge_open(const struct svc *s, const char *zone, const char *sock, const struct rr_list *rrs,
+			    char *why, size_t whylen)
+{
+	int r = auth_file_write(s, zone, (const char *const *)rrs->items, rrs->n);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot write %s: %s", SVC_UNBOUND_AUTH_FILE, strerror(-r));
+		return r;
+	}
+	r = unbound_ctl_auth_reload(sock, zone, why, whylen);
+	return r < 0 ? r : unbound_ctl_zone_type(sock, zone, "transparent", why, whylen);
+}
+
 /* After the files: what unbound serves at `names`, live. */
 static int names_live(struct daemon *d, struct svc *s, const char *const *names, size_t n_names, bool only_added,
 		      char *err, size_t errlen)
@@ -436,15 +481,27 @@ static int names_live(struct daemon *d, struct svc *s, const char *const *names,
 	if (r == 0)
 		r = svc_path(s, CONTROL_SOCKET, sock, sizeof(sock));
 	/* local_data_remove drops every type at a name: remove the names,
-	 * then put back what remains there. */
+	 * then put back what remains there, with the auth zone answering
+	 * for them in between (svc_unbound.h). Pure additions append
+	 * instead (unbound ignores data it already has). */
 	char why[256] = "";
-	/* Removing drops every type at a name until the re-add: a query in
-	 * between would see NXDOMAIN. Pure additions append instead (unbound
-	 * ignores data it already has). */
+	bool bridged = false;
+	if (r == 0 && !only_added && any_in_zone(zone, names, n_names)) {
+		r = auth_bridge_open(s, zone, sock, &add, why, sizeof(why));
+		bridged = r == 0;
+	}
 	if (r == 0 && !only_added)
 		r = unbound_ctl_remove(sock, names, n_names, why, sizeof(why));
 	if (r == 0 && add.n)
 		r = unbound_ctl_add(sock, (const char *const *)add.items, add.n, why, sizeof(why));
+	if (bridged) {
+		char why2[256] = "";
+		int r2 = unbound_ctl_zone_type(sock, zone, "static", why2, sizeof(why2));
+		if (r == 0 && r2 < 0) {
+			r = r2;
+			snprintf(why, sizeof(why), "%s", why2);
+		}
+	}
 	rr_free(&add);
 	if (r < 0) {
 		/* The file is right; a reload makes unbound read it. */

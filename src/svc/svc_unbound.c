@@ -475,6 +475,16 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out)
 			return -ENAMETOOLONG;
 		r = render_forward_zone(out, name, in->forwards[i].servers, in->forwards[i].n_servers);
 	}
+	/* Consulted only while picd replaces data at some names (the cell
+	 * zone is transparent for that moment: see svc_unbound.h). */
+	if (r == 0)
+		r = buf_printf(out, "\nauth-zone:\n"
+				    "\tname: \"%s.\"\n"
+				    "\tzonefile: \"" SVC_ROOT "/" SVC_UNBOUND_AUTH_FILE "\"\n"
+				    "\tfor-downstream: yes\n"
+				    "\tfor-upstream: no\n"
+				    "\tfallback-enabled: no\n",
+			       zone);
 	if (r == 0)
 		r = unbound_views_render(in, out);
 	if (r == 0)
@@ -524,6 +534,38 @@ static bool host_published(const char *zone, const struct dns_record *records, s
 		if (host_label(hosts[j].hostname, other) && strcmp(other, label) == 0)
 			return false;
 	return true;
+}
+
+/* Whether the owner of zone-file line `rr` is `zone` or inside it. */
+static bool owner_in(const char *rr, const char *zone)
+{
+	size_t len = strcspn(rr, " \t");
+	if (len > 0 && rr[len - 1] == '.')
+		len--;
+	return len > 0 && zone_relation(rr, len, zone) >= 0;
+}
+
+int svc_unbound_auth_zone(const char *zone, const char *const *rrs, size_t n, struct buf *out)
+{
+	if (!safe_name(zone))
+		return -EINVAL;
+	_cleanup_free_ char *esc = malloc(SVC_UNBOUND_RR_MAX);
+	if (!esc)
+		return -ENOMEM;
+	int r = buf_printf(out,
+			   "; The cell zone's data at the names picd is changing, rendered by picd.\n"
+			   "%s. %d IN SOA dns.%s. hostmaster.%s. " SOA_TIMERS "\n"
+			   "%s. %d IN NS dns.%s.\n",
+			   zone, SVC_UNBOUND_TTL, zone, zone, zone, SVC_UNBOUND_TTL, zone);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		/* The apex's SOA and NS are above already; other zones' names
+		 * (PTRs) are not this zone's. */
+		if (!owner_in(rrs[i], zone) || strstr(rrs[i], " IN SOA ") || strstr(rrs[i], " IN NS "))
+			continue;
+		if ((r = svc_unbound_rr_escape(rrs[i], esc, SVC_UNBOUND_RR_MAX)) == 0)
+			r = buf_printf(out, "%s\n", esc);
+	}
+	return r;
 }
 
 int svc_unbound_part_name(int64_t id, char out[SVC_UNBOUND_PART_NAME_MAX], int64_t *ret_first)

@@ -33,6 +33,7 @@ extern const struct svc_ops svc_unbound_ops;
 #define SVC_UNBOUND_PART_IDS 256               /* record ids per part file */
 #define SVC_UNBOUND_PART_NAME_MAX 32
 #define SVC_UNBOUND_CTL_FILE "unbound.ctl"      /* the control socket, likewise */
+#define SVC_UNBOUND_AUTH_FILE "cell.zone"      /* the auth-zone's file, likewise */
 #define SVC_UNBOUND_TTL 300                     /* of the names picd publishes itself */
 /* The health probe asks for this name's A record (127.0.0.1), which
  * unbound.conf defines: an answer shows the rendered config is loaded. */
@@ -42,6 +43,26 @@ extern const struct svc_ops svc_unbound_ops;
 #define SVC_UNBOUND_RR_MAX 16384
 
 int svc_unbound_render(const struct svc_input *in, struct buf *out);
+
+/* No query sees a name missing while its data is replaced. unbound's
+ * local data has no replace: local_datas_remove drops every RR at a name
+ * and the rest must be added back by a second command, and a query in
+ * between would get NXDOMAIN. unbound.conf therefore also declares an
+ * auth-zone for the cell zone (for-downstream, never for-upstream, no
+ * fallback), whose file is svc_unbound_auth_zone(): the SOA and NS, and
+ * the data the changing names will have. unbound answers from it only a
+ * query no local zone answered — never while the cell zone is `static`,
+ * which answers every name under it. A replace is then:
+ *   write the file, auth_zone_reload      the new data is in the auth zone
+ *   local_zone <zone> transparent         names without local data now
+ *                                         fall through to it
+ *   local_datas_remove, local_datas       the names change
+ *   local_zone <zone> static              as before
+ * A query in between is answered by the local data (old or new) or by
+ * the auth zone (new): never a missing name. Names not in the file get
+ * the auth zone's NXDOMAIN with the same SOA (negative TTL 60 s); an
+ * empty non-terminal (_tcp above _sip._tcp) would too for that moment. */
+int svc_unbound_auth_zone(const char *zone, const char *const *rrs, size_t n, struct buf *out);
 
 /* The part file that holds record `id`: "r<id / SVC_UNBOUND_PART_IDS>.conf"
  * (in SVC_UNBOUND_RECORDS_DIR); its ids are [*ret_first, *ret_first +

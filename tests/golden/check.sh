@@ -17,14 +17,16 @@ done
 # unbound.conf includes /run/pic/records.d/*.conf, whose directory must
 # exist for the check: point the include at a directory holding the golden
 # records.conf (one part file; itself checked as a config of its own, being
-# a `server:` clause). unbound-checkconf needs the username (unbound) to
+# a `server:` clause), and the auth-zone's file at the golden cell.zone
+# (which unbound-checkconf loads). unbound-checkconf needs the username (unbound) to
 # exist; it opens no sockets.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/records.d"
 cp unbound/records.conf "$tmp/records.d/r0.conf"
 for f in unbound/*.conf; do
-	sed "s|include: \"/run/pic/records.d/\*.conf\"|include: \"$tmp/records.d/*.conf\"|" "$f" >"$tmp/check.conf"
+	sed -e "s|include: \"/run/pic/records.d/\*.conf\"|include: \"$tmp/records.d/*.conf\"|" \
+		-e "s|zonefile: \"/run/pic/cell.zone\"|zonefile: \"$PWD/unbound/cell.zone\"|" "$f" >"$tmp/check.conf"
 	unbound-checkconf "$tmp/check.conf" >/dev/null || { echo "golden-check: unbound-checkconf rejects $f" >&2; exit 1; }
 	n=$((n + 1))
 done

@@ -54,7 +54,7 @@
 
 struct daemon_under_test {
 	char dir[64];
-	char conf[128], records[128], records_dir[128], ctl[128], log[128];
+	char conf[128], records[128], records_dir[128], auth[128], ctl[128], log[128];
 	uint16_t port;
 	pid_t pid;
 };
@@ -117,6 +117,16 @@ static void write_records(const char *extra_host)
 	buf_init(&b, 1 << 20);
 	assert_int_equal(svc_unbound_render_records(ZONE, rec, 1, hosts, n_hosts, &b), 0);
 	assert_int_equal(fs_write_atomic(ub.records, b.data, b.len, 0644), 0);
+	buf_free(&b);
+}
+
+/* The auth zone's file at rest: the SOA and NS. */
+static void write_auth_zone(void)
+{
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	assert_int_equal(svc_unbound_auth_zone(ZONE, NULL, 0, &b), 0);
+	assert_int_equal(fs_write_atomic(ub.auth, b.data, b.len, 0644), 0);
 	buf_free(&b);
 }
 
@@ -209,8 +219,10 @@ static int group_setup(void **state)
 		return -1;
 	path_in_dir(ub.records, sizeof(ub.records), SVC_UNBOUND_RECORDS_DIR "/" SVC_UNBOUND_HOSTS_FILE);
 	path_in_dir(ub.ctl, sizeof(ub.ctl), SVC_UNBOUND_CTL_FILE);
+	path_in_dir(ub.auth, sizeof(ub.auth), SVC_UNBOUND_AUTH_FILE);
 	path_in_dir(ub.log, sizeof(ub.log), "unbound.log");
 	write_records(NULL);
+	write_auth_zone();
 	for (int attempt = 0; attempt < 3; attempt++) {
 		ub.port = free_port();
 		write_config();
@@ -233,7 +245,7 @@ static int group_teardown(void **state)
 	stop_unbound();
 	if (!ub.dir[0])
 		return 0;
-	const char *files[] = { ub.conf, ub.records, ub.ctl, ub.log };
+	const char *files[] = { ub.conf, ub.records, ub.auth, ub.ctl, ub.log };
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		unlink(files[i]);
 	rmdir(ub.records_dir);
