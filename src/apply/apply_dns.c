@@ -130,34 +130,32 @@ static int records_path(const struct svc *s, const char *file, char *out, size_t
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* Temporary file and rename, without fsync: the store is what survives a
- * crash of the machine, and picd renders every file again when it starts
- * (apply_cell), before unbound does. What this must survive is a restart
- * of unbound, which reads what was renamed into place. */
+/* Written in place, without fsync. The store is what survives a crash of
+ * the machine, and picd renders every file again when it starts
+ * (apply_cell), before unbound starts. What the file must survive is a
+ * restart of unbound, and unbound reads it only when picd starts or
+ * signals it, from this same loop: never while the file is half written.
+ * Neither a rename over the old file nor a truncation to zero: ext4
+ * (auto_da_alloc) flushes the new data to disk on either, 0.7 ms per
+ * change here; the file is overwritten, then cut to its new length. */
 static int write_file(const char *path, const struct buf *text)
 {
-	char tmp[PATH_MAX];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
 	int r = 0;
 	for (size_t off = 0; r == 0 && off < text->len;) {
-		ssize_t w = write(fd, text->data + off, text->len - off);
+		ssize_t w = pwrite(fd, text->data + off, text->len - off, (off_t)off);
 		if (w < 0 && errno != EINTR)
 			r = -errno;
 		else if (w > 0)
 			off += (size_t)w;
 	}
+	if (r == 0 && ftruncate(fd, (off_t)text->len) < 0)
+		r = -errno;
 	/* 0644 whatever the umask: unbound reads it as its own user. */
 	if (r == 0 && fchmod(fd, 0644) < 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
 	return r;
 }
 
