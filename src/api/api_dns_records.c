@@ -80,16 +80,16 @@ static int parse_record(struct daemon *d, json_t *obj, const char *prefix, struc
 }
 
 /* Commits after making `names` live; on any failure rolls back. */
-static int commit_live(struct daemon *d, const char *const *names, size_t n, bool only_added,
-		       struct http_response *res)
+static int commit_live(struct daemon *d, const char *const *names, size_t n, const int64_t *ids, size_t n_ids,
+		       bool only_added, struct http_response *res)
 {
 	char err[512] = "";
-	int r = apply_dns_names(d, names, n, only_added, err, sizeof(err));
+	int r = apply_dns_names(d, names, n, ids, n_ids, only_added, err, sizeof(err));
 	if (r == 0)
 		r = store_commit(d->store);
 	if (r < 0) {
 		store_rollback(d->store);
-		/* Put the file back in line with the store. */
+		/* Put the files back in line with the store. */
 		char ignored[128];
 		apply_dns_records_file(d, ignored, sizeof(ignored));
 		return http_error(res, 502, "apply_failed", NULL, "%s", err[0] ? err : strerror(-r));
@@ -183,7 +183,7 @@ HANDLER(api_dns_record_create)
 		return rc;
 	}
 	const char *names[] = { r.name };
-	if (commit_live(d, names, 1, true, res) < 0 || res->status)
+	if (commit_live(d, names, 1, &r.id, 1, true, res) < 0 || res->status)
 		return 0;
 	log_info("dns: %s %s added by '%s'", r.name, dns_type_name(r.type), req->auth.username);
 	http_response_header(res, "Location", "/api/dns/records/%lld", (long long)r.id);
@@ -215,7 +215,7 @@ HANDLER(api_dns_record_put)
 		return res->status ? 0 : rc;
 	}
 	const char *names[] = { old.name, r.name };
-	if (commit_live(d, names, strcmp(old.name, r.name) ? 2 : 1, false, res) < 0 || res->status)
+	if (commit_live(d, names, strcmp(old.name, r.name) ? 2 : 1, &id, 1, false, res) < 0 || res->status)
 		return 0;
 	log_info("dns: record %lld (%s %s) changed by '%s'", (long long)id, r.name, dns_type_name(r.type),
 		 req->auth.username);
@@ -240,7 +240,7 @@ HANDLER(api_dns_record_delete)
 		return rc;
 	}
 	const char *names[] = { old.name };
-	if (commit_live(d, names, 1, false, res) < 0 || res->status)
+	if (commit_live(d, names, 1, &id, 1, false, res) < 0 || res->status)
 		return 0;
 	log_info("dns: %s %s deleted by '%s'", old.name, dns_type_name(old.type), req->auth.username);
 	return http_reply(res, 204, NULL);
@@ -265,7 +265,8 @@ HANDLER(api_dns_records_batch)
 	cell_zone(d, zone, sizeof(zone));
 	_cleanup_free_ struct dns_record *recs = calloc(n, sizeof(*recs));
 	_cleanup_free_ const char **names = calloc(n, sizeof(*names));
-	if (!recs || !names)
+	_cleanup_free_ int64_t *ids = calloc(n, sizeof(*ids));
+	if (!recs || !names || !ids)
 		return -ENOMEM;
 	/* All or nothing: validate everything, insert one by one inside one
 	 * transaction (each checked against what came before it). */
@@ -288,17 +289,18 @@ HANDLER(api_dns_records_batch)
 			return res->status ? 0 : rc;
 		}
 		names[i] = recs[i].name;
+		ids[i] = recs[i].id;
 	}
 	qsort(names, n, sizeof(*names), cmp_str);
 	size_t unique = 0;
 	for (size_t i = 0; i < n; i++)
 		if (unique == 0 || strcmp(names[unique - 1], names[i]) != 0)
 			names[unique++] = names[i];
-	if (commit_live(d, names, unique, true, res) < 0 || res->status)
+	if (commit_live(d, names, unique, ids, n, true, res) < 0 || res->status)
 		return 0;
 	log_info("dns: %zu records added in one batch by '%s'", n, req->auth.username);
-	json_t *ids = json_array();
-	for (size_t i = 0; ids && i < n; i++)
-		json_array_append_new(ids, json_integer(recs[i].id));
-	return http_reply(res, 201, json_pack("{s:i, s:o}", "created", (int)n, "ids", ids));
+	json_t *list_ids = json_array();
+	for (size_t i = 0; list_ids && i < n; i++)
+		json_array_append_new(list_ids, json_integer(recs[i].id));
+	return http_reply(res, 201, json_pack("{s:i, s:o}", "created", (int)n, "ids", list_ids));
 }

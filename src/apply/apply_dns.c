@@ -1,12 +1,16 @@
 /* Live DNS data (see apply_dns.h). */
 #include "apply_dns.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/cleanup.h"
@@ -20,7 +24,7 @@
 #include "svc/unbound_ctl.h"
 #include "common/banned.h"
 
-#define RECORDS_FILE SVC_UNBOUND_RECORDS_FILE
+#define RECORDS_DIR SVC_UNBOUND_RECORDS_DIR
 #define CONTROL_SOCKET SVC_UNBOUND_CTL_FILE
 #define RECORDS_FILE_MAX (64 * 1024 * 1024)
 #define LEASES_FILE_MAX (4 * 1024 * 1024)
@@ -117,11 +121,188 @@ static void host_names(const char *zone, const struct dns_host *h, char *name, s
 		 h->ip >> 24);
 }
 
-/* --- the file ---------------------------------------------------------- */
+/* --- the files -------------------------------------------------------- */
+
+/* records.d/<file> in the service directory. */
+static int records_path(const struct svc *s, const char *file, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/" RECORDS_DIR "%s%s", s->dir, file ? "/" : "", file ? file : "");
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Written in place, without fsync. The store is what survives a crash of
+ * the machine, and picd renders every file again when it starts
+ * (apply_cell), before unbound starts. What the file must survive is a
+ * restart of unbound, and unbound reads it only when picd starts or
+ * signals it, from this same loop: never while the file is half written.
+ * Neither a rename over the old file nor a truncation to zero: ext4
+ * (auto_da_alloc) flushes the new data to disk on either, 0.7 ms per
+ * change here; the file is overwritten, then cut to its new length. */
+static int write_file(const char *path, const struct buf *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	int r = 0;
+	for (size_t off = 0; r == 0 && off < text->len;) {
+		ssize_t w = pwrite(fd, text->data + off, text->len - off, (off_t)off);
+		if (w < 0 && errno != EINTR)
+			r = -errno;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	if (r == 0 && ftruncate(fd, (off_t)text->len) < 0)
+		r = -errno;
+	/* 0644 whatever the umask: unbound reads it as its own user. */
+	if (r == 0 && fchmod(fd, 0644) < 0)
+		r = -errno;
+	return r;
+}
 
 static int add_record_line(const struct dns_record *r, void *text)
 {
 	return svc_unbound_records_add(r, 1, text);
+}
+
+/* Rewrites the part file holding the ids from `first` (removes it when
+ * they are all gone). */
+static int part_write(struct daemon *d, const struct svc *s, const char *zone, int64_t id)
+{
+	char name[SVC_UNBOUND_PART_NAME_MAX], path[PATH_MAX];
+	int64_t first;
+	int r = svc_unbound_part_name(id, name, &first);
+	if (r == 0)
+		r = records_path(s, name, path, sizeof(path));
+	if (r < 0)
+		return r;
+	struct buf text;
+	buf_init(&text, RECORDS_FILE_MAX);
+	r = svc_unbound_records_begin(zone, &text);
+	size_t header = text.len;
+	if (r == 0)
+		r = store_dns_record_foreach_ids(d->store, first, first + SVC_UNBOUND_PART_IDS, add_record_line, &text);
+	if (r == 0 && text.len == header)
+		r = unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	else if (r == 0)
+		r = write_file(path, &text);
+	buf_free(&text);
+	return r;
+}
+
+static int hosts_write(struct daemon *d, const struct svc *s, const char *zone)
+{
+	char path[PATH_MAX];
+	struct buf text;
+	buf_init(&text, RECORDS_FILE_MAX);
+	int r = records_path(s, NULL, path, sizeof(path));
+	if (r == 0)
+		r = fs_ensure_dir(path, 0755);
+	if (r == 0)
+		r = records_path(s, SVC_UNBOUND_HOSTS_FILE, path, sizeof(path));
+	if (r == 0)
+		r = svc_unbound_records_begin(zone, &text);
+	/* Hosts were filtered against the records when collected. */
+	if (r == 0)
+		r = svc_unbound_records_hosts(zone, NULL, 0, d->dns_hosts, d->n_dns_hosts, &text);
+	if (r == 0)
+		r = write_file(path, &text);
+	buf_free(&text);
+	return r;
+}
+
+/* The auth zone's file (svc_unbound.h): SOA, NS and `rrs`. */
+static int auth_file_write(const struct svc *s, const char *zone, const char *const *rrs, size_t n)
+{
+	char path[PATH_MAX];
+	struct buf text;
+	buf_init(&text, RECORDS_FILE_MAX);
+	int r = svc_path(s, SVC_UNBOUND_AUTH_FILE, path, sizeof(path));
+	if (r == 0)
+		r = svc_unbound_auth_zone(zone, rrs, n, &text);
+	if (r == 0)
+		r = write_file(path, &text);
+	buf_free(&text);
+	return r;
+}
+
+/* Every part in one pass over the store in id order: the part being
+ * filled is written when the next one starts. */
+struct all_parts {
+	const struct svc *s;
+	const char *zone;
+	struct buf text;
+	int64_t part; /* the one in `text`; -1: none yet */
+	int64_t *written;
+	size_t n_written, cap;
+};
+
+static int all_parts_flush(struct all_parts *a)
+{
+	if (a->part < 0)
+		return 0;
+	char name[SVC_UNBOUND_PART_NAME_MAX], path[PATH_MAX];
+	int64_t first;
+	int r = svc_unbound_part_name(a->part * SVC_UNBOUND_PART_IDS + 1, name, &first);
+	if (r == 0)
+		r = records_path(a->s, name, path, sizeof(path));
+	if (r == 0)
+		r = write_file(path, &a->text);
+	if (r == 0 && a->n_written == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		int64_t *p = realloc(a->written, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		a->written = p;
+		a->cap = cap;
+	}
+	if (r == 0)
+		a->written[a->n_written++] = a->part;
+	buf_free(&a->text);
+	buf_init(&a->text, RECORDS_FILE_MAX);
+	a->part = -1;
+	return r;
+}
+
+static int all_parts_add(const struct dns_record *rec, void *ctx)
+{
+	struct all_parts *a = ctx;
+	int64_t part = rec->id / SVC_UNBOUND_PART_IDS;
+	int r = 0;
+	if (part != a->part) {
+		r = all_parts_flush(a);
+		if (r == 0)
+			r = svc_unbound_records_begin(a->zone, &a->text);
+		a->part = part;
+	}
+	return r < 0 ? r : svc_unbound_records_add(rec, 1, &a->text);
+}
+
+/* Removes the part files no record is in any more (and the single
+ * records.conf of earlier versions). */
+static int remove_stale_parts(const struct all_parts *a)
+{
+	char path[PATH_MAX];
+	int r = records_path(a->s, NULL, path, sizeof(path));
+	if (r < 0)
+		return r;
+	DIR *dir = opendir(path);
+	if (!dir)
+		return -errno;
+	struct dirent *e;
+	while (r == 0 && (e = readdir(dir))) {
+		if (!svc_unbound_is_part_name(e->d_name))
+			continue;
+		long long part = strtoll(e->d_name + 1, NULL, 10);
+		bool keep = false;
+		for (size_t i = 0; i < a->n_written && !keep; i++)
+			keep = a->written[i] == part;
+		if (!keep && unlinkat(dirfd(dir), e->d_name, 0) < 0 && errno != ENOENT)
+			r = -errno;
+	}
+	closedir(dir);
+	if (r == 0 && svc_path(a->s, "records.conf", path, sizeof(path)) == 0 && unlink(path) < 0 && errno != ENOENT)
+		r = -errno;
+	return r;
 }
 
 int apply_dns_records_file(struct daemon *d, char *err, size_t errlen)
@@ -131,22 +312,54 @@ int apply_dns_records_file(struct daemon *d, char *err, size_t errlen)
 		return 0;
 	char zone[DNS_NAME_MAX + 1], path[PATH_MAX];
 	cell_zone(d, zone, sizeof(zone));
-	struct buf text;
-	buf_init(&text, RECORDS_FILE_MAX);
-	int r = svc_path(s, RECORDS_FILE, path, sizeof(path));
+	struct all_parts a = { .s = s, .zone = zone, .part = -1 };
+	buf_init(&a.text, RECORDS_FILE_MAX);
+	int r = records_path(s, NULL, path, sizeof(path));
 	if (r == 0)
-		r = svc_unbound_records_begin(zone, &text);
+		r = fs_ensure_dir(path, 0755);
 	/* One record at a time: memory stays small however many there are. */
 	if (r == 0)
-		r = store_dns_record_foreach(d->store, add_record_line, &text);
-	/* Hosts were filtered against the records when collected. */
+		r = store_dns_record_foreach_ids(d->store, 1, INT64_MAX, all_parts_add, &a);
 	if (r == 0)
-		r = svc_unbound_records_hosts(zone, NULL, 0, d->dns_hosts, d->n_dns_hosts, &text);
+		r = all_parts_flush(&a);
 	if (r == 0)
-		r = fs_write_atomic(path, text.data ? text.data : "", text.len, 0644);
-	buf_free(&text);
+		r = remove_stale_parts(&a);
+	if (r == 0)
+		r = hosts_write(d, s, zone);
+	/* unbound reads it at start: the zone's SOA and NS only. */
+	if (r == 0)
+		r = auth_file_write(s, zone, NULL, 0);
+	buf_free(&a.text);
+	free(a.written);
 	if (r < 0)
-		snprintf(err, errlen, "cannot write the DNS records file: %s", strerror(-r));
+		snprintf(err, errlen, "cannot write the DNS records files: %s", strerror(-r));
+	return r;
+}
+
+/* The part files of `ids`, each once. */
+static int parts_write(struct daemon *d, const struct svc *s, const int64_t *ids, size_t n_ids, char *err,
+		       size_t errlen)
+{
+	char zone[DNS_NAME_MAX + 1];
+	cell_zone(d, zone, sizeof(zone));
+	_cleanup_free_ int64_t *done = calloc(n_ids ? n_ids : 1, sizeof(*done));
+	if (!done)
+		return -ENOMEM;
+	size_t n_done = 0;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < n_ids; i++) {
+		int64_t part = ids[i] / SVC_UNBOUND_PART_IDS;
+		/* A batch's ids ascend: most share the previous one's part. */
+		bool seen = n_done > 0 && done[n_done - 1] == part;
+		for (size_t j = 0; j < n_done && !seen; j++)
+			seen = done[j] == part;
+		if (seen)
+			continue;
+		done[n_done++] = part;
+		r = part_write(d, s, zone, ids[i]);
+	}
+	if (r < 0)
+		snprintf(err, errlen, "cannot write the DNS records files: %s", strerror(-r));
 	return r;
 }
 
@@ -216,14 +429,38 @@ static int rrs_at(struct daemon *d, const char *zone, const char *name, struct r
 	return 0;
 }
 
-int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, bool only_added, char *err,
-		    size_t errlen)
+static bool any_in_zone(const char *zone, const char *const *names, size_t n)
 {
-	int r = apply_dns_records_file(d, err, errlen);
-	struct svc *s = supervisor_find(&d->sup, "dns");
-	if (r < 0 || !s || s->pid <= 0 || n_names == 0)
-		return r; /* not running: it reads the file when it starts */
+	size_t zlen = strlen(zone);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		if (strcmp(names[i], zone) == 0 ||
+		    (len > zlen && names[i][len - zlen - 1] == '.' && strcmp(names[i] + len - zlen, zone) == 0))
+			return true;
+	}
+	return false;
+}
 
+/* The changing names' new data into the auth zone, then the cell zone
+ * transparent: until it is static again, a name without local data is
+ * answered from the auth zone. */
+static int auth_bridge_open(const struct svc *s, const char *zone, const char *sock, const struct rr_list *rrs,
+			    char *why, size_t whylen)
+{
+	int r = auth_file_write(s, zone, (const char *const *)rrs->items, rrs->n);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot write %s: %s", SVC_UNBOUND_AUTH_FILE, strerror(-r));
+		return r;
+	}
+	r = unbound_ctl_auth_reload(sock, zone, why, whylen);
+	return r < 0 ? r : unbound_ctl_zone_type(sock, zone, "transparent", why, whylen);
+}
+
+/* After the files: what unbound serves at `names`, live. */
+static int names_live(struct daemon *d, struct svc *s, const char *const *names, size_t n_names, bool only_added,
+		      char *err, size_t errlen)
+{
+	int r = 0;
 	char zone[DNS_NAME_MAX + 1], sock[PATH_MAX];
 	cell_zone(d, zone, sizeof(zone));
 	struct rr_list add = { 0 };
@@ -242,15 +479,27 @@ int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, 
 	if (r == 0)
 		r = svc_path(s, CONTROL_SOCKET, sock, sizeof(sock));
 	/* local_data_remove drops every type at a name: remove the names,
-	 * then put back what remains there. */
+	 * then put back what remains there, with the auth zone answering
+	 * for them in between (svc_unbound.h). Pure additions append
+	 * instead (unbound ignores data it already has). */
 	char why[256] = "";
-	/* Removing drops every type at a name until the re-add: a query in
-	 * between would see NXDOMAIN. Pure additions append instead (unbound
-	 * ignores data it already has). */
+	bool bridged = false;
+	if (r == 0 && !only_added && any_in_zone(zone, names, n_names)) {
+		r = auth_bridge_open(s, zone, sock, &add, why, sizeof(why));
+		bridged = r == 0;
+	}
 	if (r == 0 && !only_added)
 		r = unbound_ctl_remove(sock, names, n_names, why, sizeof(why));
 	if (r == 0 && add.n)
 		r = unbound_ctl_add(sock, (const char *const *)add.items, add.n, why, sizeof(why));
+	if (bridged) {
+		char why2[256] = "";
+		int r2 = unbound_ctl_zone_type(sock, zone, "static", why2, sizeof(why2));
+		if (r == 0 && r2 < 0) {
+			r = r2;
+			snprintf(why, sizeof(why), "%s", why2);
+		}
+	}
 	rr_free(&add);
 	if (r < 0) {
 		/* The file is right; a reload makes unbound read it. */
@@ -262,6 +511,18 @@ int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, 
 		}
 	}
 	return 0;
+}
+
+int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, const int64_t *ids, size_t n_ids,
+		    bool only_added, char *err, size_t errlen)
+{
+	struct svc *s = supervisor_find(&d->sup, "dns");
+	if (!s || s->state == SVC_UNAVAILABLE)
+		return 0;
+	int r = parts_write(d, s, ids, n_ids, err, errlen);
+	if (r < 0 || s->pid <= 0 || n_names == 0)
+		return r; /* not running: it reads the files when it starts */
+	return names_live(d, s, names, n_names, only_added, err, errlen);
 }
 
 int apply_dns_hosts(struct daemon *d, char *err, size_t errlen)
@@ -305,5 +566,16 @@ int apply_dns_hosts(struct daemon *d, char *err, size_t errlen)
 	for (size_t i = 0; i < n_changed; i++)
 		names[i] = changed[i];
 	log_info("dns: %zu LAN host name(s) published", n);
-	return apply_dns_names(d, names, n_changed, false, err, errlen);
+	struct svc *s = supervisor_find(&d->sup, "dns");
+	if (!s || s->state == SVC_UNAVAILABLE)
+		return 0;
+	cell_zone(d, zone, sizeof(zone));
+	r = hosts_write(d, s, zone);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot write the DNS host names file: %s", strerror(-r));
+		return r;
+	}
+	if (s->pid <= 0)
+		return 0;
+	return names_live(d, s, names, n_changed, false, err, errlen);
 }

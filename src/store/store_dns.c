@@ -194,11 +194,8 @@ int store_dns_records_rezone(struct store *s, const char *old_zone, const char *
 	return r < 0 ? r : 0;
 }
 
-int store_dns_record_foreach(struct store *s, int (*fn)(const struct dns_record *r, void *ctx), void *ctx)
+static int foreach_row(sqlite3_stmt *st, int (*fn)(const struct dns_record *r, void *ctx), void *ctx)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " RECORD_COLUMNS " FROM dns_records ORDER BY name, type, id");
-	if (!st)
-		return -EIO;
 	struct dns_record *r = malloc(sizeof(*r)); /* a TXT's worth: not on the stack */
 	int ret = r ? 0 : -ENOMEM, rc;
 	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -208,6 +205,24 @@ int store_dns_record_foreach(struct store *s, int (*fn)(const struct dns_record 
 	sqlite3_reset(st);
 	free(r);
 	return ret;
+}
+
+int store_dns_record_foreach(struct store *s, int (*fn)(const struct dns_record *r, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " RECORD_COLUMNS " FROM dns_records ORDER BY name, type, id");
+	return st ? foreach_row(st, fn, ctx) : -EIO;
+}
+
+int store_dns_record_foreach_ids(struct store *s, int64_t first, int64_t end,
+				 int (*fn)(const struct dns_record *r, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " RECORD_COLUMNS " FROM dns_records WHERE id >= ?1 AND id < ?2 "
+					 "ORDER BY id");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, end);
+	return foreach_row(st, fn, ctx);
 }
 
 int store_dns_settings_load(struct store *s, struct dns_settings *ret)

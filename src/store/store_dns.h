@@ -34,6 +34,10 @@ int store_dns_records_rezone(struct store *s, const char *old_zone, const char *
 /* Calls `fn` for every record in order (name, type, id), one statement
  * stepped row by row; stops at the first non-zero return and returns it. */
 int store_dns_record_foreach(struct store *s, int (*fn)(const struct dns_record *r, void *ctx), void *ctx);
+/* The same for the records with `first` <= id < `end`, in id order (the
+ * primary key: the cost is that of the range, not of the table). */
+int store_dns_record_foreach_ids(struct store *s, int64_t first, int64_t end,
+				 int (*fn)(const struct dns_record *r, void *ctx), void *ctx);
 
 int store_dns_settings_load(struct store *s, struct dns_settings *ret);
 int store_dns_settings_save(struct store *s, const struct dns_settings *d);

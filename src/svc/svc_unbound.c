@@ -18,7 +18,7 @@
  * gets NODATA there (not NXDOMAIN: names below the apex exist).
  *
  * Everything the user changes at run time — records, LAN host names —
- * lives in records.conf, which unbound.conf includes; upstreams and
+ * lives in the files of records.d, which unbound.conf includes; upstreams and
  * forward zones are in unbound.conf itself. Input reaching a config line
  * is checked against an allow-list here too, whatever validated it
  * before: a quote in a name would end the string and start a directive. */
@@ -346,7 +346,7 @@ static int render_zone(const struct svc_input *in, const char *zone, struct buf 
 	int r = svc_unbound_apex_rrs(in->cell, apex);
 	if (r == 0)
 		r = buf_printf(out,
-			       "\t# The cell zone: names not listed here or in records.conf\n"
+			       "\t# The cell zone: names not listed here or in records.d\n"
 			       "\t# answer NXDOMAIN. files, mail and webui are their virtual IPs\n"
 			       "\t# on the proxy; the services' own addresses are <name>-svc.\n"
 			       "\t# The apex's A record (webui) is in the views below.\n"
@@ -454,9 +454,10 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out)
 			r = render_forward_locals(in, validating, out);
 	}
 	if (r == 0)
-		r = buf_printf(out, "\n\t# User records and LAN host names; picd rewrites this file\n"
-				    "\t# and changes the running daemon through the control socket.\n"
-				    "\tinclude: \"" SVC_ROOT "/" SVC_UNBOUND_RECORDS_FILE "\"\n");
+		r = buf_printf(out, "\n\t# User records (by id, in parts) and LAN host names; picd\n"
+				    "\t# rewrites the parts it changes and changes the running\n"
+				    "\t# daemon through the control socket.\n"
+				    "\tinclude: \"" SVC_ROOT "/" SVC_UNBOUND_RECORDS_DIR "/*.conf\"\n");
 	if (r < 0)
 		return r;
 
@@ -474,6 +475,16 @@ int svc_unbound_render(const struct svc_input *in, struct buf *out)
 			return -ENAMETOOLONG;
 		r = render_forward_zone(out, name, in->forwards[i].servers, in->forwards[i].n_servers);
 	}
+	/* Consulted only while picd replaces data at some names (the cell
+	 * zone is transparent for that moment: see svc_unbound.h). */
+	if (r == 0)
+		r = buf_printf(out, "\nauth-zone:\n"
+				    "\tname: \"%s.\"\n"
+				    "\tzonefile: \"" SVC_ROOT "/" SVC_UNBOUND_AUTH_FILE "\"\n"
+				    "\tfor-downstream: yes\n"
+				    "\tfor-upstream: no\n"
+				    "\tfallback-enabled: no\n",
+			       zone);
 	if (r == 0)
 		r = unbound_views_render(in, out);
 	if (r == 0)
@@ -525,11 +536,63 @@ static bool host_published(const char *zone, const struct dns_record *records, s
 	return true;
 }
 
+/* Whether the owner of zone-file line `rr` is `zone` or inside it. */
+static bool owner_in(const char *rr, const char *zone)
+{
+	size_t len = strcspn(rr, " \t");
+	if (len > 0 && rr[len - 1] == '.')
+		len--;
+	return len > 0 && zone_relation(rr, len, zone) >= 0;
+}
+
+int svc_unbound_auth_zone(const char *zone, const char *const *rrs, size_t n, struct buf *out)
+{
+	if (!safe_name(zone))
+		return -EINVAL;
+	_cleanup_free_ char *esc = malloc(SVC_UNBOUND_RR_MAX);
+	if (!esc)
+		return -ENOMEM;
+	int r = buf_printf(out,
+			   "; The cell zone's data at the names picd is changing, rendered by picd.\n"
+			   "%s. %d IN SOA dns.%s. hostmaster.%s. " SOA_TIMERS "\n"
+			   "%s. %d IN NS dns.%s.\n",
+			   zone, SVC_UNBOUND_TTL, zone, zone, zone, SVC_UNBOUND_TTL, zone);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		/* The apex's SOA and NS are above already; other zones' names
+		 * (PTRs) are not this zone's. */
+		if (!owner_in(rrs[i], zone) || strstr(rrs[i], " IN SOA ") || strstr(rrs[i], " IN NS "))
+			continue;
+		if ((r = svc_unbound_rr_escape(rrs[i], esc, SVC_UNBOUND_RR_MAX)) == 0)
+			r = buf_printf(out, "%s\n", esc);
+	}
+	return r;
+}
+
+int svc_unbound_part_name(int64_t id, char out[SVC_UNBOUND_PART_NAME_MAX], int64_t *ret_first)
+{
+	if (id < 1)
+		return -EINVAL;
+	int64_t part = id / SVC_UNBOUND_PART_IDS;
+	int n = snprintf(out, SVC_UNBOUND_PART_NAME_MAX, "r%lld.conf", (long long)part);
+	if (n < 0 || n >= SVC_UNBOUND_PART_NAME_MAX)
+		return -ENOBUFS;
+	*ret_first = part * SVC_UNBOUND_PART_IDS;
+	return 0;
+}
+
+bool svc_unbound_is_part_name(const char *name)
+{
+	if (name[0] != 'r' || name[1] < '0' || name[1] > '9')
+		return false;
+	size_t digits = strspn(name + 1, "0123456789");
+	return strcmp(name + 1 + digits, ".conf") == 0;
+}
+
 int svc_unbound_records_begin(const char *zone, struct buf *out)
 {
 	if (!safe_name(zone))
 		return -EINVAL;
-	return buf_printf(out, "# records.conf: user records and LAN host names of %s,\n"
+	return buf_printf(out, "# User records and LAN host names of %s (a part of them),\n"
 			       "# rendered by picd and included by unbound.conf. Do not edit.\n"
 			       "server:\n",
 			  zone);

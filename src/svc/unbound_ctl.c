@@ -360,3 +360,29 @@ int unbound_ctl_forward_remove(const char *socket_path, const char *zone, char *
 	r = run(socket_path, command, NULL, 0, err, errlen);
 	return r < 0 ? r : unbound_ctl_flush_zone(socket_path, name, err, errlen);
 }
+
+/* "<verb> <zone>.[ <arg>]" */
+static int zone_command(const char *socket_path, const char *verb, const char *zone, const char *arg, char *err,
+			size_t errlen)
+{
+	char name[NAME_MAX_LEN + 2], command[UNBOUND_CTL_COMMAND_MAX + 1];
+	int r = absolute_name(zone, "-_.", name);
+	if (r < 0)
+		return r;
+	int n = snprintf(command, sizeof(command), "%s %s%s%s", verb, name, arg ? " " : "", arg ? arg : "");
+	if (n < 0 || (size_t)n >= sizeof(command))
+		return -ENAMETOOLONG;
+	return run(socket_path, command, NULL, 0, err, errlen);
+}
+
+int unbound_ctl_zone_type(const char *socket_path, const char *zone, const char *type, char *err, size_t errlen)
+{
+	if (!name_chars(type, "_"))
+		return -EINVAL;
+	return zone_command(socket_path, "local_zone", zone, type, err, errlen);
+}
+
+int unbound_ctl_auth_reload(const char *socket_path, const char *zone, char *err, size_t errlen)
+{
+	return zone_command(socket_path, "auth_zone_reload", zone, NULL, err, errlen);
+}

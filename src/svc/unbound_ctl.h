@@ -78,3 +78,9 @@ int unbound_ctl_forward_add(const char *socket_path, const char *zone, const cha
 int unbound_ctl_forward_remove(const char *socket_path, const char *zone, char *err, size_t errlen);
 /* Drops the cached answers at and under `zone`. */
 int unbound_ctl_flush_zone(const char *socket_path, const char *zone, char *err, size_t errlen);
+
+/* local_zone <zone> <type>: creates the zone, or changes the type of one
+ * that exists and keeps its data. */
+int unbound_ctl_zone_type(const char *socket_path, const char *zone, const char *type, char *err, size_t errlen);
+/* auth_zone_reload <zone>: the auth-zone reads its zonefile again. */
+int unbound_ctl_auth_reload(const char *socket_path, const char *zone, char *err, size_t errlen);

@@ -49,25 +49,29 @@ for f in chrony/*.conf; do
 	chronyd -p -f /run/pic/chrony.conf.new >/dev/null || reject chronyd "$f"
 	n=$((n + 1))
 done
-
-# unbound.conf includes /run/pic/records.conf: the golden records.conf is
-# laid out there, and is checked through every unbound.conf that includes
-# it. unbound-checkconf needs the user (unbound) to exist; it opens no
-# sockets.
+# unbound.conf includes /run/pic/records.d/*.conf and loads its auth-zone
+# from /run/pic/cell.zone: the golden records.conf is laid out there as one
+# part file, and the golden cell.zone beside it; both are checked through
+# every unbound.conf that names them. unbound-checkconf needs the user
+# (unbound) to exist; it opens no sockets.
 unbound_confs=()
 for f in unbound/*.conf; do
 	[[ "$f" == unbound/records.conf ]] || unbound_confs+=("$f")
 done
 if ((${#unbound_confs[@]})); then
-	[[ -f unbound/records.conf ]] || { echo "golden-check: no unbound/records.conf to include" >&2; exit 1; }
+	for g in unbound/records.conf unbound/cell.zone; do
+		[[ -f "$g" ]] || { echo "golden-check: no $g for unbound.conf to read" >&2; exit 1; }
+	done
 	for f in "${unbound_confs[@]}"; do
 		service_dir 0755
-		cp unbound/records.conf /run/pic/records.conf
+		mkdir /run/pic/records.d
+		cp unbound/records.conf /run/pic/records.d/r0.conf
+		cp unbound/cell.zone /run/pic/cell.zone
 		cp "$f" /run/pic/unbound.conf.new
 		out=$(unbound-checkconf /run/pic/unbound.conf.new 2>&1) || reject unbound-checkconf "$f" "$out"
 		n=$((n + 1))
 	done
-	n=$((n + 1)) # records.conf
+	n=$((n + 2)) # records.conf, cell.zone
 fi
 
 for f in dnsmasq/*.conf; do

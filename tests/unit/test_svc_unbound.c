@@ -1,4 +1,4 @@
-/* unbound.conf and records.conf rendering: for fixed inputs the text is
+/* unbound.conf and records.d rendering: for fixed inputs the text is
  * the golden file in tests/golden/unbound/ (checked by unbound-checkconf
  * in golden-check). The cell zone is static with every address-plan name
  * (virtual IPs win, services get -svc) and PTRs; reverse zones sit on the
@@ -125,7 +125,7 @@ static void test_default(void **state)
 	assert_non_null(strstr(text, "local-data-ptr: \"172.20.0.10 300 webui-svc.mycell.cell.\""));
 	assert_non_null(strstr(text, "\tlocal-zone: \"20.172.in-addr.arpa.\" static\n"));
 	assert_non_null(strstr(text, "\tlocal-zone: \"0.0.10.in-addr.arpa.\" static\n"));
-	assert_non_null(strstr(text, "\tinclude: \"/run/pic/records.conf\"\n"));
+	assert_non_null(strstr(text, "\tinclude: \"/run/pic/records.d/*.conf\"\n"));
 	/* no upstreams: recursion from the root */
 	assert_null(strstr(text, "forward-zone:"));
 	assert_non_null(strstr(text, "\tcontrol-interface: \"/run/pic/unbound.ctl\"\n\tcontrol-use-cert: no\n"));
@@ -465,6 +465,55 @@ static struct dns_host host(const char *name, uint32_t ip)
 	return h;
 }
 
+/* The auth zone's file: SOA and NS, then the given RRs of the zone only
+ * (not its apex's SOA/NS again, not PTRs), escaped as in the records. */
+static void test_auth_zone(void **state)
+{
+	const char *rrs[] = {
+		"fixed.mycell.cell. 3600 IN A 192.0.2.99",
+		"fixed.mycell.cell. 3600 IN TXT \"it's\ta \\\"test\\\"\"",
+		"mycell.cell. 300 IN SOA dns.mycell.cell. hostmaster.mycell.cell. 1 3600 900 604800 60",
+		"mycell.cell. 300 IN NS dns.mycell.cell.",
+		"mycell.cell. 3600 IN MX 10 mail.mycell.cell.",
+		"50.1.168.192.in-addr.arpa. 300 IN PTR laptop.mycell.cell.",
+		"othercell.cell. 300 IN A 192.0.2.1",
+	};
+	struct buf b;
+	buf_init(&b, GOLDEN_MAX);
+	assert_int_equal(svc_unbound_auth_zone("mycell.cell", rrs, ARRAY_SIZE(rrs), &b), 0);
+	golden_check("tests/golden/unbound/cell.zone", b.data);
+	const char *t = b.data;
+	assert_non_null(strstr(t, "\nmycell.cell. 300 IN SOA dns.mycell.cell. hostmaster.mycell.cell. 1 3600 900 604800 60\n"));
+	assert_null(strstr(strstr(t, " IN SOA ") + 1, " IN SOA "));
+	assert_null(strstr(strstr(t, " IN NS ") + 1, " IN NS "));
+	assert_non_null(strstr(t, "\nfixed.mycell.cell. 3600 IN TXT \"it\\039s\\009a \\\"test\\\"\"\n"));
+	assert_non_null(strstr(t, "\nmycell.cell. 3600 IN MX 10 mail.mycell.cell.\n"));
+	assert_null(strstr(t, "in-addr.arpa"));
+	assert_null(strstr(t, "othercell"));
+	buf_free(&b);
+	buf_init(&b, GOLDEN_MAX);
+	assert_int_equal(svc_unbound_auth_zone("my\"cell", NULL, 0, &b), -EINVAL);
+	buf_free(&b);
+}
+
+static void test_part_names(void **state)
+{
+	char name[SVC_UNBOUND_PART_NAME_MAX];
+	int64_t first;
+	assert_int_equal(svc_unbound_part_name(1, name, &first), 0);
+	assert_string_equal(name, "r0.conf");
+	assert_int_equal(first, 0);
+	assert_int_equal(svc_unbound_part_name(SVC_UNBOUND_PART_IDS * 3 + 5, name, &first), 0);
+	assert_string_equal(name, "r3.conf");
+	assert_int_equal(first, SVC_UNBOUND_PART_IDS * 3);
+	assert_int_equal(svc_unbound_part_name(0, name, &first), -EINVAL);
+	assert_true(svc_unbound_is_part_name("r0.conf"));
+	assert_true(svc_unbound_is_part_name("r390.conf"));
+	assert_false(svc_unbound_is_part_name("hosts.conf"));
+	assert_false(svc_unbound_is_part_name("r.conf"));
+	assert_false(svc_unbound_is_part_name("r1.conf.tmp"));
+}
+
 static void test_records(void **state)
 {
 	struct dns_record rec[10];
@@ -574,6 +623,8 @@ int main(void)
 		cmocka_unit_test(test_rr_escape),
 		cmocka_unit_test(test_apex_rrs),
 		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_auth_zone),
+		cmocka_unit_test(test_part_names),
 		cmocka_unit_test(test_ops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,13 +1,13 @@
 /* unbound_ctl and probe_dns against a real unbound: the rendered
- * unbound.conf and records.conf (paths moved into a temporary directory,
+ * unbound.conf and records.d (paths moved into a temporary directory,
  * a free port on 127.0.0.1, no privilege drop), started with fork/exec and
  * always killed at the end (group teardown, and PR_SET_PDEATHSIG should the
  * test process die first). Checks the address plan's names and PTRs, the
- * quoting of records.conf, records added over the control socket (TXT with
+ * quoting of the records files, records added over the control socket (TXT with
  * spaces, quotes, a single quote and a newline; MX; SRV) answering on the
  * next query and NXDOMAIN after removal, errors (malformed commands, a bad
  * line in a bulk command, limits, no daemon, a daemon that never answers),
- * forward zones, SIGHUP re-reading records.conf, a VPN peer's view changed
+ * forward zones, SIGHUP re-reading the records files, a VPN peer's view changed
  * live (unbound_views_change, checked by listing the view; the apex's A
  * answers 127.0.0.1 from the cell-clients view), and 1,000 records in one
  * local_datas (timed). Skipped when /usr/sbin/unbound is not installed. */
@@ -54,7 +54,7 @@
 
 struct daemon_under_test {
 	char dir[64];
-	char conf[128], records[128], ctl[128], log[128];
+	char conf[128], records[128], records_dir[128], auth[128], ctl[128], log[128];
 	uint16_t port;
 	pid_t pid;
 };
@@ -117,6 +117,16 @@ static void write_records(const char *extra_host)
 	buf_init(&b, 1 << 20);
 	assert_int_equal(svc_unbound_render_records(ZONE, rec, 1, hosts, n_hosts, &b), 0);
 	assert_int_equal(fs_write_atomic(ub.records, b.data, b.len, 0644), 0);
+	buf_free(&b);
+}
+
+/* The auth zone's file at rest: the SOA and NS. */
+static void write_auth_zone(void)
+{
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	assert_int_equal(svc_unbound_auth_zone(ZONE, NULL, 0, &b), 0);
+	assert_int_equal(fs_write_atomic(ub.auth, b.data, b.len, 0644), 0);
 	buf_free(&b);
 }
 
@@ -204,10 +214,15 @@ static int group_setup(void **state)
 	if (!mkdtemp(ub.dir))
 		return -1;
 	path_in_dir(ub.conf, sizeof(ub.conf), "unbound.conf");
-	path_in_dir(ub.records, sizeof(ub.records), SVC_UNBOUND_RECORDS_FILE);
+	path_in_dir(ub.records_dir, sizeof(ub.records_dir), SVC_UNBOUND_RECORDS_DIR);
+	if (mkdir(ub.records_dir, 0755) < 0)
+		return -1;
+	path_in_dir(ub.records, sizeof(ub.records), SVC_UNBOUND_RECORDS_DIR "/" SVC_UNBOUND_HOSTS_FILE);
 	path_in_dir(ub.ctl, sizeof(ub.ctl), SVC_UNBOUND_CTL_FILE);
+	path_in_dir(ub.auth, sizeof(ub.auth), SVC_UNBOUND_AUTH_FILE);
 	path_in_dir(ub.log, sizeof(ub.log), "unbound.log");
 	write_records(NULL);
+	write_auth_zone();
 	for (int attempt = 0; attempt < 3; attempt++) {
 		ub.port = free_port();
 		write_config();
@@ -230,9 +245,10 @@ static int group_teardown(void **state)
 	stop_unbound();
 	if (!ub.dir[0])
 		return 0;
-	const char *files[] = { ub.conf, ub.records, ub.ctl, ub.log };
+	const char *files[] = { ub.conf, ub.records, ub.auth, ub.ctl, ub.log };
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		unlink(files[i]);
+	rmdir(ub.records_dir);
 	rmdir(ub.dir);
 	return 0;
 }
@@ -290,7 +306,7 @@ static void test_rendered_zone(void **state)
 	assert_int_equal(ask("99.0.20.172.in-addr.arpa", 12), -ENOENT);
 	/* a name that exists, a type that does not */
 	assert_int_equal(ask("webui." ZONE, PROBE_DNS_TYPE_MX), -ENODATA);
-	/* records.conf: the TXT survived two layers of quoting */
+	/* The records file: the TXT survived two layers of quoting */
 	assert_true(txt_has("note." ZONE, NOTE_TEXT));
 	assert_int_equal(ask("laptop." ZONE, PROBE_DNS_TYPE_A), 0);
 	assert_int_equal(ask("50.1.168.192.in-addr.arpa", 12), 0);
@@ -467,7 +483,7 @@ static void test_forward(void **state)
 	assert_int_equal(unbound_ctl_flush_zone(ub.ctl, ZONE, err, sizeof(err)), 0);
 }
 
-/* SIGHUP (svc_unbound_ops.reload) re-reads records.conf; what was added
+/* SIGHUP (svc_unbound_ops.reload) re-reads the records files; what was added
  * through the control socket only is gone after it. */
 static void test_sighup_rereads_records(void **state)
 {
