@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -407,7 +406,7 @@ int apply_async_new(struct daemon *d)
 }
 
 /* The daemon's wire probe, without the supervisor's bookkeeping (which
- * is the loop's): every 5 ms until it answers or the time is up. */
+ * is the loop's). */
 static int probe_wire(struct daemon *d, const struct svc *s, char *err, size_t errlen)
 {
 	if (!s->ops->probe_send)
@@ -415,22 +414,7 @@ static int probe_wire(struct daemon *d, const struct svc *s, char *err, size_t e
 	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
 	if (!net)
 		return -ENOENT;
-	uint64_t deadline = loop_now_ms() + APPLY_VERIFY_TIMEOUT_MS;
-	int r;
-	do {
-		int fd = -1;
-		r = s->ops->probe_send(net, &fd, err, errlen);
-		if (r == 0) {
-			struct pollfd p = { .fd = fd, .events = POLLIN };
-			poll(&p, 1, 5);
-			r = s->ops->probe_check(fd, err, errlen);
-			close(fd);
-		} else {
-			struct timespec pause = { 0, 2 * 1000 * 1000 };
-			nanosleep(&pause, NULL);
-		}
-	} while (r != 0 && loop_now_ms() < deadline);
-	return r;
+	return svc_probe_wire(s->ops, net, APPLY_VERIFY_TIMEOUT_MS, err, errlen);
 }
 
 /* The live API only: a restart is the supervisor's, in the loop. */

@@ -254,6 +254,30 @@ static void probe_begin(struct svc *s)
 	s->probe_deadline_ms = loop_now_ms() + SVC_HEALTH_TIMEOUT_MS;
 }
 
+int svc_probe_wire(const struct svc_ops *ops, const struct netplan_service *net, unsigned timeout_ms, char *err,
+		   size_t errlen)
+{
+	/* A daemon just (re)started may not listen yet, and the kernel
+	 * rate-limits the "port unreachable" that would say so: ask again
+	 * every 5 ms until it answers or the time is up. */
+	uint64_t deadline = loop_now_ms() + timeout_ms;
+	int r;
+	do {
+		int fd = -1;
+		r = ops->probe_send(net, &fd, err, errlen);
+		if (r == 0) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			poll(&p, 1, 5);
+			r = ops->probe_check(fd, err, errlen);
+			close(fd);
+		} else {
+			struct timespec pause = { 0, 2 * 1000 * 1000 };
+			nanosleep(&pause, NULL);
+		}
+	} while (r != 0 && loop_now_ms() < deadline);
+	return r;
+}
+
 int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen)
 {
 	const struct netplan_service *net = svc_net(s);
@@ -266,24 +290,7 @@ int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen)
 	}
 	if (!net)
 		return -ENOENT;
-	/* A daemon just (re)started may not listen yet, and the kernel
-	 * rate-limits the "port unreachable" that would say so: ask again
-	 * every 5 ms until it answers or the time is up. */
-	uint64_t deadline = loop_now_ms() + timeout_ms;
-	int r;
-	do {
-		int fd = -1;
-		r = s->ops->probe_send(net, &fd, err, errlen);
-		if (r == 0) {
-			struct pollfd p = { .fd = fd, .events = POLLIN };
-			poll(&p, 1, 5);
-			r = s->ops->probe_check(fd, err, errlen);
-			close(fd);
-		} else {
-			struct timespec pause = { 0, 2 * 1000 * 1000 };
-			nanosleep(&pause, NULL);
-		}
-	} while (r != 0 && loop_now_ms() < deadline);
+	int r = svc_probe_wire(s->ops, net, timeout_ms, err, errlen);
 	health_record(s, r == 0, err);
 	serving_update(s);
 	return r;

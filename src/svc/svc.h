@@ -119,5 +119,11 @@ int svc_restart(struct svc *s);
  * SVC_HEALTH_RESTART_MS. */
 bool svc_unhealthy(const struct svc *s);
 
+/* Asks the daemon on the wire (ops->probe_send/probe_check, which must be
+ * set) every 5 ms until it answers or `timeout_ms` is up, blocking: no
+ * supervisor bookkeeping, so a child process may use it too. */
+int svc_probe_wire(const struct svc_ops *ops, const struct netplan_service *net, unsigned timeout_ms, char *err,
+		   size_t errlen);
+
 /* Runs the health probe now, waiting up to `timeout_ms` (apply verify). */
 int svc_probe_now(struct svc *s, unsigned timeout_ms, char *err, size_t errlen);
