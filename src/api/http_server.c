@@ -55,6 +55,7 @@ struct conn_state {
 	bool too_large;
 	size_t reply_len;
 	struct deferred *deferred; /* the answer comes later (deferred.h) */
+	bool via_proxy;            /* the connection comes from the cell's proxy */
 	bool held;                 /* suspended until the proxy's change is done */
 	struct conn_state *held_prev, *held_next;
 };
@@ -91,10 +92,15 @@ void http_server_trust_proxy(struct http_server *s, uint32_t addr)
 /* Behind the cell's proxy, the client is the last address in
  * X-Forwarded-For (the one the proxy appended) and TLS is what
  * X-Forwarded-Proto says. Anyone else's forwarding headers are ignored. */
-static void apply_forwarded(struct http_server *s, struct MHD_Connection *conn, struct http_request *req)
+static bool from_proxy(const struct http_server *s, const struct http_request *req)
 {
 	uint32_t peer;
-	if (!s->trusted_proxy || ipv4_parse(req->peer, &peer) < 0 || peer != s->trusted_proxy)
+	return s->trusted_proxy && ipv4_parse(req->peer, &peer) == 0 && peer == s->trusted_proxy;
+}
+
+static void apply_forwarded(struct http_server *s, struct MHD_Connection *conn, struct http_request *req)
+{
+	if (!from_proxy(s, req))
 		return;
 	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
 	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
@@ -181,8 +187,10 @@ static enum MHD_Result reply_and_free(struct conn_state *cs, struct MHD_Connecti
  * held the whole loop: caddy's old servers then still have a request in
  * flight when they shut down, answer it with Connection: close, and do
  * not close a kept-alive client connection as idle under a request the
- * client is already sending. Only the proxy's listener holds; the API on
- * :3000 and the control socket answer meanwhile. */
+ * client is already sending. Only requests from the proxy's address are
+ * held (the main listener serves the bridge too where it listens on every
+ * address); every other client and the control socket are answered
+ * meanwhile. */
 static bool proxy_changing(struct http_server *s)
 {
 	if (!s->trusted_proxy)
@@ -243,6 +251,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cs->req = (struct http_request){ .conn = conn, .method = http_method_parse(method),
 						 .method_name = method, .path = url, .local = s->local };
 		fill_peer(s, conn, &cs->req);
+		cs->via_proxy = from_proxy(s, &cs->req);
 		apply_forwarded(s, conn, &cs->req);
 
 		/* Routing and the body limit are settled before any body is
@@ -268,7 +277,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
-	if (!cs->deferred && proxy_changing(s)) {
+	if (!cs->deferred && cs->via_proxy && proxy_changing(s)) {
 		hold(s, cs, conn);
 		return MHD_YES;
 	}
