@@ -55,6 +55,8 @@ Environment knobs (for quick trial runs; the defaults are the reference):
   PIC_BENCH_DNS_RUNS   DNS adds, and deletes, timed (default 200)
   PIC_BENCH_DNS_RESTART_RUNS  unbound restarts timed (default 10)
   PIC_BENCH_DNS_RECORDS  records in the batch of dns_scale (default 10000)
+  PIC_BENCH_DNS_BIG    records in the store for dns_scale_big (default 100000)
+  PIC_BENCH_WRITERS_S  seconds each DNS writer run lasts in dns_scale (default 3)
   PIC_BENCH_LEAF_RUNS  POST /api/vault/certs timed in proxy (default 20)
   PIC_BENCH_ROUTE_RUNS PUT /api/proxy/routes/calendar timed in proxy (default 20)
   PIC_BENCH_LOOP_S     seconds per load in loop_latency (default 5)
@@ -88,6 +90,8 @@ KILL_RUNS = int(os.environ.get("PIC_BENCH_KILL_RUNS", "10"))
 DNS_RUNS = int(os.environ.get("PIC_BENCH_DNS_RUNS", "200"))
 DNS_RESTART_RUNS = int(os.environ.get("PIC_BENCH_DNS_RESTART_RUNS", "10"))
 DNS_SCALE_RECORDS = int(os.environ.get("PIC_BENCH_DNS_RECORDS", "10000"))
+DNS_BIG_RECORDS = int(os.environ.get("PIC_BENCH_DNS_BIG", "100000"))
+DNS_WRITERS_S = float(os.environ.get("PIC_BENCH_WRITERS_S", "3"))
 ONLY_SECTIONS = [x.strip() for x in os.environ.get("PIC_BENCH_SECTIONS", "").split(",") if x.strip()]
 CONNECTIONS = (1, 16, 64)
 STARTUP_TIMEOUT_S = 10.0
@@ -107,6 +111,8 @@ DNS_TICK_S = 0.001        # the DNS client re-asks after this without an answer
 DNS_KEEP_S = 0.050        # ... and takes answers to queries this recent
 DNS_LIST_RUNS = 20        # GET /api/dns/records latency samples per query
 DNS_SCALE_RESTART_RUNS = 3  # unbound restarts with the 10,000 records
+DNS_SCALE_POST_RUNS = 100   # POST /api/dns/records timed at 10,000 and at DNS_BIG_RECORDS
+DNS_BATCH_MAX = 10000       # the API's batch limit
 DNSPERF_CLIENTS = 4       # dnsperf -c (2 cores: keep it modest)
 DNSPERF_THREADS = 2       # dnsperf -T
 CLIENT_OFFSET = 200       # the client's address: ip_range base + this
@@ -135,6 +141,9 @@ TARGETS = [
      ("dns_propagation_ms", "delete", "p50_ms"), "<=", 5, "ms"),
     ("DNS delete: API return to NXDOMAIN p99",
      ("dns_propagation_ms", "delete", "p99_ms"), "<=", 20, "ms"),
+    ("DNS POST one record at 10,000 p50", ("dns_scale", "post_one_ms", "p50_ms"), "<=", 5, "ms"),
+    ("DNS POST one record at 100,000 p50", ("dns_scale_big", "post_one_ms", "p50_ms"), "<=", 5, "ms"),
+    ("DNS writes/s, two writers over one", ("dns_scale", "writers", "two_over_one"), ">=", 1.0, "x"),
     ("VPN add one peer at 10,000 p50", ("vpn", "scales", "10000", "add_one_ms", "p50_ms"), "<=", 10, "ms"),
     ("VPN remove one peer at 10,000 p50", ("vpn", "scales", "10000", "remove_one_ms", "p50_ms"), "<=", 10, "ms"),
     ("VPN picd restart to VPN ready at 10,000", ("vpn", "scales", "10000", "picd_restart_to_vpn_ready_ms"),
@@ -184,6 +193,13 @@ INFO_ROWS = [
     ("with 10,000: POST one record p50 / p99 / max",
      ("dns_scale", "single_change_ms", "add_api"), "ms"),
     ("with 10,000: add to answer p50 / p99 / max", ("dns_scale", "single_change_ms", "add"), "ms"),
+    ("with 10,000: POST one (keep-alive) p50 / p99 / max", ("dns_scale", "post_one_ms"), "ms"),
+    ("with 10,000: DNS writes/s, one writer", ("dns_scale", "writers", "one_rps"), "req/s"),
+    ("with 10,000: DNS writes/s, two writers", ("dns_scale", "writers", "two_rps"), "req/s"),
+    ("with 10,000: GET /api/config p50 / p99, one writer", ("dns_scale", "writers", "get_one"), "ms"),
+    ("with 10,000: GET /api/config p50 / p99, two writers", ("dns_scale", "writers", "get_two"), "ms"),
+    ("with 100,000: POST one (keep-alive) p50 / p99 / max", ("dns_scale_big", "post_one_ms"), "ms"),
+    ("with 100,000: filling batches (10,000 each) p50", ("dns_scale_big", "batch_ms", "p50_ms"), "ms"),
     ("RSS unbound, 0 / 10,000 records", ("dns_scale", "rss_unbound_mb"), "MB"),
     ("RSS unbound after a restart (10,000 from file)", ("dns_scale", "rss_unbound_restarted_mb"), "MB"),
     ("RSS picd, before the batch / after it + 40 changes", ("dns_scale", "rss_picd_mb"), "MB"),
@@ -1281,6 +1297,111 @@ def unbound_pid(ctx):
     return pid
 
 
+class KeepAlive:
+    """One keep-alive API connection (as a UI or a script holds one)."""
+
+    def __init__(self, ctx):
+        self.conn = http.client.HTTPConnection("127.0.0.1", ctx.picd.port, timeout=60)
+        self.hdrs = {"Authorization": f"Bearer {ensure_token(ctx)}", "Content-Type": "application/json"}
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        t0 = time.monotonic()
+        self.conn.request(method, path, body=data, headers=self.hdrs)
+        resp = self.conn.getresponse()
+        raw = resp.read()
+        return resp.status, raw, (time.monotonic() - t0) * 1000
+
+    def close(self):
+        self.conn.close()
+
+
+def post_one_runs(ctx, prefix, runs=DNS_SCALE_POST_RUNS):
+    """POST `runs` A records over one keep-alive connection, each timed;
+    then deletes them (untimed)."""
+    c = KeepAlive(ctx)
+    samples, ids = [], []
+    try:
+        for i in range(runs):
+            status, raw, t = c.call("POST", "/api/dns/records",
+                                    {"name": f"{prefix}{i:03d}", "type": "A", "value": f"10.80.0.{i % 250 + 1}"})
+            if status != 201:
+                raise BenchError(f"POST /api/dns/records: HTTP {status}: {raw[:200]}")
+            samples.append(t)
+            ids.append(json.loads(raw)["id"])
+        for rid in ids:
+            status, raw, _t = c.call("DELETE", f"/api/dns/records/{rid}")
+            if status != 204:
+                raise BenchError(f"DELETE /api/dns/records/{rid}: HTTP {status}: {raw[:200]}")
+    finally:
+        c.close()
+    return dist(samples)
+
+
+def dns_writers(ctx, n_writers, tag, duration_s=DNS_WRITERS_S):
+    """`n_writers` threads, each on its own keep-alive connection, POST
+    records for `duration_s` while one more GETs /api/config: the total
+    write rate and the GET latency. The records are deleted afterwards."""
+    import threading
+    stop = time.monotonic() + duration_s
+    created = [[] for _ in range(n_writers)]
+    errors, gets = [], []
+
+    def writer(k):
+        c = KeepAlive(ctx)
+        try:
+            i = 0
+            while time.monotonic() < stop:
+                status, raw, _t = c.call("POST", "/api/dns/records",
+                                         {"name": f"w{tag}-{k}-{i}", "type": "A", "value": f"10.81.{k}.{i % 250 + 1}"})
+                if status != 201:
+                    errors.append((status, raw[:200]))
+                    return
+                created[k].append(json.loads(raw)["id"])
+                i += 1
+        finally:
+            c.close()
+
+    def reader():
+        c = KeepAlive(ctx)
+        try:
+            while time.monotonic() < stop:
+                status, raw, t = c.call("GET", "/api/config")
+                if status != 200:
+                    errors.append((status, raw[:200]))
+                    return
+                gets.append(t)
+                time.sleep(0.005)
+        finally:
+            c.close()
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(n_writers)]
+    threads.append(threading.Thread(target=reader))
+    ubd = unbound_pid(ctx)
+    cpu0 = (cpu_ms(ctx.picd.pid), cpu_ms(ubd))
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - t0
+    cpu1 = (cpu_ms(ctx.picd.pid), cpu_ms(ubd))
+    if errors:
+        raise BenchError(f"DNS writers: {errors[0]}")
+    total = sum(len(c) for c in created)
+    c = KeepAlive(ctx)
+    try:
+        for ids in created:
+            for rid in ids:
+                c.call("DELETE", f"/api/dns/records/{rid}")
+    finally:
+        c.close()
+    return {"rps": round(total / elapsed, 1), "get": dist(gets) if gets else None,
+            "picd_cpu_per_write_ms": round((cpu1[0] - cpu0[0]) / max(total, 1), 3),
+            "unbound_cpu_per_write_ms": round((cpu1[1] - cpu0[1]) / max(total, 1), 3),
+            "picd_cpu_share": round((cpu1[0] - cpu0[0]) / (elapsed * 1000), 2)}
+
+
 def section_dns_scale(ctx):
     """10,000 A records in one batch; listing, lookup, changes, RSS, restarts."""
     client, _addr, zone = ctx.dns()
@@ -1327,12 +1448,17 @@ def section_dns_scale(ctx):
         single["delete_api"].append((t1 - t0) * 1000)
         single["delete"].append((got - t1) * 1000)
 
+    # Keep-alive POSTs at this size, then one and two concurrent writers.
+    post_one = post_one_runs(ctx, "ka")
+    one = dns_writers(ctx, 1, "a")
+    two = dns_writers(ctx, 2, "b")
+
     time.sleep(IDLE_SETTLE_S)
     rss_unbound_after = mb(proc_status_kb(ubd, "VmRSS"))
     rss_picd_after = mb(ctx.picd.rss_kb())
     try:
-        records_kb = round(os.path.getsize(
-            os.path.join(ctx.state_dir, "services", "dns", "records.conf")) / 1024, 1)
+        parts = os.path.join(ctx.state_dir, "services", "dns", "records.d")
+        records_kb = round(sum(os.path.getsize(os.path.join(parts, f)) for f in os.listdir(parts)) / 1024, 1)
     except OSError:
         records_kb = None
 
@@ -1362,11 +1488,42 @@ def section_dns_scale(ctx):
         "list_by_name": list_name,
         "list_type_a_100": list_type,
         "single_change_ms": {k: dist(v) for k, v in single.items()},
+        "post_one_ms": post_one,
+        "writers": {"seconds": DNS_WRITERS_S, "one_rps": one["rps"], "two_rps": two["rps"],
+                    "two_over_one": round(two["rps"] / one["rps"], 2), "get_one": one["get"],
+                    "get_two": two["get"], "one": one, "two": two},
         "rss_unbound_mb": [rss_unbound_before, rss_unbound_after],
         "rss_unbound_restarted_mb": rss_unbound_restarted,
         "rss_picd_mb": [rss_picd_before, rss_picd_after],
         "restart_to_answer_ms": {"median": round(statistics.median(restart), 2),
                                  "runs": [round(x, 2) for x in restart]},
+    }}
+
+
+def section_dns_scale_big(ctx):
+    """Up to 100,000 records (batches of 10,000): POST one record, timed."""
+    _client, _addr, _zone = ctx.dns()
+    status, doc, _t0, _t1 = api_timed(ctx, "GET", "/api/dns/records?limit=1")
+    if status != 200:
+        raise BenchError(f"GET /api/dns/records: HTTP {status}: {doc}")
+    have, batches, k = doc["total"], [], 0
+    while have < DNS_BIG_RECORDS:
+        n = min(DNS_BATCH_MAX, DNS_BIG_RECORDS - have)
+        body = {"records": [{"name": f"big{k:02d}-{i:05d}", "type": "A",
+                             "value": f"10.{120 + k}.{(i >> 8) & 255}.{i & 255}"} for i in range(n)]}
+        status, doc, t0, t1 = api_timed(ctx, "POST", "/api/dns/records/batch", body)
+        if status != 201:
+            raise BenchError(f"POST /api/dns/records/batch: HTTP {status}: {str(doc)[:300]}")
+        batches.append((t1 - t0) * 1000)
+        have += n
+        k += 1
+    ctx.picd.check_alive()
+    post_one = post_one_runs(ctx, "kb")
+    return {"dns_scale_big": {
+        "records": have,
+        "batch_ms": dist(batches) if batches else None,
+        "post_one_ms": post_one,
+        "rss_picd_mb": mb(ctx.picd.rss_kb()),
     }}
 
 
@@ -1695,7 +1852,8 @@ def section_vpn(ctx):
 # Order matters: the RSS sections bracket the load; the NTP sections
 # restart chronyd and so come after the figures of a quiet cell; the DNS
 # sections come last (they leave 10,000 records in the store, which a cold
-# start would then load), and dns_throughput queries dns_scale's names.
+# start would then load), and dns_throughput queries dns_scale's names;
+# dns_scale_big, which fills the store up to 100,000, runs after all.
 
 # ------------------------------------------------- sandboxed restart
 
@@ -1908,6 +2066,7 @@ SECTIONS = [
     section_proxy,
     section_loop_latency,
     section_vpn,
+    section_dns_scale_big,  # last: leaves 100,000 records in the store
 ]
 
 
