@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import Netns, sh
+from conftest import Netns, sh, wait_for
 
 TYPES = ("A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA")
 
@@ -32,16 +32,6 @@ def usage(p):
     assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
     assert p.stderr.strip(), p.stdout
     return p
-
-
-def wait_for(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 def service(picd, name):
