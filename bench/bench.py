@@ -1316,6 +1316,43 @@ class KeepAlive:
         self.conn.close()
 
 
+class Clients:
+    """Runs each function in a forked process of its own, as separate
+    clients are: threads would share Python's interpreter lock, and the
+    figures would be of Python's scheduling, not of picd's. results()
+    waits for them and gives what each returned, in order."""
+
+    def __init__(self, fns):
+        import multiprocessing
+        mp = multiprocessing.get_context("fork")
+        self.queue = mp.Queue()
+
+        def main(k, fn):
+            try:
+                self.queue.put((k, True, fn()))
+            except BaseException as e:  # reported to the bench, not lost
+                self.queue.put((k, False, f"{type(e).__name__}: {e}"))
+
+        self.procs = [mp.Process(target=main, args=(k, fn), daemon=True) for k, fn in enumerate(fns)]
+        for proc in self.procs:
+            proc.start()
+
+    def results(self, timeout_s=120):
+        got = {}
+        try:
+            for _ in self.procs:
+                k, ok, value = self.queue.get(timeout=timeout_s)
+                if not ok:
+                    raise BenchError(f"a load client failed: {value}")
+                got[k] = value
+        finally:
+            for proc in self.procs:
+                proc.join(timeout=5)
+                if proc.is_alive():
+                    proc.kill()
+        return [got[k] for k in range(len(self.procs))]
+
+
 def post_one_runs(ctx, prefix, runs=DNS_SCALE_POST_RUNS):
     """POST `runs` A records over one keep-alive connection, each timed;
     then deletes them (untimed)."""
@@ -1339,55 +1376,51 @@ def post_one_runs(ctx, prefix, runs=DNS_SCALE_POST_RUNS):
 
 
 def dns_writers(ctx, n_writers, tag, duration_s=DNS_WRITERS_S):
-    """`n_writers` threads, each on its own keep-alive connection, POST
+    """`n_writers` clients, each on its own keep-alive connection, POST
     records for `duration_s` while one more GETs /api/config: the total
     write rate and the GET latency. The records are deleted afterwards."""
-    import threading
     stop = time.monotonic() + duration_s
-    created = [[] for _ in range(n_writers)]
-    errors, gets = [], []
 
     def writer(k):
         c = KeepAlive(ctx)
+        created = []
         try:
             i = 0
             while time.monotonic() < stop:
                 status, raw, _t = c.call("POST", "/api/dns/records",
                                          {"name": f"w{tag}-{k}-{i}", "type": "A", "value": f"10.81.{k}.{i % 250 + 1}"})
                 if status != 201:
-                    errors.append((status, raw[:200]))
-                    return
-                created[k].append(json.loads(raw)["id"])
+                    return {"error": [status, raw[:200].decode(errors="replace")], "created": created}
+                created.append(json.loads(raw)["id"])
                 i += 1
         finally:
             c.close()
+        return {"error": None, "created": created}
 
     def reader():
         c = KeepAlive(ctx)
+        gets = []
         try:
             while time.monotonic() < stop:
                 status, raw, t = c.call("GET", "/api/config")
                 if status != 200:
-                    errors.append((status, raw[:200]))
-                    return
+                    return {"error": [status, raw[:200].decode(errors="replace")], "gets": gets}
                 gets.append(t)
                 time.sleep(0.005)
         finally:
             c.close()
+        return {"error": None, "gets": gets}
 
-    threads = [threading.Thread(target=writer, args=(k,)) for k in range(n_writers)]
-    threads.append(threading.Thread(target=reader))
     ubd = unbound_pid(ctx)
     cpu0 = (cpu_ms(ctx.picd.pid), cpu_ms(ubd))
     t0 = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    clients = Clients([lambda k=k: writer(k) for k in range(n_writers)] + [reader])
+    results = clients.results()
     elapsed = time.monotonic() - t0
     cpu1 = (cpu_ms(ctx.picd.pid), cpu_ms(ubd))
-    if errors:
-        raise BenchError(f"DNS writers: {errors[0]}")
+    created = [r["created"] for r in results[:-1]]
+    gets = results[-1]["gets"]
+    errors = [r["error"] for r in results if r["error"]]
     total = sum(len(c) for c in created)
     c = KeepAlive(ctx)
     try:
@@ -1396,6 +1429,8 @@ def dns_writers(ctx, n_writers, tag, duration_s=DNS_WRITERS_S):
                 c.call("DELETE", f"/api/dns/records/{rid}")
     finally:
         c.close()
+    if errors:
+        raise BenchError(f"DNS writers: {errors[0]}")
     return {"rps": round(total / elapsed, 1), "get": dist(gets) if gets else None,
             "picd_cpu_per_write_ms": round((cpu1[0] - cpu0[0]) / max(total, 1), 3),
             "unbound_cpu_per_write_ms": round((cpu1[1] - cpu0[1]) / max(total, 1), 3),
@@ -1961,7 +1996,6 @@ def section_sandboxed_restart(ctx):
 
 def section_loop_latency(ctx):
     """GET /api/config latency while slow requests run beside it."""
-    import threading
 
     ctx.ensure_running()
     ctx.picd.wait_service("proxy")
@@ -1999,24 +2033,19 @@ def section_loop_latency(ctx):
         return one("POST", "/api/dns/records", body) == 201
 
     def phase(workers):
-        stop = threading.Event()
-        counts = [[0, 0] for _ in workers]  # done, failed
+        end = time.monotonic() + 0.2 + LOOP_PHASE_S  # the load runs before and while it is sampled
 
         def work(k, fn):
-            n = 0
-            while not stop.is_set():
-                ok = fn(k, n)
-                counts[k][0] += 1
-                counts[k][1] += 0 if ok else 1
-                n += 1
+            done = failed = 0
+            while time.monotonic() < end:
+                failed += 0 if fn(k, done) else 1
+                done += 1
+            return [done, failed]
 
-        threads = [threading.Thread(target=work, args=(k, fn), daemon=True) for k, fn in enumerate(workers)]
-        for t in threads:
-            t.start()
+        clients = Clients([lambda k=k, fn=fn: work(k, fn) for k, fn in enumerate(workers)])
         time.sleep(0.2)  # the load is running
         samples = []
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        end = time.monotonic() + LOOP_PHASE_S
         next_at = time.monotonic()
         while time.monotonic() < end:
             t0 = time.monotonic()
@@ -2030,9 +2059,7 @@ def section_loop_latency(ctx):
             next_at += LOOP_GET_INTERVAL_S
             time.sleep(max(0.0, next_at - time.monotonic()))
         conn.close()
-        stop.set()
-        for t in threads:
-            t.join(timeout=30)
+        counts = clients.results()
         ctx.picd.check_alive()
         out = dist(samples)
         out["samples"] = len(samples)

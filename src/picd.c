@@ -570,7 +570,7 @@ static int run(struct picd_runtime *rt)
 	if (r == 0)
 		r = throttle_new(LOGIN_THROTTLE_SLOTS, LOGIN_MAX_FAILURES, LOGIN_WINDOW_S, &d->login_throttle);
 	if (r == 0)
-		r = worker_new(d->loop, DEFERRED_MAX, &d->worker);
+		r = worker_new(d->loop, DEFERRED_MAX, WORKER_NICE, &d->worker);
 	if (r == 0)
 		r = deferred_set_new(DEFERRED_MAX, &d->deferred);
 	if (r == 0)

@@ -4,15 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -25,23 +21,12 @@
 #include "priv/priv_spawn.h"
 #include "store/store_proxy.h"
 #include "apply_input.h"
+#include "apply_steps.h"
 #include "apply_tls.h"
 #include "svc/svc.h"
 #include "common/banned.h"
 
-/* unbound.conf holds a view per possible VPN peer address and, in each
- * peer's, the names it may not resolve: ~5 MB at 10,000 peers on a /18. */
-#define APPLY_CONFIG_MAX (32u * 1024 * 1024)
-#define APPLY_CHECK_TIMEOUT_MS 10000
-#define APPLY_VERIFY_TIMEOUT_MS 3000
-
-struct config_paths {
-	char live[PATH_MAX];
-	char candidate[PATH_MAX];
-	char last_good[PATH_MAX];
-};
-
-static int config_paths(const struct svc *s, struct config_paths *p)
+int apply_config_paths(const struct svc *s, struct config_paths *p)
 {
 	int a = snprintf(p->live, sizeof(p->live), "%s/%s", s->dir, s->ops->config_file);
 	int b = snprintf(p->candidate, sizeof(p->candidate), "%s.new", p->live);
@@ -52,8 +37,7 @@ static int config_paths(const struct svc *s, struct config_paths *p)
 	return 0;
 }
 
-/* Whether the file at `path` holds exactly `data`. */
-static bool file_equals(const char *path, const char *data, size_t len)
+bool apply_file_equals(const char *path, const char *data, size_t len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -63,11 +47,7 @@ static bool file_equals(const char *path, const char *data, size_t len)
 	return have && read(fd, have, len + 1) == (ssize_t)len && memcmp(have, data, len) == 0;
 }
 
-/* Renders the config; 1 when the settings say the service is off.
- * `proxy`: the proxy's settings as they are about to be, instead of the
- * store's (NULL: the store's). */
-static int render_with(struct daemon *d, const struct svc *s, const struct proxy_settings *proxy,
-		       struct buf *out)
+int apply_render_with(struct daemon *d, const struct svc *s, const struct proxy_settings *proxy, struct buf *out)
 {
 	_cleanup_free_ struct apply_input *a = malloc(sizeof(*a));
 	if (!a)
@@ -89,7 +69,7 @@ static int render_with(struct daemon *d, const struct svc *s, const struct proxy
 
 static int render(struct daemon *d, const struct svc *s, struct buf *out)
 {
-	return render_with(d, s, NULL, out);
+	return apply_render_with(d, s, NULL, out);
 }
 
 /* The settings turned the service off: stop it, remember why. */
@@ -114,19 +94,19 @@ static void first_line(const char *text, char *out, size_t outlen)
 	out[len] = '\0';
 }
 
-static int check(struct svc *s, const char *candidate, char *err, size_t errlen)
+int apply_check(const struct svc_ops *ops, const char *dir, const char *candidate, char *err, size_t errlen)
 {
 	char output[2048];
-	struct spawn_spec spec = { .argv = s->ops->check_argv, .svc_dir = s->dir, .env = s->ops->env };
+	struct spawn_spec spec = { .argv = ops->check_argv, .svc_dir = dir, .env = ops->env };
 	int rc = priv_run(&spec, APPLY_CHECK_TIMEOUT_MS, output, sizeof(output));
 	if (rc == 0)
 		return 0;
 	char line[256];
 	first_line(output, line, sizeof(line));
 	if (rc < 0)
-		snprintf(err, errlen, "%s's check could not run: %s", s->ops->daemon, strerror(-rc));
+		snprintf(err, errlen, "%s's check could not run: %s", ops->daemon, strerror(-rc));
 	else
-		snprintf(err, errlen, "%s refused the configuration: %s", s->ops->daemon,
+		snprintf(err, errlen, "%s refused the configuration: %s", ops->daemon,
 			 line[0] ? line : "(no message)");
 	unlink(candidate);
 	return -EINVAL;
@@ -141,13 +121,8 @@ static int reload(struct svc *s, const char *live_path, bool force)
 	if (s->pid <= 0)
 		return svc_start(s);
 	if (s->ops->apply_live && live_path) {
-		struct buf text;
 		char err[256] = "";
-		buf_init(&text, APPLY_CONFIG_MAX);
-		int r = fs_read_file(live_path, &text);
-		if (r == 0)
-			r = s->ops->apply_live(s->dir, text.data ? text.data : "", text.len, force, err, sizeof(err));
-		buf_free(&text);
+		int r = apply_reload_live(s->ops, s->dir, live_path, force, err, sizeof(err));
 		if (r == 0)
 			return 0;
 		log_warn("%s: live reload failed (%s); restarting", s->ops->name, err[0] ? err : strerror(-r));
@@ -164,26 +139,62 @@ static int restore_last_good(struct svc *s, const struct config_paths *p)
 	return reload(s, p->live, false);
 }
 
-/* The daemon's own check from a client's side, when it has one. */
-static int verify(struct daemon *d, struct svc *s, const struct config_paths *p, char *why, size_t whylen)
+int apply_reload_live(const struct svc_ops *ops, const char *dir, const char *live_path, bool force, char *err,
+		      size_t errlen)
 {
-	if (!s->ops->verify)
-		return 0;
-	char ca_file[sizeof(d->opt.ca_dir) + 16];
 	struct buf text;
 	buf_init(&text, APPLY_CONFIG_MAX);
-	int r = fs_read_file(p->live, &text);
+	int r = fs_read_file(live_path, &text);
+	if (r == 0)
+		r = ops->apply_live(dir, text.data ? text.data : "", text.len, force, err, errlen);
+	buf_free(&text);
+	return r;
+}
+
+int apply_ca_file(const struct daemon *d, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s/" PKI_CA_CERT_FILE, d->opt.ca_dir);
+	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}
+
+int apply_verify(const struct svc_ops *ops, const char *dir, const struct cell_config *cell, const char *ca_file,
+		 const char *live_path, char *why, size_t whylen)
+{
+	if (!ops->verify)
+		return 0;
+	struct buf text;
+	buf_init(&text, APPLY_CONFIG_MAX);
+	int r = fs_read_file(live_path, &text);
 	if (r < 0) {
 		snprintf(why, whylen, "cannot read the installed config: %s", strerror(-r));
 		buf_free(&text);
 		return r;
 	}
-	snprintf(ca_file, sizeof(ca_file), "%s/" PKI_CA_CERT_FILE, d->opt.ca_dir);
-	struct svc_verify v = { .cell = &d->config, .svc_dir = s->dir, .config = text.data ? text.data : "",
+	struct svc_verify v = { .cell = cell, .svc_dir = dir, .config = text.data ? text.data : "",
 				.len = text.len, .ca_file = ca_file, .timeout_ms = APPLY_VERIFY_TIMEOUT_MS };
-	r = s->ops->verify(&v, why, whylen);
+	r = ops->verify(&v, why, whylen);
 	buf_free(&text);
 	return r;
+}
+
+int apply_probe_wire(const struct svc_ops *ops, const struct netplan_service *net, char *err, size_t errlen)
+{
+	if (!ops->probe_send)
+		return 0;
+	if (!net)
+		return -ENOENT;
+	return svc_probe_wire(ops, net, APPLY_VERIFY_TIMEOUT_MS, err, errlen);
+}
+
+/* The loop's verification, from the daemon's snapshot. */
+static int verify(struct daemon *d, struct svc *s, const struct config_paths *p, char *why, size_t whylen)
+{
+	char ca_file[PATH_MAX];
+	if (apply_ca_file(d, ca_file, sizeof(ca_file)) < 0) {
+		snprintf(why, whylen, "the certificate authority's path is too long");
+		return -ENAMETOOLONG;
+	}
+	return apply_verify(s->ops, s->dir, &d->config, ca_file, p->live, why, whylen);
 }
 
 static int apply_mode(struct daemon *d, struct svc *s, bool start, bool install_only, char *err, size_t errlen)
@@ -213,7 +224,7 @@ static int apply_mode(struct daemon *d, struct svc *s, bool start, bool install_
 			return t;
 		new_leaf = t == 1;
 	}
-	int r = config_paths(s, &p);
+	int r = apply_config_paths(s, &p);
 	if (r == 0)
 		r = render(d, s, &text);
 	if (r < 0) {
@@ -230,7 +241,7 @@ static int apply_mode(struct daemon *d, struct svc *s, bool start, bool install_
 		start = true; /* turned on by its settings */
 	}
 	bool running = s->pid > 0;
-	if (file_equals(p.live, text.data, text.len)) {
+	if (apply_file_equals(p.live, text.data, text.len)) {
 		buf_free(&text);
 		if (!running && start && s->state != SVC_FAILED)
 			return svc_start(s) < 0 ? -EIO : APPLY_UNCHANGED;
@@ -253,7 +264,7 @@ static int apply_mode(struct daemon *d, struct svc *s, bool start, bool install_
 		snprintf(err, errlen, "cannot write %s: %s", p.candidate, strerror(-r));
 		return r;
 	}
-	r = check(s, p.candidate, err, errlen);
+	r = apply_check(s->ops, s->dir, p.candidate, err, errlen);
 	if (r < 0)
 		return r;
 
@@ -336,346 +347,4 @@ int apply_all(struct daemon *d, bool start, char *err, size_t errlen)
 		}
 	}
 	return first;
-}
-
-/* ---- Changes applied off the loop (see apply.h: apply_service_async) ----
- *
- * For a running daemon with a live API (caddy), everything after the
- * render runs in a child process picd forks: the checker, the install,
- * the live reload, the wire probe, the client-side verification and, on a
- * failure, the restore. The child works on its copy of picd's memory and
- * touches nothing but files, the daemon's sockets and its own processes;
- * it never uses the store, the supervisor's state or the loop, and ends
- * with _exit. It reports through its exit status and a pipe (the error
- * message). The loop watches it through a pidfd. */
-
-struct apply_waiter {
-	apply_start_fn start;
-	void *cls;
-	struct apply_waiter *next;
-};
-
-struct apply_slot {
-	bool busy;
-	pid_t pid;
-	int pidfd, errfd;
-	struct loop_source *source;
-	struct svc *svc;
-	apply_done_fn done;
-	void *cls;
-	struct apply_waiter *head, *tail;
-};
-
-struct apply_async {
-	struct daemon *d;
-	struct apply_slot slots[APPLY_INPUT_SERVICES_MAX];
-};
-
-/* The child's exit statuses. */
-enum {
-	CHILD_APPLIED = 0,
-	CHILD_REFUSED = 1,     /* the checker said no; nothing changed */
-	CHILD_RESTORED = 2,    /* it did not work; the last good config is back */
-	CHILD_UNRESTORED = 3,  /* ... and putting it back live failed too */
-	CHILD_FAILED = 4,      /* could not even try (install failed) */
-};
-
-static struct apply_slot *slot_of(struct daemon *d, const struct svc *s)
-{
-	if (!d->applying || s < d->sup.svcs || s >= d->sup.svcs + d->sup.n)
-		return NULL;
-	size_t i = (size_t)(s - d->sup.svcs);
-	return i < APPLY_INPUT_SERVICES_MAX ? &d->applying->slots[i] : NULL;
-}
-
-bool apply_busy(struct daemon *d, const struct svc *s)
-{
-	struct apply_slot *slot = slot_of(d, s);
-	return slot && slot->busy;
-}
-
-int apply_async_new(struct daemon *d)
-{
-	d->applying = calloc(1, sizeof(*d->applying));
-	if (!d->applying)
-		return -ENOMEM;
-	d->applying->d = d;
-	for (size_t i = 0; i < APPLY_INPUT_SERVICES_MAX; i++)
-		d->applying->slots[i] = (struct apply_slot){ .pidfd = -1, .errfd = -1 };
-	return 0;
-}
-
-/* The daemon's wire probe, without the supervisor's bookkeeping (which
- * is the loop's). */
-static int probe_wire(struct daemon *d, const struct svc *s, char *err, size_t errlen)
-{
-	if (!s->ops->probe_send)
-		return 0;
-	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
-	if (!net)
-		return -ENOENT;
-	return svc_probe_wire(s->ops, net, APPLY_VERIFY_TIMEOUT_MS, err, errlen);
-}
-
-/* The live API only: a restart is the supervisor's, in the loop. */
-static int reload_live(struct svc *s, const char *live_path, bool force, char *err, size_t errlen)
-{
-	struct buf text;
-	buf_init(&text, APPLY_CONFIG_MAX);
-	int r = fs_read_file(live_path, &text);
-	if (r == 0)
-		r = s->ops->apply_live(s->dir, text.data ? text.data : "", text.len, force, err, errlen);
-	buf_free(&text);
-	return r;
-}
-
-/* In the child: check → install → reload → probe → verify → restore. */
-static int child_tail(struct daemon *d, struct svc *s, const struct config_paths *p, bool new_leaf, char *err,
-		      size_t errlen)
-{
-	if (check(s, p->candidate, err, errlen) < 0)
-		return CHILD_REFUSED;
-	bool had_live = access(p->live, F_OK) == 0;
-	if ((had_live && rename(p->live, p->last_good) < 0) || rename(p->candidate, p->live) < 0) {
-		snprintf(err, errlen, "cannot install %.200s: %s", p->live, strerror(errno));
-		return CHILD_FAILED;
-	}
-	char why[256] = "";
-	int r = reload_live(s, p->live, new_leaf, why, sizeof(why));
-	if (r == 0)
-		r = probe_wire(d, s, why, sizeof(why));
-	if (r == 0)
-		r = verify(d, s, p, why, sizeof(why));
-	if (r == 0)
-		return CHILD_APPLIED;
-	snprintf(err, errlen, "%s did not work with the new configuration (%s)", s->ops->daemon,
-		 why[0] ? why : strerror(-r));
-	if (!had_live)
-		return CHILD_RESTORED;
-	char ignored[256];
-	if (rename(p->last_good, p->live) < 0 || reload_live(s, p->live, false, ignored, sizeof(ignored)) < 0)
-		return CHILD_UNRESTORED;
-	size_t used = strlen(err);
-	snprintf(err + used, errlen - used, "; the previous configuration was restored");
-	return CHILD_RESTORED;
-}
-
-static void slot_finish(struct apply_async *a, struct apply_slot *slot, int r, const char *err);
-
-static void on_child(struct loop *l, int fd, uint32_t events, void *data)
-{
-	struct apply_slot *slot = data;
-	struct daemon *d = slot->svc->sup->d;
-	siginfo_t si = { 0 };
-	if (waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
-		return;
-	char err[512] = "";
-	ssize_t n = read(slot->errfd, err, sizeof(err) - 1);
-	err[n > 0 ? n : 0] = '\0';
-	int code = si.si_code == CLD_EXITED ? si.si_status : CHILD_FAILED;
-	struct svc *s = slot->svc;
-	int r;
-	switch (code) {
-	case CHILD_APPLIED:
-		log_info("%s: new configuration applied and verified", s->ops->name);
-		r = APPLY_APPLIED;
-		break;
-	case CHILD_REFUSED:
-		r = -EINVAL;
-		break;
-	case CHILD_UNRESTORED:
-		/* The last good file is back; the daemon did not take it live:
-		 * the supervisor's way (a restart). */
-		log_err("%s: %s; restarting it with the previous configuration", s->ops->name, err);
-		svc_restart(s);
-		r = -EIO;
-		break;
-	case CHILD_RESTORED:
-		log_err("%s: %s", s->ops->name, err);
-		r = -EIO;
-		break;
-	default:
-		if (!err[0])
-			snprintf(err, sizeof(err), "the apply process of %s failed", s->ops->name);
-		r = -EIO;
-		break;
-	}
-	slot_finish(d->applying, slot, r, err);
-}
-
-static void slot_close(struct daemon *d, struct apply_slot *slot)
-{
-	loop_remove(d->loop, slot->source);
-	slot->source = NULL;
-	if (slot->pidfd >= 0)
-		close(slot->pidfd);
-	if (slot->errfd >= 0)
-		close(slot->errfd);
-	slot->pidfd = slot->errfd = -1;
-	slot->pid = 0;
-}
-
-/* Runs the next change waiting for this service, if any. */
-static void slot_next(struct daemon *d, struct apply_slot *slot)
-{
-	while (!slot->busy && slot->head) {
-		struct apply_waiter *w = slot->head;
-		slot->head = w->next;
-		if (!slot->head)
-			slot->tail = NULL;
-		apply_start_fn start = w->start;
-		void *cls = w->cls;
-		free(w);
-		start(d, cls);
-	}
-}
-
-static void slot_finish(struct apply_async *a, struct apply_slot *slot, int r, const char *err)
-{
-	struct daemon *d = a->d;
-	slot_close(d, slot);
-	malloc_trim(0);
-	apply_done_fn done = slot->done;
-	void *cls = slot->cls;
-	slot->busy = false;
-	slot->done = NULL;
-	slot->cls = NULL;
-	/* The done callback commits the store first: the next change
-	 * renders from it. */
-	done(d, r, err, cls);
-	slot_next(d, slot);
-}
-
-int apply_when_free(struct daemon *d, struct svc *s, apply_start_fn start, void *cls)
-{
-	struct apply_slot *slot = slot_of(d, s);
-	if (!slot || !slot->busy) {
-		start(d, cls);
-		return 0;
-	}
-	struct apply_waiter *w = calloc(1, sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	*w = (struct apply_waiter){ .start = start, .cls = cls };
-	if (slot->tail)
-		slot->tail->next = w;
-	else
-		slot->head = w;
-	slot->tail = w;
-	return 0;
-}
-
-int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_settings *proxy, apply_done_fn done,
-			void *cls, char *err, size_t errlen)
-{
-	struct apply_slot *slot = slot_of(d, s);
-	if (!slot || slot->busy)
-		return APPLY_NOT_ASYNC;
-	/* Only a running daemon with a live API changes without the
-	 * supervisor (starts and restarts are the loop's). */
-	if (!s->ops->render || !s->ops->apply_live || s->state != SVC_RUNNING || s->pid <= 0)
-		return APPLY_NOT_ASYNC;
-	bool new_leaf = false;
-	if (s->ops->needs_leaf) {
-		int t = apply_tls_ensure(d, s, err, errlen);
-		if (t < 0)
-			return t;
-		new_leaf = t == 1;
-	}
-	struct config_paths p;
-	struct buf text;
-	buf_init(&text, APPLY_CONFIG_MAX);
-	int r = config_paths(s, &p);
-	if (r == 0)
-		r = render_with(d, s, proxy, &text);
-	if (r < 0) {
-		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
-		buf_free(&text);
-		return r;
-	}
-	if (r == 1 || new_leaf) {
-		/* Turned off, or a new certificate: the loop's path. */
-		buf_free(&text);
-		return APPLY_NOT_ASYNC;
-	}
-	if (file_equals(p.live, text.data, text.len)) {
-		buf_free(&text);
-		return APPLY_UNCHANGED;
-	}
-	r = fs_write_atomic(p.candidate, text.data, text.len, 0644);
-	buf_free(&text);
-	malloc_trim(0);
-	if (r < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", p.candidate, strerror(-r));
-		return r;
-	}
-
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
-		return r;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
-		return r;
-	}
-	if (pid == 0) {
-		/* None of picd's descriptors (listeners, connections, the
-		 * store) but the pipe: what the child needs it opens. */
-		int out = pipefd[1];
-		if (out != 3 && dup2(out, 3) == 3)
-			out = 3;
-		syscall(SYS_close_range, out + 1, ~0U, 0);
-		char cerr[512] = "";
-		int code = child_tail(d, s, &p, new_leaf, cerr, sizeof(cerr));
-		ssize_t ignored = write(out, cerr, strlen(cerr));
-		(void)ignored;
-		_exit(code);
-	}
-	close(pipefd[1]);
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0 || loop_add_fd(d->loop, pidfd, EPOLLIN, on_child, slot, &slot->source) < 0) {
-		/* Cannot watch it: wait for it here (the old way's cost). */
-		if (pidfd >= 0)
-			close(pidfd);
-		int status;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		close(pipefd[0]);
-		snprintf(err, errlen, "cannot watch the apply process of %s", s->ops->name);
-		return -EIO;
-	}
-	*slot = (struct apply_slot){ .busy = true, .pid = pid, .pidfd = pidfd, .errfd = pipefd[0],
-				     .source = slot->source, .svc = s, .done = done, .cls = cls,
-				     .head = slot->head, .tail = slot->tail };
-	log_debug("%s: applying the new configuration in process %d", s->ops->name, (int)pid);
-	return APPLY_STARTED;
-}
-
-void apply_async_free(struct daemon *d)
-{
-	struct apply_async *a = d->applying;
-	if (!a)
-		return;
-	/* picd is stopping: each change in flight finishes (bounded by the
-	 * checker's and the verification's timeouts) and its continuation
-	 * runs, so the store records what the daemon took. */
-	for (size_t i = 0; i < APPLY_INPUT_SERVICES_MAX; i++) {
-		struct apply_slot *slot = &a->slots[i];
-		while (slot->busy) {
-			struct pollfd pfd = { .fd = slot->pidfd, .events = POLLIN };
-			poll(&pfd, 1, -1);
-			on_child(d->loop, slot->pidfd, POLLIN, slot);
-		}
-		/* Waiters never started: their start runs with nothing busy,
-		 * and takes the loop's (synchronous) path. */
-		slot_next(d, slot);
-	}
-	free(a);
-	d->applying = NULL;
 }

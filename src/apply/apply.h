@@ -35,9 +35,9 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 int apply_install(struct daemon *d, struct svc *s, char *err, size_t errlen);
 
 /* Changes off the loop. A running daemon with a live API (caddy) is
- * changed by a child process the loop watches: the loop renders and
- * writes the candidate, the child checks, installs, reloads, probes,
- * verifies and restores on failure, and `done` runs in the loop with the
+ * changed by the service's worker thread (apply_async.c): the loop
+ * renders and writes the candidate, the thread checks, installs, reloads,
+ * probes, verifies and restores on failure, and `done` runs in the loop with the
  * outcome (as apply_service's: APPLY_APPLIED, -EINVAL refused, -EIO, ...)
  * and the message. Returns APPLY_STARTED (`done` will be called, once),
  * APPLY_UNCHANGED (nothing to do; `done` is not called), APPLY_NOT_ASYNC

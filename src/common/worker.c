@@ -12,9 +12,12 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "loop.h"
 #include "banned.h"
 
@@ -25,7 +28,9 @@ struct worker {
 	bool started;
 	int to_thread[2];   /* [1] the loop writes, [0] the thread reads */
 	int from_thread[2]; /* [1] the thread writes, [0] the loop reads */
-	int thread_fds[2];  /* the thread's copy: to_thread[0], from_thread[1]; never changed */
+	struct thread_args {
+		int in, out, nice;
+	} args;             /* the thread's copy: to_thread[0], from_thread[1]; never changed */
 	unsigned max_jobs, in_flight;
 };
 
@@ -61,9 +66,14 @@ static int read_ptr(int fd, struct worker_job **ret_job)
 
 static void *thread_main(void *arg)
 {
-	/* Only the two descriptors, written before the thread started. */
-	const int *fds = arg;
-	int in = fds[0], out = fds[1];
+	/* Only its arguments, written before the thread started. */
+	const struct thread_args *args = arg;
+	int in = args->in, out = args->out;
+	/* This thread only (Linux: a thread is a process to setpriority);
+	 * what it starts inherits the niceness. If refused, it runs at the
+	 * loop's. */
+	if (args->nice != 0 && setpriority(PRIO_PROCESS, (id_t)gettid(), args->nice) < 0)
+		log_warn("worker: cannot lower its priority: %s", strerror(errno));
 	struct worker_job *job;
 	while (read_ptr(in, &job) == 1) {
 		job->run(job);
@@ -87,7 +97,7 @@ static void on_done(struct loop *l, int fd, uint32_t events, void *data)
 		finish(w, job);
 }
 
-int worker_new(struct loop *l, unsigned max_jobs, struct worker **ret)
+int worker_new(struct loop *l, unsigned max_jobs, int nice, struct worker **ret)
 {
 	struct worker *w = calloc(1, sizeof(*w));
 	if (!w)
@@ -106,9 +116,8 @@ int worker_new(struct loop *l, unsigned max_jobs, struct worker **ret)
 		sigset_t all, old;
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		w->thread_fds[0] = w->to_thread[0];
-		w->thread_fds[1] = w->from_thread[1];
-		r = -pthread_create(&w->thread, NULL, thread_main, w->thread_fds);
+		w->args = (struct thread_args){ .in = w->to_thread[0], .out = w->from_thread[1], .nice = nice };
+		r = -pthread_create(&w->thread, NULL, thread_main, &w->args);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		w->started = r == 0;
 	}

@@ -9,7 +9,11 @@
  *
  * Jobs run one at a time in submission order. At most `max_jobs` are
  * queued or running; past that worker_submit refuses (the caller decides
- * what to answer). */
+ * what to answer).
+ *
+ * The thread runs at the niceness it is given (WORKER_NICE for work in
+ * the background), and so do the processes it starts: on a small machine
+ * the loop, which answers everyone, gets the CPU first. */
 #pragma once
 
 struct loop;
@@ -28,7 +32,13 @@ struct worker_job {
 	worker_done_fn done;
 };
 
-int worker_new(struct loop *l, unsigned max_jobs, struct worker **ret);
+/* Below the loop, above nothing: the loop wins a contended CPU by ~9 to 1
+ * (the kernel's weights for nice 0 and 10), and the work still runs
+ * whenever a CPU is free. */
+#define WORKER_NICE 10
+
+/* `nice`: the thread's niceness (0: the loop's). */
+int worker_new(struct loop *l, unsigned max_jobs, int nice, struct worker **ret);
 /* Stops taking jobs, lets the thread finish the ones queued, joins it and
  * calls their `done`. NULL is a no-op. */
 void worker_free(struct worker *w);

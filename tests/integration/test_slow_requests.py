@@ -141,7 +141,7 @@ def test_get_is_answered_during_a_route_change(picd):
         t = threading.Thread(target=change)
         t.start()
         # The change (caddy validate, /load, the HTTPS check: ~100 ms)
-        # is under way in its own process; the loop answers meanwhile.
+        # is under way in the proxy's worker thread; the loop answers meanwhile.
         time.sleep(0.01)
         r = requests.get(picd.url + "/api/config", headers=auth, timeout=10)
         got = time.monotonic()
@@ -176,7 +176,7 @@ def test_changes_to_the_proxy_are_serialised(picd):
     assert live.count("switched off") >= 3, live[:2000]
     # One change at a time: each began after the one before was done.
     log = [l for l in picd.stderr().splitlines()
-           if "proxy: applying the new configuration in process" in l
+           if "proxy: applying the new configuration in its worker" in l
            or "proxy: new configuration applied and verified" in l]
     kinds = ["start" if "applying" in l else "end" for l in log]
     assert kinds[-6:] == ["start", "end"] * 3, log

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -60,7 +61,7 @@ static void test_jobs_come_back_in_order(void **state)
 	struct loop *l;
 	struct worker *w;
 	assert_int_equal(loop_new(&l), 0);
-	assert_int_equal(worker_new(l, 8, &w), 0);
+	assert_int_equal(worker_new(l, 8, 0, &w), 0);
 	struct counter c = { .loop = l, .want = 5 };
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(worker_submit(w, &new_job(&c, i + 1)->job), 0);
@@ -79,7 +80,7 @@ static void test_refuses_past_max(void **state)
 	struct loop *l;
 	struct worker *w;
 	assert_int_equal(loop_new(&l), 0);
-	assert_int_equal(worker_new(l, 2, &w), 0);
+	assert_int_equal(worker_new(l, 2, 0, &w), 0);
 	struct counter c = { .loop = l, .want = 2 };
 	assert_int_equal(worker_submit(w, &new_job(&c, 1)->job), 0);
 	assert_int_equal(worker_submit(w, &new_job(&c, 2)->job), 0);
@@ -102,7 +103,7 @@ static void test_free_finishes_jobs_in_flight(void **state)
 	struct loop *l;
 	struct worker *w;
 	assert_int_equal(loop_new(&l), 0);
-	assert_int_equal(worker_new(l, 8, &w), 0);
+	assert_int_equal(worker_new(l, 8, 0, &w), 0);
 	struct counter c = { .want = 100 };
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(worker_submit(w, &new_job(&c, i)->job), 0);
@@ -116,12 +117,47 @@ static void test_free_finishes_jobs_in_flight(void **state)
 	loop_free(l);
 }
 
+struct nice_job {
+	struct worker_job job;
+	int seen; /* written by the thread */
+};
+
+static void run_read_nice(struct worker_job *job)
+{
+	struct nice_job *j = (struct nice_job *)job;
+	errno = 0;
+	int n = getpriority(PRIO_PROCESS, (id_t)gettid());
+	j->seen = errno ? -100 : n;
+}
+
+static void done_quit(struct worker_job *job)
+{
+	(void)job;
+}
+
+/* The thread runs at the niceness it was given; the loop's is its own. */
+static void test_runs_at_its_niceness(void **state)
+{
+	struct loop *l;
+	struct worker *w;
+	assert_int_equal(loop_new(&l), 0);
+	int loop_nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+	assert_int_equal(worker_new(l, 2, WORKER_NICE, &w), 0);
+	struct nice_job j = { .job = { .run = run_read_nice, .done = done_quit }, .seen = -50 };
+	assert_int_equal(worker_submit(w, &j.job), 0);
+	worker_free(w);
+	assert_int_equal(j.seen, WORKER_NICE);
+	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)gettid()), loop_nice);
+	loop_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jobs_come_back_in_order),
 		cmocka_unit_test(test_refuses_past_max),
 		cmocka_unit_test(test_free_finishes_jobs_in_flight),
+		cmocka_unit_test(test_runs_at_its_niceness),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

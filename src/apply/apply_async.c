@@ -1,0 +1,345 @@
+/* Changes applied off the loop (see apply.h: apply_service_async).
+ *
+ * For a running daemon with a live API (caddy), everything after the
+ * render runs in the service's own worker thread (common/worker.h): the
+ * checker, the install, the live reload, the wire probe, the client-side
+ * verification and, on a failure, the restore. The loop copies into the
+ * job all the thread reads (the service's ops and directory, the file
+ * paths, its addresses, the cell's settings); the thread touches nothing
+ * but the job, files, the daemon's sockets and the checker it starts,
+ * and never the store, the supervisor's state or the loop. The loop gets
+ * the job back with the outcome and runs `done`.
+ *
+ * A thread, not a forked child: while a child lived, every page the
+ * loop wrote cost it a copy and a TLB flush on the other CPU (a quarter
+ * of its time during route changes). The worker runs below the loop's
+ * priority, and so does the checker it starts (WORKER_NICE). */
+#include "apply.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "common/worker.h"
+#include "daemon.h"
+#include "apply_input.h"
+#include "apply_steps.h"
+#include "apply_tls.h"
+#include "svc/svc.h"
+#include "common/banned.h"
+
+struct apply_waiter {
+	apply_start_fn start;
+	void *cls;
+	struct apply_waiter *next;
+};
+
+/* One per service: its worker (made at its first change), the change in
+ * flight, the ones waiting. */
+struct apply_slot {
+	bool busy;
+	struct worker *worker;
+	struct svc *svc;
+	apply_done_fn done;
+	void *cls;
+	struct apply_waiter *head, *tail;
+};
+
+struct apply_async {
+	struct daemon *d;
+	bool closing; /* picd is stopping: no new change off the loop */
+	struct apply_slot slots[APPLY_INPUT_SERVICES_MAX];
+};
+
+/* The outcome the thread reports. */
+enum {
+	JOB_APPLIED,
+	JOB_REFUSED,    /* the checker said no; nothing changed */
+	JOB_RESTORED,   /* it did not work; the last good config is back */
+	JOB_UNRESTORED, /* ... and putting it back live failed too */
+	JOB_FAILED,     /* could not even try (install failed) */
+};
+
+struct apply_job {
+	struct worker_job job;
+	struct apply_async *a; /* the loop's, not the thread's */
+	struct apply_slot *slot;
+	/* Copied in by the loop; the thread only reads them. */
+	const struct svc_ops *ops; /* static */
+	char dir[PATH_MAX];
+	struct config_paths paths;
+	bool new_leaf;
+	bool has_net;
+	struct netplan_service net;
+	struct cell_config cell;
+	char ca_file[PATH_MAX];
+	/* Written by the thread. */
+	int outcome;
+	char err[512];
+};
+
+static struct apply_slot *slot_of(struct daemon *d, const struct svc *s)
+{
+	if (!d->applying || s < d->sup.svcs || s >= d->sup.svcs + d->sup.n)
+		return NULL;
+	size_t i = (size_t)(s - d->sup.svcs);
+	return i < APPLY_INPUT_SERVICES_MAX ? &d->applying->slots[i] : NULL;
+}
+
+bool apply_busy(struct daemon *d, const struct svc *s)
+{
+	struct apply_slot *slot = slot_of(d, s);
+	return slot && slot->busy;
+}
+
+int apply_async_new(struct daemon *d)
+{
+	d->applying = calloc(1, sizeof(*d->applying));
+	if (!d->applying)
+		return -ENOMEM;
+	d->applying->d = d;
+	return 0;
+}
+
+/* In the thread: check → install → reload → probe → verify → restore. */
+static int job_apply(struct apply_job *j)
+{
+	const struct config_paths *p = &j->paths;
+	const struct netplan_service *net = j->has_net ? &j->net : NULL;
+	char *err = j->err;
+	size_t errlen = sizeof(j->err);
+	if (apply_check(j->ops, j->dir, p->candidate, err, errlen) < 0)
+		return JOB_REFUSED;
+	bool had_live = access(p->live, F_OK) == 0;
+	if ((had_live && rename(p->live, p->last_good) < 0) || rename(p->candidate, p->live) < 0) {
+		snprintf(err, errlen, "cannot install %.200s: %s", p->live, strerror(errno));
+		return JOB_FAILED;
+	}
+	char why[256] = "";
+	int r = apply_reload_live(j->ops, j->dir, p->live, j->new_leaf, why, sizeof(why));
+	if (r == 0)
+		r = apply_probe_wire(j->ops, net, why, sizeof(why));
+	if (r == 0)
+		r = apply_verify(j->ops, j->dir, &j->cell, j->ca_file, p->live, why, sizeof(why));
+	if (r == 0)
+		return JOB_APPLIED;
+	snprintf(err, errlen, "%s did not work with the new configuration (%s)", j->ops->daemon,
+		 why[0] ? why : strerror(-r));
+	if (!had_live)
+		return JOB_RESTORED;
+	char ignored[256];
+	if (rename(p->last_good, p->live) < 0 ||
+	    apply_reload_live(j->ops, j->dir, p->live, false, ignored, sizeof(ignored)) < 0)
+		return JOB_UNRESTORED;
+	size_t used = strlen(err);
+	snprintf(err + used, errlen - used, "; the previous configuration was restored");
+	return JOB_RESTORED;
+}
+
+static void job_run(struct worker_job *job)
+{
+	struct apply_job *j = (struct apply_job *)job;
+	j->outcome = job_apply(j);
+}
+
+/* Runs the next change waiting for this service, if any. */
+static void slot_next(struct daemon *d, struct apply_slot *slot)
+{
+	while (!slot->busy && slot->head) {
+		struct apply_waiter *w = slot->head;
+		slot->head = w->next;
+		if (!slot->head)
+			slot->tail = NULL;
+		apply_start_fn start = w->start;
+		void *cls = w->cls;
+		free(w);
+		start(d, cls);
+	}
+}
+
+/* In the loop, with the thread's outcome. */
+static void job_done(struct worker_job *job)
+{
+	struct apply_job *j = (struct apply_job *)job;
+	struct apply_slot *slot = j->slot;
+	struct daemon *d = j->a->d;
+	struct svc *s = slot->svc;
+	char *err = j->err;
+	int r;
+	switch (j->outcome) {
+	case JOB_APPLIED:
+		log_info("%s: new configuration applied and verified", s->ops->name);
+		r = APPLY_APPLIED;
+		break;
+	case JOB_REFUSED:
+		r = -EINVAL;
+		break;
+	case JOB_UNRESTORED:
+		/* The last good file is back; the daemon did not take it live:
+		 * the supervisor's way (a restart). */
+		log_err("%s: %s; restarting it with the previous configuration", s->ops->name, err);
+		svc_restart(s);
+		r = -EIO;
+		break;
+	case JOB_RESTORED:
+		log_err("%s: %s", s->ops->name, err);
+		r = -EIO;
+		break;
+	default:
+		if (!err[0])
+			snprintf(j->err, sizeof(j->err), "the change to %s could not be applied", s->ops->name);
+		r = -EIO;
+		break;
+	}
+	malloc_trim(0);
+	apply_done_fn done = slot->done;
+	void *cls = slot->cls;
+	slot->busy = false;
+	slot->done = NULL;
+	slot->cls = NULL;
+	/* The done callback commits the store first: the next change
+	 * renders from it. */
+	done(d, r, err, cls);
+	free(j);
+	slot_next(d, slot);
+}
+
+int apply_when_free(struct daemon *d, struct svc *s, apply_start_fn start, void *cls)
+{
+	struct apply_slot *slot = slot_of(d, s);
+	if (!slot || !slot->busy) {
+		start(d, cls);
+		return 0;
+	}
+	struct apply_waiter *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	*w = (struct apply_waiter){ .start = start, .cls = cls };
+	if (slot->tail)
+		slot->tail->next = w;
+	else
+		slot->head = w;
+	slot->tail = w;
+	return 0;
+}
+
+/* The render, in the loop: 0 and the candidate written, or an outcome. */
+static int write_candidate(struct daemon *d, struct svc *s, const struct proxy_settings *proxy, bool new_leaf,
+			   const struct config_paths *p, char *err, size_t errlen)
+{
+	struct buf text;
+	buf_init(&text, APPLY_CONFIG_MAX);
+	int r = apply_render_with(d, s, proxy, &text);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
+	} else if (r == 1 || new_leaf) {
+		r = APPLY_NOT_ASYNC; /* turned off, or a new certificate: the loop's path */
+	} else if (apply_file_equals(p->live, text.data, text.len)) {
+		r = APPLY_UNCHANGED;
+	} else {
+		r = fs_write_atomic(p->candidate, text.data, text.len, 0644);
+		if (r < 0)
+			snprintf(err, errlen, "cannot write %s: %s", p->candidate, strerror(-r));
+	}
+	buf_free(&text);
+	malloc_trim(0);
+	return r;
+}
+
+static struct apply_job *job_new(struct daemon *d, struct svc *s, struct apply_slot *slot,
+				 const struct config_paths *p, bool new_leaf)
+{
+	struct apply_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->job = (struct worker_job){ .run = job_run, .done = job_done };
+	j->a = d->applying;
+	j->slot = slot;
+	j->ops = s->ops;
+	snprintf(j->dir, sizeof(j->dir), "%s", s->dir);
+	j->paths = *p;
+	j->new_leaf = new_leaf;
+	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+	j->has_net = net != NULL;
+	if (net)
+		j->net = *net;
+	j->cell = d->config;
+	j->outcome = JOB_FAILED;
+	if (apply_ca_file(d, j->ca_file, sizeof(j->ca_file)) < 0) {
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_settings *proxy, apply_done_fn done,
+			void *cls, char *err, size_t errlen)
+{
+	struct apply_slot *slot = slot_of(d, s);
+	if (!slot || slot->busy || d->applying->closing)
+		return APPLY_NOT_ASYNC;
+	/* Only a running daemon with a live API changes without the
+	 * supervisor (starts and restarts are the loop's). */
+	if (!s->ops->render || !s->ops->apply_live || s->state != SVC_RUNNING || s->pid <= 0)
+		return APPLY_NOT_ASYNC;
+	bool new_leaf = false;
+	if (s->ops->needs_leaf) {
+		int t = apply_tls_ensure(d, s, err, errlen);
+		if (t < 0)
+			return t;
+		new_leaf = t == 1;
+	}
+	struct config_paths p;
+	int r = apply_config_paths(s, &p);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
+		return r;
+	}
+	r = write_candidate(d, s, proxy, new_leaf, &p, err, errlen);
+	if (r != 0)
+		return r;
+	if (!slot->worker && (r = worker_new(d->loop, 1, WORKER_NICE, &slot->worker)) < 0) {
+		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
+		return r;
+	}
+	struct apply_job *j = job_new(d, s, slot, &p, new_leaf);
+	if (!j || (r = worker_submit(slot->worker, &j->job)) < 0) {
+		r = j ? r : -ENOMEM;
+		free(j);
+		unlink(p.candidate);
+		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
+		return r;
+	}
+	slot->busy = true;
+	slot->svc = s;
+	slot->done = done;
+	slot->cls = cls;
+	log_debug("%s: applying the new configuration in its worker", s->ops->name);
+	return APPLY_STARTED;
+}
+
+void apply_async_free(struct daemon *d)
+{
+	struct apply_async *a = d->applying;
+	if (!a)
+		return;
+	/* picd is stopping: each change in flight finishes (bounded by the
+	 * checker's and the verification's timeouts) and its `done` runs, so
+	 * the store records what the daemon took; the waiters' `start` then
+	 * takes the loop's (synchronous) path. */
+	a->closing = true;
+	for (size_t i = 0; i < APPLY_INPUT_SERVICES_MAX; i++) {
+		struct apply_slot *slot = &a->slots[i];
+		worker_free(slot->worker);
+		slot->worker = NULL;
+		slot_next(d, slot);
+	}
+	free(a);
+	d->applying = NULL;
+}
