@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -64,6 +65,29 @@ static void child_setup_mounts(const char *svc_dir, const char *run_link)
 	}
 }
 
+/* A new session is a new autogroup, which the scheduler weighs as one
+ * task at nice 0 whatever its members' niceness: a checker started by a
+ * background worker (common/worker.h) would take the CPU from the loop as
+ * much as the loop does. The group gets the caller's niceness; without
+ * autogroups (or under a cgroup) there is nothing to do. */
+static void keep_background_priority(void)
+{
+	errno = 0;
+	int nice = getpriority(PRIO_PROCESS, 0);
+	if (errno || nice <= 0)
+		return;
+	int fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char text[16];
+	int n = snprintf(text, sizeof(text), "%d\n", nice);
+	if (n > 0) {
+		ssize_t ignored = write(fd, text, (size_t)n);
+		(void)ignored;
+	}
+	close(fd);
+}
+
 /* `out_fd` receives stderr, and stdout too unless `stdout_fd` >= 0. */
 static void child_exec(const struct spawn_spec *spec, int out_fd, int stdout_fd, int netns_fd)
 {
@@ -74,6 +98,7 @@ static void child_exec(const struct spawn_spec *spec, int out_fd, int stdout_fd,
 		/* now: stderr → the dropped stream, stdout → the captured one */
 	}
 	setsid();
+	keep_background_priority();
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
