@@ -116,6 +116,14 @@ static int job_apply(struct apply_job *j)
 	size_t errlen = sizeof(j->err);
 	if (apply_check(j->ops, j->dir, p->candidate, err, errlen) < 0)
 		return JOB_REFUSED;
+	/* The loop wrote it without waiting for the disk: it is made
+	 * durable here, before it replaces the live file. */
+	int synced = fs_sync_file(p->candidate);
+	if (synced < 0) {
+		snprintf(err, errlen, "cannot write %.200s: %s", p->candidate, strerror(-synced));
+		unlink(p->candidate);
+		return JOB_FAILED;
+	}
 	bool had_live = access(p->live, F_OK) == 0;
 	if ((had_live && rename(p->live, p->last_good) < 0) || rename(p->candidate, p->live) < 0) {
 		snprintf(err, errlen, "cannot install %.200s: %s", p->live, strerror(errno));
@@ -243,7 +251,7 @@ static int write_candidate(struct daemon *d, struct svc *s, const struct proxy_s
 	} else if (apply_file_equals(p->live, text.data, text.len)) {
 		r = APPLY_UNCHANGED;
 	} else {
-		r = fs_write_atomic(p->candidate, text.data, text.len, 0644);
+		r = fs_write_unsynced(p->candidate, text.data, text.len, 0644); /* synced by the worker */
 		if (r < 0)
 			snprintf(err, errlen, "cannot write %s: %s", p->candidate, strerror(-r));
 	}
