@@ -56,6 +56,13 @@ typedef void (*apply_start_fn)(struct daemon *d, void *cls);
 int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_settings *proxy, apply_done_fn done,
 			void *cls, char *err, size_t errlen);
 int apply_when_free(struct daemon *d, struct svc *s, apply_start_fn start, void *cls);
+/* apply_install off the loop: the loop loads the renderer's input from
+ * the store; the service's worker renders (unbound.conf is 8 MB at 10,000
+ * peers), checks (unbound-checkconf on it takes seconds) and installs,
+ * and `done` gets APPLY_UNCHANGED, APPLY_APPLIED or -errno. Returns
+ * APPLY_STARTED, APPLY_NOT_ASYNC (busy or stopping: try later, or
+ * apply_install), or -errno with `err`. */
+int apply_install_async(struct daemon *d, struct svc *s, apply_done_fn done, void *cls, char *err, size_t errlen);
 bool apply_busy(struct daemon *d, const struct svc *s);
 int apply_async_new(struct daemon *d);
 /* At exit: waits for the changes in flight and runs their `done`, then

@@ -59,6 +59,7 @@ struct apply_async {
 
 /* The outcome the thread reports. */
 enum {
+	JOB_UNCHANGED,  /* install only: the rendered config is what is installed */
 	JOB_APPLIED,
 	JOB_REFUSED,    /* the checker said no; nothing changed */
 	JOB_RESTORED,   /* it did not work; the last good config is back */
@@ -71,6 +72,9 @@ struct apply_job {
 	struct apply_async *a; /* the loop's, not the thread's */
 	struct apply_slot *slot;
 	/* Copied in by the loop; the thread only reads them. */
+	bool install_only;         /* render, check, install; the daemon is not touched */
+	struct apply_input *input; /* install only: the snapshot the thread renders */
+	struct netplan plan;       /* ... and the addresses it points to */
 	const struct svc_ops *ops; /* static */
 	char dir[PATH_MAX];
 	struct config_paths paths;
@@ -150,10 +154,58 @@ static int job_apply(struct apply_job *j)
 	return JOB_RESTORED;
 }
 
+/* In the thread, install only: render → check → install. */
+static int job_render_install(struct apply_job *j)
+{
+	const struct config_paths *p = &j->paths;
+	struct svc_input *in = &j->input->in;
+	in->cell = &j->cell;
+	in->plan = &j->plan;
+	in->net = netplan_find(&j->plan, j->ops->name);
+	if (!in->net && !j->ops->host_network) {
+		snprintf(j->err, sizeof(j->err), "%s has no address in the cell network", j->ops->name);
+		return JOB_FAILED;
+	}
+	if (j->ops->enabled && !j->ops->enabled(in))
+		return JOB_UNCHANGED; /* off: the loop's path stops it */
+	struct buf text;
+	buf_init(&text, APPLY_CONFIG_MAX);
+	int r = j->ops->render(in, &text);
+	apply_input_free(j->input);
+	if (r == 0 && apply_file_equals(p->live, text.data, text.len)) {
+		buf_free(&text);
+		return JOB_UNCHANGED;
+	}
+	if (r == 0)
+		r = fs_write_atomic(p->candidate, text.data, text.len, 0644);
+	buf_free(&text);
+	if (r < 0) {
+		snprintf(j->err, sizeof(j->err), "cannot write the %s configuration: %s", j->ops->name, strerror(-r));
+		return JOB_FAILED;
+	}
+	if (apply_check(j->ops, j->dir, p->candidate, j->err, sizeof(j->err)) < 0)
+		return JOB_REFUSED;
+	bool had_live = access(p->live, F_OK) == 0;
+	if ((had_live && rename(p->live, p->last_good) < 0) || rename(p->candidate, p->live) < 0) {
+		snprintf(j->err, sizeof(j->err), "cannot install %.200s: %s", p->live, strerror(errno));
+		return JOB_FAILED;
+	}
+	return JOB_APPLIED;
+}
+
 static void job_run(struct worker_job *job)
 {
 	struct apply_job *j = (struct apply_job *)job;
-	j->outcome = job_apply(j);
+	j->outcome = j->install_only ? job_render_install(j) : job_apply(j);
+}
+
+static void job_free(struct apply_job *j)
+{
+	if (j->input) {
+		apply_input_free(j->input);
+		free(j->input);
+	}
+	free(j);
 }
 
 /* Runs the next change waiting for this service, if any. */
@@ -181,8 +233,14 @@ static void job_done(struct worker_job *job)
 	char *err = j->err;
 	int r;
 	switch (j->outcome) {
+	case JOB_UNCHANGED:
+		r = APPLY_UNCHANGED;
+		break;
 	case JOB_APPLIED:
-		log_info("%s: new configuration applied and verified", s->ops->name);
+		if (j->install_only)
+			log_info("%s: new configuration installed (it already runs with it)", s->ops->name);
+		else
+			log_info("%s: new configuration applied and verified", s->ops->name);
 		r = APPLY_APPLIED;
 		break;
 	case JOB_REFUSED:
@@ -214,7 +272,7 @@ static void job_done(struct worker_job *job)
 	/* The done callback commits the store first: the next change
 	 * renders from it. */
 	done(d, r, err, cls);
-	free(j);
+	job_free(j);
 	slot_next(d, slot);
 }
 
@@ -286,6 +344,27 @@ static struct apply_job *job_new(struct daemon *d, struct svc *s, struct apply_s
 	return j;
 }
 
+/* Hands `j` to the service's worker (made at its first change); on
+ * failure `j` is freed. */
+static int submit(struct daemon *d, struct svc *s, struct apply_slot *slot, struct apply_job *j, apply_done_fn done,
+		  void *cls)
+{
+	int r = 0;
+	if (!slot->worker)
+		r = worker_new(d->loop, 1, WORKER_NICE, &slot->worker);
+	if (r == 0)
+		r = worker_submit(slot->worker, &j->job);
+	if (r < 0) {
+		job_free(j);
+		return r;
+	}
+	slot->busy = true;
+	slot->svc = s;
+	slot->done = done;
+	slot->cls = cls;
+	return 0;
+}
+
 int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_settings *proxy, apply_done_fn done,
 			void *cls, char *err, size_t errlen)
 {
@@ -312,23 +391,45 @@ int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_sett
 	r = write_candidate(d, s, proxy, new_leaf, &p, err, errlen);
 	if (r != 0)
 		return r;
-	if (!slot->worker && (r = worker_new(d->loop, 1, WORKER_NICE, &slot->worker)) < 0) {
-		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
-		return r;
-	}
 	struct apply_job *j = job_new(d, s, slot, &p, new_leaf);
-	if (!j || (r = worker_submit(slot->worker, &j->job)) < 0) {
-		r = j ? r : -ENOMEM;
-		free(j);
+	r = j ? submit(d, s, slot, j, done, cls) : -ENOMEM;
+	if (r < 0) {
 		unlink(p.candidate);
 		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
 		return r;
 	}
-	slot->busy = true;
-	slot->svc = s;
-	slot->done = done;
-	slot->cls = cls;
 	log_debug("%s: applying the new configuration in its worker", s->ops->name);
+	return APPLY_STARTED;
+}
+
+int apply_install_async(struct daemon *d, struct svc *s, apply_done_fn done, void *cls, char *err, size_t errlen)
+{
+	struct apply_slot *slot = slot_of(d, s);
+	if (!slot || slot->busy || d->applying->closing || !s->ops->render || s->state == SVC_UNAVAILABLE)
+		return APPLY_NOT_ASYNC;
+	struct config_paths p;
+	int r = apply_config_paths(s, &p);
+	struct apply_job *j = r == 0 ? job_new(d, s, slot, &p, false) : NULL;
+	if (r == 0 && !j)
+		r = -ENOMEM;
+	if (r == 0) {
+		j->install_only = true;
+		j->plan = d->net;
+		j->input = malloc(sizeof(*j->input));
+		r = j->input ? apply_input_load(d, s->ops->name, j->input) : -ENOMEM;
+		if (r < 0)
+			job_free(j); /* with what the load got */
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
+		return r;
+	}
+	r = submit(d, s, slot, j, done, cls);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot install the %s configuration: %s", s->ops->name, strerror(-r));
+		return r;
+	}
+	log_debug("%s: rendering and installing the configuration in its worker", s->ops->name);
 	return APPLY_STARTED;
 }
 

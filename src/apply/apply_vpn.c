@@ -336,14 +336,23 @@ int apply_vpn_peer(struct daemon *d, const struct vpn_peer *before, const struct
 	return 0;
 }
 
+/* unbound restarted by the supervisor runs the file it had: peers
+ * changed since are live changes it lost. Render it again (after a
+ * change to it in flight, which may be the views' own install). */
+static void views_reapply(struct daemon *d, void *cls)
+{
+	struct svc *s = cls;
+	char err[512] = "";
+	if (apply_service(d, s, false, err, sizeof(err)) < 0)
+		log_err("dns: the VPN views could not be brought up to date: %s", err);
+}
+
 void apply_vpn_on_serving(struct daemon *d, struct svc *s)
 {
 	char err[512] = "";
-	/* unbound restarted by the supervisor runs the file it had: peers
-	 * changed since are live changes it lost. Render it again. */
 	if (strcmp(s->ops->name, DNS_SERVICE) == 0 && s->serving) {
-		if (apply_service(d, s, false, err, sizeof(err)) < 0)
-			log_err("dns: the VPN views could not be brought up to date: %s", err);
+		if (apply_when_free(d, s, views_reapply, s) < 0)
+			log_err("dns: the VPN views could not be brought up to date: out of memory");
 		return;
 	}
 	if (strcmp(s->ops->name, VPN_SERVICE) != 0 || !s->serving)
@@ -356,19 +365,40 @@ void apply_vpn_on_serving(struct daemon *d, struct svc *s)
 		log_info("vpn: interface %s configured", SVC_WG_IFNAME);
 }
 
+static void views_installed(struct daemon *d, int r, const char *err, void *cls)
+{
+	(void)d;
+	(void)cls;
+	if (r < 0)
+		log_err("dns: cannot write the VPN views to unbound.conf: %s", err);
+}
+
 /* unbound runs the peers' views as changed live; its file follows once
- * the changes pause, so a restart starts from the same state. */
-static int64_t views_tick(struct daemon *d)
+ * the changes pause, so a restart starts from the same state: rendered,
+ * checked and installed in the service's worker, or here when `wait`
+ * (picd is stopping). */
+static int64_t views_tick(struct daemon *d, bool wait)
 {
 	if (!d->dns_views_install_at_ms)
 		return -1;
 	uint64_t now = loop_now_ms();
 	if (now < d->dns_views_install_at_ms)
 		return (int64_t)(d->dns_views_install_at_ms - now);
-	d->dns_views_install_at_ms = 0;
 	struct svc *dns = supervisor_find(&d->sup, DNS_SERVICE);
 	char err[512] = "";
-	if (dns && apply_install(d, dns, err, sizeof(err)) < 0)
+	int r = APPLY_NOT_ASYNC;
+	if (dns && !wait) {
+		if (apply_busy(d, dns)) {
+			/* A change to unbound is under way: after it. */
+			d->dns_views_install_at_ms = now + APPLY_VPN_VIEWS_RETRY_MS;
+			return APPLY_VPN_VIEWS_RETRY_MS;
+		}
+		r = apply_install_async(d, dns, views_installed, NULL, err, sizeof(err));
+	}
+	d->dns_views_install_at_ms = 0;
+	if (dns && r == APPLY_NOT_ASYNC)
+		r = apply_install(d, dns, err, sizeof(err));
+	if (r < 0)
 		log_err("dns: cannot write the VPN views to unbound.conf: %s", err);
 	return -1;
 }
@@ -381,7 +411,7 @@ static int64_t shortest(int64_t a, int64_t b)
 static int64_t on_tick(struct loop *l, void *data)
 {
 	struct daemon *d = data;
-	int64_t views = views_tick(d);
+	int64_t views = views_tick(d, false);
 	if (!d->vpn_next_expiry)
 		return views;
 	int64_t now = time(NULL);
@@ -406,6 +436,6 @@ void apply_vpn_finish(struct daemon *d)
 {
 	if (d->dns_views_install_at_ms) {
 		d->dns_views_install_at_ms = 1; /* due now */
-		views_tick(d);
+		views_tick(d, true);
 	}
 }

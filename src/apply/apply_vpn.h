@@ -22,6 +22,8 @@ struct svc;
 /* unbound.conf is rewritten (not reloaded) this long after the last live
  * change of a peer's DNS view. */
 #define APPLY_VPN_VIEWS_INSTALL_MS 2000
+/* ... and again this long after a change to unbound that was under way. */
+#define APPLY_VPN_VIEWS_RETRY_MS 200
 
 /* 0 when the device and the sets match the store (or the daemon is not
  * running: then only the sets); -errno with `err`. */

@@ -503,3 +503,34 @@ def test_interface_backend(picd):
     assert status == 409 and doc["error"]["field"] == "name" and "disabled" in doc["error"]["message"], doc
     after = {s["name"]: s for s in picd.local("GET", "/api/services")[2]["services"]}
     assert after["dhcp"]["state"] == "disabled" and after["dhcp"]["pid"] is None, after["dhcp"]
+
+
+def view_of(conf_text, address):
+    """The lines of the view unbound.conf holds for a peer's address."""
+    name = "vpn-" + address.split("/")[0].replace(".", "-")
+    block = conf_text.split(f'\nview:\n\tname: "{name}"\n', 1)
+    assert len(block) == 2, f"no view {name} in unbound.conf"
+    return block[1].split("\nview:", 1)[0]
+
+
+def test_views_reach_unbound_conf_once_changes_pause(vpn):
+    """Peers' views change live; unbound.conf follows once the changes
+    pause, rendered, checked and installed in the DNS service's worker
+    (the loop answers meanwhile), so a restarted unbound starts from it."""
+    picd = vpn
+    zone = f"{cell(picd)['cell_name']}.{cell(picd)['domain']}"
+    path = f"{picd.state_dir}/services/dns/unbound.conf"
+    doc = add_peer(picd, name="viewed", services=["webui"])
+    assert picd.local("PUT", "/api/peers/viewed", {"services": ["webui", "calendar"]})[0] == 200
+    def hides(label):
+        return f'local-zone: "{label}.{zone}." always_nxdomain' in view_of(open(path).read(), doc["address"])
+
+    deadline = time.monotonic() + 15
+    while not hides("files"):
+        assert time.monotonic() < deadline, "unbound.conf did not get the peer's grants"
+        assert picd.local("GET", "/health")[0] == 200
+        time.sleep(0.1)
+    assert not hides("calendar") and not hides("webui")
+    assert "dns: rendering and installing the configuration in its worker" in picd.stderr()
+    # Installed only after unbound's own checker passed it.
+    assert "dns: new configuration installed (it already runs with it)" in picd.stderr()
