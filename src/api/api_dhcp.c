@@ -80,6 +80,32 @@ static int read_ip(struct http_request *req, struct http_response *res, const ch
 	return 0;
 }
 
+struct dhcp_change {
+	struct dhcp_settings settings;
+	struct lan_info lan;
+	char user[sizeof(((struct auth_info *)0)->username)];
+};
+
+static int dhcp_write(struct daemon *d, void *cls, struct http_response *res)
+{
+	(void)res;
+	struct dhcp_change *c = cls;
+	return store_dhcp_settings_save(d->store, &c->settings);
+}
+
+static void dhcp_answer(struct daemon *d, void *cls, struct http_response *res)
+{
+	struct dhcp_change *c = cls;
+	char err[512] = "";
+	/* DHCP on or off changes which LAN names are published. */
+	if (apply_dns_hosts(d, err, sizeof(err)) < 0)
+		log_warn("dns: LAN host names not updated: %s", err);
+	log_info("dhcp: settings changed by '%s' (%s)", c->user, c->settings.enabled ? c->settings.interface : "off");
+	http_reply(res, 200, settings_json(&c->settings, &c->lan));
+}
+
+static const struct api_change_ops dhcp_change_ops = { .write = dhcp_write, .answer = dhcp_answer };
+
 HANDLER(api_dhcp_config_put)
 {
 	static const char *const allowed[] = { "interface", "range_start", "range_end", "lease_time", "gateway", NULL };
@@ -117,22 +143,12 @@ HANDLER(api_dhcp_config_put)
 	if (dhcp_settings_validate(&s, s.enabled ? &lan.net : NULL, lan.addr, &e) < 0)
 		return http_error(res, 400, "invalid_field", e.field, "%s", e.message);
 
-	int r = store_begin(d->store);
-	if (r == 0)
-		r = store_dhcp_settings_save(d->store, &s);
-	if (r < 0) {
-		store_rollback(d->store);
-		return r;
-	}
-	r = api_apply_commit(d, "dhcp", NULL, res);
-	if (r < 0 || res->status)
-		return r;
-	char err[512] = "";
-	/* DHCP on or off changes which LAN names are published. */
-	if (apply_dns_hosts(d, err, sizeof(err)) < 0)
-		log_warn("dns: LAN host names not updated: %s", err);
-	log_info("dhcp: settings changed by '%s' (%s)", req->auth.username, s.enabled ? s.interface : "off");
-	return http_reply(res, 200, settings_json(&s, &lan));
+	struct dhcp_change *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	*c = (struct dhcp_change){ .settings = s, .lan = lan };
+	snprintf(c->user, sizeof(c->user), "%s", req->auth.username);
+	return api_apply_change(d, req, res, "dhcp", NULL, &dhcp_change_ops, c);
 }
 
 static json_t *reservation_json(const struct dhcp_reservation *r)

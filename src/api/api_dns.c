@@ -5,6 +5,7 @@
  * or failing config leaves the store untouched. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api_apply.h"
@@ -58,48 +59,97 @@ HANDLER(api_dns_config_get)
 	return r < 0 ? r : http_reply(res, 200, settings_json(&s));
 }
 
+/* A settings change: the fields the request gave, laid over the settings
+ * as they are when it is written (changes wait for each other). */
+struct settings_change {
+	struct dns_settings given, result;
+	bool has_upstreams, has_cache_mb, has[2]; /* has[]: recursion, dnssec */
+	char user[sizeof(((struct auth_info *)0)->username)];
+};
+
+static int settings_write(struct daemon *d, void *cls, struct http_response *res)
+{
+	struct settings_change *c = cls;
+	struct dns_settings s;
+	int r = store_dns_settings_load(d->store, &s);
+	if (r < 0)
+		return r;
+	if (c->has_upstreams) {
+		memcpy(s.upstreams, c->given.upstreams, sizeof(s.upstreams));
+		s.n_upstreams = c->given.n_upstreams;
+	}
+	if (c->has[0])
+		s.recursion = c->given.recursion;
+	if (c->has[1])
+		s.dnssec = c->given.dnssec;
+	if (c->has_cache_mb)
+		s.cache_mb = c->given.cache_mb;
+	struct field_error e;
+	if (dns_settings_validate(&s, &e) < 0)
+		return http_error(res, 400, "invalid_field", e.field, "%s", e.message), -EINVAL;
+	c->result = s;
+	return store_dns_settings_save(d->store, &s);
+}
+
+static void settings_answer(struct daemon *d, void *cls, struct http_response *res)
+{
+	(void)d;
+	struct settings_change *c = cls;
+	log_info("dns: settings changed by '%s'", c->user);
+	http_reply(res, 200, settings_json(&c->result));
+}
+
+static const struct api_change_ops settings_change_ops = { .write = settings_write, .answer = settings_answer };
+
 HANDLER(api_dns_config_put)
 {
 	static const char *const allowed[] = { "upstreams", "recursion", "dnssec", "cache_mb", NULL };
 	if (api_body_object(req, res, allowed) < 0)
 		return 0;
-	struct dns_settings s;
-	int r = store_dns_settings_load(d->store, &s);
-	if (r < 0)
-		return r;
+	struct settings_change *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	int r = store_dns_settings_load(d->store, &c->given);
 	json_t *v;
-	if ((v = json_object_get(req->json, "upstreams")) &&
-	    read_servers(v, "upstreams", s.upstreams, DNS_MAX_UPSTREAMS, &s.n_upstreams, res) < 0)
-		return 0;
+	if (r == 0 && (v = json_object_get(req->json, "upstreams"))) {
+		c->has_upstreams = true;
+		if (read_servers(v, "upstreams", c->given.upstreams, DNS_MAX_UPSTREAMS, &c->given.n_upstreams, res) < 0)
+			goto refuse;
+	}
 	const char *bools[] = { "recursion", "dnssec" };
-	bool *targets[] = { &s.recursion, &s.dnssec };
-	for (size_t i = 0; i < 2; i++) {
+	bool *targets[] = { &c->given.recursion, &c->given.dnssec };
+	for (size_t i = 0; r == 0 && i < 2; i++) {
 		if (!(v = json_object_get(req->json, bools[i])))
 			continue;
-		if (!json_is_boolean(v))
-			return http_error(res, 400, "invalid_field", bools[i], "%s must be true or false", bools[i]);
+		if (!json_is_boolean(v)) {
+			http_error(res, 400, "invalid_field", bools[i], "%s must be true or false", bools[i]);
+			goto refuse;
+		}
+		c->has[i] = true;
 		*targets[i] = json_is_true(v);
 	}
-	if ((v = json_object_get(req->json, "cache_mb"))) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000000)
-			return http_error(res, 400, "invalid_field", "cache_mb", "cache_mb must be from 4 to 1024");
-		s.cache_mb = (uint32_t)json_integer_value(v);
+	if (r == 0 && (v = json_object_get(req->json, "cache_mb"))) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000000) {
+			http_error(res, 400, "invalid_field", "cache_mb", "cache_mb must be from 4 to 1024");
+			goto refuse;
+		}
+		c->has_cache_mb = true;
+		c->given.cache_mb = (uint32_t)json_integer_value(v);
 	}
 	struct field_error e;
-	if (dns_settings_validate(&s, &e) < 0)
-		return http_error(res, 400, "invalid_field", e.field, "%s", e.message);
-	r = store_begin(d->store);
-	if (r == 0)
-		r = store_dns_settings_save(d->store, &s);
+	if (r == 0 && dns_settings_validate(&c->given, &e) < 0) {
+		http_error(res, 400, "invalid_field", e.field, "%s", e.message);
+		goto refuse;
+	}
 	if (r < 0) {
-		store_rollback(d->store);
+		free(c);
 		return r;
 	}
-	r = api_apply_commit(d, "dns", NULL, res);
-	if (r < 0 || res->status)
-		return r;
-	log_info("dns: settings changed by '%s'", req->auth.username);
-	return http_reply(res, 200, settings_json(&s));
+	snprintf(c->user, sizeof(c->user), "%s", req->auth.username);
+	return api_apply_change(d, req, res, "dns", NULL, &settings_change_ops, c);
+refuse:
+	free(c);
+	return 0;
 }
 
 static json_t *forward_json(const struct dns_forward *f)
@@ -118,6 +168,56 @@ HANDLER(api_dns_forwards_list)
 		json_array_append_new(a, forward_json(&list[i]));
 	return http_reply(res, 200, json_pack("{s:o}", "forwards", a));
 }
+
+struct forward_change {
+	struct dns_forward forward; /* put: the zone and servers; delete: the zone */
+	bool replacing;
+	char user[sizeof(((struct auth_info *)0)->username)];
+};
+
+static int forward_put(struct daemon *d, void *cls, struct http_response *res)
+{
+	struct forward_change *c = cls;
+	struct dns_forward existing[DNS_FORWARDS_MAX];
+	int n = store_dns_forward_list(d->store, existing, DNS_FORWARDS_MAX);
+	if (n < 0)
+		return n;
+	c->replacing = false;
+	for (int i = 0; i < n; i++)
+		c->replacing = c->replacing || strcmp(existing[i].zone, c->forward.zone) == 0;
+	if (!c->replacing && n >= DNS_FORWARDS_MAX)
+		return http_error(res, 409, "limit_reached", NULL, "at most %d forward zones", DNS_FORWARDS_MAX), -ENOSPC;
+	return store_dns_forward_put(d->store, &c->forward);
+}
+
+static void forward_put_answer(struct daemon *d, void *cls, struct http_response *res)
+{
+	(void)d;
+	struct forward_change *c = cls;
+	log_info("dns: forward zone %s set by '%s'", c->forward.zone, c->user);
+	http_reply(res, c->replacing ? 200 : 201, forward_json(&c->forward));
+}
+
+static const struct api_change_ops forward_put_ops = { .write = forward_put, .answer = forward_put_answer };
+
+static int forward_delete(struct daemon *d, void *cls, struct http_response *res)
+{
+	struct forward_change *c = cls;
+	int r = store_dns_forward_delete(d->store, c->forward.zone);
+	if (r == -ENOENT)
+		http_error(res, 404, "not_found", "zone", "no forward zone %s", c->forward.zone);
+	return r;
+}
+
+static void forward_delete_answer(struct daemon *d, void *cls, struct http_response *res)
+{
+	(void)d;
+	struct forward_change *c = cls;
+	log_info("dns: forward zone %s removed by '%s'", c->forward.zone, c->user);
+	http_reply(res, 204, NULL);
+}
+
+static const struct api_change_ops forward_delete_ops = { .write = forward_delete, .answer = forward_delete_answer };
 
 HANDLER(api_dns_forwards_create)
 {
@@ -151,27 +251,22 @@ HANDLER(api_dns_forwards_create)
 		if (strcmp(f.zone, rev) == 0 || (zl > rl && f.zone[zl - rl - 1] == '.' && strcmp(f.zone + zl - rl, rev) == 0))
 			return http_error(res, 400, "invalid_field", "zone", "zone %s is the cell's own reverse zone", f.zone);
 	}
-	struct dns_forward existing[DNS_FORWARDS_MAX];
-	int n = store_dns_forward_list(d->store, existing, DNS_FORWARDS_MAX);
-	if (n < 0)
-		return n;
-	bool replacing = false;
-	for (int i = 0; i < n; i++)
-		replacing = replacing || strcmp(existing[i].zone, f.zone) == 0;
-	if (!replacing && n >= DNS_FORWARDS_MAX)
-		return http_error(res, 409, "limit_reached", NULL, "at most %d forward zones", DNS_FORWARDS_MAX);
+	struct forward_change *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->forward = f;
+	snprintf(c->user, sizeof(c->user), "%s", req->auth.username);
+	/* The limit now, for an answer at once; again when written. */
 	int r = store_begin(d->store);
-	if (r == 0)
-		r = store_dns_forward_put(d->store, &f);
-	if (r < 0) {
+	if (r == 0) {
+		r = forward_put(d, c, res);
 		store_rollback(d->store);
-		return r;
 	}
-	r = api_apply_commit(d, "dns", NULL, res);
-	if (r < 0 || res->status)
-		return r;
-	log_info("dns: forward zone %s set by '%s'", f.zone, req->auth.username);
-	return http_reply(res, replacing ? 200 : 201, forward_json(&f));
+	if (r < 0) {
+		free(c);
+		return res->status ? 0 : r;
+	}
+	return api_apply_change(d, req, res, "dns", NULL, &forward_put_ops, c);
 }
 
 HANDLER(api_dns_forwards_delete)
@@ -183,20 +278,21 @@ HANDLER(api_dns_forwards_delete)
 	for (char *p = zone; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
+	struct forward_change *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	snprintf(c->forward.zone, sizeof(c->forward.zone), "%s", zone);
+	snprintf(c->user, sizeof(c->user), "%s", req->auth.username);
+	/* An unknown zone is answered at once; it is looked up again when
+	 * written. */
 	int r = store_begin(d->store);
-	if (r == 0)
-		r = store_dns_forward_delete(d->store, zone);
-	if (r == -ENOENT) {
+	if (r == 0) {
+		r = forward_delete(d, c, res);
 		store_rollback(d->store);
-		return http_error(res, 404, "not_found", "zone", "no forward zone %s", zone);
 	}
 	if (r < 0) {
-		store_rollback(d->store);
-		return r;
+		free(c);
+		return res->status ? 0 : r;
 	}
-	r = api_apply_commit(d, "dns", NULL, res);
-	if (r < 0 || res->status)
-		return r;
-	log_info("dns: forward zone %s removed by '%s'", zone, req->auth.username);
-	return http_reply(res, 204, NULL);
+	return api_apply_change(d, req, res, "dns", NULL, &forward_delete_ops, c);
 }

@@ -61,26 +61,41 @@ static int parse_settings(struct http_request *req, struct http_response *res, s
 	return 0;
 }
 
+struct ntp_change {
+	struct ntp_settings settings;
+	char user[sizeof(((struct auth_info *)0)->username)];
+};
+
+static int ntp_write(struct daemon *d, void *cls, struct http_response *res)
+{
+	(void)res;
+	struct ntp_change *c = cls;
+	return store_ntp_save(d->store, &c->settings);
+}
+
+static void ntp_answer(struct daemon *d, void *cls, struct http_response *res)
+{
+	struct ntp_change *c = cls;
+	struct svc *s = supervisor_find(&d->sup, "ntp");
+	log_info("NTP servers changed by '%s' (%zu server(s))", c->user, c->settings.n_servers);
+	json_t *doc = settings_json(&c->settings);
+	json_object_set_new(doc, "applied", json_boolean(s && s->state != SVC_UNAVAILABLE));
+	http_reply(res, 200, doc);
+}
+
+static const struct api_change_ops ntp_change_ops = { .write = ntp_write, .answer = ntp_answer };
+
 HANDLER(api_ntp_config_put)
 {
-	struct ntp_settings n;
-	if (parse_settings(req, res, &n) < 0)
+	struct ntp_change *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (parse_settings(req, res, &c->settings) < 0) {
+		free(c);
 		return 0;
-	struct svc *s = supervisor_find(&d->sup, "ntp");
-	int r = store_begin(d->store);
-	if (r == 0)
-		r = store_ntp_save(d->store, &n);
-	if (r < 0) {
-		store_rollback(d->store);
-		return r;
 	}
-	r = api_apply_commit(d, "ntp", "servers", res);
-	if (r < 0 || res->status)
-		return r;
-	log_info("NTP servers changed by '%s' (%zu server(s))", req->auth.username, n.n_servers);
-	json_t *doc = settings_json(&n);
-	json_object_set_new(doc, "applied", json_boolean(s && s->state != SVC_UNAVAILABLE));
-	return http_reply(res, 200, doc);
+	snprintf(c->user, sizeof(c->user), "%s", req->auth.username);
+	return api_apply_change(d, req, res, "ntp", "servers", &ntp_change_ops, c);
 }
 
 /* Runs `chronyc -c <command>` against the service's command socket. */

@@ -63,6 +63,19 @@ int apply_when_free(struct daemon *d, struct svc *s, apply_start_fn start, void 
  * APPLY_STARTED, APPLY_NOT_ASYNC (busy or stopping: try later, or
  * apply_install), or -errno with `err`. */
 int apply_install_async(struct daemon *d, struct svc *s, apply_done_fn done, void *cls, char *err, size_t errlen);
+/* apply_service off the loop for a running daemon without a live API
+ * (unbound, chronyd, dnsmasq): the loop loads the renderer's input now,
+ * from the store as the caller's open transaction has it (the caller may
+ * roll back once this returns, and commit its change once `done` says the
+ * daemon took it); the worker renders, checks and installs; the loop
+ * sends the daemon its reload signal or restarts it; the worker probes
+ * and verifies; on a failure the loop puts the last good config back.
+ * `done` gets APPLY_APPLIED, APPLY_UNCHANGED, APPLY_NOT_ASYNC (the
+ * settings turn the service off: use apply_service), -EINVAL (refused by
+ * the checker) or -EIO. Returns APPLY_STARTED, APPLY_NOT_ASYNC (not
+ * running, a live API or a certificate of its own, busy, or stopping:
+ * use apply_service), or -errno with `err`. */
+int apply_change_async(struct daemon *d, struct svc *s, apply_done_fn done, void *cls, char *err, size_t errlen);
 bool apply_busy(struct daemon *d, const struct svc *s);
 int apply_async_new(struct daemon *d);
 /* At exit: waits for the changes in flight and runs their `done`, then

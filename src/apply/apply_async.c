@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,8 @@ struct apply_async {
 
 /* The outcome the thread reports. */
 enum {
-	JOB_UNCHANGED,  /* install only: the rendered config is what is installed */
+	JOB_UNCHANGED,  /* rendered here: the rendered config is what is installed */
+	JOB_OFF,        /* rendered here: the settings turn the service off */
 	JOB_APPLIED,
 	JOB_REFUSED,    /* the checker said no; nothing changed */
 	JOB_RESTORED,   /* it did not work; the last good config is back */
@@ -72,8 +74,14 @@ struct apply_job {
 	struct apply_async *a; /* the loop's, not the thread's */
 	struct apply_slot *slot;
 	/* Copied in by the loop; the thread only reads them. */
-	bool install_only;         /* render, check, install; the daemon is not touched */
-	struct apply_input *input; /* install only: the snapshot the thread renders */
+	enum {
+		KIND_LIVE,    /* rendered by the loop; through the daemon's live API */
+		KIND_INSTALL, /* render, check, install; the daemon is not touched */
+		KIND_RELOAD,  /* render, check, install; the loop reloads or
+			       * restarts the daemon; then probe and verify */
+	} kind;
+	bool reloaded;             /* KIND_RELOAD: the loop did; probe and verify now */
+	struct apply_input *input; /* rendered here: the snapshot the thread renders */
 	struct netplan plan;       /* ... and the addresses it points to */
 	const struct svc_ops *ops; /* static */
 	char dir[PATH_MAX];
@@ -154,7 +162,7 @@ static int job_apply(struct apply_job *j)
 	return JOB_RESTORED;
 }
 
-/* In the thread, install only: render → check → install. */
+/* In the thread: render → check → install. */
 static int job_render_install(struct apply_job *j)
 {
 	const struct config_paths *p = &j->paths;
@@ -167,7 +175,7 @@ static int job_render_install(struct apply_job *j)
 		return JOB_FAILED;
 	}
 	if (j->ops->enabled && !j->ops->enabled(in))
-		return JOB_UNCHANGED; /* off: the loop's path stops it */
+		return JOB_OFF; /* the loop's path stops it */
 	struct buf text;
 	buf_init(&text, APPLY_CONFIG_MAX);
 	int r = j->ops->render(in, &text);
@@ -193,10 +201,29 @@ static int job_render_install(struct apply_job *j)
 	return JOB_APPLIED;
 }
 
+/* In the thread, once the loop reloaded or restarted the daemon. */
+static int job_probe_verify(struct apply_job *j)
+{
+	char why[256] = "";
+	int r = apply_probe_wire(j->ops, j->has_net ? &j->net : NULL, why, sizeof(why));
+	if (r == 0)
+		r = apply_verify(j->ops, j->dir, &j->cell, j->ca_file, j->paths.live, why, sizeof(why));
+	if (r == 0)
+		return JOB_APPLIED;
+	snprintf(j->err, sizeof(j->err), "%s did not work with the new configuration (%s)", j->ops->daemon,
+		 why[0] ? why : strerror(-r));
+	return JOB_FAILED;
+}
+
 static void job_run(struct worker_job *job)
 {
 	struct apply_job *j = (struct apply_job *)job;
-	j->outcome = j->install_only ? job_render_install(j) : job_apply(j);
+	if (j->kind == KIND_LIVE)
+		j->outcome = job_apply(j);
+	else if (j->reloaded)
+		j->outcome = job_probe_verify(j);
+	else
+		j->outcome = job_render_install(j);
 }
 
 static void job_free(struct apply_job *j)
@@ -223,6 +250,43 @@ static void slot_next(struct daemon *d, struct apply_slot *slot)
 	}
 }
 
+/* The daemon takes the installed config: its signal, or a restart. */
+static int reload_daemon(struct svc *s)
+{
+	if (s->ops->reload == SVC_RELOAD_SIGHUP && s->pid > 0)
+		return kill(s->pid, SIGHUP) < 0 ? -errno : 0;
+	return svc_restart(s);
+}
+
+/* KIND_RELOAD, in the loop, between the thread's two steps: once the new
+ * config is installed, reload the daemon and hand the probe back (0);
+ * once probed, on a failure, put the last good config back. 1: the job
+ * is over (its outcome says how). */
+static int reload_stage(struct daemon *d, struct svc *s, struct apply_job *j)
+{
+	(void)d;
+	if (!j->reloaded && j->outcome == JOB_APPLIED) {
+		j->reloaded = true;
+		int r = reload_daemon(s);
+		if (r < 0)
+			snprintf(j->err, sizeof(j->err), "%s did not take the new configuration: %s", s->ops->daemon,
+				 strerror(-r));
+		else if (worker_submit(j->slot->worker, &j->job) == 0)
+			return 0;
+		j->outcome = JOB_FAILED;
+	}
+	if (!j->reloaded || j->outcome != JOB_FAILED)
+		return 1;
+	/* It was installed and did not work: the last good one back. */
+	const struct config_paths *p = &j->paths;
+	bool restored = rename(p->last_good, p->live) == 0 && reload_daemon(s) == 0;
+	size_t used = strlen(j->err);
+	snprintf(j->err + used, sizeof(j->err) - used, "%s",
+		 restored ? "; the previous configuration was restored" : "; restoring the previous one failed too");
+	j->outcome = JOB_RESTORED;
+	return 1;
+}
+
 /* In the loop, with the thread's outcome. */
 static void job_done(struct worker_job *job)
 {
@@ -232,12 +296,17 @@ static void job_done(struct worker_job *job)
 	struct svc *s = slot->svc;
 	char *err = j->err;
 	int r;
+	if (j->kind == KIND_RELOAD && reload_stage(d, s, j) == 0)
+		return; /* the worker probes and verifies next */
 	switch (j->outcome) {
 	case JOB_UNCHANGED:
 		r = APPLY_UNCHANGED;
 		break;
+	case JOB_OFF:
+		r = APPLY_NOT_ASYNC; /* stopping it is the loop's path */
+		break;
 	case JOB_APPLIED:
-		if (j->install_only)
+		if (j->kind == KIND_INSTALL)
 			log_info("%s: new configuration installed (it already runs with it)", s->ops->name);
 		else
 			log_info("%s: new configuration applied and verified", s->ops->name);
@@ -402,18 +471,19 @@ int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_sett
 	return APPLY_STARTED;
 }
 
-int apply_install_async(struct daemon *d, struct svc *s, apply_done_fn done, void *cls, char *err, size_t errlen)
+/* A job that renders in the worker, from the input loaded now (inside
+ * the caller's transaction, if one is open). */
+static int render_async(struct daemon *d, struct svc *s, int kind, apply_done_fn done, void *cls, char *err,
+			size_t errlen)
 {
 	struct apply_slot *slot = slot_of(d, s);
-	if (!slot || slot->busy || d->applying->closing || !s->ops->render || s->state == SVC_UNAVAILABLE)
-		return APPLY_NOT_ASYNC;
 	struct config_paths p;
 	int r = apply_config_paths(s, &p);
 	struct apply_job *j = r == 0 ? job_new(d, s, slot, &p, false) : NULL;
 	if (r == 0 && !j)
 		r = -ENOMEM;
 	if (r == 0) {
-		j->install_only = true;
+		j->kind = kind;
 		j->plan = d->net;
 		j->input = malloc(sizeof(*j->input));
 		r = j->input ? apply_input_load(d, s->ops->name, j->input) : -ENOMEM;
@@ -426,11 +496,29 @@ int apply_install_async(struct daemon *d, struct svc *s, apply_done_fn done, voi
 	}
 	r = submit(d, s, slot, j, done, cls);
 	if (r < 0) {
-		snprintf(err, errlen, "cannot install the %s configuration: %s", s->ops->name, strerror(-r));
+		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
 		return r;
 	}
-	log_debug("%s: rendering and installing the configuration in its worker", s->ops->name);
+	log_debug("%s: rendering and %s the configuration in its worker", s->ops->name,
+		  kind == KIND_INSTALL ? "installing" : "applying");
 	return APPLY_STARTED;
+}
+
+int apply_install_async(struct daemon *d, struct svc *s, apply_done_fn done, void *cls, char *err, size_t errlen)
+{
+	struct apply_slot *slot = slot_of(d, s);
+	if (!slot || slot->busy || d->applying->closing || !s->ops->render || s->state == SVC_UNAVAILABLE)
+		return APPLY_NOT_ASYNC;
+	return render_async(d, s, KIND_INSTALL, done, cls, err, errlen);
+}
+
+int apply_change_async(struct daemon *d, struct svc *s, apply_done_fn done, void *cls, char *err, size_t errlen)
+{
+	struct apply_slot *slot = slot_of(d, s);
+	if (!slot || slot->busy || d->applying->closing || !s->ops->render || s->ops->apply_live ||
+	    s->ops->needs_leaf || s->state != SVC_RUNNING || s->pid <= 0)
+		return APPLY_NOT_ASYNC;
+	return render_async(d, s, KIND_RELOAD, done, cls, err, errlen);
 }
 
 void apply_async_free(struct daemon *d)

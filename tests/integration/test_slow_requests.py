@@ -207,3 +207,56 @@ def test_a_route_change_caddy_refuses_answers_422_and_changes_nothing(tmp_path):
     status, _, doc = d.local("PUT", "/api/proxy/routes/calendar", {"enabled": False})
     assert status == 200, doc
     d.stop()
+
+
+# --- changes to daemons without a live API ---------------------------------
+
+def test_get_is_answered_during_an_ntp_change(picd):
+    """chronyd -p, the install, chronyd's restart and the probe of a PUT
+    /api/ntp/config run in the service's worker: a GET sent meanwhile is
+    answered before the PUT."""
+    token = picd.token()
+    auth = {"Authorization": f"Bearer {token}"}
+    done = {}
+
+    def change(servers):
+        r = requests.put(picd.url + "/api/ntp/config", json={"servers": servers}, headers=auth, timeout=30)
+        done["put"] = (time.monotonic(), r.status_code)
+
+    for i in range(3):
+        t = threading.Thread(target=change, args=([f"192.0.2.{20 + i}"],))
+        t.start()
+        time.sleep(0.005)
+        r = requests.get(picd.url + "/api/config", headers=auth, timeout=10)
+        got = time.monotonic()
+        t.join()
+        assert r.status_code == 200 and done["put"][1] == 200, done
+        if got < done["put"][0]:
+            break
+    else:
+        raise AssertionError("the GET waited for the NTP change three times in a row")
+    assert "ntp: rendering and applying the configuration in its worker" in picd.stderr()
+    status, _, doc = picd.local("GET", "/api/ntp/config")
+    assert status == 200 and doc["servers"] == [f"192.0.2.{20 + i}"]
+
+
+def test_ntp_changes_wait_for_each_other(picd):
+    token = picd.token()
+    auth = {"Authorization": f"Bearer {token}"}
+    results = {}
+
+    def change(k):
+        results[k] = requests.put(picd.url + "/api/ntp/config", json={"servers": [f"192.0.2.{30 + k}"]},
+                                  headers=auth, timeout=30).status_code
+
+    threads = [threading.Thread(target=change, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {0: 200, 1: 200, 2: 200}, results
+    # Whichever committed last is both stored and what chronyd runs.
+    status, _, doc = picd.local("GET", "/api/ntp/config")
+    conf = open(f"{picd.state_dir}/services/ntp/chrony.conf").read()
+    assert status == 200 and len(doc["servers"]) == 1
+    assert f"server {doc['servers'][0]} iburst" in conf and conf.count("server 192.0.2.") == 1, conf
