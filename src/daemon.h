@@ -65,6 +65,8 @@ struct daemon {
 	bool ca_checked;            /* daemon_ca_check ran at start */
 	struct dns_host *dns_hosts; /* LAN host names published in DNS */
 	size_t n_dns_hosts;
+	struct worker *dns_pusher; /* live DNS record changes off the loop (apply_dns.h) */
+	bool dns_stopping;
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
 	enum wg_backend vpn_backend;  /* kernel or wireguard-go (apply_vpn_choose_backend) */
 	int64_t vpn_next_expiry;      /* wall clock; 0: no active peer expires (apply_vpn.h) */

@@ -25,6 +25,7 @@
 #include "api/sse.h"
 #include "api/throttle.h"
 #include "apply/apply.h"
+#include "apply/apply_dns.h"
 #include "apply/apply_cell.h"
 #include "apply/apply_routes.h"
 #include "apply/apply_vpn.h"
@@ -649,6 +650,7 @@ static void cleanup(struct picd_runtime *rt)
 	struct daemon *d = &rt->d;
 	/* Changes in flight finish and are committed while the supervisor
 	 * and the store are still there. */
+	apply_dns_push_stop(d);
 	apply_async_free(d);
 	supervisor_free(&d->sup);
 	if (d->local)

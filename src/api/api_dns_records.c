@@ -1,7 +1,10 @@
 /* /api/dns/records: the cell zone's records. Every change is validated
- * whole (a 400 naming the field changes nothing), written in one
- * transaction, and made live in unbound through its control socket before
- * the transaction commits; the answer comes once the data is served. */
+ * whole (a 400 naming the field changes nothing) and written in one
+ * transaction; the files unbound reads are rewritten and the transaction
+ * committed; then the DNS pusher's thread makes it live through unbound's
+ * control socket while the loop goes on, and the answer comes once the
+ * data is served. If unbound does not take it even by a reload, the
+ * change is undone (502). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 #include "common/log.h"
 #include "common/strparse.h"
 #include "daemon.h"
+#include "deferred.h"
 #include "handlers.h"
 #include "store/store_dns.h"
 #include "common/banned.h"
@@ -79,21 +83,122 @@ static int parse_record(struct daemon *d, json_t *obj, const char *prefix, struc
 	return 0;
 }
 
-/* Commits after making `names` live; on any failure rolls back. */
-static int commit_live(struct daemon *d, const char *const *names, size_t n, const int64_t *ids, size_t n_ids,
-		       bool only_added, struct http_response *res)
+/* A change committed, on its way to unbound (the DNS pusher's thread):
+ * the answer it gets once unbound serves it, and how to undo it if
+ * unbound does not take it even by a reload. */
+struct record_change {
+	struct deferred *df;
+	enum { UNDO_INSERTS, UNDO_UPDATE, UNDO_DELETE } undo;
+	int64_t *ids; /* the records written */
+	size_t n_ids;
+	struct dns_record old; /* UNDO_UPDATE, UNDO_DELETE: as it was */
+	int status;
+	json_t *body;
+	int64_t location; /* > 0: the Location of a created record */
+	char log[DNS_NAME_MAX + 256];
+};
+
+static void change_free(struct record_change *c)
 {
-	char err[512] = "";
-	int r = apply_dns_names(d, names, n, ids, n_ids, only_added, err, sizeof(err));
+	json_decref(c->body);
+	free(c->ids);
+	free(c);
+}
+
+static struct record_change *change_new(int undo, const int64_t *ids, size_t n_ids)
+{
+	struct record_change *c = calloc(1, sizeof(*c));
+	if (!c || !(c->ids = malloc((n_ids ? n_ids : 1) * sizeof(*ids)))) {
+		free(c);
+		return NULL;
+	}
+	c->undo = undo;
+	memcpy(c->ids, ids, n_ids * sizeof(*ids));
+	c->n_ids = n_ids;
+	return c;
+}
+
+static void change_reply(struct record_change *c, struct http_response *res)
+{
+	log_info("%s", c->log);
+	if (c->location > 0)
+		http_response_header(res, "Location", "/api/dns/records/%lld", (long long)c->location);
+	http_reply(res, c->status, TAKE_PTR(c->body));
+}
+
+/* unbound did not take it: the store as it was, and the files after it. */
+static void change_undo(struct daemon *d, struct record_change *c)
+{
+	int r = store_begin(d->store);
+	int64_t now = time(NULL);
+	for (size_t i = 0; r == 0 && c->undo == UNDO_INSERTS && i < c->n_ids; i++)
+		r = store_dns_record_delete(d->store, c->ids[i]);
+	if (r == 0 && c->undo == UNDO_UPDATE)
+		r = store_dns_record_update(d->store, &c->old, now);
+	if (r == 0 && c->undo == UNDO_DELETE)
+		r = store_dns_record_restore(d->store, &c->old, now);
 	if (r == 0)
 		r = store_commit(d->store);
+	char err[256] = "";
 	if (r < 0) {
 		store_rollback(d->store);
+		log_err("dns: a change unbound did not take could not be undone: %s", strerror(-r));
+	} else if (apply_dns_names(d, NULL, 0, c->ids, c->n_ids, false, err, sizeof(err)) < 0) {
+		log_err("dns: %s", err);
+	}
+}
+
+static void change_done(struct daemon *d, int r, const char *err, void *cls)
+{
+	struct record_change *c = cls;
+	struct http_response *res = deferred_response(c->df);
+	if (r == 0) {
+		change_reply(c, res);
+	} else {
+		change_undo(d, c);
+		http_error(res, 502, "apply_failed", NULL, "%s", err[0] ? err : strerror(-r));
+	}
+	deferred_answer(c->df);
+	change_free(c);
+}
+
+/* The end of every change, in its open transaction: the files rewritten
+ * and unbound's change prepared, the store committed, and the answer
+ * given once unbound serves the data; on any failure before the commit,
+ * rolled back. Takes `c`. */
+static int commit_live(struct daemon *d, struct http_request *req, const char *const *names, size_t n,
+		       bool only_added, struct http_response *res, struct record_change *c)
+{
+	if (!c) {
+		store_rollback(d->store);
+		return -ENOMEM;
+	}
+	if (deferred_begin(d->deferred, req, res, &c->df) < 0) {
+		store_rollback(d->store);
+		change_free(c);
+		return 0; /* res: 503 */
+	}
+	struct apply_dns_push *push = NULL;
+	char err[512] = "";
+	int r = apply_dns_names_begin(d, names, n, c->ids, c->n_ids, only_added, &push, err, sizeof(err));
+	if (r == 0)
+		r = store_commit(d->store);
+	struct http_response *out = deferred_response(c->df);
+	if (r < 0) {
+		store_rollback(d->store);
+		apply_dns_push_free(push);
 		/* Put the files back in line with the store. */
 		char ignored[128];
 		apply_dns_records_file(d, ignored, sizeof(ignored));
-		return http_error(res, 502, "apply_failed", NULL, "%s", err[0] ? err : strerror(-r));
+		http_error(out, 502, "apply_failed", NULL, "%s", err[0] ? err : strerror(-r));
+	} else if (push) {
+		apply_dns_push_start(d, push, change_done, c);
+		return 0;
+	} else {
+		change_reply(c, out); /* unbound reads the files when it starts */
 	}
+	deferred_answer(c->df);
+	change_free(c);
 	return 0;
 }
 
@@ -183,11 +288,14 @@ HANDLER(api_dns_record_create)
 		return rc;
 	}
 	const char *names[] = { r.name };
-	if (commit_live(d, names, 1, &r.id, 1, true, res) < 0 || res->status)
-		return 0;
-	log_info("dns: %s %s added by '%s'", r.name, dns_type_name(r.type), req->auth.username);
-	http_response_header(res, "Location", "/api/dns/records/%lld", (long long)r.id);
-	return http_reply(res, 201, api_dns_record_json(&r));
+	struct record_change *c = change_new(UNDO_INSERTS, &r.id, 1);
+	if (c) {
+		*c = (struct record_change){ .undo = c->undo, .ids = c->ids, .n_ids = 1, .status = 201,
+					     .body = api_dns_record_json(&r), .location = r.id };
+		snprintf(c->log, sizeof(c->log), "dns: %s %s added by '%s'", r.name, dns_type_name(r.type),
+			 req->auth.username);
+	}
+	return commit_live(d, req, names, 1, true, res, c);
 }
 
 HANDLER(api_dns_record_put)
@@ -215,11 +323,15 @@ HANDLER(api_dns_record_put)
 		return res->status ? 0 : rc;
 	}
 	const char *names[] = { old.name, r.name };
-	if (commit_live(d, names, strcmp(old.name, r.name) ? 2 : 1, &id, 1, false, res) < 0 || res->status)
-		return 0;
-	log_info("dns: record %lld (%s %s) changed by '%s'", (long long)id, r.name, dns_type_name(r.type),
-		 req->auth.username);
-	return http_reply(res, 200, api_dns_record_json(&r));
+	struct record_change *c = change_new(UNDO_UPDATE, &id, 1);
+	if (c) {
+		c->old = old;
+		c->status = 200;
+		c->body = api_dns_record_json(&r);
+		snprintf(c->log, sizeof(c->log), "dns: record %lld (%s %s) changed by '%s'", (long long)id, r.name,
+			 dns_type_name(r.type), req->auth.username);
+	}
+	return commit_live(d, req, names, strcmp(old.name, r.name) ? 2 : 1, false, res, c);
 }
 
 HANDLER(api_dns_record_delete)
@@ -240,10 +352,14 @@ HANDLER(api_dns_record_delete)
 		return rc;
 	}
 	const char *names[] = { old.name };
-	if (commit_live(d, names, 1, &id, 1, false, res) < 0 || res->status)
-		return 0;
-	log_info("dns: %s %s deleted by '%s'", old.name, dns_type_name(old.type), req->auth.username);
-	return http_reply(res, 204, NULL);
+	struct record_change *c = change_new(UNDO_DELETE, &id, 1);
+	if (c) {
+		c->old = old;
+		c->status = 204;
+		snprintf(c->log, sizeof(c->log), "dns: %s %s deleted by '%s'", old.name, dns_type_name(old.type),
+			 req->auth.username);
+	}
+	return commit_live(d, req, names, 1, false, res, c);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -296,11 +412,14 @@ HANDLER(api_dns_records_batch)
 	for (size_t i = 0; i < n; i++)
 		if (unique == 0 || strcmp(names[unique - 1], names[i]) != 0)
 			names[unique++] = names[i];
-	if (commit_live(d, names, unique, ids, n, true, res) < 0 || res->status)
-		return 0;
-	log_info("dns: %zu records added in one batch by '%s'", n, req->auth.username);
-	json_t *list_ids = json_array();
-	for (size_t i = 0; list_ids && i < n; i++)
-		json_array_append_new(list_ids, json_integer(recs[i].id));
-	return http_reply(res, 201, json_pack("{s:i, s:o}", "created", (int)n, "ids", list_ids));
+	struct record_change *c = change_new(UNDO_INSERTS, ids, n);
+	if (c) {
+		json_t *list_ids = json_array();
+		for (size_t i = 0; list_ids && i < n; i++)
+			json_array_append_new(list_ids, json_integer(recs[i].id));
+		c->status = 201;
+		c->body = json_pack("{s:i, s:o}", "created", (int)n, "ids", list_ids);
+		snprintf(c->log, sizeof(c->log), "dns: %zu records added in one batch by '%s'", n, req->auth.username);
+	}
+	return commit_live(d, req, names, unique, true, res, c);
 }

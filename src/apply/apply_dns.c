@@ -16,6 +16,7 @@
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/worker.h"
 #include "daemon.h"
 #include "store/store_dhcp.h"
 #include "store/store_dns.h"
@@ -441,76 +442,213 @@ static bool any_in_zone(const char *zone, const char *const *names, size_t n)
 	return false;
 }
 
-/* The changing names' new data into the auth zone, then the cell zone
- * transparent: until it is static again, a name without local data is
- * answered from the auth zone. */
-static int auth_bridge_open(const struct svc *s, const char *zone, const char *sock, const struct rr_list *rrs,
-			    char *why, size_t whylen)
+/* A live change to unbound, prepared in the loop (what the store holds
+ * at the names now) and sent through the control socket by the loop
+ * (names_live) or by the DNS pusher's thread (apply_dns_push_start). The
+ * thread reads only the push's own copies. */
+struct apply_dns_push {
+	struct worker_job job;
+	char sock[PATH_MAX];
+	char auth_path[PATH_MAX];
+	char zone[DNS_NAME_MAX + 1];
+	char (*names)[DNS_NAME_MAX + 1];
+	size_t n_names;
+	struct rr_list add;
+	bool only_added, bridge;
+	/* Written by the thread. */
+	int r;
+	char why[256];
+	/* The loop's. */
+	struct daemon *d;
+	apply_dns_done_fn done;
+	void *cls;
+};
+
+void apply_dns_push_free(struct apply_dns_push *p)
 {
-	int r = auth_file_write(s, zone, (const char *const *)rrs->items, rrs->n);
-	if (r < 0) {
-		snprintf(why, whylen, "cannot write %s: %s", SVC_UNBOUND_AUTH_FILE, strerror(-r));
-		return r;
-	}
-	r = unbound_ctl_auth_reload(sock, zone, why, whylen);
-	return r < 0 ? r : unbound_ctl_zone_type(sock, zone, "transparent", why, whylen);
+	if (!p)
+		return;
+	rr_free(&p->add);
+	free(p->names);
+	free(p);
 }
 
-/* After the files: what unbound serves at `names`, live. */
-static int names_live(struct daemon *d, struct svc *s, const char *const *names, size_t n_names, bool only_added,
-		      char *err, size_t errlen)
+/* In the loop: the data at `names` and where to send it. */
+static int push_prepare(struct daemon *d, struct svc *s, const char *const *names, size_t n_names, bool only_added,
+			struct apply_dns_push **ret, char *err, size_t errlen)
 {
+	struct apply_dns_push *p = calloc(1, sizeof(*p));
+	if (!p || !(p->names = calloc(n_names ? n_names : 1, sizeof(*p->names)))) {
+		free(p);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	cell_zone(d, p->zone, sizeof(p->zone));
+	p->only_added = only_added;
+	p->n_names = n_names;
 	int r = 0;
-	char zone[DNS_NAME_MAX + 1], sock[PATH_MAX];
-	cell_zone(d, zone, sizeof(zone));
-	struct rr_list add = { 0 };
 	for (size_t i = 0; r == 0 && i < n_names; i++) {
-		r = rrs_at(d, zone, names[i], &add);
+		snprintf(p->names[i], sizeof(p->names[i]), "%s", names[i]);
+		r = rrs_at(d, p->zone, names[i], &p->add);
 		/* Removing the apex also removes what the cell publishes there. */
-		if (r == 0 && strcmp(names[i], zone) == 0) {
+		if (r == 0 && strcmp(names[i], p->zone) == 0) {
 			char apex[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX];
 			r = svc_unbound_apex_rrs(&d->config, apex);
 			for (int j = 0; r >= 0 && j < SVC_UNBOUND_APEX_RRS; j++)
 				if (apex[j][0])
-					r = rr_push(&add, apex[j]);
+					r = rr_push(&p->add, apex[j]);
 			r = r < 0 ? r : 0;
 		}
 	}
 	if (r == 0)
-		r = svc_path(s, CONTROL_SOCKET, sock, sizeof(sock));
-	/* local_data_remove drops every type at a name: remove the names,
-	 * then put back what remains there, with the auth zone answering
-	 * for them in between (svc_unbound.h). Pure additions append
-	 * instead (unbound ignores data it already has). */
-	char why[256] = "";
+		r = svc_path(s, CONTROL_SOCKET, p->sock, sizeof(p->sock));
+	if (r == 0)
+		r = svc_path(s, SVC_UNBOUND_AUTH_FILE, p->auth_path, sizeof(p->auth_path));
+	p->bridge = !only_added && any_in_zone(p->zone, names, n_names);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot prepare the DNS change: %s", strerror(-r));
+		apply_dns_push_free(p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
+/* The changing names' new data into the auth zone, then the cell zone
+ * transparent: until it is static again, a name without local data is
+ * answered from the auth zone. */
+static int auth_bridge_open(const struct apply_dns_push *p, char *why, size_t whylen)
+{
+	struct buf text;
+	buf_init(&text, RECORDS_FILE_MAX);
+	int r = svc_unbound_auth_zone(p->zone, (const char *const *)p->add.items, p->add.n, &text);
+	if (r == 0)
+		r = write_file(p->auth_path, &text);
+	buf_free(&text);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot write %s: %s", SVC_UNBOUND_AUTH_FILE, strerror(-r));
+		return r;
+	}
+	r = unbound_ctl_auth_reload(p->sock, p->zone, why, whylen);
+	return r < 0 ? r : unbound_ctl_zone_type(p->sock, p->zone, "transparent", why, whylen);
+}
+
+/* In the loop or the pusher's thread: what unbound serves at the names,
+ * live. local_data_remove drops every type at a name: remove the names,
+ * then put back what remains there, with the auth zone answering for
+ * them in between (svc_unbound.h). Pure additions append instead
+ * (unbound ignores data it already has). */
+static void push_run(struct apply_dns_push *p)
+{
+	_cleanup_free_ const char **names = calloc(p->n_names ? p->n_names : 1, sizeof(*names));
+	if (!names) {
+		p->r = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < p->n_names; i++)
+		names[i] = p->names[i];
+	int r = 0;
 	bool bridged = false;
-	if (r == 0 && !only_added && any_in_zone(zone, names, n_names)) {
-		r = auth_bridge_open(s, zone, sock, &add, why, sizeof(why));
+	if (p->bridge) {
+		r = auth_bridge_open(p, p->why, sizeof(p->why));
 		bridged = r == 0;
 	}
-	if (r == 0 && !only_added)
-		r = unbound_ctl_remove(sock, names, n_names, why, sizeof(why));
-	if (r == 0 && add.n)
-		r = unbound_ctl_add(sock, (const char *const *)add.items, add.n, why, sizeof(why));
+	if (r == 0 && !p->only_added)
+		r = unbound_ctl_remove(p->sock, names, p->n_names, p->why, sizeof(p->why));
+	if (r == 0 && p->add.n)
+		r = unbound_ctl_add(p->sock, (const char *const *)p->add.items, p->add.n, p->why, sizeof(p->why));
 	if (bridged) {
 		char why2[256] = "";
-		int r2 = unbound_ctl_zone_type(sock, zone, "static", why2, sizeof(why2));
+		int r2 = unbound_ctl_zone_type(p->sock, p->zone, "static", why2, sizeof(why2));
 		if (r == 0 && r2 < 0) {
 			r = r2;
-			snprintf(why, sizeof(why), "%s", why2);
+			snprintf(p->why, sizeof(p->why), "%s", why2);
 		}
 	}
-	rr_free(&add);
-	if (r < 0) {
-		/* The file is right; a reload makes unbound read it. */
-		log_warn("dns: live update failed (%s); reloading unbound", why[0] ? why : strerror(-r));
-		char probe_err[160];
-		if (kill(s->pid, SIGHUP) < 0 || svc_probe_now(s, 3000, probe_err, sizeof(probe_err)) < 0) {
-			snprintf(err, errlen, "unbound did not take the change: %s", why[0] ? why : strerror(-r));
-			return r;
-		}
+	p->r = r;
+}
+
+/* In the loop, after push_run: on a failure, the files are right, and a
+ * reload makes unbound read them. */
+static int push_settle(struct svc *s, const struct apply_dns_push *p, char *err, size_t errlen)
+{
+	if (p->r == 0)
+		return 0;
+	log_warn("dns: live update failed (%s); reloading unbound", p->why[0] ? p->why : strerror(-p->r));
+	char probe_err[160];
+	if (s->pid <= 0 || kill(s->pid, SIGHUP) < 0 || svc_probe_now(s, 3000, probe_err, sizeof(probe_err)) < 0) {
+		snprintf(err, errlen, "unbound did not take the change: %s", p->why[0] ? p->why : strerror(-p->r));
+		return p->r;
 	}
 	return 0;
+}
+
+/* After the files: what unbound serves at `names`, live, from the loop. */
+static int names_live(struct daemon *d, struct svc *s, const char *const *names, size_t n_names, bool only_added,
+		      char *err, size_t errlen)
+{
+	struct apply_dns_push *p;
+	int r = push_prepare(d, s, names, n_names, only_added, &p, err, errlen);
+	if (r < 0)
+		return r;
+	push_run(p);
+	r = push_settle(s, p, err, errlen);
+	apply_dns_push_free(p);
+	return r;
+}
+
+int apply_dns_names_begin(struct daemon *d, const char *const *names, size_t n_names, const int64_t *ids,
+			  size_t n_ids, bool only_added, struct apply_dns_push **ret, char *err, size_t errlen)
+{
+	*ret = NULL;
+	struct svc *s = supervisor_find(&d->sup, "dns");
+	if (!s || s->state == SVC_UNAVAILABLE)
+		return 0;
+	int r = parts_write(d, s, ids, n_ids, err, errlen);
+	if (r < 0 || s->pid <= 0 || n_names == 0)
+		return r; /* not running: it reads the files when it starts */
+	return push_prepare(d, s, names, n_names, only_added, ret, err, errlen);
+}
+
+static void push_job_run(struct worker_job *job)
+{
+	push_run((struct apply_dns_push *)job);
+}
+
+static void push_job_done(struct worker_job *job)
+{
+	struct apply_dns_push *p = (struct apply_dns_push *)job;
+	struct daemon *d = p->d;
+	struct svc *s = supervisor_find(&d->sup, "dns");
+	char err[512] = "";
+	int r = s ? push_settle(s, p, err, sizeof(err)) : p->r;
+	p->done(d, r, err, p->cls);
+	apply_dns_push_free(p);
+}
+
+void apply_dns_push_start(struct daemon *d, struct apply_dns_push *p, apply_dns_done_fn done, void *cls)
+{
+	p->job = (struct worker_job){ .run = push_job_run, .done = push_job_done };
+	p->d = d;
+	p->done = done;
+	p->cls = cls;
+	/* One thread, jobs in commit order: unbound gets the changes in the
+	 * order the store took them. Below the loop's priority, like every
+	 * worker; past APPLY_DNS_PUSH_MAX queued, the loop's path. */
+	if (!d->dns_pusher && worker_new(d->loop, APPLY_DNS_PUSH_MAX, WORKER_NICE, &d->dns_pusher) < 0)
+		d->dns_pusher = NULL;
+	if (d->dns_pusher && !d->dns_stopping && worker_submit(d->dns_pusher, &p->job) == 0)
+		return;
+	/* No thread (or stopping): here, as the loop's path does. */
+	push_run(p);
+	push_job_done(&p->job);
+}
+
+void apply_dns_push_stop(struct daemon *d)
+{
+	d->dns_stopping = true;
+	worker_free(d->dns_pusher);
+	d->dns_pusher = NULL;
 }
 
 int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, const int64_t *ids, size_t n_ids,

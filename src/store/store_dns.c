@@ -56,6 +56,20 @@ int store_dns_record_insert(struct store *s, struct dns_record *r, int64_t now)
 	return ret;
 }
 
+int store_dns_record_restore(struct store *s, const struct dns_record *r, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO dns_records(id, name, type, ttl, value, priority, weight, "
+					 "port, flags, tag, created_at, updated_at) "
+					 "VALUES (?11, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, now);
+	bind_record(st, r);
+	sqlite3_bind_int64(st, 11, r->id);
+	int n = store_step_done(s, st);
+	return n < 0 ? n : 0;
+}
+
 int store_dns_record_update(struct store *s, const struct dns_record *r, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(s, "UPDATE dns_records SET name = ?2, type = ?3, ttl = ?4, value = ?5, "

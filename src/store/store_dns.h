@@ -20,6 +20,8 @@ int store_dns_record_insert(struct store *s, struct dns_record *r, int64_t now);
  * another record. */
 int store_dns_record_update(struct store *s, const struct dns_record *r, int64_t now);
 int store_dns_record_delete(struct store *s, int64_t id);
+/* A deleted record back under its own id (undoing the delete). */
+int store_dns_record_restore(struct store *s, const struct dns_record *r, int64_t now);
 int store_dns_record_get(struct store *s, int64_t id, struct dns_record *ret);
 int store_dns_record_count(struct store *s, const struct dns_record_filter *f);
 /* Up to `limit` records matching `f`, ordered by name, type, id, from

@@ -932,3 +932,35 @@ def test_forward_for_the_cells_own_reverse_zone_is_refused(picd):
         assert status == 400 and doc["error"]["field"] == "zone", (zone, doc)
     status, _, doc = picd.local("POST", "/api/dns/forwards", {"zone": "30.172.in-addr.arpa", "servers": ["10.99.0.2"]})
     assert status == 201, doc
+
+
+def test_a_change_unbound_does_not_take_is_undone(picd):
+    """unbound frozen: the record is committed, its push waits in the DNS
+    pusher's thread (the loop answers meanwhile), times out, the reload
+    does not help either; the change is undone and answered 502."""
+    kept = add(picd, name="kept", type="A", value="192.0.2.50")
+    pid = service(picd)["pid"]
+    result = {}
+
+    def post():
+        result["post"] = picd.local("POST", "/api/dns/records", {"name": "frozen", "type": "A", "value": "192.0.2.51"})
+
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        t = threading.Thread(target=post)
+        t.start()
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        status, _, _ = picd.local("GET", "/api/config")
+        answered_in = time.monotonic() - t0
+        assert status == 200 and "post" not in result, result
+        assert answered_in < 1.0, answered_in
+        t.join(timeout=30)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    status, _, doc = result["post"]
+    assert status == 502 and doc["error"]["code"] == "apply_failed", doc
+    assert [r["name"] for r in all_records(picd) if r["name"].startswith(("kept", "frozen"))] == [kept["name"]]
+    parts = os.path.join(picd.state_dir, "services", "dns", "records.d")
+    text = "".join(open(os.path.join(parts, f)).read() for f in os.listdir(parts))
+    assert "192.0.2.50" in text and "192.0.2.51" not in text

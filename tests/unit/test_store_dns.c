@@ -1,5 +1,5 @@
 /* DNS and DHCP data in the store: records insert (duplicates refused,
- * whatever the TTL), update, delete, filter, paginate and count; resolver
+ * whatever the TTL), update, delete, restore, filter, paginate and count; resolver
  * settings default then round-trip; forwards put/replace/delete; DHCP
  * settings and reservations (a MAC or IP reserved twice is refused). */
 #include <errno.h>
@@ -62,8 +62,17 @@ static void test_records(void **state)
 	assert_int_equal(store_dns_record_delete(f->s, a.id), 0);
 	assert_int_equal(store_dns_record_delete(f->s, a.id), -ENOENT);
 	assert_int_equal(store_dns_record_get(f->s, a.id, &got), -ENOENT);
-
 	assert_int_equal(store_dns_record_count(f->s, NULL), 2);
+
+	/* Undoing the delete: back under its own id, still unique. */
+	assert_int_equal(store_dns_record_restore(f->s, &a, 3), 0);
+	assert_int_equal(store_dns_record_get(f->s, a.id, &got), 0);
+	assert_string_equal(got.value, "192.0.2.1");
+	assert_int_equal(store_dns_record_restore(f->s, &a, 3), -EEXIST); /* the id is taken */
+	struct dns_record again = rec("www.z", DNS_A, "192.0.2.1", 60);
+	again.id = 5000;
+	assert_int_equal(store_dns_record_restore(f->s, &again, 3), -EEXIST); /* the data is taken */
+	assert_int_equal(store_dns_record_count(f->s, NULL), 3);
 }
 
 static void test_settings_and_forwards(void **state)
