@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "deferred.h"
 #include "handlers.h"
+#include "store/store.h"
 #include "store/store_dns.h"
 #include "common/banned.h"
 
@@ -181,8 +182,9 @@ static int commit_live(struct daemon *d, struct http_request *req, const char *c
 	struct apply_dns_push *push = NULL;
 	char err[512] = "";
 	int r = apply_dns_names_begin(d, names, n, c->ids, c->n_ids, only_added, &push, err, sizeof(err));
+	/* With a push, its thread syncs the commit before telling unbound. */
 	if (r == 0)
-		r = store_commit(d->store);
+		r = push ? store_commit_unsynced(d->store) : store_commit(d->store);
 	struct http_response *out = deferred_response(c->df);
 	if (r < 0) {
 		store_rollback(d->store);
@@ -275,7 +277,7 @@ HANDLER(api_dns_record_create)
 	cell_zone(d, zone, sizeof(zone));
 	if (parse_record(d, req->json, "", &r, res) < 0)
 		return 0;
-	int rc = store_begin(d->store);
+	int rc = store_begin_relaxed(d->store);
 	if (rc < 0)
 		return rc;
 	if (check_against_store(d, zone, &r, 0, "", res) < 0) {
@@ -307,7 +309,7 @@ HANDLER(api_dns_record_put)
 	if (record_id(req, res, &id) < 0 || parse_record(d, req->json, "", &r, res) < 0)
 		return 0;
 	r.id = id;
-	int rc = store_begin(d->store);
+	int rc = store_begin_relaxed(d->store);
 	if (rc == 0)
 		rc = store_dns_record_get(d->store, id, &old);
 	if (rc == -ENOENT) {
@@ -340,7 +342,7 @@ HANDLER(api_dns_record_delete)
 	struct dns_record old;
 	if (record_id(req, res, &id) < 0)
 		return 0;
-	int rc = store_begin(d->store);
+	int rc = store_begin_relaxed(d->store);
 	if (rc == 0)
 		rc = store_dns_record_get(d->store, id, &old);
 	if (rc == 0)
@@ -392,7 +394,7 @@ HANDLER(api_dns_records_batch)
 		if (parse_record(d, json_array_get(list, i), prefix, &recs[i], res) < 0)
 			return 0;
 	}
-	int rc = store_begin(d->store);
+	int rc = store_begin_relaxed(d->store);
 	if (rc < 0)
 		return rc;
 	int64_t now = time(NULL);

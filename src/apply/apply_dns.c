@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/worker.h"
 #include "daemon.h"
+#include "store/store.h"
 #include "store/store_dhcp.h"
 #include "store/store_dns.h"
 #include "svc/svc_dnsmasq.h"
@@ -448,6 +449,7 @@ static bool any_in_zone(const char *zone, const char *const *names, size_t n)
  * thread reads only the push's own copies. */
 struct apply_dns_push {
 	struct worker_job job;
+	char wal[PATH_MAX]; /* the store's log, synced before unbound is told */
 	char sock[PATH_MAX];
 	char auth_path[PATH_MAX];
 	char zone[DNS_NAME_MAX + 1];
@@ -456,6 +458,7 @@ struct apply_dns_push {
 	struct rr_list add;
 	bool only_added, bridge;
 	/* Written by the thread. */
+	int synced; /* store_sync_path's */
 	int r;
 	char why[256];
 	/* The loop's. */
@@ -610,9 +613,13 @@ int apply_dns_names_begin(struct daemon *d, const char *const *names, size_t n_n
 	return push_prepare(d, s, names, n_names, only_added, ret, err, errlen);
 }
 
+/* The commit made durable, then unbound told: the answer says both. */
 static void push_job_run(struct worker_job *job)
 {
-	push_run((struct apply_dns_push *)job);
+	struct apply_dns_push *p = (struct apply_dns_push *)job;
+	p->synced = store_sync_path(p->wal);
+	if (p->synced == 0)
+		push_run(p);
 }
 
 static void push_job_done(struct worker_job *job)
@@ -621,7 +628,11 @@ static void push_job_done(struct worker_job *job)
 	struct daemon *d = p->d;
 	struct svc *s = supervisor_find(&d->sup, "dns");
 	char err[512] = "";
-	int r = s ? push_settle(s, p, err, sizeof(err)) : p->r;
+	int r = p->synced;
+	if (r < 0)
+		snprintf(err, sizeof(err), "cannot write the store to disk: %s", strerror(-r));
+	else
+		r = s ? push_settle(s, p, err, sizeof(err)) : p->r;
 	p->done(d, r, err, p->cls);
 	apply_dns_push_free(p);
 }
@@ -629,6 +640,7 @@ static void push_job_done(struct worker_job *job)
 void apply_dns_push_start(struct daemon *d, struct apply_dns_push *p, apply_dns_done_fn done, void *cls)
 {
 	p->job = (struct worker_job){ .run = push_job_run, .done = push_job_done };
+	snprintf(p->wal, sizeof(p->wal), "%s", store_wal_path(d->store));
 	p->d = d;
 	p->done = done;
 	p->cls = cls;
@@ -640,7 +652,7 @@ void apply_dns_push_start(struct daemon *d, struct apply_dns_push *p, apply_dns_
 	if (d->dns_pusher && !d->dns_stopping && worker_submit(d->dns_pusher, &p->job) == 0)
 		return;
 	/* No thread (or stopping): here, as the loop's path does. */
-	push_run(p);
+	push_job_run(&p->job);
 	push_job_done(&p->job);
 }
 

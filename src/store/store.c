@@ -2,9 +2,13 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store_migrations.h"
 #include "common/banned.h"
@@ -16,6 +20,8 @@ struct store_cached_stmt {
 
 struct store {
 	sqlite3 *db;
+	char wal_path[PATH_MAX]; /* the write-ahead log (store_commit_unsynced) */
+	bool relaxed;            /* in a store_begin_relaxed transaction */
 	struct store_cached_stmt *cache; /* grows; one entry per SQL string */
 	unsigned n_cached, cap_cached;
 };
@@ -154,6 +160,12 @@ int store_open(const char *path, struct store **ret_store, char *err, size_t err
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	int n = snprintf(s->wal_path, sizeof(s->wal_path), "%s-wal", path);
+	if (n < 0 || (size_t)n >= sizeof(s->wal_path)) {
+		snprintf(err, errlen, "the store's path is too long");
+		free(s);
+		return -ENAMETOOLONG;
+	}
 	int rc = sqlite3_open_v2(path, &s->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -194,13 +206,65 @@ int store_begin(struct store *s)
 	return r < 0 ? r : 0;
 }
 
-int store_commit(struct store *s)
+/* FULL syncs the log at every commit, and every write outside an explicit
+ * transaction is one. A relaxed transaction runs at NORMAL (its commit
+ * does not sync the log, which stays consistent; a checkpoint syncs it
+ * first). SQLite refuses to change the level inside a transaction: it is
+ * set before BEGIN and put back after COMMIT or ROLLBACK. */
+static void store_unrelax(struct store *s);
+
+int store_begin_relaxed(struct store *s)
+{
+	int r = store_step_done(s, store_stmt(s, "PRAGMA synchronous=NORMAL"));
+	if (r < 0)
+		return r;
+	s->relaxed = true;
+	r = store_begin(s);
+	if (r < 0)
+		store_unrelax(s);
+	return r;
+}
+
+static void store_unrelax(struct store *s)
+{
+	if (s->relaxed && store_step_done(s, store_stmt(s, "PRAGMA synchronous=FULL")) >= 0)
+		s->relaxed = false;
+}
+
+int store_commit_unsynced(struct store *s)
 {
 	int r = store_step_done(s, store_stmt(s, "COMMIT"));
+	store_unrelax(s);
 	return r < 0 ? r : 0;
+}
+
+int store_sync_path(const char *wal_path)
+{
+	int fd = open(wal_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno; /* no log: nothing to sync */
+	int r = fdatasync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+int store_commit(struct store *s)
+{
+	bool relaxed = s->relaxed;
+	int r = store_commit_unsynced(s);
+	/* A relaxed transaction committed the loop's way: synced here. */
+	if (r == 0 && relaxed)
+		r = store_sync_path(s->wal_path);
+	return r;
+}
+
+const char *store_wal_path(const struct store *s)
+{
+	return s->wal_path;
 }
 
 void store_rollback(struct store *s)
 {
 	store_step_done(s, store_stmt(s, "ROLLBACK"));
+	store_unrelax(s);
 }

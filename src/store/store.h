@@ -22,7 +22,17 @@ int store_schema_version(struct store *s);
 int store_latest_schema_version(void);
 
 int store_begin(struct store *s);
+/* Commits; durable when it returns (synchronous=FULL). */
 int store_commit(struct store *s);
+/* A transaction whose commit may skip waiting for the disk: with
+ * store_commit_unsynced the caller makes it durable before it tells
+ * anyone (store_sync_path on store_wal_path, from any thread: the sync
+ * covers every commit made before it); store_commit and store_rollback
+ * end it as any other. */
+int store_begin_relaxed(struct store *s);
+int store_commit_unsynced(struct store *s);
+const char *store_wal_path(const struct store *s);
+int store_sync_path(const char *wal_path);
 void store_rollback(struct store *s);
 
 /* Internal to store_*.c: a cached prepared statement for `sql` (a string
