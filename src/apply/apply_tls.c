@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "common/buf.h"
@@ -59,6 +60,71 @@ static bool leaf_time_fits(int64_t not_before, int64_t not_after, int64_t lifeti
 	return !pki_needs_renewal(not_after, span, now);
 }
 
+/* The last leaf found to fit, so that a proxy change does not parse and
+ * verify the same certificate again (1.4 ms of the loop's time a change):
+ * the same file (by its identity and change time), root, names, addresses
+ * and lifetime fit until `until`, when it is due for renewal. The loop's
+ * only. */
+static struct {
+	bool valid;
+	char path[PATH_MAX + 32];
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime, ctime;
+	off_t size;
+	const X509 *ca_cert;
+	int64_t ca_not_before, lifetime, until;
+	size_t n_names, n_ips;
+	char names[SVC_CADDY_MAX_ROUTES][PKI_NAME_MAX + 1];
+	uint32_t ips[1];
+} fit_cache;
+
+static bool fit_key_same(const char *path, const struct stat *st, const struct pki_ca *ca,
+			 char (*names)[PKI_NAME_MAX + 1], size_t n_names, const uint32_t *ips, size_t n_ips,
+			 int64_t lifetime)
+{
+	if (!fit_cache.valid || strcmp(fit_cache.path, path) != 0 || fit_cache.dev != st->st_dev ||
+	    fit_cache.ino != st->st_ino || fit_cache.size != st->st_size ||
+	    fit_cache.mtime.tv_sec != st->st_mtim.tv_sec || fit_cache.mtime.tv_nsec != st->st_mtim.tv_nsec ||
+	    fit_cache.ctime.tv_sec != st->st_ctim.tv_sec || fit_cache.ctime.tv_nsec != st->st_ctim.tv_nsec ||
+	    fit_cache.ca_cert != (ca ? ca->cert : NULL) || fit_cache.ca_not_before != (ca ? ca->not_before : 0) ||
+	    fit_cache.lifetime != lifetime || fit_cache.n_names != n_names || fit_cache.n_ips != n_ips ||
+	    n_names > SVC_CADDY_MAX_ROUTES || n_ips > 1)
+		return false;
+	for (size_t i = 0; i < n_names; i++)
+		if (strcmp(fit_cache.names[i], names[i]) != 0)
+			return false;
+	for (size_t i = 0; i < n_ips; i++)
+		if (fit_cache.ips[i] != ips[i])
+			return false;
+	return true;
+}
+
+static void fit_remember(const char *path, const struct stat *st, const struct pki_ca *ca,
+			 char (*names)[PKI_NAME_MAX + 1], size_t n_names, const uint32_t *ips, size_t n_ips,
+			 int64_t lifetime, int64_t until)
+{
+	fit_cache.valid = n_names <= SVC_CADDY_MAX_ROUTES && n_ips <= 1 &&
+			  snprintf(fit_cache.path, sizeof(fit_cache.path), "%s", path) < (int)sizeof(fit_cache.path);
+	if (!fit_cache.valid)
+		return;
+	fit_cache.dev = st->st_dev;
+	fit_cache.ino = st->st_ino;
+	fit_cache.size = st->st_size;
+	fit_cache.mtime = st->st_mtim;
+	fit_cache.ctime = st->st_ctim;
+	fit_cache.ca_cert = ca ? ca->cert : NULL;
+	fit_cache.ca_not_before = ca ? ca->not_before : 0;
+	fit_cache.lifetime = lifetime;
+	fit_cache.until = until;
+	fit_cache.n_names = n_names;
+	fit_cache.n_ips = n_ips;
+	for (size_t i = 0; i < n_names; i++)
+		memcpy(fit_cache.names[i], names[i], sizeof(fit_cache.names[i]));
+	for (size_t i = 0; i < n_ips; i++)
+		fit_cache.ips[i] = ips[i];
+}
+
 /* Whether the installed leaf carries exactly these names and addresses,
  * has enough life left and was issued by the current root `ca` (after a
  * replacement the old root's leaf must go even if its names still fit;
@@ -67,6 +133,14 @@ static bool leaf_time_fits(int64_t not_before, int64_t not_after, int64_t lifeti
 static bool leaf_fits(const char *path, const struct pki_ca *ca, char (*names)[PKI_NAME_MAX + 1], size_t n_names,
 		      const uint32_t *ips, size_t n_ips, int64_t lifetime, int64_t now)
 {
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		fit_cache.valid = false;
+		return false;
+	}
+	if (fit_key_same(path, &st, ca, names, n_names, ips, n_ips, lifetime) && now < fit_cache.until)
+		return true;
+	fit_cache.valid = false;
 	struct buf pem;
 	buf_init(&pem, LEAF_FILE_MAX);
 	struct pki_cert_info *info = malloc(sizeof(*info));
@@ -81,6 +155,14 @@ static bool leaf_fits(const char *path, const struct pki_ca *ca, char (*names)[P
 		fits = strcmp(info->ips[i], ip) == 0;
 	}
 	fits = fits && (!ca || pki_ca_issued(ca, pem.data));
+	if (fits) {
+		/* Due for renewal once less than a third of its span is left
+		 * (leaf_time_fits). */
+		int64_t span = info->not_after - info->not_before;
+		if (span > lifetime)
+			span = lifetime;
+		fit_remember(path, &st, ca, names, n_names, ips, n_ips, lifetime, info->not_after - (span + 2) / 3);
+	}
 	free(info);
 	buf_free(&pem);
 	return fits;
