@@ -1,6 +1,4 @@
 /* Request dispatch. */
-#include <stdio.h>
-#include <time.h>
 #include "dispatch.h"
 
 #include <errno.h>
@@ -84,19 +82,7 @@ void dispatch_request(struct daemon *d, struct http_request *req, const struct r
 		goto out;
 	if (parse_body(req, res) < 0)
 		goto out;
-	struct timespec w0, c0, w1, c1;
-	clock_gettime(CLOCK_MONOTONIC, &w0);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
-	int hr = route->handler(d, req, res);
-	clock_gettime(CLOCK_MONOTONIC, &w1);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-	{
-		double wms = (w1.tv_sec - w0.tv_sec) * 1e3 + (w1.tv_nsec - w0.tv_nsec) / 1e6;
-		double cms = (c1.tv_sec - c0.tv_sec) * 1e3 + (c1.tv_nsec - c0.tv_nsec) / 1e6;
-		if (wms > 1.0)
-			fprintf(stderr, "TRACE handler %s %s wall %.2f cpu %.2f\n", req->method_name, req->path, wms, cms);
-	}
-	if (hr < 0 && res->status == 0 && !res->deferred)
+	if (route->handler(d, req, res) < 0 && res->status == 0 && !res->deferred)
 		http_error(res, 500, "internal", NULL, "internal error");
 	if (res->deferred) {
 		log_debug("%s %s from %s: answer deferred", req->method_name, req->path, req->peer);

@@ -2,7 +2,6 @@
 #include "loop.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -187,18 +186,8 @@ int loop_run(struct loop *l)
 		l->dispatching = true;
 		for (int i = 0; i < n; i++) {
 			struct loop_source *s = evs[i].data.ptr;
-			if (!s->dead) {
-				struct timespec w0, c0, w1, c1;
-				clock_gettime(CLOCK_MONOTONIC, &w0);
-				clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+			if (!s->dead)
 				s->cb(l, s->fd, evs[i].events, s->data);
-				clock_gettime(CLOCK_MONOTONIC, &w1);
-				clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-				double wms = (w1.tv_sec - w0.tv_sec) * 1e3 + (w1.tv_nsec - w0.tv_nsec) / 1e6;
-				double cms = (c1.tv_sec - c0.tv_sec) * 1e3 + (c1.tv_nsec - c0.tv_nsec) / 1e6;
-				if (wms > 2.0)
-					fprintf(stderr, "TRACE cb %p wall %.2f cpu %.2f\n", (void *)s->cb, wms, cms);
-			}
 		}
 		l->dispatching = false;
 		loop_free_dead(l);
