@@ -93,6 +93,7 @@ struct apply_job {
 	char ca_file[PATH_MAX];
 	/* Written by the thread. */
 	int outcome;
+	size_t rendered; /* bytes it rendered, if it did */
 	char err[512];
 };
 
@@ -179,6 +180,7 @@ static int job_render_install(struct apply_job *j)
 	struct buf text;
 	buf_init(&text, APPLY_CONFIG_MAX);
 	int r = j->ops->render(in, &text);
+	j->rendered = text.len;
 	apply_input_free(j->input);
 	if (r == 0 && apply_file_equals(p->live, text.data, text.len)) {
 		buf_free(&text);
@@ -332,7 +334,8 @@ static void job_done(struct worker_job *job)
 		r = -EIO;
 		break;
 	}
-	malloc_trim(0);
+	if (j->rendered >= APPLY_TRIM_AFTER_BYTES)
+		malloc_trim(0); /* the worker's arena too */
 	apply_done_fn done = slot->done;
 	void *cls = slot->cls;
 	slot->busy = false;
@@ -382,8 +385,10 @@ static int write_candidate(struct daemon *d, struct svc *s, const struct proxy_s
 		if (r < 0)
 			snprintf(err, errlen, "cannot write %s: %s", p->candidate, strerror(-r));
 	}
+	bool big = text.len >= APPLY_TRIM_AFTER_BYTES;
 	buf_free(&text);
-	malloc_trim(0);
+	if (big)
+		malloc_trim(0);
 	return r;
 }
 

@@ -21,6 +21,10 @@ struct svc_ops;
 #define APPLY_CONFIG_MAX (32u * 1024 * 1024)
 #define APPLY_CHECK_TIMEOUT_MS 10000
 #define APPLY_VERIFY_TIMEOUT_MS 3000
+/* A render this big is followed by malloc_trim (its pages would stay
+ * resident under what is allocated after them); smaller ones are not
+ * worth the trim's walk of the heap. */
+#define APPLY_TRIM_AFTER_BYTES (1024u * 1024)
 
 struct config_paths {
 	char live[PATH_MAX];
