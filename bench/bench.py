@@ -853,10 +853,23 @@ class Context:
 
     def fresh_start(self):
         """Stop picd, tear the cell down, start picd: chronyd is started
-        (not adopted) on a new network."""
+        (not adopted) on a new network. The clients on the old bridge
+        go with it (made again when next needed)."""
+        self.forget_clients()
         self.picd.stop()
         self.picd.teardown()
         self.picd.start()
+
+    def forget_clients(self):
+        if self.ntp_client is not None:
+            self.ntp_client.close()
+            self.ntp_client = None
+        if self.dns_client is not None:
+            self.dns_client.close()
+            self.dns_client = None
+        if self.cell_client is not None:
+            self.cell_client.delete()
+            self.cell_client = None
 
     def ensure_running(self):
         if not self.picd.alive():
@@ -897,15 +910,7 @@ class Context:
     def close(self):
         """Always: clients, picd, teardown, namespaces. Then checks that no
         daemon of ours (unbound, chronyd) survived."""
-        if self.ntp_client is not None:
-            self.ntp_client.close()
-            self.ntp_client = None
-        if self.dns_client is not None:
-            self.dns_client.close()
-            self.dns_client = None
-        if self.cell_client is not None:
-            self.cell_client.delete()
-            self.cell_client = None
+        self.forget_clients()
         self.picd.stop()
         self.picd.teardown(check=False)
         self.netns.delete()
