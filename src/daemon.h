@@ -66,6 +66,7 @@ struct daemon {
 	struct dns_host *dns_hosts; /* LAN host names published in DNS */
 	size_t n_dns_hosts;
 	struct worker *dns_pusher; /* live DNS record changes off the loop (apply_dns.h) */
+	struct worker *queries;    /* short questions to daemons that wait on them (chronyc) */
 	bool dns_stopping;
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
 	enum wg_backend vpn_backend;  /* kernel or wireguard-go (apply_vpn_choose_backend) */

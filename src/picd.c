@@ -573,6 +573,8 @@ static int run(struct picd_runtime *rt)
 	if (r == 0)
 		r = worker_new(d->loop, DEFERRED_MAX, WORKER_NICE, &d->worker);
 	if (r == 0)
+		r = worker_new(d->loop, DEFERRED_MAX, WORKER_NICE, &d->queries);
+	if (r == 0)
 		r = deferred_set_new(DEFERRED_MAX, &d->deferred);
 	if (r == 0)
 		r = apply_async_new(d);
@@ -663,6 +665,7 @@ static void cleanup(struct picd_runtime *rt)
 	/* The thread's last jobs finish; their continuations find nobody
 	 * waiting (but still count failed logins) and free their answers. */
 	worker_free(d->worker);
+	worker_free(d->queries);
 	deferred_set_free(d->deferred);
 	sse_hub_free(d->events);
 	nft_session_close(d->nft);

@@ -10,7 +10,9 @@
 #include "api_body.h"
 #include "common/log.h"
 #include "common/strparse.h"
+#include "common/worker.h"
 #include "daemon.h"
+#include "deferred.h"
 #include "handlers.h"
 #include "priv/priv_spawn.h"
 #include "store/store_ntp.h"
@@ -98,11 +100,12 @@ HANDLER(api_ntp_config_put)
 	return api_apply_change(d, req, res, "ntp", "servers", &ntp_change_ops, c);
 }
 
-/* Runs `chronyc -c <command>` against the service's command socket. */
-static int chronyc(struct svc *s, const char *command, char *out, size_t outlen)
+/* Runs `chronyc -c <command>` against the command socket of the service
+ * in `dir`. In the queries worker. */
+static int chronyc(const char *dir, const char *command, char *out, size_t outlen)
 {
 	const char *argv[] = { CHRONYC, "-n", "-c", "-h", SVC_ROOT "/chronyd.sock", command, NULL };
-	struct spawn_spec spec = { .argv = argv, .svc_dir = s->dir, .capture_stdout = true };
+	struct spawn_spec spec = { .argv = argv, .svc_dir = dir, .capture_stdout = true };
 	int rc = priv_run(&spec, CHRONYC_TIMEOUT_MS, out, outlen);
 	return rc == 0 ? 0 : rc < 0 ? rc : -EIO;
 }
@@ -160,22 +163,38 @@ static json_t *source_json(char *line)
 			 "offset_s", strtod(f[7], NULL));
 }
 
-HANDLER(api_ntp_status)
-{
-	struct svc *s = supervisor_find(&d->sup, "ntp");
-	if (!s || s->pid <= 0)
-		return http_error(res, 503, "not_running", NULL, "the NTP service is %s",
-				  s ? svc_state_name(s->state) : "missing");
+/* chronyc's two answers, asked from the queries worker (two processes
+ * started and waited for: not the loop's to wait). */
+struct status_query {
+	struct worker_job job;
+	struct deferred *df;  /* the loop's */
+	char dir[PATH_MAX];   /* copied in */
+	int r;                /* written by the thread */
 	char tracking[1024], sources[8192];
-	if (chronyc(s, "tracking", tracking, sizeof(tracking)) < 0 ||
-	    chronyc(s, "sources", sources, sizeof(sources)) < 0)
-		return http_error(res, 502, "daemon_unreachable", NULL, "chronyd did not answer on its command socket");
-	tracking[strcspn(tracking, "\n")] = '\0';
-	json_t *doc = tracking_json(tracking);
-	if (!doc)
-		return http_error(res, 502, "daemon_unreachable", NULL, "unexpected answer from chronyd");
+};
+
+static void status_run(struct worker_job *job)
+{
+	struct status_query *q = (struct status_query *)job;
+	q->r = chronyc(q->dir, "tracking", q->tracking, sizeof(q->tracking));
+	if (q->r == 0)
+		q->r = chronyc(q->dir, "sources", q->sources, sizeof(q->sources));
+}
+
+static void status_answer(struct status_query *q, struct http_response *res)
+{
+	if (q->r < 0) {
+		http_error(res, 502, "daemon_unreachable", NULL, "chronyd did not answer on its command socket");
+		return;
+	}
+	q->tracking[strcspn(q->tracking, "\n")] = '\0';
+	json_t *doc = tracking_json(q->tracking);
+	if (!doc) {
+		http_error(res, 502, "daemon_unreachable", NULL, "unexpected answer from chronyd");
+		return;
+	}
 	json_t *list = json_array();
-	for (char *line = sources, *next; line && *line; line = next) {
+	for (char *line = q->sources, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
@@ -184,5 +203,36 @@ HANDLER(api_ntp_status)
 			json_array_append_new(list, src);
 	}
 	json_object_set_new(doc, "sources", list);
-	return http_reply(res, 200, doc);
+	http_reply(res, 200, doc);
+}
+
+static void status_done(struct worker_job *job)
+{
+	struct status_query *q = (struct status_query *)job;
+	status_answer(q, deferred_response(q->df));
+	deferred_answer(q->df);
+	free(q);
+}
+
+HANDLER(api_ntp_status)
+{
+	struct svc *s = supervisor_find(&d->sup, "ntp");
+	if (!s || s->pid <= 0)
+		return http_error(res, 503, "not_running", NULL, "the NTP service is %s",
+				  s ? svc_state_name(s->state) : "missing");
+	struct status_query *q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->job = (struct worker_job){ .run = status_run, .done = status_done };
+	snprintf(q->dir, sizeof(q->dir), "%s", s->dir);
+	if (deferred_begin(d->deferred, req, res, &q->df) < 0) {
+		free(q);
+		return 0; /* res: 503 */
+	}
+	if (worker_submit(d->queries, &q->job) < 0) {
+		/* No room in its queue: here, as before. */
+		status_run(&q->job);
+		status_done(&q->job);
+	}
+	return 0;
 }
