@@ -217,14 +217,11 @@ static int apply_mode(struct daemon *d, struct svc *s, bool start, bool install_
 	buf_init(&text, APPLY_CONFIG_MAX);
 	/* The certificate must be in place before the checker reads the
 	 * config that names it. */
-	bool new_leaf = false;
-	if (s->ops->needs_leaf) {
-		int t = apply_tls_ensure(d, s, err, errlen);
-		if (t < 0)
-			return t;
-		new_leaf = t == 1;
-	}
-	int r = apply_config_paths(s, &p);
+	bool new_leaf;
+	int r = apply_tls_ensure_if_needed(d, s, &new_leaf, err, errlen);
+	if (r < 0)
+		return r;
+	r = apply_config_paths(s, &p);
 	if (r == 0)
 		r = render(d, s, &text);
 	if (r < 0) {

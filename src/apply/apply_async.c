@@ -1,14 +1,24 @@
-/* Changes applied off the loop (see apply.h: apply_service_async).
+/* Changes applied off the loop (see apply.h: apply_service_async,
+ * apply_change_async, apply_install_async).
  *
- * For a running daemon with a live API (caddy), everything after the
- * render runs in the service's own worker thread (common/worker.h): the
- * checker, the install, the live reload, the wire probe, the client-side
- * verification and, on a failure, the restore. The loop copies into the
- * job all the thread reads (the service's ops and directory, the file
- * paths, its addresses, the cell's settings); the thread touches nothing
- * but the job, files, the daemon's sockets and the checker it starts,
- * and never the store, the supervisor's state or the loop. The loop gets
- * the job back with the outcome and runs `done`.
+ * Each service has its own worker thread (common/worker.h), made at its
+ * first change; one change per service at a time, the others queued. The
+ * loop copies into the job all the thread reads (the service's ops and
+ * directory, the file paths, its addresses, the cell's settings and,
+ * where the thread renders, the renderer's input); the thread touches
+ * nothing but the job, files, the daemon's sockets and the checker it
+ * starts, and never the store, the supervisor's state or the loop. Three
+ * kinds of job:
+ *   KIND_LIVE    (caddy) the loop rendered; the thread checks, installs,
+ *                reloads through the live API, probes, verifies, and
+ *                restores on a failure;
+ *   KIND_RELOAD  (unbound, chronyd, dnsmasq) the thread renders, checks
+ *                and installs; the loop signals or restarts the daemon;
+ *                the thread probes and verifies; the loop restores on a
+ *                failure;
+ *   KIND_INSTALL the thread renders, checks and installs; the daemon
+ *                already runs the same (live changes).
+ * The loop gets the job back with the outcome and runs `done`.
  *
  * A thread, not a forked child: while a child lived, every page the
  * loop wrote cost it a copy and a TLB flush on the other CPU (a quarter
@@ -449,15 +459,12 @@ int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_sett
 	 * supervisor (starts and restarts are the loop's). */
 	if (!s->ops->render || !s->ops->apply_live || s->state != SVC_RUNNING || s->pid <= 0)
 		return APPLY_NOT_ASYNC;
-	bool new_leaf = false;
-	if (s->ops->needs_leaf) {
-		int t = apply_tls_ensure(d, s, err, errlen);
-		if (t < 0)
-			return t;
-		new_leaf = t == 1;
-	}
+	bool new_leaf;
+	int r = apply_tls_ensure_if_needed(d, s, &new_leaf, err, errlen);
+	if (r < 0)
+		return r;
 	struct config_paths p;
-	int r = apply_config_paths(s, &p);
+	r = apply_config_paths(s, &p);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
 		return r;

@@ -666,13 +666,14 @@ void apply_dns_push_stop(struct daemon *d)
 int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, const int64_t *ids, size_t n_ids,
 		    bool only_added, char *err, size_t errlen)
 {
-	struct svc *s = supervisor_find(&d->sup, "dns");
-	if (!s || s->state == SVC_UNAVAILABLE)
-		return 0;
-	int r = parts_write(d, s, ids, n_ids, err, errlen);
-	if (r < 0 || s->pid <= 0 || n_names == 0)
-		return r; /* not running: it reads the files when it starts */
-	return names_live(d, s, names, n_names, only_added, err, errlen);
+	struct apply_dns_push *p;
+	int r = apply_dns_names_begin(d, names, n_names, ids, n_ids, only_added, &p, err, errlen);
+	if (r < 0 || !p)
+		return r;
+	push_run(p);
+	r = push_settle(supervisor_find(&d->sup, "dns"), p, err, errlen);
+	apply_dns_push_free(p);
+	return r;
 }
 
 int apply_dns_hosts(struct daemon *d, char *err, size_t errlen)

@@ -215,3 +215,13 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 	pki_leaf_free(&leaf);
 	return r < 0 ? r : 1;
 }
+
+int apply_tls_ensure_if_needed(struct daemon *d, struct svc *s, bool *ret_new, char *err, size_t errlen)
+{
+	*ret_new = false;
+	if (!s->ops->needs_leaf)
+		return 0;
+	int r = apply_tls_ensure(d, s, err, errlen);
+	*ret_new = r == 1;
+	return r < 0 ? r : 0;
+}

@@ -4,6 +4,7 @@
  * third of its lifetime is left. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,3 +26,8 @@ int64_t apply_tls_leaf_lifetime(const struct daemon *d);
  * 1 when a new leaf was installed, 0 when the current one still fits,
  * -errno (with `err`) when none could be issued. */
 int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen);
+
+/* apply_tls_ensure for a service that needs a leaf (svc_ops.needs_leaf),
+ * nothing for the others: 0 and *ret_new (a new leaf was installed), or
+ * -errno with `err`. */
+int apply_tls_ensure_if_needed(struct daemon *d, struct svc *s, bool *ret_new, char *err, size_t errlen);

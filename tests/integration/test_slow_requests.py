@@ -128,30 +128,38 @@ def put_route(picd, token, vip, enabled):
                         headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
-def test_get_is_answered_during_a_route_change(picd):
-    token = picd.token()
+def get_answered_during(picd, token, change, undo=None, wait=0.01):
+    """A GET sent while `change(i)` (a slow PUT, in a thread) is under way
+    is answered before it, in one of three tries. `undo()` after a try
+    that lost the race."""
     auth = {"Authorization": f"Bearer {token}"}
     done = {}
 
-    def change():
-        r = put_route(picd, token, "calendar", False)
-        done["put"] = (time.monotonic(), r.status_code)
+    def run(i):
+        status = change(i)
+        done["put"] = (time.monotonic(), status)
 
-    for _ in range(3):
-        t = threading.Thread(target=change)
+    for i in range(3):
+        t = threading.Thread(target=run, args=(i,))
         t.start()
-        # The change (caddy validate, /load, the HTTPS check: ~100 ms)
-        # is under way in the proxy's worker thread; the loop answers meanwhile.
-        time.sleep(0.01)
+        time.sleep(wait)
         r = requests.get(picd.url + "/api/config", headers=auth, timeout=10)
         got = time.monotonic()
         t.join()
         assert r.status_code == 200 and done["put"][1] == 200, done
         if got < done["put"][0]:
-            break
-        put_route(picd, token, "calendar", True)
-    else:
-        raise AssertionError("the GET waited for the route change three times in a row")
+            return i
+        if undo:
+            undo()
+    raise AssertionError("the GET waited for the change three times in a row")
+
+
+def test_get_is_answered_during_a_route_change(picd):
+    token = picd.token()
+    # The change (caddy validate, /load, the HTTPS check: ~100 ms) is under
+    # way in the proxy's worker thread; the loop answers meanwhile.
+    get_answered_during(picd, token, lambda i: put_route(picd, token, "calendar", False).status_code,
+                        undo=lambda: put_route(picd, token, "calendar", True))
 
 
 def test_changes_to_the_proxy_are_serialised(picd):
@@ -217,24 +225,12 @@ def test_get_is_answered_during_an_ntp_change(picd):
     answered before the PUT."""
     token = picd.token()
     auth = {"Authorization": f"Bearer {token}"}
-    done = {}
 
-    def change(servers):
-        r = requests.put(picd.url + "/api/ntp/config", json={"servers": servers}, headers=auth, timeout=30)
-        done["put"] = (time.monotonic(), r.status_code)
+    def change(i):
+        return requests.put(picd.url + "/api/ntp/config", json={"servers": [f"192.0.2.{20 + i}"]}, headers=auth,
+                            timeout=30).status_code
 
-    for i in range(3):
-        t = threading.Thread(target=change, args=([f"192.0.2.{20 + i}"],))
-        t.start()
-        time.sleep(0.005)
-        r = requests.get(picd.url + "/api/config", headers=auth, timeout=10)
-        got = time.monotonic()
-        t.join()
-        assert r.status_code == 200 and done["put"][1] == 200, done
-        if got < done["put"][0]:
-            break
-    else:
-        raise AssertionError("the GET waited for the NTP change three times in a row")
+    i = get_answered_during(picd, token, change, wait=0.005)
     assert "ntp: rendering and applying the configuration in its worker" in picd.stderr()
     status, _, doc = picd.local("GET", "/api/ntp/config")
     assert status == 200 and doc["servers"] == [f"192.0.2.{20 + i}"]
