@@ -105,11 +105,30 @@ static int route_store(struct daemon *d, const struct proxy_settings *p)
 	return r;
 }
 
+/* Not running, a new certificate, or off: the loop's path, with the
+ * store's transaction open across it. */
+static void route_in_loop(struct daemon *d, struct route_change *c, struct http_response *res)
+{
+	int r = store_begin(d->store);
+	if (r == 0)
+		r = store_proxy_save(d->store, &c->settings);
+	if (r < 0) {
+		store_rollback(d->store);
+		http_error(res, 500, "internal", NULL, "internal error");
+	} else if (api_apply_commit(d, PROXY_SERVICE, "enabled", res) == 0 && res->status == 0) {
+		route_answer(d, c, res);
+	} else if (res->status == 0) {
+		http_error(res, 500, "internal", NULL, "internal error");
+	}
+}
+
 static void route_done(struct daemon *d, int r, const char *err, void *cls)
 {
 	struct route_change *c = cls;
 	struct http_response *res = deferred_response(c->df);
-	if (r < 0) {
+	if (r == APPLY_NOT_ASYNC) {
+		route_in_loop(d, c, res);
+	} else if (r < 0) {
 		sse_publish(d->events, "apply", json_pack("{s:s, s:b, s:s}", "service", PROXY_SERVICE, "ok", 0, "error", err));
 		if (r == -EINVAL)
 			http_error(res, 422, "rejected_by_daemon", "enabled", "%s", err);
@@ -147,25 +166,8 @@ static void route_start(struct daemon *d, void *cls)
 		r = proxy ? apply_service_async(d, proxy, &c->settings, route_done, c, err, sizeof(err)) : -ENOENT;
 	if (r == APPLY_STARTED)
 		return;
-	if (r == APPLY_UNCHANGED) {
-		if (route_store(d, &c->settings) < 0)
-			http_error(res, 500, "internal", NULL, "the change could not be stored");
-		else
-			route_answer(d, c, res);
-	} else if (r == APPLY_NOT_ASYNC) {
-		/* Not running, or a new certificate: the loop's path, with the
-		 * store's transaction open across it. */
-		r = store_begin(d->store);
-		if (r == 0)
-			r = store_proxy_save(d->store, &c->settings);
-		if (r < 0) {
-			store_rollback(d->store);
-			http_error(res, 500, "internal", NULL, "internal error");
-		} else if (api_apply_commit(d, PROXY_SERVICE, "enabled", res) == 0 && res->status == 0) {
-			route_answer(d, c, res);
-		} else if (res->status == 0) {
-			http_error(res, 500, "internal", NULL, "internal error");
-		}
+	if (r == APPLY_NOT_ASYNC) {
+		route_in_loop(d, c, res);
 	} else if (err[0]) {
 		http_error(res, 502, "apply_failed", NULL, "%s", err);
 	} else {

@@ -35,18 +35,18 @@ int apply_service(struct daemon *d, struct svc *s, bool start, char *err, size_t
 int apply_install(struct daemon *d, struct svc *s, char *err, size_t errlen);
 
 /* Changes off the loop. A running daemon with a live API (caddy) is
- * changed by the service's worker thread (apply_async.c): the loop
- * renders and writes the candidate, the thread checks, installs, reloads,
- * probes, verifies and restores on failure, and `done` runs in the loop with the
- * outcome (as apply_service's: APPLY_APPLIED, -EINVAL refused, -EIO, ...)
- * and the message. Returns APPLY_STARTED (`done` will be called, once),
- * APPLY_UNCHANGED (nothing to do; `done` is not called), APPLY_NOT_ASYNC
- * (the daemon is not running, has no live API, is being changed already,
- * or needs a new certificate: use apply_service), or -errno with `err`
- * (the render failed; nothing changed). `proxy`: render with these proxy
- * settings instead of the store's, so a change can be committed only once
- * caddy took it (NULL: the store's).
- *
+ * changed by the service's worker thread (apply_async.c): the loop loads
+ * the renderer's input, the thread renders, checks, installs, reloads,
+ * probes, verifies and restores on failure, and `done` runs in the loop
+ * with the outcome (as apply_service's: APPLY_APPLIED, APPLY_UNCHANGED,
+ * -EINVAL refused, -EIO, ...; APPLY_NOT_ASYNC when the settings turn the
+ * service off: use apply_service) and the message. Returns APPLY_STARTED
+ * (`done` will be called, once), APPLY_NOT_ASYNC (the daemon is not
+ * running, has no live API, is being changed already, or needs a new
+ * certificate: use apply_service), or -errno with `err` (nothing
+ * changed). `proxy`: render with these proxy settings instead of the
+ * store's, so a change can be committed only once caddy took it (NULL:
+ * the store's). *
  * One change per service at a time: while one is in flight,
  * apply_service on that service answers -EBUSY, and a change that must
  * wait is queued with apply_when_free, whose `start` runs in the loop

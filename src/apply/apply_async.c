@@ -9,9 +9,9 @@
  * nothing but the job, files, the daemon's sockets and the checker it
  * starts, and never the store, the supervisor's state or the loop. Three
  * kinds of job:
- *   KIND_LIVE    (caddy) the loop rendered; the thread checks, installs,
- *                reloads through the live API, probes, verifies, and
- *                restores on a failure;
+ *   KIND_LIVE    (caddy) the thread renders, checks, installs, reloads
+ *                through the live API, probes, verifies, and restores on
+ *                a failure;
  *   KIND_RELOAD  (unbound, chronyd, dnsmasq) the thread renders, checks
  *                and installs; the loop signals or restarts the daemon;
  *                the thread probes and verifies; the loop restores on a
@@ -78,6 +78,8 @@ enum {
 	JOB_UNRESTORED, /* ... and putting it back live failed too */
 	JOB_FAILED,     /* could not even try (install failed) */
 };
+/* job_render's "the candidate is written": go on. */
+#define JOB_CONTINUE (-1)
 
 struct apply_job {
 	struct worker_job job;
@@ -85,7 +87,7 @@ struct apply_job {
 	struct apply_slot *slot;
 	/* Copied in by the loop; the thread only reads them. */
 	enum {
-		KIND_LIVE,    /* rendered by the loop; through the daemon's live API */
+		KIND_LIVE,    /* through the daemon's live API */
 		KIND_INSTALL, /* render, check, install; the daemon is not touched */
 		KIND_RELOAD,  /* render, check, install; the loop reloads or
 			       * restarts the daemon; then probe and verify */
@@ -130,23 +132,21 @@ int apply_async_new(struct daemon *d)
 	return 0;
 }
 
-/* In the thread: check → install → reload → probe → verify → restore. */
+static int job_render(struct apply_job *j);
+
+/* In the thread: render → check → install → reload → probe → verify →
+ * restore. */
 static int job_apply(struct apply_job *j)
 {
 	const struct config_paths *p = &j->paths;
 	const struct netplan_service *net = j->has_net ? &j->net : NULL;
 	char *err = j->err;
 	size_t errlen = sizeof(j->err);
+	int rendered = job_render(j);
+	if (rendered != JOB_CONTINUE)
+		return rendered;
 	if (apply_check(j->ops, j->dir, p->candidate, err, errlen) < 0)
 		return JOB_REFUSED;
-	/* The loop wrote it without waiting for the disk: it is made
-	 * durable here, before it replaces the live file. */
-	int synced = fs_sync_file(p->candidate);
-	if (synced < 0) {
-		snprintf(err, errlen, "cannot write %.200s: %s", p->candidate, strerror(-synced));
-		unlink(p->candidate);
-		return JOB_FAILED;
-	}
 	bool had_live = access(p->live, F_OK) == 0;
 	if ((had_live && rename(p->live, p->last_good) < 0) || rename(p->candidate, p->live) < 0) {
 		snprintf(err, errlen, "cannot install %.200s: %s", p->live, strerror(errno));
@@ -173,8 +173,9 @@ static int job_apply(struct apply_job *j)
 	return JOB_RESTORED;
 }
 
-/* In the thread: render → check → install. */
-static int job_render_install(struct apply_job *j)
+/* In the thread: the candidate rendered from the job's input and written
+ * (JOB_CONTINUE), or the outcome. */
+static int job_render(struct apply_job *j)
 {
 	const struct config_paths *p = &j->paths;
 	struct svc_input *in = &j->input->in;
@@ -203,6 +204,16 @@ static int job_render_install(struct apply_job *j)
 		snprintf(j->err, sizeof(j->err), "cannot write the %s configuration: %s", j->ops->name, strerror(-r));
 		return JOB_FAILED;
 	}
+	return JOB_CONTINUE;
+}
+
+/* In the thread: render → check → install. */
+static int job_render_install(struct apply_job *j)
+{
+	const struct config_paths *p = &j->paths;
+	int r = job_render(j);
+	if (r != JOB_CONTINUE)
+		return r;
 	if (apply_check(j->ops, j->dir, p->candidate, j->err, sizeof(j->err)) < 0)
 		return JOB_REFUSED;
 	bool had_live = access(p->live, F_OK) == 0;
@@ -377,31 +388,6 @@ int apply_when_free(struct daemon *d, struct svc *s, apply_start_fn start, void 
 	return 0;
 }
 
-/* The render, in the loop: 0 and the candidate written, or an outcome. */
-static int write_candidate(struct daemon *d, struct svc *s, const struct proxy_settings *proxy, bool new_leaf,
-			   const struct config_paths *p, char *err, size_t errlen)
-{
-	struct buf text;
-	buf_init(&text, APPLY_CONFIG_MAX);
-	int r = apply_render_with(d, s, proxy, &text);
-	if (r < 0) {
-		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
-	} else if (r == 1 || new_leaf) {
-		r = APPLY_NOT_ASYNC; /* turned off, or a new certificate: the loop's path */
-	} else if (apply_file_equals(p->live, text.data, text.len)) {
-		r = APPLY_UNCHANGED;
-	} else {
-		r = fs_write_unsynced(p->candidate, text.data, text.len, 0644); /* synced by the worker */
-		if (r < 0)
-			snprintf(err, errlen, "cannot write %s: %s", p->candidate, strerror(-r));
-	}
-	bool big = text.len >= APPLY_TRIM_AFTER_BYTES;
-	buf_free(&text);
-	if (big)
-		malloc_trim(0);
-	return r;
-}
-
 static struct apply_job *job_new(struct daemon *d, struct svc *s, struct apply_slot *slot,
 				 const struct config_paths *p, bool new_leaf)
 {
@@ -463,19 +449,28 @@ int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_sett
 	int r = apply_tls_ensure_if_needed(d, s, &new_leaf, err, errlen);
 	if (r < 0)
 		return r;
+	if (new_leaf)
+		return APPLY_NOT_ASYNC; /* a new certificate: the loop's path */
 	struct config_paths p;
 	r = apply_config_paths(s, &p);
+	struct apply_job *j = r == 0 ? job_new(d, s, slot, &p, false) : NULL;
+	if (r == 0 && !j)
+		r = -ENOMEM;
+	if (r == 0) {
+		j->plan = d->net;
+		j->input = malloc(sizeof(*j->input));
+		r = j->input ? apply_input_load(d, s->ops->name, j->input) : -ENOMEM;
+		if (r == 0 && proxy)
+			j->input->proxy = *proxy;
+		if (r < 0)
+			job_free(j); /* with what the load got */
+	}
 	if (r < 0) {
 		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
 		return r;
 	}
-	r = write_candidate(d, s, proxy, new_leaf, &p, err, errlen);
-	if (r != 0)
-		return r;
-	struct apply_job *j = job_new(d, s, slot, &p, new_leaf);
-	r = j ? submit(d, s, slot, j, done, cls) : -ENOMEM;
+	r = submit(d, s, slot, j, done, cls);
 	if (r < 0) {
-		unlink(p.candidate);
 		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
 		return r;
 	}

@@ -23,6 +23,12 @@ void apply_routes_on_serving(struct daemon *d, struct svc *s)
 
 static void on_done(struct daemon *d, int r, const char *err, void *cls)
 {
+	char why[512] = "";
+	if (r == APPLY_NOT_ASYNC) {
+		struct svc *proxy = supervisor_find(&d->sup, PROXY_SERVICE);
+		r = proxy ? apply_service(d, proxy, false, why, sizeof(why)) : 0;
+		err = why;
+	}
 	if (r < 0)
 		log_err("proxy: the routes could not follow the services: %s", err);
 }

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,7 @@ static int fsync_parent(const char *path)
 	return fsync(dfd) < 0 ? -errno : 0;
 }
 
-static int write_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync)
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
 	char tmp[4096];
 	int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
@@ -52,34 +51,14 @@ static int write_replace(const char *path, const void *data, size_t len, mode_t 
 		}
 		off += (size_t)w;
 	}
-	if ((sync && fsync(fd) < 0) || rename(tmp, path) < 0) {
+	if (fsync(fd) < 0 || rename(tmp, path) < 0) {
 		r = -errno;
 		goto fail;
 	}
-	return sync ? fsync_parent(path) : 0;
+	return fsync_parent(path);
 fail:
 	unlink(tmp);
 	return r;
-}
-
-int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
-{
-	return write_replace(path, data, len, mode, true);
-}
-
-int fs_write_unsynced(const char *path, const void *data, size_t len, mode_t mode)
-{
-	return write_replace(path, data, len, mode, false);
-}
-
-int fs_sync_file(const char *path)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		return -errno;
-	return fsync_parent(path);
 }
 
 int fs_ensure_dir(const char *path, mode_t mode)

@@ -7,11 +7,6 @@
 /* Writes `data` to `path` atomically: a temp file beside it, fsync,
  * rename, fsync of the directory. The file gets `mode`. */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
-/* The same without the two fsyncs, for a file made durable later, off
- * the loop (fs_sync_file), or never needed after a crash. */
-int fs_write_unsynced(const char *path, const void *data, size_t len, mode_t mode);
-/* fsync of the file at `path` and of its directory. */
-int fs_sync_file(const char *path);
 
 struct buf;
 /* Appends the whole file at `path` to `out` (within its cap): -ENOENT if

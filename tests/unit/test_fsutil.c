@@ -1,7 +1,7 @@
 /* fs_absolute_path, in a scratch directory: paths that exist (resolved,
  * symlinks and ".." taken out), paths whose last component does not
  * exist yet, relative paths from the current directory, trailing
- * slashes, and the errors; the file writers. */
+ * slashes, and the errors; fs_write_atomic. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -110,8 +110,8 @@ static void read_back(const char *path, char *out, size_t outlen)
 	fclose(f);
 }
 
-/* Both writers replace the file whole, with the mode asked, and leave no
- * temporary file beside it; fs_sync_file syncs what exists. */
+/* fs_write_atomic replaces the file whole, with the mode asked, and
+ * leaves no temporary file beside it. */
 static void test_writes_replace_whole_files(void **state)
 {
 	(void)state;
@@ -120,22 +120,20 @@ static void test_writes_replace_whole_files(void **state)
 	assert_int_equal(fs_write_atomic(path, "first version\n", 14, 0600), 0);
 	read_back(path, got, sizeof(got));
 	assert_string_equal(got, "first version\n");
-	assert_int_equal(fs_write_unsynced(path, "second\n", 7, 0644), 0);
+	assert_int_equal(fs_write_atomic(path, "second\n", 7, 0644), 0);
 	read_back(path, got, sizeof(got));
 	assert_string_equal(got, "second\n");
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
-	assert_int_equal(fs_sync_file(path), 0);
 	char dir[PATH_MAX + 16];
 	snprintf(dir, sizeof(dir), "%s/real", root);
 	assert_int_equal(rmdir(dir), -1); /* not empty: the file */
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(dir), 0);  /* empty: no temporary file was left */
 	assert_int_equal(mkdir(dir, 0755), 0);
-	assert_int_equal(fs_sync_file(path), -ENOENT);
 	snprintf(path, sizeof(path), "%s/missing/file", root);
-	assert_int_equal(fs_write_unsynced(path, "x", 1, 0644), -ENOENT);
+	assert_int_equal(fs_write_atomic(path, "x", 1, 0644), -ENOENT);
 }
 
 int main(void)
