@@ -17,12 +17,14 @@ static const char *const check_argv[] = {
 	"/usr/sbin/chronyd", "-p", "-f", SVC_ROOT "/chrony.conf.new", NULL,
 };
 
-/* A test hook (picd --test-faults ntp-reject-server=NAME): a server of
- * that name renders as a line chronyd's own check refuses, standing in for
- * any input our validation accepts and the daemon does not. */
-static bool fault_rejects(const char *faults, const char *server)
+/* Test hooks (picd --test-faults): whether `server` is named by `key`.
+ * ntp-reject-server=NAME: that server renders as a line chronyd's own
+ * check refuses, standing in for any input our validation accepts and
+ * the daemon does not. ntp-mute-server=NAME: the config chronyd accepts
+ * but with its NTP port closed (`port 0`), standing in for one that
+ * passes the check and does not work. */
+static bool fault_names(const char *faults, const char *key, const char *server)
 {
-	static const char key[] = "ntp-reject-server=";
 	const char *p = faults ? strstr(faults, key) : NULL;
 	if (!p)
 		return false;
@@ -42,10 +44,12 @@ int svc_chrony_render(const struct svc_input *in, struct buf *out)
 				"# Do not edit: changes are made through the PIC API.\n\n",
 			   in->cell->cell_name, in->cell->domain);
 	for (size_t i = 0; r == 0 && i < in->ntp->n_servers; i++) {
-		if (fault_rejects(in->faults, in->ntp->servers[i]))
+		if (fault_names(in->faults, "ntp-reject-server=", in->ntp->servers[i]))
 			r = buf_printf(out, "server_rejected_by_test_fault %s\n", in->ntp->servers[i]);
 		else
 			r = buf_printf(out, "server %s iburst\n", in->ntp->servers[i]);
+		if (r == 0 && fault_names(in->faults, "ntp-mute-server=", in->ntp->servers[i]))
+			r = buf_printf(out, "port 0\n");
 	}
 	if (r == 0)
 		r = buf_printf(out,

@@ -182,6 +182,26 @@ def test_config_refused_by_chronyd_changes_nothing(tmp_path):
     d.stop()
 
 
+def test_config_that_does_not_serve_is_rolled_back(tmp_path):
+    """chronyd -p accepts it, chronyd restarted with it does not answer:
+    the worker's probe fails, the last good config is put back and chronyd
+    restarted with it; 502, nothing stored, NTP served as before."""
+    d = Picd(tmp_path, extra_args=["--test-faults", "ntp-mute-server=mute.example"])
+    d.start()
+    client = d.client()
+    conf_path = os.path.join(d.state_dir, "services", "ntp", "chrony.conf")
+    before_conf = open(conf_path).read()
+    before = d.local("GET", "/api/ntp/config")[2]
+    status, _, doc = d.local("PUT", "/api/ntp/config", {"servers": ["mute.example"]})
+    assert status == 502, doc
+    assert doc["error"]["code"] == "apply_failed"
+    assert "did not work" in doc["error"]["message"] and "restored" in doc["error"]["message"], doc
+    assert open(conf_path).read() == before_conf
+    assert d.local("GET", "/api/ntp/config")[2] == before
+    assert ntp_query(client, ntp_addr(d))
+    d.stop()
+
+
 def test_picd_kill_9_leaves_ntp_serving_and_is_adopted(picd):
     client = picd.client()
     pid = service(picd)["pid"]
