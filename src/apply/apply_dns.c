@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "common/log.h"
 #include "common/worker.h"
 #include "daemon.h"
+#include "apply_steps.h"
 #include "store/store.h"
 #include "store/store_dhcp.h"
 #include "store/store_dns.h"
@@ -457,10 +459,20 @@ struct apply_dns_push {
 	size_t n_names;
 	struct rr_list add;
 	bool only_added, bridge;
+	/* For a reload when the live change fails: unbound's pidfd (a
+	 * duplicate: the process itself, whatever its pid becomes) and
+	 * where to probe it. */
+	int pidfd;
+	const struct svc_ops *ops;
+	bool has_net;
+	struct netplan_service net;
 	/* Written by the thread. */
 	int synced; /* store_sync_path's */
 	int r;
 	char why[256];
+	bool reloaded;     /* the live change failed: SIGHUP sent, then probed */
+	int reload_r;
+	char reload_why[160];
 	/* The loop's. */
 	struct daemon *d;
 	apply_dns_done_fn done;
@@ -473,6 +485,8 @@ void apply_dns_push_free(struct apply_dns_push *p)
 		return;
 	rr_free(&p->add);
 	free(p->names);
+	if (p->pidfd >= 0)
+		close(p->pidfd);
 	free(p);
 }
 
@@ -486,6 +500,12 @@ static int push_prepare(struct daemon *d, struct svc *s, const char *const *name
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	p->pidfd = s->pidfd >= 0 ? fcntl(s->pidfd, F_DUPFD_CLOEXEC, 3) : -1;
+	p->ops = s->ops;
+	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+	p->has_net = net != NULL;
+	if (net)
+		p->net = *net;
 	cell_zone(d, p->zone, sizeof(p->zone));
 	p->only_added = only_added;
 	p->n_names = n_names;
@@ -613,13 +633,24 @@ int apply_dns_names_begin(struct daemon *d, const char *const *names, size_t n_n
 	return push_prepare(d, s, names, n_names, only_added, ret, err, errlen);
 }
 
-/* The commit made durable, then unbound told: the answer says both. */
+/* The commit made durable, then unbound told: the answer says both. If
+ * the live change failed, the files are right: a reload makes unbound
+ * read them (signalled through its pidfd, probed on the wire), here too
+ * rather than in the loop. */
 static void push_job_run(struct worker_job *job)
 {
 	struct apply_dns_push *p = (struct apply_dns_push *)job;
 	p->synced = store_sync_path(p->wal);
-	if (p->synced == 0)
-		push_run(p);
+	if (p->synced < 0)
+		return;
+	push_run(p);
+	if (p->r == 0 || p->pidfd < 0)
+		return;
+	p->reloaded = true;
+	p->reload_r = syscall(SYS_pidfd_send_signal, p->pidfd, SIGHUP, NULL, 0) < 0 ? -errno : 0;
+	if (p->reload_r == 0)
+		p->reload_r = apply_probe_wire(p->ops, p->has_net ? &p->net : NULL, p->reload_why,
+					       sizeof(p->reload_why));
 }
 
 static void push_job_done(struct worker_job *job)
@@ -629,10 +660,17 @@ static void push_job_done(struct worker_job *job)
 	struct svc *s = supervisor_find(&d->sup, "dns");
 	char err[512] = "";
 	int r = p->synced;
-	if (r < 0)
+	const char *why = p->why[0] ? p->why : strerror(-p->r);
+	if (r < 0) {
 		snprintf(err, sizeof(err), "cannot write the store to disk: %s", strerror(-r));
-	else
+	} else if (p->reloaded) {
+		log_warn("dns: live update failed (%s); reloaded unbound", why);
+		r = p->reload_r < 0 ? p->r : 0;
+		if (r < 0)
+			snprintf(err, sizeof(err), "unbound did not take the change: %s", why);
+	} else {
 		r = s ? push_settle(s, p, err, sizeof(err)) : p->r;
+	}
 	p->done(d, r, err, p->cls);
 	apply_dns_push_free(p);
 }
