@@ -435,6 +435,9 @@ static int submit(struct daemon *d, struct svc *s, struct apply_slot *slot, stru
 	return 0;
 }
 
+static int render_async(struct daemon *d, struct svc *s, int kind, const struct proxy_settings *proxy,
+			apply_done_fn done, void *cls, char *err, size_t errlen);
+
 int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_settings *proxy, apply_done_fn done,
 			void *cls, char *err, size_t errlen)
 {
@@ -451,12 +454,23 @@ int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_sett
 		return r;
 	if (new_leaf)
 		return APPLY_NOT_ASYNC; /* a new certificate: the loop's path */
+	return render_async(d, s, KIND_LIVE, proxy, done, cls, err, errlen);
+}
+
+/* A job that renders in the worker, from the input loaded now (inside
+ * the caller's transaction, if one is open; `proxy`: these proxy
+ * settings instead of the store's). */
+static int render_async(struct daemon *d, struct svc *s, int kind, const struct proxy_settings *proxy,
+			apply_done_fn done, void *cls, char *err, size_t errlen)
+{
+	struct apply_slot *slot = slot_of(d, s);
 	struct config_paths p;
-	r = apply_config_paths(s, &p);
+	int r = apply_config_paths(s, &p);
 	struct apply_job *j = r == 0 ? job_new(d, s, slot, &p, false) : NULL;
 	if (r == 0 && !j)
 		r = -ENOMEM;
 	if (r == 0) {
+		j->kind = kind;
 		j->plan = d->net;
 		j->input = malloc(sizeof(*j->input));
 		r = j->input ? apply_input_load(d, s->ops->name, j->input) : -ENOMEM;
@@ -474,40 +488,11 @@ int apply_service_async(struct daemon *d, struct svc *s, const struct proxy_sett
 		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
 		return r;
 	}
-	log_debug("%s: applying the new configuration in its worker", s->ops->name);
-	return APPLY_STARTED;
-}
-
-/* A job that renders in the worker, from the input loaded now (inside
- * the caller's transaction, if one is open). */
-static int render_async(struct daemon *d, struct svc *s, int kind, apply_done_fn done, void *cls, char *err,
-			size_t errlen)
-{
-	struct apply_slot *slot = slot_of(d, s);
-	struct config_paths p;
-	int r = apply_config_paths(s, &p);
-	struct apply_job *j = r == 0 ? job_new(d, s, slot, &p, false) : NULL;
-	if (r == 0 && !j)
-		r = -ENOMEM;
-	if (r == 0) {
-		j->kind = kind;
-		j->plan = d->net;
-		j->input = malloc(sizeof(*j->input));
-		r = j->input ? apply_input_load(d, s->ops->name, j->input) : -ENOMEM;
-		if (r < 0)
-			job_free(j); /* with what the load got */
-	}
-	if (r < 0) {
-		snprintf(err, errlen, "cannot render the %s configuration: %s", s->ops->name, strerror(-r));
-		return r;
-	}
-	r = submit(d, s, slot, j, done, cls);
-	if (r < 0) {
-		snprintf(err, errlen, "cannot apply the %s configuration: %s", s->ops->name, strerror(-r));
-		return r;
-	}
-	log_debug("%s: rendering and %s the configuration in its worker", s->ops->name,
-		  kind == KIND_INSTALL ? "installing" : "applying");
+	if (kind == KIND_LIVE)
+		log_debug("%s: applying the new configuration in its worker", s->ops->name);
+	else
+		log_debug("%s: rendering and %s the configuration in its worker", s->ops->name,
+			  kind == KIND_INSTALL ? "installing" : "applying");
 	return APPLY_STARTED;
 }
 
@@ -516,7 +501,7 @@ int apply_install_async(struct daemon *d, struct svc *s, apply_done_fn done, voi
 	struct apply_slot *slot = slot_of(d, s);
 	if (!slot || slot->busy || d->applying->closing || !s->ops->render || s->state == SVC_UNAVAILABLE)
 		return APPLY_NOT_ASYNC;
-	return render_async(d, s, KIND_INSTALL, done, cls, err, errlen);
+	return render_async(d, s, KIND_INSTALL, NULL, done, cls, err, errlen);
 }
 
 int apply_change_async(struct daemon *d, struct svc *s, apply_done_fn done, void *cls, char *err, size_t errlen)
@@ -525,7 +510,7 @@ int apply_change_async(struct daemon *d, struct svc *s, apply_done_fn done, void
 	if (!slot || slot->busy || d->applying->closing || !s->ops->render || s->ops->apply_live ||
 	    s->ops->needs_leaf || s->state != SVC_RUNNING || s->pid <= 0)
 		return APPLY_NOT_ASYNC;
-	return render_async(d, s, KIND_RELOAD, done, cls, err, errlen);
+	return render_async(d, s, KIND_RELOAD, NULL, done, cls, err, errlen);
 }
 
 void apply_async_free(struct daemon *d)
