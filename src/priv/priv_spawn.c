@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -27,12 +28,15 @@ static int pidfd_open_compat(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* In the child, before exec. Only async-signal-safe calls; on failure the
- * child writes a short reason to its log and exits 127. */
+/* In the child, before exec. The child shares picd's memory (see
+ * fork_child): only async-signal-safe calls, nothing that allocates or
+ * takes a lock, and nothing written outside its own stack. On failure it
+ * writes a short reason to its log and exits 127. */
 static void child_fail(const char *what)
 {
 	char msg[160];
-	int n = snprintf(msg, sizeof(msg), "picd: cannot start service: %s: %s\n", what, strerror(errno));
+	const char *why = strerrordesc_np(errno); /* no locale, no allocation */
+	int n = snprintf(msg, sizeof(msg), "picd: cannot start service: %s: %s\n", what, why ? why : "unknown error");
 	if (n > 0) {
 		ssize_t ignored = write(STDERR_FILENO, msg, (size_t)n);
 		(void)ignored;
@@ -99,11 +103,13 @@ static void child_exec(const struct spawn_spec *spec, int out_fd, int stdout_fd,
 	}
 	setsid();
 	keep_background_priority();
+	/* Dispositions first, then the mask: no handler of picd's may run
+	 * here, on memory the child shares with it. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
 
 	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
@@ -139,6 +145,29 @@ static int open_output(const struct spawn_spec *spec, int *ret_fd)
 	return 0;
 }
 
+struct child_args {
+	const struct spawn_spec *spec;
+	int out_fd, stdout_fd, netns_fd;
+};
+
+static int child_main(void *arg)
+{
+	const struct child_args *a = arg;
+	child_exec(a->spec, a->out_fd, a->stdout_fd, a->netns_fd);
+	return 127;
+}
+
+/* The child's stack while it shares picd's memory; plenty for
+ * child_exec's two paths and its message buffers. */
+#define CHILD_STACK_BYTES (256u * 1024u)
+
+/* clone(CLONE_VM | CLONE_VFORK), as posix_spawn does, not fork(): the
+ * child runs on picd's memory until its execve, and the calling thread
+ * waits for that. A fork would copy the page tables of every mapping
+ * (argon2id's 64 MiB among them, while a login hashes) and mark them
+ * copy-on-write, so that afterwards each thread's first write to each
+ * page faults and flushes the other cores' TLBs: milliseconds taken from
+ * the loop for every checker a worker thread starts. */
 static int fork_child(const struct spawn_spec *spec, int out_fd, int stdout_fd, pid_t *ret_pid)
 {
 	if (!spec->argv || !spec->argv[0] || spec->argv[0][0] != '/')
@@ -149,11 +178,16 @@ static int fork_child(const struct spawn_spec *spec, int out_fd, int stdout_fd, 
 		if (netns_fd < 0)
 			return -errno;
 	}
-	pid_t pid = fork();
-	if (pid < 0)
+	void *stack = mmap(NULL, CHILD_STACK_BYTES, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
 		return -errno;
-	if (pid == 0)
-		child_exec(spec, out_fd, stdout_fd, netns_fd);
+	struct child_args args = { spec, out_fd, stdout_fd, netns_fd };
+	pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_BYTES, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+	int saved = errno;
+	munmap(stack, CHILD_STACK_BYTES);
+	if (pid < 0)
+		return -saved;
 	*ret_pid = pid;
 	return 0;
 }
