@@ -20,6 +20,8 @@ struct loop_source;
 struct pki_ca;
 struct nft_session;
 struct worker;
+struct store_syncer;
+struct auth_hasher;
 struct deferred_set;
 struct apply_async;
 
@@ -46,6 +48,7 @@ struct daemon {
 	struct daemon_options opt;
 	struct loop *loop;
 	struct store *store;
+	struct store_syncer *syncer; /* commits onto the disk off the loop (store_syncer.h) */
 	struct throttle *login_throttle;
 	struct http_server *http;  /* TCP listener */
 	struct http_server *local; /* control socket */
@@ -59,6 +62,7 @@ struct daemon {
 	struct supervisor sup;
 	struct sse_hub *events;    /* GET /api/events and log followers */
 	struct worker *worker;     /* the thread for argon2id (common/worker.h) */
+	struct auth_hasher *hasher; /* the process it runs argon2id in (api/auth_hasher.h) */
 	struct deferred_set *deferred; /* answers that come later (api/deferred.h) */
 	struct apply_async *applying;  /* changes applied off the loop (apply/apply.h) */
 	struct pki_ca *ca;          /* the cell's certificate authority, or NULL */

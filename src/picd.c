@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/auth_hasher.h"
 #include "api/cell_listener.h"
 #include "api/deferred.h"
 #include "api/http_server.h"
@@ -44,6 +45,7 @@
 #include "pki/pki_issue.h"
 #include "priv/priv.h"
 #include "store/store.h"
+#include "store/store_syncer.h"
 #include "store/store_session.h"
 #include "version.h"
 #include "common/banned.h"
@@ -560,6 +562,8 @@ static int run(struct picd_runtime *rt)
 
 	char password[64];
 	r = daemon_bootstrap_admin(d, password, sizeof(password));
+	if (r == 0 || r == 1)
+		r = store_sync(d->store) < 0 ? -EIO : r; /* on disk before anyone is told */
 	if (r < 0) {
 		log_err("cannot create the admin account: %s", strerror(-r));
 		return r;
@@ -569,7 +573,11 @@ static int run(struct picd_runtime *rt)
 	_cleanup_close_ int sigfd = -1;
 	r = loop_new(&d->loop);
 	if (r == 0)
+		r = store_syncer_new(d->loop, d->store, &d->syncer);
+	if (r == 0)
 		r = throttle_new(LOGIN_THROTTLE_SLOTS, LOGIN_MAX_FAILURES, LOGIN_WINDOW_S, &d->login_throttle);
+	if (r == 0)
+		r = auth_hasher_new(&d->hasher);
 	if (r == 0)
 		r = worker_new(d->loop, DEFERRED_MAX, WORKER_NICE, &d->worker);
 	if (r == 0)
@@ -657,6 +665,10 @@ static void cleanup(struct picd_runtime *rt)
 	supervisor_free(&d->sup);
 	if (d->local)
 		unlink(d->opt.socket_path);
+	/* What was committed goes onto the disk, and the requests that
+	 * wrote it get their answers, before the servers stop. */
+	store_syncer_free(d->syncer);
+	d->syncer = NULL;
 	/* Connections (and the event streams on them) go before the hub. */
 	sse_close_all(d->events);
 	http_server_free(d->http);
@@ -665,6 +677,7 @@ static void cleanup(struct picd_runtime *rt)
 	/* The thread's last jobs finish; their continuations find nobody
 	 * waiting (but still count failed logins) and free their answers. */
 	worker_free(d->worker);
+	auth_hasher_free(d->hasher); /* the thread that used it is gone */
 	worker_free(d->queries);
 	deferred_set_free(d->deferred);
 	sse_hub_free(d->events);
@@ -684,6 +697,9 @@ static void cleanup(struct picd_runtime *rt)
 
 int main(int argc, char **argv)
 {
+	/* The argon2id helper (auth_hasher.h), started by picd itself. */
+	if (argc == 2 && strcmp(argv[1], AUTH_HASHER_ARG) == 0)
+		return auth_hasher_main(AUTH_HASHER_FD);
 	struct picd_runtime rt = { .ready_fd = -1, .lease_watch_fd = -1 };
 	if (parse_options(argc, argv, &rt.d.opt) < 0)
 		return 2;

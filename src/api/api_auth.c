@@ -124,6 +124,7 @@ HANDLER(api_auth_login)
 	j->d = d;
 	snprintf(j->peer, sizeof(j->peer), "%s", req->peer);
 	j->pw.job = (struct worker_job){ .run = auth_pw_work_run, .done = login_done };
+	j->pw.hasher = d->hasher;
 	j->pw.check = true;
 	snprintf(j->pw.hash, sizeof(j->pw.hash), "%s", j->known ? j->u.password_hash : "");
 	snprintf(j->pw.password, sizeof(j->pw.password), "%s", password);
@@ -283,6 +284,7 @@ HANDLER(api_auth_password)
 	snprintf(j->peer, sizeof(j->peer), "%s", req->peer);
 	snprintf(j->keep_session, sizeof(j->keep_session), "%s", req->auth.session_hash);
 	j->pw.job = (struct worker_job){ .run = auth_pw_work_run, .done = password_done };
+	j->pw.hasher = d->hasher;
 	j->pw.check = need_current;
 	if (need_current) {
 		snprintf(j->pw.hash, sizeof(j->pw.hash), "%s", j->u.password_hash);

@@ -182,9 +182,8 @@ static int commit_live(struct daemon *d, struct http_request *req, const char *c
 	struct apply_dns_push *push = NULL;
 	char err[512] = "";
 	int r = apply_dns_names_begin(d, names, n, c->ids, c->n_ids, only_added, &push, err, sizeof(err));
-	/* With a push, its thread syncs the commit before telling unbound. */
 	if (r == 0)
-		r = push ? store_commit_unsynced(d->store) : store_commit(d->store);
+		r = store_commit(d->store);
 	struct http_response *out = deferred_response(c->df);
 	if (r < 0) {
 		store_rollback(d->store);
@@ -277,7 +276,7 @@ HANDLER(api_dns_record_create)
 	cell_zone(d, zone, sizeof(zone));
 	if (parse_record(d, req->json, "", &r, res) < 0)
 		return 0;
-	int rc = store_begin_relaxed(d->store);
+	int rc = store_begin(d->store);
 	if (rc < 0)
 		return rc;
 	if (check_against_store(d, zone, &r, 0, "", res) < 0) {
@@ -309,7 +308,7 @@ HANDLER(api_dns_record_put)
 	if (record_id(req, res, &id) < 0 || parse_record(d, req->json, "", &r, res) < 0)
 		return 0;
 	r.id = id;
-	int rc = store_begin_relaxed(d->store);
+	int rc = store_begin(d->store);
 	if (rc == 0)
 		rc = store_dns_record_get(d->store, id, &old);
 	if (rc == -ENOENT) {
@@ -342,7 +341,7 @@ HANDLER(api_dns_record_delete)
 	struct dns_record old;
 	if (record_id(req, res, &id) < 0)
 		return 0;
-	int rc = store_begin_relaxed(d->store);
+	int rc = store_begin(d->store);
 	if (rc == 0)
 		rc = store_dns_record_get(d->store, id, &old);
 	if (rc == 0)
@@ -394,7 +393,7 @@ HANDLER(api_dns_records_batch)
 		if (parse_record(d, json_array_get(list, i), prefix, &recs[i], res) < 0)
 			return 0;
 	}
-	int rc = store_begin_relaxed(d->store);
+	int rc = store_begin(d->store);
 	if (rc < 0)
 		return rc;
 	int64_t now = time(NULL);

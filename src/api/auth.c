@@ -1,5 +1,6 @@
 /* Authentication of requests and password hashing. */
 #include "auth.h"
+#include "auth_hasher.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -68,9 +69,8 @@ bool auth_password_verify(const char *hash_or_null, const char *password)
 	return crypto_pwhash_str_verify(hash_or_null, password, strlen(password)) == 0;
 }
 
-void auth_pw_work_run(struct worker_job *job)
+void auth_pw_work_compute(struct auth_pw_work *w)
 {
-	struct auth_pw_work *w = (struct auth_pw_work *)job;
 	w->matched = false;
 	w->hash_result = -ECANCELED;
 	if (w->check) {
@@ -80,6 +80,14 @@ void auth_pw_work_run(struct worker_job *job)
 	if (w->rehash && (!w->check || w->matched))
 		w->hash_result = auth_password_hash(w->new_password, w->new_hash, sizeof(w->new_hash));
 	sodium_memzero(w->new_password, sizeof(w->new_password));
+}
+
+void auth_pw_work_run(struct worker_job *job)
+{
+	struct auth_pw_work *w = (struct auth_pw_work *)job;
+	if (!w->hasher || auth_hasher_run(w->hasher, w) < 0)
+		auth_pw_work_compute(w);
+	auth_pw_work_wipe(w);
 }
 
 void auth_pw_work_wipe(struct auth_pw_work *w)

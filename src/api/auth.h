@@ -34,8 +34,10 @@ bool auth_password_verify(const char *hash_or_null, const char *password);
  * with its own copies of what it checks and hashes. The caller embeds it
  * first in a struct of its own, fills the inputs and `job.done`, and
  * sets `job.run` to auth_pw_work_run. */
+struct auth_hasher;
 struct auth_pw_work {
 	struct worker_job job;
+	struct auth_hasher *hasher; /* where it runs (auth_hasher.h); NULL: in the thread */
 	/* Inputs. */
 	bool check;                               /* check `password` against `hash` */
 	char hash[PASSWORD_HASH_MAX + 1];         /* "": an unknown user (a dummy, same cost) */
@@ -48,8 +50,10 @@ struct auth_pw_work {
 	char new_hash[PASSWORD_HASH_MAX + 1];
 };
 
-/* In the worker thread: touches only `job`'s memory. Wipes the password
- * copies once done with them. */
+/* In the worker thread: touches only `job`'s memory (and the helper it
+ * names). Wipes the password copies once done with them. */
 void auth_pw_work_run(struct worker_job *job);
+/* The work itself, wherever it runs (the helper, or the thread). */
+void auth_pw_work_compute(struct auth_pw_work *w);
 /* Wipes what the job holds of passwords (before freeing it). */
 void auth_pw_work_wipe(struct auth_pw_work *w);

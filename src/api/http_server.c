@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -22,6 +23,8 @@
 #include "deferred.h"
 #include "dispatch.h"
 #include "sse.h"
+#include "store/store.h"
+#include "store/store_syncer.h"
 #include "common/banned.h"
 
 #define HTTP_CONNECTION_LIMIT 512
@@ -44,6 +47,7 @@ struct http_server {
 	struct loop_source *source;
 	bool local;
 	unsigned long resumes_seen, deferred_resumes_seen;
+	unsigned long synced_resumes, synced_resumes_seen;
 	uint32_t trusted_proxy;
 };
 
@@ -58,6 +62,14 @@ struct conn_state {
 	bool via_proxy;            /* the connection comes from the cell's proxy */
 	bool held;                 /* suspended until the proxy's change is done */
 	struct conn_state *held_prev, *held_next;
+	/* An answer to a request that wrote waits for its write to be on
+	 * disk (store_syncer.h): the store's count of writes when the
+	 * request began, and the answer meanwhile. */
+	struct http_server *server;
+	uint64_t writes_before;
+	struct store_sync_wait sync_wait;
+	bool synced;
+	struct http_response pending;
 };
 
 static void fill_peer(struct http_server *s, struct MHD_Connection *conn, struct http_request *req)
@@ -182,6 +194,48 @@ static enum MHD_Result reply_and_free(struct conn_state *cs, struct MHD_Connecti
 	return ok;
 }
 
+static void discard_response(struct http_response *res)
+{
+	json_decref(res->body);
+	free(res->raw);
+	if (res->stream)
+		sse_discard(res->stream);
+	*res = (struct http_response){ 0 };
+}
+
+static void on_synced(struct store_sync_wait *w, int r)
+{
+	struct conn_state *cs = (struct conn_state *)((char *)w - offsetof(struct conn_state, sync_wait));
+	if (r < 0) {
+		discard_response(&cs->pending);
+		http_error(&cs->pending, 500, "not_durable", NULL,
+			   "the change was made but could not be written to disk: %s", strerror(-r));
+	}
+	cs->synced = true;
+	MHD_resume_connection(cs->req.conn);
+	cs->server->synced_resumes++;
+}
+
+/* The answer, once what the request wrote is on disk: at once if it
+ * wrote nothing (or a sync already covers it), else when the store's
+ * syncer says so, the connection suspended meanwhile. A read is never
+ * held for someone else's write. */
+static enum MHD_Result answer(struct http_server *s, struct conn_state *cs, struct MHD_Connection *conn,
+			      struct http_response *res)
+{
+	struct daemon *d = s->d;
+	uint64_t writes = d->store ? store_writes(d->store) : 0;
+	if (!d->syncer || writes == cs->writes_before || store_syncer_covers(d->syncer, writes))
+		return reply_and_free(cs, conn, res);
+	cs->pending = *res;
+	*res = (struct http_response){ 0 };
+	cs->server = s;
+	cs->sync_wait = (struct store_sync_wait){ .writes = writes, .ready = on_synced };
+	store_syncer_wait(d->syncer, &cs->sync_wait);
+	MHD_suspend_connection(conn);
+	return MHD_YES;
+}
+
 /* While caddy is being given a new config (off the loop), a request it
  * forwards is held until the change is done, as it was when the change
  * held the whole loop: caddy's old servers then still have a request in
@@ -277,6 +331,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
+	if (cs->synced) {
+		cs->synced = false;
+		return reply_and_free(cs, conn, &cs->pending);
+	}
+	if (cs->sync_wait.queued) {
+		MHD_suspend_connection(conn);
+		return MHD_YES;
+	}
 	if (!cs->deferred && cs->via_proxy && proxy_changing(s)) {
 		hold(s, cs, conn);
 		return MHD_YES;
@@ -292,19 +354,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cs->deferred = NULL;
 		log_debug("%s %s from %s: %u (deferred)", cs->req.method_name, cs->req.path, cs->req.peer,
 			  res.status);
-		return reply_and_free(cs, conn, &res);
+		return answer(s, cs, conn, &res);
 	}
 	if (cs->too_large) {
 		dispatch_too_large(&cs->req, cs->body.limit, &res);
 	} else {
 		cs->req.body = cs->body.data ? cs->body.data : "";
 		cs->req.body_len = cs->body.len;
+		cs->writes_before = s->d->store ? store_writes(s->d->store) : 0;
 		dispatch_request(s->d, &cs->req, &cs->match, &res);
 		if (res.deferred) {
 			cs->deferred = res.deferred;
 			deferred_attach(cs->deferred, conn);
 			return MHD_YES;
 		}
+		return answer(s, cs, conn, &res);
 	}
 	return reply_and_free(cs, conn, &res);
 }
@@ -319,6 +383,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	/* The work may still be running: it must not see this request. */
 	if (cs->deferred)
 		deferred_release(cs->deferred);
+	struct http_server *s = cls;
+	if (s->d->syncer)
+		store_syncer_cancel(s->d->syncer, &cs->sync_wait);
+	discard_response(&cs->pending);
 	unhold(cls, cs);
 	json_decref(cs->req.json);
 	buf_free(&cs->body);
@@ -343,9 +411,11 @@ static int64_t on_tick(struct loop *l, void *data)
 	unsigned long resumes = sse_resumes(s->d->events);
 	unsigned long deferred = deferred_resumes(s->d->deferred);
 	bool released = s->held && !proxy_changing(s) && release_held(s);
-	if (released || resumes != s->resumes_seen || deferred != s->deferred_resumes_seen) {
+	if (released || resumes != s->resumes_seen || deferred != s->deferred_resumes_seen ||
+	    s->synced_resumes != s->synced_resumes_seen) {
 		s->resumes_seen = resumes;
 		s->deferred_resumes_seen = deferred;
+		s->synced_resumes_seen = s->synced_resumes;
 		MHD_run(s->mhd);
 	}
 	for (int i = 0; i < 4; i++) {

@@ -451,7 +451,6 @@ static bool any_in_zone(const char *zone, const char *const *names, size_t n)
  * thread reads only the push's own copies. */
 struct apply_dns_push {
 	struct worker_job job;
-	char wal[PATH_MAX]; /* the store's log, synced before unbound is told */
 	char sock[PATH_MAX];
 	char auth_path[PATH_MAX];
 	char zone[DNS_NAME_MAX + 1];
@@ -467,7 +466,6 @@ struct apply_dns_push {
 	bool has_net;
 	struct netplan_service net;
 	/* Written by the thread. */
-	int synced; /* store_sync_path's */
 	int r;
 	char why[256];
 	bool reloaded;     /* the live change failed: SIGHUP sent, then probed */
@@ -633,16 +631,13 @@ int apply_dns_names_begin(struct daemon *d, const char *const *names, size_t n_n
 	return push_prepare(d, s, names, n_names, only_added, ret, err, errlen);
 }
 
-/* The commit made durable, then unbound told: the answer says both. If
- * the live change failed, the files are right: a reload makes unbound
+/* Unbound told (the commit reaches the disk meanwhile: store_syncer.h).
+ * If the live change failed, the files are right: a reload makes unbound
  * read them (signalled through its pidfd, probed on the wire), here too
  * rather than in the loop. */
 static void push_job_run(struct worker_job *job)
 {
 	struct apply_dns_push *p = (struct apply_dns_push *)job;
-	p->synced = store_sync_path(p->wal);
-	if (p->synced < 0)
-		return;
 	push_run(p);
 	if (p->r == 0 || p->pidfd < 0)
 		return;
@@ -659,11 +654,9 @@ static void push_job_done(struct worker_job *job)
 	struct daemon *d = p->d;
 	struct svc *s = supervisor_find(&d->sup, "dns");
 	char err[512] = "";
-	int r = p->synced;
+	int r;
 	const char *why = p->why[0] ? p->why : strerror(-p->r);
-	if (r < 0) {
-		snprintf(err, sizeof(err), "cannot write the store to disk: %s", strerror(-r));
-	} else if (p->reloaded) {
+	if (p->reloaded) {
 		log_warn("dns: live update failed (%s); reloaded unbound", why);
 		r = p->reload_r < 0 ? p->r : 0;
 		if (r < 0)
@@ -678,7 +671,6 @@ static void push_job_done(struct worker_job *job)
 void apply_dns_push_start(struct daemon *d, struct apply_dns_push *p, apply_dns_done_fn done, void *cls)
 {
 	p->job = (struct worker_job){ .run = push_job_run, .done = push_job_done };
-	snprintf(p->wal, sizeof(p->wal), "%s", store_wal_path(d->store));
 	p->d = d;
 	p->done = done;
 	p->cls = cls;

@@ -26,12 +26,11 @@ int apply_dns_names(struct daemon *d, const char *const *names, size_t n_names, 
 /* apply_dns_names in two halves, so that the store can commit before
  * unbound is told (off the loop). In the caller's open transaction: the
  * part files rewritten and, when unbound runs, the live change prepared
- * from the store into *ret (NULL: nothing to tell it). Once committed
- * (store_commit_unsynced will do), apply_dns_push_start syncs the
- * store's log and sends the change from the DNS pusher's thread (changes
- * in commit order), and `done` runs in the loop with 0, or -errno and a
- * message when the log could not be synced or unbound did not take the
- * change even by a reload. A prepared push
+ * from the store into *ret (NULL: nothing to tell it). Once committed,
+ * apply_dns_push_start sends the change from the DNS pusher's thread
+ * (changes in commit order), and `done` runs in the loop with 0, or
+ * -errno and a message when unbound did not take the change even by a
+ * reload. A prepared push
  * not started is freed with apply_dns_push_free. */
 struct apply_dns_push;
 typedef void (*apply_dns_done_fn)(struct daemon *d, int r, const char *err, void *cls);

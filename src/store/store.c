@@ -20,8 +20,7 @@ struct store_cached_stmt {
 
 struct store {
 	sqlite3 *db;
-	char wal_path[PATH_MAX]; /* the write-ahead log (store_commit_unsynced) */
-	bool relaxed;            /* in a store_begin_relaxed transaction */
+	char wal_path[PATH_MAX]; /* the write-ahead log (store_sync_path) */
 	struct store_cached_stmt *cache; /* grows; one entry per SQL string */
 	unsigned n_cached, cap_cached;
 };
@@ -176,11 +175,14 @@ int store_open(const char *path, struct store **ret_store, char *err, size_t err
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
 
-	int r = exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	int r = exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 			    "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
 			 err, errlen);
 	if (r == 0)
 		r = migrate(s, err, errlen);
+	/* What the migrations wrote, on disk before anyone reads it. */
+	if (r == 0 && (r = store_sync(s)) < 0)
+		snprintf(err, errlen, "cannot write %s to disk: %s", path, strerror(-r));
 	if (r < 0) {
 		store_close(s);
 		return r;
@@ -206,36 +208,20 @@ int store_begin(struct store *s)
 	return r < 0 ? r : 0;
 }
 
-/* FULL syncs the log at every commit, and every write outside an explicit
- * transaction is one. A relaxed transaction runs at NORMAL (its commit
- * does not sync the log, which stays consistent; a checkpoint syncs it
- * first). SQLite refuses to change the level inside a transaction: it is
- * set before BEGIN and put back after COMMIT or ROLLBACK. */
-static void store_unrelax(struct store *s);
-
-int store_begin_relaxed(struct store *s)
-{
-	int r = store_step_done(s, store_stmt(s, "PRAGMA synchronous=NORMAL"));
-	if (r < 0)
-		return r;
-	s->relaxed = true;
-	r = store_begin(s);
-	if (r < 0)
-		store_unrelax(s);
-	return r;
-}
-
-static void store_unrelax(struct store *s)
-{
-	if (s->relaxed && store_step_done(s, store_stmt(s, "PRAGMA synchronous=FULL")) >= 0)
-		s->relaxed = false;
-}
-
-int store_commit_unsynced(struct store *s)
+int store_commit(struct store *s)
 {
 	int r = store_step_done(s, store_stmt(s, "COMMIT"));
-	store_unrelax(s);
 	return r < 0 ? r : 0;
+}
+
+uint64_t store_writes(const struct store *s)
+{
+	return (uint64_t)sqlite3_total_changes64(s->db);
+}
+
+bool store_in_transaction(const struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
 }
 
 int store_sync_path(const char *wal_path)
@@ -248,14 +234,9 @@ int store_sync_path(const char *wal_path)
 	return r;
 }
 
-int store_commit(struct store *s)
+int store_sync(struct store *s)
 {
-	bool relaxed = s->relaxed;
-	int r = store_commit_unsynced(s);
-	/* A relaxed transaction committed the loop's way: synced here. */
-	if (r == 0 && relaxed)
-		r = store_sync_path(s->wal_path);
-	return r;
+	return store_sync_path(s->wal_path);
 }
 
 const char *store_wal_path(const struct store *s)
@@ -266,5 +247,4 @@ const char *store_wal_path(const struct store *s)
 void store_rollback(struct store *s)
 {
 	store_step_done(s, store_stmt(s, "ROLLBACK"));
-	store_unrelax(s);
 }

@@ -1,5 +1,8 @@
 /* The store: one SQLite database in the state directory (WAL, foreign
- * keys, synchronous=FULL so an acknowledged write survives a crash).
+ * keys, synchronous=NORMAL: a commit is written to the log but not waited
+ * for on disk; store_syncer.h makes it durable off the loop, and picd
+ * answers a request that wrote only once its write is on disk, so an
+ * acknowledged write survives a crash).
  * Schema changes are numbered migrations embedded in the binary and
  * applied at open. SQL lives only in store_*.c, as prepared statements
  * with bound values; callers group one API change into one transaction. */
@@ -22,18 +25,20 @@ int store_schema_version(struct store *s);
 int store_latest_schema_version(void);
 
 int store_begin(struct store *s);
-/* Commits; durable when it returns (synchronous=FULL). */
+/* Commits to the log; on disk once a sync that began after it is done. */
 int store_commit(struct store *s);
-/* A transaction whose commit may skip waiting for the disk: with
- * store_commit_unsynced the caller makes it durable before it tells
- * anyone (store_sync_path on store_wal_path, from any thread: the sync
- * covers every commit made before it); store_commit and store_rollback
- * end it as any other. */
-int store_begin_relaxed(struct store *s);
-int store_commit_unsynced(struct store *s);
+void store_rollback(struct store *s);
+
+/* Rows written so far (never decreases; a rolled-back write counts too):
+ * what a sync begun now will cover. */
+uint64_t store_writes(const struct store *s);
+/* True inside a transaction: what it wrote is not committed yet. */
+bool store_in_transaction(const struct store *s);
+/* Every commit so far onto the disk: store_sync_path on store_wal_path,
+ * which any thread may call (it touches only the log file). */
 const char *store_wal_path(const struct store *s);
 int store_sync_path(const char *wal_path);
-void store_rollback(struct store *s);
+int store_sync(struct store *s);
 
 /* Internal to store_*.c: a cached prepared statement for `sql` (a string
  * literal; cached by address), reset and with bindings cleared. */

@@ -2,7 +2,9 @@
 refuses anonymous access, CSRF on cookie sessions, login throttling,
 sessions, passwords and API tokens."""
 
+import os
 import re
+import signal
 import sqlite3
 import time
 
@@ -78,6 +80,47 @@ def test_wrong_password_and_unknown_user(picd):
     assert r.status_code == 400 and r.json()["error"]["field"] == "password"
     r = requests.post(picd.url + "/api/auth/login", json={"username": "admin", "password": "x", "otp": "1"})
     assert r.status_code == 400 and r.json()["error"]["field"] == "otp"
+
+
+def hashers(picd_pid):
+    """pid -> peak RSS in kB of picd's argon2id helpers (picd --hasher)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            with open(f"/proc/{entry}/status") as f:
+                hwm = [int(line.split()[1]) for line in f if line.startswith("VmHWM:")]
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == picd_pid and argv[1:2] == [b"--hasher"]:
+            found[int(entry)] = hwm[0] if hwm else 0
+    return found
+
+
+def test_passwords_are_hashed_in_a_helper_that_survives_being_killed(picd):
+    assert picd.login().status_code == 200
+    first = hashers(picd.proc.pid)
+    assert len(first) == 1, first
+    # argon2id's 64 MiB were the helper's, not picd's.
+    assert list(first.values())[0] >= 64 * 1024
+    os.kill(list(first)[0], signal.SIGKILL)
+    # The next login finds it gone, starts another and still answers right.
+    assert picd.login().status_code == 200
+    assert picd.login("wrong-password").status_code == 401
+    second = hashers(picd.proc.pid)
+    assert len(second) == 1 and set(second) != set(first), (first, second)
+    # A password change goes through it too.
+    s = picd.session()
+    r = s.post(picd.url + "/api/auth/password", json={"current_password": picd.admin_password,
+                                                     "new_password": "a-new-long-password"})
+    assert r.status_code == 204, r.text
+    assert picd.login("a-new-long-password").status_code == 200
+    assert picd.login().status_code == 401
 
 
 def test_login_throttling(picd):
