@@ -670,10 +670,13 @@ class Picd:
 
     def spawn(self, stdout=subprocess.DEVNULL):
         # nsenter enters the namespace and execs picd: proc.pid is picd's.
+        # In a session of its own, as picd is when it daemonizes (make run)
+        # or runs as a service: not in the bench's, whose autogroup would
+        # make it share its CPU with the bench's sampling client.
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 self.argv("--foreground"), stdin=subprocess.DEVNULL, stdout=stdout,
-                stderr=log, pass_fds=(self.netns.listener.fileno(),))
+                stderr=log, pass_fds=(self.netns.listener.fileno(),), start_new_session=True)
 
     @property
     def pid(self):
@@ -1324,8 +1327,13 @@ class KeepAlive:
 class Clients:
     """Runs each function in a forked process of its own, as separate
     clients are: threads would share Python's interpreter lock, and the
-    figures would be of Python's scheduling, not of picd's. results()
-    waits for them and gives what each returned, in order."""
+    figures would be of Python's scheduling, not of picd's. Each is also in
+    a session of its own, as a separate client (another user's browser, a
+    CLI in another terminal) is: the kernel's autogroups weigh sessions
+    against each other, so the load clients do not share one group's CPU
+    with the bench's own sampling client, which would then measure its
+    wait behind them rather than picd's answer. results() waits for them
+    and gives what each returned, in order."""
 
     def __init__(self, fns):
         import multiprocessing
@@ -1333,6 +1341,7 @@ class Clients:
         self.queue = mp.Queue()
 
         def main(k, fn):
+            os.setsid()
             try:
                 self.queue.put((k, True, fn()))
             except BaseException as e:  # reported to the bench, not lost

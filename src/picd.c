@@ -56,6 +56,7 @@
 #define DEFAULT_SESSION_TTL_S (12 * 3600)
 #define SHUTDOWN_GRACE_MS 5000
 #define PICD_MMAP_THRESHOLD (128 * 1024)
+#define PICD_TRIM_THRESHOLD (1024 * 1024)
 #define SESSION_PURGE_MS (10 * 60 * 1000)
 #define CERT_RENEWAL_CHECK_MS (12 * 3600 * 1000)
 /* --test-leaf-lifetime: at least long enough for a renewal check to come
@@ -712,6 +713,12 @@ int main(int argc, char **argv)
 	 * freed. glibc would otherwise raise the threshold after the first
 	 * such free and keep later ones in the heap, resident for good. */
 	mallopt(M_MMAP_THRESHOLD, PICD_MMAP_THRESHOLD);
+	/* Up to 1 MiB free at the heap's top stays: with glibc's 128 KiB,
+	 * a burst of requests moved the top up and down with brk hundreds of
+	 * times a second (each a page fault per page on the way up, and the
+	 * memory map's lock taken against every other thread). malloc_trim
+	 * after big exchanges still gives it all back. */
+	mallopt(M_TRIM_THRESHOLD, PICD_TRIM_THRESHOLD);
 	int r = run(&rt);
 	cleanup(&rt);
 	if (rt.ready_fd >= 0)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "priv/priv_spawn.h"
 #include "common/banned.h"
 
 /* A hash takes ~60 ms; a helper that has not answered in this long is
@@ -59,7 +60,7 @@ void auth_hasher_free(struct auth_hasher *h)
 
 /* posix_spawn shares picd's memory until the exec (no copy of its page
  * tables); the helper gets the socket as AUTH_HASHER_FD and nothing else,
- * default signal handling and a clean environment. */
+ * default signal handling, a session of its own and a clean environment. */
 static int hasher_start(struct auth_hasher *h)
 {
 	int sv[2];
@@ -89,7 +90,7 @@ static int hasher_start(struct auth_hasher *h)
 	if (r == 0)
 		r = -posix_spawnattr_setsigdefault(&attr, &all);
 	if (r == 0)
-		r = -posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+		r = -posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
 	char *const argv[] = { "picd", AUTH_HASHER_ARG, NULL };
 	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", NULL };
 	pid_t pid = 0;
@@ -159,6 +160,11 @@ int auth_hasher_main(int fd)
 	 * own once picd is gone. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1)
 		return 1;
+	prctl(PR_SET_NAME, "picd-hasher");
+	/* A session of its own (posix_spawn made it), whose autogroup gets
+	 * the helper's niceness — the worker's — so that the scheduler puts
+	 * it behind picd's loop and the daemons, not beside them. */
+	priv_keep_background_priority();
 	if (sodium_init() < 0)
 		return 1;
 	struct auth_pw_work w;

@@ -3,9 +3,9 @@
  * on picd's memory map — every thread's brk and mmap waits for it, the
  * loop's too — and the TLB shootdowns interrupt the core the loop runs on.
  * A helper (picd itself, executed again as `picd --hasher`, behind a
- * socketpair) has a memory map of its own and sits in picd's session, so
- * the scheduler weighs it with picd's threads, at the niceness of the
- * worker that started it.
+ * socketpair) has a memory map of its own, and a session whose autogroup
+ * runs at the niceness of the worker that started it: behind the loop
+ * and the daemons.
  *
  * Used from one worker thread only, one job at a time (common/worker.h):
  * the thread owns the helper, starts it at the first job and again after

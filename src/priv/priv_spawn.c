@@ -69,12 +69,7 @@ static void child_setup_mounts(const char *svc_dir, const char *run_link)
 	}
 }
 
-/* A new session is a new autogroup, which the scheduler weighs as one
- * task at nice 0 whatever its members' niceness: a checker started by a
- * background worker (common/worker.h) would take the CPU from the loop as
- * much as the loop does. The group gets the caller's niceness; without
- * autogroups (or under a cgroup) there is nothing to do. */
-static void keep_background_priority(void)
+void priv_keep_background_priority(void)
 {
 	errno = 0;
 	int nice = getpriority(PRIO_PROCESS, 0);
@@ -102,7 +97,7 @@ static void child_exec(const struct spawn_spec *spec, int out_fd, int stdout_fd,
 		/* now: stderr → the dropped stream, stdout → the captured one */
 	}
 	setsid();
-	keep_background_priority();
+	priv_keep_background_priority();
 	/* Dispositions first, then the mask: no handler of picd's may run
 	 * here, on memory the child shares with it. */
 	for (int sig = 1; sig < NSIG; sig++)

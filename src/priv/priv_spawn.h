@@ -40,3 +40,11 @@ int priv_spawn(const struct spawn_spec *spec, pid_t *ret_pid, int *ret_pidfd);
  * `outlen` - 1 bytes, NUL-terminated); the other stream is dropped. Returns the exit
  * status (0..255), or -ETIMEDOUT (the process is killed), or -errno. */
 int priv_run(const struct spawn_spec *spec, unsigned timeout_ms, char *out, size_t outlen);
+
+/* A new session is a new autogroup, which the scheduler weighs as one
+ * task at nice 0 whatever its members' niceness: a checker started by a
+ * background worker (common/worker.h) would take the CPU from the loop as
+ * much as the loop does. In a process that just made its session: the
+ * group gets the process's niceness; without autogroups (or under a
+ * cgroup) there is nothing to do. Async-signal-safe. */
+void priv_keep_background_priority(void);

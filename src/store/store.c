@@ -20,7 +20,9 @@ struct store_cached_stmt {
 
 struct store {
 	sqlite3 *db;
+	char path[PATH_MAX];
 	char wal_path[PATH_MAX]; /* the write-ahead log (store_sync_path) */
+	int wal_pages;           /* in the log after the last commit (wal_hook) */
 	struct store_cached_stmt *cache; /* grows; one entry per SQL string */
 	unsigned n_cached, cap_cached;
 };
@@ -152,6 +154,13 @@ static int migrate(struct store *s, char *err, size_t errlen)
 	return 0;
 }
 
+static int on_wal_commit(void *data, sqlite3 *db, const char *name, int pages)
+{
+	struct store *s = data;
+	s->wal_pages = pages;
+	return SQLITE_OK;
+}
+
 int store_open(const char *path, struct store **ret_store, char *err, size_t errlen)
 {
 	struct store *s = calloc(1, sizeof(*s));
@@ -160,7 +169,8 @@ int store_open(const char *path, struct store **ret_store, char *err, size_t err
 		return -ENOMEM;
 	}
 	int n = snprintf(s->wal_path, sizeof(s->wal_path), "%s-wal", path);
-	if (n < 0 || (size_t)n >= sizeof(s->wal_path)) {
+	int m = snprintf(s->path, sizeof(s->path), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(s->wal_path) || m < 0 || (size_t)m >= sizeof(s->path)) {
 		snprintf(err, errlen, "the store's path is too long");
 		free(s);
 		return -ENAMETOOLONG;
@@ -174,6 +184,10 @@ int store_open(const char *path, struct store **ret_store, char *err, size_t err
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
+	/* In place of SQLite's automatic checkpoints, which would copy the
+	 * log into the database and sync both inside a commit, in the loop:
+	 * the syncer's thread checkpoints (store_syncer.h). */
+	sqlite3_wal_hook(s->db, on_wal_commit, s);
 
 	int r = exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 			    "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
@@ -242,6 +256,39 @@ int store_sync(struct store *s)
 const char *store_wal_path(const struct store *s)
 {
 	return s->wal_path;
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int store_wal_pages(const struct store *s)
+{
+	return s->wal_pages;
+}
+
+int store_checkpoint_path(const char *path, sqlite3 **conn)
+{
+	if (!*conn) {
+		int rc = sqlite3_open_v2(path, conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+		/* Reads the header: until then the connection does not know the
+		 * database is in WAL mode, and would not checkpoint. */
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(*conn, "PRAGMA journal_mode", NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			sqlite3_close(*conn);
+			*conn = NULL;
+			return store_errno(rc) ? store_errno(rc) : -EIO;
+		}
+	}
+	int frames = -1;
+	int rc = sqlite3_wal_checkpoint_v2(*conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, NULL);
+	if (rc == SQLITE_BUSY)
+		return 0; /* another checkpoint runs: it does the work */
+	if (rc != SQLITE_OK)
+		return store_errno(rc) ? store_errno(rc) : -EIO;
+	return frames < 0 ? -EPROTO : 0;
 }
 
 void store_rollback(struct store *s)

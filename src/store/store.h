@@ -39,6 +39,16 @@ bool store_in_transaction(const struct store *s);
 const char *store_wal_path(const struct store *s);
 int store_sync_path(const char *wal_path);
 int store_sync(struct store *s);
+/* Checkpoints (the log copied into the database, both synced) are not
+ * made by commits: the log's length in pages after the last commit says
+ * when one is due, and store_checkpoint_path makes one — a passive one,
+ * which waits for nobody — through `*conn`, a connection of the calling
+ * thread's own (opened on first use; sqlite3_close it when done). */
+#define STORE_CHECKPOINT_PAGES 1000
+#define STORE_CHECKPOINT_WRITES 500
+const char *store_path(const struct store *s);
+int store_wal_pages(const struct store *s);
+int store_checkpoint_path(const char *path, sqlite3 **conn);
 
 /* Internal to store_*.c: a cached prepared statement for `sql` (a string
  * literal; cached by address), reset and with bindings cleared. */

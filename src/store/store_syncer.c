@@ -20,6 +20,14 @@ struct store_syncer {
 	struct loop *loop;
 	struct store *store;
 	struct worker *worker;
+	/* Checkpoints: a thread of their own, so that a sync never waits
+	 * behind one; its SQLite connection is that thread's alone (and
+	 * closed here once the thread is joined). */
+	struct worker *checkpointer;
+	sqlite3 *checkpoint_conn;
+	bool checkpointing;
+	unsigned long checkpoints;
+	uint64_t checkpoint_writes; /* store_writes() when the last one began */
 	uint64_t synced;      /* every write up to here is on disk */
 	uint64_t failed_upto; /* the last failed sync's cover: not retried for it alone */
 	int last_r;           /* the last sync's result */
@@ -66,6 +74,59 @@ static void answer_waits(struct store_syncer *y, uint64_t tried, int r)
 
 static void sync_begin(struct store_syncer *y);
 
+struct checkpoint_job {
+	struct worker_job job; /* first */
+	struct store_syncer *y;
+	sqlite3 **conn; /* the thread's */
+	char path[PATH_MAX];
+	int r;
+};
+
+static void checkpoint_run(struct worker_job *job)
+{
+	struct checkpoint_job *j = (struct checkpoint_job *)job;
+	j->r = store_checkpoint_path(j->path, j->conn);
+}
+
+static void checkpoint_done(struct worker_job *job)
+{
+	struct checkpoint_job *j = (struct checkpoint_job *)job;
+	struct store_syncer *y = j->y;
+	y->checkpointing = false;
+	y->checkpoints++;
+	if (j->r < 0)
+		log_warn("store: checkpoint failed: %s", strerror(-j->r));
+	free(j);
+}
+
+/* After a sync, when the log has grown: past STORE_CHECKPOINT_PAGES at
+ * the last commit that counted them, or by STORE_CHECKPOINT_WRITES rows
+ * (a statement that returns rows commits without SQLite counting). */
+static void checkpoint_begin(struct store_syncer *y)
+{
+	uint64_t writes = store_writes(y->store);
+	if (y->checkpointing || y->stopping ||
+	    (store_wal_pages(y->store) < STORE_CHECKPOINT_PAGES &&
+	     writes - y->checkpoint_writes < STORE_CHECKPOINT_WRITES))
+		return;
+	if (!y->checkpointer && worker_new(y->loop, 1, WORKER_NICE, &y->checkpointer) < 0) {
+		y->checkpointer = NULL;
+		return;
+	}
+	struct checkpoint_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	*j = (struct checkpoint_job){ .job = { .run = checkpoint_run, .done = checkpoint_done }, .y = y,
+				      .conn = &y->checkpoint_conn };
+	snprintf(j->path, sizeof(j->path), "%s", store_path(y->store));
+	if (worker_submit(y->checkpointer, &j->job) < 0) {
+		free(j);
+		return;
+	}
+	y->checkpointing = true;
+	y->checkpoint_writes = writes;
+}
+
 static void sync_run(struct worker_job *job)
 {
 	struct sync_job *j = (struct sync_job *)job;
@@ -86,6 +147,8 @@ static void sync_finished(struct store_syncer *y, uint64_t writes, int r)
 	answer_waits(y, r < 0 ? writes : 0, r);
 	if (y->waits)
 		sync_begin(y); /* those who came while this one ran */
+	if (r == 0)
+		checkpoint_begin(y);
 }
 
 static void sync_done(struct worker_job *job)
@@ -131,7 +194,8 @@ int store_syncer_new(struct loop *l, struct store *s, struct store_syncer **ret)
 	struct store_syncer *y = calloc(1, sizeof(*y));
 	if (!y)
 		return -ENOMEM;
-	*y = (struct store_syncer){ .loop = l, .store = s, .synced = store_writes(s), .failed_upto = store_writes(s) };
+	*y = (struct store_syncer){ .loop = l, .store = s, .synced = store_writes(s), .failed_upto = store_writes(s),
+				 .checkpoint_writes = store_writes(s) };
 	/* At the loop's niceness: a sync is a wait on the disk, and its
 	 * answer is what the writers wait for. */
 	int r = worker_new(l, SYNCS_IN_FLIGHT, 0, &y->worker);
@@ -153,6 +217,8 @@ void store_syncer_free(struct store_syncer *y)
 	loop_remove_tick(y->loop, on_tick, y);
 	y->stopping = true;
 	worker_free(y->worker); /* the sync in flight finishes: sync_done */
+	worker_free(y->checkpointer);
+	sqlite3_close(y->checkpoint_conn);
 	uint64_t now = store_writes(y->store);
 	if (now > y->synced || y->waits)
 		sync_finished(y, now, store_in_transaction(y->store) ? -EBUSY : store_sync(y->store));
@@ -189,4 +255,9 @@ void store_syncer_cancel(struct store_syncer *y, struct store_sync_wait *w)
 unsigned long store_syncer_syncs(const struct store_syncer *y)
 {
 	return y->syncs;
+}
+
+unsigned long store_syncer_checkpoints(const struct store_syncer *y)
+{
+	return y->checkpoints;
 }

@@ -3,7 +3,9 @@
  * thread of its own; a sync covers every commit made before it began, so
  * the commits made while one runs share the next. After each loop
  * iteration that wrote, a sync begins if none is running: every commit is
- * on disk a sync or two after it was made, whoever made it.
+ * on disk a sync or two after it was made, whoever made it. Once the log
+ * has grown long, a checkpoint follows in a second thread (store.h: the
+ * commits in the loop make none).
  *
  * Whoever must not speak before a write is durable — the HTTP server,
  * before it answers a request that wrote — waits for it here: `ready`
@@ -42,5 +44,6 @@ void store_syncer_wait(struct store_syncer *y, struct store_sync_wait *w);
 /* Takes back a queued wait: its ready will not run. */
 void store_syncer_cancel(struct store_syncer *y, struct store_sync_wait *w);
 
-/* Syncs done so far (for the bench and tests). */
+/* Syncs and checkpoints done so far (for tests). */
 unsigned long store_syncer_syncs(const struct store_syncer *y);
+unsigned long store_syncer_checkpoints(const struct store_syncer *y);

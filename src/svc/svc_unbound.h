@@ -30,7 +30,7 @@ extern const struct svc_ops svc_unbound_ops;
 
 #define SVC_UNBOUND_RECORDS_DIR "records.d"   /* in the service directory */
 #define SVC_UNBOUND_HOSTS_FILE "hosts.conf"    /* in SVC_UNBOUND_RECORDS_DIR */
-#define SVC_UNBOUND_PART_IDS 256               /* record ids per part file */
+#define SVC_UNBOUND_PART_IDS 64                /* record ids per part file */
 #define SVC_UNBOUND_PART_NAME_MAX 32
 #define SVC_UNBOUND_CTL_FILE "unbound.ctl"      /* the control socket, likewise */
 #define SVC_UNBOUND_AUTH_FILE "cell.zone"      /* the auth-zone's file, likewise */

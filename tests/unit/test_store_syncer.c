@@ -3,7 +3,8 @@
  * waits that come while a sync runs share the next one; a cancelled wait
  * is never answered; a sync never begins inside a transaction (it would
  * claim writes not committed yet); the syncer syncs on its own after an
- * iteration that wrote; store_syncer_free answers what is left. */
+ * iteration that wrote; commits never checkpoint, the syncer's thread
+ * does once the log is long; store_syncer_free answers what is left. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -194,6 +195,44 @@ static void test_syncs_on_its_own(void **state)
 	loop_free(l);
 }
 
+static int64_t quit_when_checkpointed(struct loop *l, void *data)
+{
+	struct store_syncer *y = data;
+	if (store_syncer_checkpoints(y) > 0)
+		loop_quit(l);
+	return 1;
+}
+
+static void test_checkpoints_in_its_thread_not_in_commits(void **state)
+{
+	struct store_fixture *f = *state;
+	/* Commits alone never checkpoint: the log keeps growing. */
+	for (int i = 0; store_wal_pages(f->s) < STORE_CHECKPOINT_PAGES; i++) {
+		assert_true(i < 20000);
+		char name[24];
+		snprintf(name, sizeof(name), "many%d", i);
+		assert_int_equal(store_begin(f->s), 0);
+		write_one(f->s, name);
+		assert_int_equal(store_commit(f->s), 0);
+	}
+	struct loop *l;
+	struct store_syncer *y;
+	assert_int_equal(loop_new(&l), 0);
+	assert_int_equal(store_syncer_new(l, f->s, &y), 0);
+	assert_int_equal(loop_add_tick(l, quit_when_checkpointed, y), 0);
+	assert_int_equal(loop_add_timer(l, 1, on_timer, NULL, NULL), 0);
+	write_one(f->s, "last");
+	assert_int_equal(loop_run(l), 0);
+	/* Done whole: the next commit starts the log from its beginning. */
+	assert_int_equal(store_begin(f->s), 0);
+	write_one(f->s, "after");
+	assert_int_equal(store_commit(f->s), 0);
+	assert_true(store_wal_pages(f->s) < 10);
+	loop_remove_tick(l, quit_when_checkpointed, y);
+	store_syncer_free(y);
+	loop_free(l);
+}
+
 static void test_free_answers_what_is_left(void **state)
 {
 	struct store_fixture *f = *state;
@@ -221,6 +260,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_sync_covers_an_open_transaction, store_fixture_setup,
 						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_syncs_on_its_own, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoints_in_its_thread_not_in_commits, store_fixture_setup,
+						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_free_answers_what_is_left, store_fixture_setup,
 						store_fixture_teardown),
 	};
