@@ -20,7 +20,8 @@ network namespace `pbench<hex>`:
     namespace and hands it to picd with --listen-fd, so wrk and the HTTP
     client reach the API at 127.0.0.1:PORT as before;
   * picd is started as `nsenter --net=/run/netns/pbench… picd --foreground
-    --state-dir S --listen-fd FD --socket W/pic.sock`;
+    --state-dir S --listen-fd FD --socket W/pic.sock`, in a session of its
+    own (as when it daemonizes or runs as a service);
   * every picd start is preceded by `picd --teardown` (same nsenter line),
     so chronyd is started, never adopted, and the network is built anew;
   * DNS clients run in a second namespace `pbench<hex>-c` attached to the

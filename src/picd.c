@@ -575,6 +575,8 @@ static int run(struct picd_runtime *rt)
 	r = loop_new(&d->loop);
 	if (r == 0)
 		r = store_syncer_new(d->loop, d->store, &d->syncer);
+	if (r == 0 && d->opt.test_faults && strstr(d->opt.test_faults, "store-sync-fail"))
+		store_syncer_fail_for_test(d->syncer);
 	if (r == 0)
 		r = throttle_new(LOGIN_THROTTLE_SLOTS, LOGIN_MAX_FAILURES, LOGIN_WINDOW_S, &d->login_throttle);
 	if (r == 0)

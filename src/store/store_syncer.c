@@ -32,6 +32,7 @@ struct store_syncer {
 	uint64_t failed_upto; /* the last failed sync's cover: not retried for it alone */
 	int last_r;           /* the last sync's result */
 	bool busy, stopping;
+	bool fail; /* test-only: every sync fails (store_syncer_fail_for_test) */
 	unsigned long syncs;
 	struct store_sync_wait *waits;
 };
@@ -41,6 +42,7 @@ struct sync_job {
 	struct store_syncer *y;
 	uint64_t writes;
 	char wal[PATH_MAX];
+	bool fail;
 	int r; /* the thread's */
 };
 
@@ -130,7 +132,7 @@ static void checkpoint_begin(struct store_syncer *y)
 static void sync_run(struct worker_job *job)
 {
 	struct sync_job *j = (struct sync_job *)job;
-	j->r = store_sync_path(j->wal);
+	j->r = j->fail ? -EIO : store_sync_path(j->wal);
 }
 
 static void sync_finished(struct store_syncer *y, uint64_t writes, int r)
@@ -170,6 +172,7 @@ static void sync_begin(struct store_syncer *y)
 	j->job = (struct worker_job){ .run = sync_run, .done = sync_done };
 	j->y = y;
 	j->writes = store_writes(y->store);
+	j->fail = y->fail;
 	snprintf(j->wal, sizeof(j->wal), "%s", store_wal_path(y->store));
 	if (worker_submit(y->worker, &j->job) < 0) {
 		free(j);
@@ -250,6 +253,11 @@ void store_syncer_cancel(struct store_syncer *y, struct store_sync_wait *w)
 {
 	if (w->queued)
 		unlink_wait(y, w);
+}
+
+void store_syncer_fail_for_test(struct store_syncer *y)
+{
+	y->fail = true;
 }
 
 unsigned long store_syncer_syncs(const struct store_syncer *y)

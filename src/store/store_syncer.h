@@ -44,6 +44,10 @@ void store_syncer_wait(struct store_syncer *y, struct store_sync_wait *w);
 /* Takes back a queued wait: its ready will not run. */
 void store_syncer_cancel(struct store_syncer *y, struct store_sync_wait *w);
 
+/* Test-only (picd --test-faults store-sync-fail): every sync from now
+ * on fails with -EIO, as a disk that refuses writes would. */
+void store_syncer_fail_for_test(struct store_syncer *y);
+
 /* Syncs and checkpoints done so far (for tests). */
 unsigned long store_syncer_syncs(const struct store_syncer *y);
 unsigned long store_syncer_checkpoints(const struct store_syncer *y);
