@@ -36,13 +36,6 @@ int deferred_set_new(unsigned max, struct deferred_set **ret)
 	return 0;
 }
 
-static void clear_response(struct http_response *res)
-{
-	json_decref(res->body);
-	free(res->raw);
-	*res = (struct http_response){ 0 };
-}
-
 static void unlink_free(struct deferred *df)
 {
 	struct deferred_set *set = df->set;
@@ -55,8 +48,8 @@ static void unlink_free(struct deferred *df)
 			df->next->prev = df->prev;
 		set->n--;
 	}
-	clear_response(&df->res);
-	clear_response(&df->scratch);
+	http_response_clear(&df->res);
+	http_response_clear(&df->scratch);
 	free(df);
 }
 
@@ -152,7 +145,7 @@ void deferred_answer(struct deferred *df)
 		resume(df);
 	}
 	df->work_held = false;
-	clear_response(&df->scratch);
+	http_response_clear(&df->scratch);
 	maybe_free(df);
 }
 
@@ -193,7 +186,7 @@ void deferred_cancel_all(struct deferred_set *set)
 	for (struct deferred *df = set->list; df; df = df->next) {
 		if (!df->transport_held || df->answered)
 			continue;
-		clear_response(&df->res);
+		http_response_clear(&df->res);
 		http_error(&df->res, 503, "shutting_down", NULL, "picd is shutting down; try again shortly");
 		resume(df);
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api_error.h"
+#include "sse.h"
 #include "common/banned.h"
 
 static const char *const method_names[] = {
@@ -57,6 +58,15 @@ void http_response_header(struct http_response *res, const char *name, const cha
 		return;
 	h->name = name;
 	res->n_headers++;
+}
+
+void http_response_clear(struct http_response *res)
+{
+	json_decref(res->body);
+	free(res->raw);
+	if (res->stream)
+		sse_discard(res->stream);
+	*res = (struct http_response){ 0 };
 }
 
 int http_reply(struct http_response *res, unsigned status, json_t *body)

@@ -96,6 +96,8 @@ int http_reply(struct http_response *res, unsigned status, json_t *body);
 int http_reply_raw(struct http_response *res, unsigned status, const char *content_type, const void *data,
 		   size_t len);
 /* Sets an error response in the house format. Returns 0. */
+/* Frees what `res` holds (body, raw text, event stream) and zeroes it. */
+void http_response_clear(struct http_response *res);
 int http_error(struct http_response *res, unsigned status, const char *code, const char *field,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -194,20 +194,11 @@ static enum MHD_Result reply_and_free(struct conn_state *cs, struct MHD_Connecti
 	return ok;
 }
 
-static void discard_response(struct http_response *res)
-{
-	json_decref(res->body);
-	free(res->raw);
-	if (res->stream)
-		sse_discard(res->stream);
-	*res = (struct http_response){ 0 };
-}
-
 static void on_synced(struct store_sync_wait *w, int r)
 {
 	struct conn_state *cs = (struct conn_state *)((char *)w - offsetof(struct conn_state, sync_wait));
 	if (r < 0) {
-		discard_response(&cs->pending);
+		http_response_clear(&cs->pending);
 		http_error(&cs->pending, 500, "not_durable", NULL,
 			   "the change was made but could not be written to disk: %s", strerror(-r));
 	}
@@ -224,7 +215,8 @@ static enum MHD_Result answer(struct http_server *s, struct conn_state *cs, stru
 			      struct http_response *res)
 {
 	struct daemon *d = s->d;
-	uint64_t writes = d->store ? store_writes(d->store) : 0;
+	uint64_t writes = store_writes(d->store);
+	/* No syncer: picd is stopping, and has synced what there was. */
 	if (!d->syncer || writes == cs->writes_before || store_syncer_covers(d->syncer, writes))
 		return reply_and_free(cs, conn, res);
 	cs->pending = *res;
@@ -361,7 +353,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else {
 		cs->req.body = cs->body.data ? cs->body.data : "";
 		cs->req.body_len = cs->body.len;
-		cs->writes_before = s->d->store ? store_writes(s->d->store) : 0;
+		cs->writes_before = store_writes(s->d->store);
 		dispatch_request(s->d, &cs->req, &cs->match, &res);
 		if (res.deferred) {
 			cs->deferred = res.deferred;
@@ -386,7 +378,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_server *s = cls;
 	if (s->d->syncer)
 		store_syncer_cancel(s->d->syncer, &cs->sync_wait);
-	discard_response(&cs->pending);
+	http_response_clear(&cs->pending);
 	unhold(cls, cs);
 	json_decref(cs->req.json);
 	buf_free(&cs->body);

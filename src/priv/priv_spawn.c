@@ -30,8 +30,9 @@ static int pidfd_open_compat(pid_t pid)
 
 /* In the child, before exec. The child shares picd's memory (see
  * fork_child): only async-signal-safe calls, nothing that allocates or
- * takes a lock, and nothing written outside its own stack. On failure it
- * writes a short reason to its log and exits 127. */
+ * takes a lock, and nothing written outside its own stack but errno (the
+ * waiting thread's). On failure it writes a short reason to its log and
+ * exits 127. */
 static void child_fail(const char *what)
 {
 	char msg[160];

@@ -13,8 +13,8 @@
 #include "store.h"
 #include "common/banned.h"
 
-/* A sync in flight and one queued behind it at most. */
-#define SYNCS_IN_FLIGHT 2
+/* One sync at a time (`busy`): the next begins when it is done. */
+#define SYNCS_IN_FLIGHT 1
 
 struct store_syncer {
 	struct loop *loop;
@@ -30,7 +30,6 @@ struct store_syncer {
 	uint64_t checkpoint_writes; /* store_writes() when the last one began */
 	uint64_t synced;      /* every write up to here is on disk */
 	uint64_t failed_upto; /* the last failed sync's cover: not retried for it alone */
-	int last_r;           /* the last sync's result */
 	bool busy, stopping;
 	bool fail; /* test-only: every sync fails (store_syncer_fail_for_test) */
 	unsigned long syncs;
@@ -139,7 +138,6 @@ static void sync_finished(struct store_syncer *y, uint64_t writes, int r)
 {
 	y->busy = false;
 	y->syncs++;
-	y->last_r = r;
 	if (r == 0 && writes > y->synced)
 		y->synced = writes;
 	if (r < 0) {
@@ -222,14 +220,10 @@ void store_syncer_free(struct store_syncer *y)
 	worker_free(y->worker); /* the sync in flight finishes: sync_done */
 	worker_free(y->checkpointer);
 	sqlite3_close(y->checkpoint_conn);
+	/* The last sync, here: it covers every wait (none can be past it). */
 	uint64_t now = store_writes(y->store);
 	if (now > y->synced || y->waits)
 		sync_finished(y, now, store_in_transaction(y->store) ? -EBUSY : store_sync(y->store));
-	while (y->waits) {
-		struct store_sync_wait *w = y->waits;
-		unlink_wait(y, w);
-		w->ready(w, y->last_r < 0 ? y->last_r : -ECANCELED);
-	}
 	free(y);
 }
 
