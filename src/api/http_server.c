@@ -187,10 +187,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
 static enum MHD_Result reply_and_free(struct conn_state *cs, struct MHD_Connection *conn, struct http_response *res)
 {
 	enum MHD_Result ok = queue(conn, res, &cs->reply_len);
-	json_decref(res->body);
-	res->body = NULL;
-	free(res->raw);
-	res->raw = NULL;
+	http_response_clear(res); /* what queue() did not hand to MHD */
 	return ok;
 }
 
