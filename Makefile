@@ -41,6 +41,7 @@ WARN := -std=gnu17 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla \
 # glibc's fortify wrappers are macros under clang, which banned.h cannot poison.
 FORTIFY ?= -D_FORTIFY_SOURCE=2
 CFLAGS_ALL := $(WARN) $(OPT) $(SANFLAGS) -D_GNU_SOURCE -fstack-protector-strong \
+	-DPIC_UI_DIR='"$(PREFIX)/share/pic/ui"' \
 	$(FORTIFY) -Isrc -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) -Wl,-z,relro,-z,now $(LDFLAGS)
 
@@ -76,7 +77,7 @@ all: build
 # Keep objects make considers intermediate (unit test objects).
 .SECONDARY:
 
-build: $(PICD) $(PIC) check-openapi
+build: $(PICD) $(PIC) check-openapi ui
 
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
@@ -160,7 +161,7 @@ golden-update: $(UNIT_BIN)
 golden-check:
 	@./tests/golden/check.sh
 
-test: check-banned build unit golden-check fuzz-smoke integration
+test: check-banned build unit ui-unit golden-check fuzz-smoke integration
 
 sanitize:
 	$(MAKE) SAN=1 build
@@ -172,16 +173,22 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(PICD) $(DESTDIR)$(PREFIX)/sbin/picd
 	install -m 0755 $(PIC) $(DESTDIR)$(PREFIX)/bin/pic
+	rm -rf $(DESTDIR)$(PREFIX)/share/pic/ui
+	install -d $(DESTDIR)$(PREFIX)/share/pic
+	cp -R $(UI_OUT) $(DESTDIR)$(PREFIX)/share/pic/ui
 	install -d $(DESTDIR)/etc/systemd/system
 	sed 's|@PREFIX@|$(PREFIX)|g' packaging/picd.service > $(DESTDIR)/etc/systemd/system/picd.service
 
 # Stops the installed cell's services and removes its network first.
 uninstall:
 	-[ -x $(DESTDIR)$(PREFIX)/sbin/picd ] && $(DESTDIR)$(PREFIX)/sbin/picd --teardown --foreground
+	rm -rf $(DESTDIR)$(PREFIX)/share/pic/ui
 	rm -f $(DESTDIR)$(PREFIX)/sbin/picd $(DESTDIR)$(PREFIX)/bin/pic \
 		$(DESTDIR)/etc/systemd/system/picd.service
 
 clean:
 	rm -rf build
+
+include webui/webui.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

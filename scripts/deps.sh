@@ -12,6 +12,10 @@ while read -r pkg _; do
 	[[ "$status" == installed ]] || missing+=("$pkg")
 done < packages.txt
 
+# Node from Debian's nodejs package ships without npm (Debian's npm is a
+# package of its own); a nodejs that bundles npm needs none.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
 if ((${#missing[@]} == 0)); then
 	echo "deps: all Debian packages present"
 	exit 0

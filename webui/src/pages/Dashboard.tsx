@@ -1,0 +1,177 @@
+/* The cell at a glance: identity and address plan, services, VPN peers,
+ * certificate expiry, pending changes (the banner above), recent events
+ * and live traffic. Six requests at most on load: session, config,
+ * services, the interface's peers, certificates and the event stream. */
+import { useQuery } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { Link } from "react-router";
+import { api, unwrap } from "../api/client";
+import { Name } from "../components/Name";
+import { Empty, ErrorNote, Loading, QueryView } from "../components/states";
+import { useConfig } from "../features/config/api";
+import { describeEvent, useEvents } from "../features/events/EventsContext";
+import { stateLabel, stateTone, useServices } from "../features/services/api";
+import { TrafficHistory } from "../features/vpn/traffic";
+import { useWgPeers } from "../features/vpn/api";
+import { formatTime } from "../lib/time";
+
+const TrafficChart = lazy(() => import("../features/vpn/TrafficChart"));
+const DAY = 86400;
+
+function Identity() {
+  const config = useConfig();
+  return (
+    <section className="card flex min-w-0 flex-col gap-2" aria-label="Identity">
+      <h2 className="font-semibold">Identity</h2>
+      <QueryView query={config}>
+        {({ config: c }) => (
+          <>
+            <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1 text-sm">
+              <dt className="text-slate-500">Zone</dt><dd className="min-w-0"><Name value={`${c.cell_name}.${c.domain}`} /></dd>
+              <dt className="text-slate-500">Cell network</dt><dd className="font-mono text-xs">{c.ip_range}</dd>
+              <dt className="text-slate-500">VPN subnet</dt><dd className="font-mono text-xs">{c.vpn_subnet}</dd>
+              <dt className="text-slate-500">VPN endpoint</dt><dd className="min-w-0"><Name value={c.endpoint ? c.endpoint : `(none) port ${c.wireguard_port}`} mono /></dd>
+            </dl>
+            <details className="text-sm">
+              <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Address plan</summary>
+              <dl className="mt-2 grid grid-cols-[7rem_1fr] gap-x-3 gap-y-0.5 font-mono text-xs">
+                {Object.entries({ ...c.addresses, ...Object.fromEntries(Object.entries(c.virtual_ips).map(([k, v]) => [`${k} (web)`, v])) }).map(([k, v]) => (
+                  <div key={k} className="contents"><dt className="min-w-0 truncate text-slate-500" title={k}>{k}</dt><dd>{v}</dd></div>
+                ))}
+              </dl>
+            </details>
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function Services() {
+  const services = useServices(10_000);
+  return (
+    <section className="card flex min-w-0 flex-col gap-2" aria-label="Services">
+      <div className="flex items-center"><h2 className="mr-auto font-semibold">Services</h2><Link to="/services" className="text-sm text-teal-700 underline dark:text-teal-400">Manage</Link></div>
+      <QueryView query={services}>
+        {(list) =>
+          list.length === 0 ? <Empty>No services.</Empty> : (
+            <ul className="grid grid-cols-2 gap-1.5 text-sm sm:grid-cols-3">
+              {list.map((s) => (
+                <li key={s.name} className="flex min-w-0 items-center gap-2">
+                  <span className={`badge ${stateTone(s)}`}>{stateLabel(s)}</span>
+                  <Name value={s.name} />
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
+function Certificates() {
+  const certs = useQuery({ queryKey: ["vault", "certs"], queryFn: async () => (await unwrap(api.GET("/api/vault/certs"))).certs ?? [] });
+  return (
+    <section className="card flex min-w-0 flex-col gap-2" aria-label="Certificates">
+      <div className="flex items-center"><h2 className="mr-auto font-semibold">Certificates</h2><Link to="/proxy" className="text-sm text-teal-700 underline dark:text-teal-400">Manage</Link></div>
+      <QueryView query={certs}>
+        {(list) => {
+          const valid = list.filter((c) => c.status === "valid");
+          if (valid.length === 0) return <Empty>No valid certificate.</Empty>;
+          const first = valid.reduce((a, b) => ((a.not_after ?? Infinity) <= (b.not_after ?? Infinity) ? a : b));
+          const days = Math.floor(((first.not_after ?? 0) - Date.now() / 1000) / DAY);
+          return (
+            <p className="text-sm">
+              {valid.length} valid. Next to expire: <Name value={(first.names ?? []).join(", ") || first.subject} className="inline-block max-w-full align-bottom" /> on {formatTime(first.not_after)}{" "}
+              <span className={`badge ${days < 14 ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"}`}>{days} days</span>
+            </p>
+          );
+        }}
+      </QueryView>
+    </section>
+  );
+}
+
+function Vpn() {
+  const wg = useWgPeers(5_000);
+  const history = useRef(new TrafficHistory());
+  const [, setTick] = useState(0);
+  const [chosen, setChosen] = useState<string>("");
+
+  useEffect(() => {
+    if (!wg.data) return;
+    const now = wg.dataUpdatedAt / 1000;
+    const keys = new Set<string>();
+    for (const p of wg.data) {
+      keys.add(p.public_key);
+      history.current.add(p.public_key, { at: now, rx: p.rx_bytes, tx: p.tx_bytes });
+    }
+    history.current.retain(keys);
+    setTick((t) => t + 1);
+  }, [wg.data, wg.dataUpdatedAt]);
+
+  const peers = wg.data ?? [];
+  const online = peers.filter((p) => p.online).length;
+  const key = chosen || history.current.busiest(1)[0] || "";
+  const series = key ? history.current.get(key) : undefined;
+  const label = peers.find((p) => p.public_key === key)?.name ?? key.slice(0, 8);
+  return (
+    <section className="card flex min-w-0 flex-col gap-2 lg:col-span-2" aria-label="VPN">
+      <div className="flex items-center"><h2 className="mr-auto font-semibold">VPN</h2><Link to="/vpn" className="text-sm text-teal-700 underline dark:text-teal-400">Peers</Link></div>
+      {wg.isPending ? <Loading /> : wg.error ? <ErrorNote error={wg.error} onRetry={() => void wg.refetch()} /> : (
+        <>
+          <p className="text-sm" data-testid="vpn-online"><strong>{online}</strong> online of {peers.length} peer(s) on the interface</p>
+          {peers.length > 0 && (
+            <div className="flex flex-col gap-2">
+              <label className="flex min-w-0 items-center gap-2 text-sm">
+                Traffic of
+                <select className="input w-auto min-w-0" value={key} onChange={(e) => setChosen(e.target.value)}>
+                  {peers.slice(0, 500).map((p) => <option key={p.public_key} value={p.public_key}>{p.name ?? p.public_key.slice(0, 12)}</option>)}
+                </select>
+              </label>
+              {series && series.t.length > 1 ? (
+                <Suspense fallback={<Loading label="Loading the chart…" />}>
+                  <TrafficChart key={key} series={series} label={label} />
+                </Suspense>
+              ) : (
+                <p className="text-xs text-slate-500">The chart fills in as the counters are read (every 5 s).</p>
+              )}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function RecentEvents() {
+  const { events, connected } = useEvents();
+  return (
+    <section className="card flex min-w-0 flex-col gap-2" aria-label="Recent events">
+      <div className="flex items-center gap-2"><h2 className="mr-auto font-semibold">Recent events</h2><span className="text-xs text-slate-500">{connected ? "live" : "connecting…"}</span></div>
+      {events.length === 0 ? <Empty>No events since this page opened.</Empty> : (
+        <ol className="flex max-h-64 flex-col gap-1 overflow-auto text-sm">
+          {[...events].reverse().slice(0, 30).map((e) => (
+            <li key={e.seq} className="flex min-w-0 gap-2"><span className="shrink-0 text-xs text-slate-500">{new Date(e.at).toLocaleTimeString()}</span><span className="min-w-0 break-words">{describeEvent(e)}</span></li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+export function Page() {
+  return (
+    <>
+      <h1 className="text-xl font-semibold">Dashboard</h1>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Identity />
+        <Services />
+        <Vpn />
+        <Certificates />
+        <RecentEvents />
+      </div>
+    </>
+  );
+}
