@@ -60,6 +60,16 @@ static json_t *doc_with_pending(struct daemon *d)
 	return api_config_doc(&d->config, pending, n < 0 ? 0 : n);
 }
 
+/* The configuration document with its ETag. */
+static int reply_config(struct daemon *d, struct http_response *res)
+{
+	json_t *doc = doc_with_pending(d);
+	if (!doc)
+		return -ENOMEM;
+	set_etag(res, d->config_rev);
+	return http_reply(res, 200, doc);
+}
+
 HANDLER(api_config_get)
 {
 	const char *inm = http_request_header(req, "If-None-Match");
@@ -67,11 +77,7 @@ HANDLER(api_config_get)
 		set_etag(res, d->config_rev);
 		return http_reply(res, 304, NULL);
 	}
-	json_t *doc = doc_with_pending(d);
-	if (!doc)
-		return -ENOMEM;
-	set_etag(res, d->config_rev);
-	return http_reply(res, 200, doc);
+	return reply_config(d, res);
 }
 
 /* The text form of a JSON value for field `f`, with the type checked. */
@@ -265,7 +271,9 @@ HANDLER(api_config_put)
 		else
 			log_info("services moved to the zone %s", new_zone);
 	}
-	return api_config_get(d, req, res);
+	/* Not api_config_get: its If-None-Match is a GET's, and a PUT that
+	 * changed the configuration must not be answered 304. */
+	return reply_config(d, res);
 }
 
 HANDLER(api_config_pending_get)

@@ -202,10 +202,12 @@ static int write_host_file(struct svc *s, const struct dhcp_reservation *r)
 HANDLER(api_dhcp_reservations_create)
 {
 	static const char *const allowed[] = { "mac", "ip", "hostname", NULL };
-	const char *mac, *hostname;
+	const char *mac, *hostname = NULL;
 	struct dhcp_reservation r = { 0 };
+	/* hostname null is none, as a reservation without one is answered. */
+	bool no_hostname = json_is_null(json_object_get(req->json, "hostname"));
 	if (api_body_object(req, res, allowed) < 0 || api_body_string(req, res, "mac", 32, true, &mac) < 0 ||
-	    api_body_string(req, res, "hostname", DHCP_HOSTNAME_MAX, false, &hostname) < 0 ||
+	    (!no_hostname && api_body_string(req, res, "hostname", DHCP_HOSTNAME_MAX, false, &hostname) < 0) ||
 	    read_ip(req, res, "ip", false, &r.ip) < 0)
 		return 0;
 	if (dhcp_mac_parse(mac, r.mac) < 0)
