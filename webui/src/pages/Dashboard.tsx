@@ -2,10 +2,8 @@
  * certificate expiry, pending changes (the banner above), recent events
  * and live traffic. Six requests at most on load: session, config,
  * services, the interface's peers, certificates and the event stream. */
-import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
-import { api, unwrap } from "../api/client";
 import { Name } from "../components/Name";
 import { Empty, ErrorNote, Loading, QueryView } from "../components/states";
 import { useConfig } from "../features/config/api";
@@ -13,6 +11,7 @@ import { describeEvent, useEvents } from "../features/events/EventsContext";
 import { stateLabel, stateTone, useServices } from "../features/services/api";
 import { TrafficHistory } from "../features/vpn/traffic";
 import { useWgPeers } from "../features/vpn/api";
+import { readable, useCerts } from "../features/vault/certs";
 import { formatTime } from "../lib/time";
 
 const TrafficChart = lazy(() => import("../features/vpn/TrafficChart"));
@@ -71,19 +70,19 @@ function Services() {
 }
 
 function Certificates() {
-  const certs = useQuery({ queryKey: ["vault", "certs"], queryFn: async () => (await unwrap(api.GET("/api/vault/certs"))).certs ?? [] });
+  const certs = useCerts();
   return (
     <section className="card flex min-w-0 flex-col gap-2" aria-label="Certificates">
       <div className="flex items-center"><h2 className="mr-auto font-semibold">Certificates</h2><Link to="/proxy" className="text-sm text-teal-700 underline dark:text-teal-400">Manage</Link></div>
       <QueryView query={certs}>
         {(list) => {
-          const valid = list.filter((c) => c.status === "valid");
+          const valid = list.filter(readable).filter((c) => c.status === "valid");
           if (valid.length === 0) return <Empty>No valid certificate.</Empty>;
-          const first = valid.reduce((a, b) => ((a.not_after ?? Infinity) <= (b.not_after ?? Infinity) ? a : b));
-          const days = Math.floor(((first.not_after ?? 0) - Date.now() / 1000) / DAY);
+          const first = valid.reduce((a, b) => (a.not_after <= b.not_after ? a : b));
+          const days = Math.floor((first.not_after - Date.now() / 1000) / DAY);
           return (
             <p className="text-sm">
-              {valid.length} valid. Next to expire: <Name value={(first.names ?? []).join(", ") || first.subject} className="inline-block max-w-full align-bottom" /> on {formatTime(first.not_after)}{" "}
+              {valid.length} valid. Next to expire: <Name value={first.names.join(", ") || first.subject} className="inline-block max-w-full align-bottom" /> on {formatTime(first.not_after)}{" "}
               <span className={`badge ${days < 14 ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"}`}>{days} days</span>
             </p>
           );

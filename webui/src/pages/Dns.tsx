@@ -12,7 +12,7 @@ import { useConfig } from "../features/config/api";
 import { ForwardsCard } from "../features/dns/ForwardsCard";
 import { ImportDialog } from "../features/dns/ImportDialog";
 import { RecordDialog, type DnsRecord } from "../features/dns/RecordDialog";
-import { RECORD_TYPES } from "../features/dns/zonefile";
+import { RECORD_TYPES, type RecordType } from "../features/dns/zonefile";
 
 const LIMIT = 50;
 
@@ -34,7 +34,7 @@ export function Page() {
   const [deleting, setDeleting] = useState<DnsRecord | null>(null);
   const [importing, setImporting] = useState(false);
 
-  const query = { offset, limit: LIMIT, ...(filterName.trim() ? { name: filterName.trim() } : {}), ...(filterType ? { type: filterType } : {}) };
+  const query = { offset, limit: LIMIT, ...(filterName.trim() ? { name: filterName.trim() } : {}), ...(filterType ? { type: filterType as RecordType } : {}) };
   const records = useQuery({
     queryKey: ["dns", "records", query],
     queryFn: () => unwrap(api.GET("/api/dns/records", { params: { query } })),

@@ -13,16 +13,17 @@ import { fieldOrItemError } from "../components/SaveState";
 import { Name } from "../components/Name";
 import { Empty, QueryView } from "../components/states";
 import { fromLines } from "../lib/lines";
+import { certsKey, readable, useCerts, type Cert } from "../features/vault/certs";
 import { formatTime } from "../lib/time";
 
-type Cert = Schemas["Cert"];
-const keys = { routes: ["proxy", "routes"], ca: ["vault", "ca"], certs: ["vault", "certs"] } as const;
+type Route = Schemas["ProxyRoute"];
+const keys = { routes: ["proxy", "routes"], ca: ["vault", "ca"], certs: certsKey } as const;
 
 function Routes() {
   const qc = useQueryClient();
   const routes = useQuery({ queryKey: keys.routes, queryFn: async () => (await unwrap(api.GET("/api/proxy/routes"))).routes ?? [] });
   const toggle = useMutation({
-    mutationFn: (r: { vip: string; enabled: boolean }) => unwrap(api.PUT("/api/proxy/routes/{vip}", { params: { path: { vip: r.vip } }, body: { enabled: r.enabled } })),
+    mutationFn: (r: { vip: Route["vip"]; enabled: boolean }) => unwrap(api.PUT("/api/proxy/routes/{vip}", { params: { path: { vip: r.vip } }, body: { enabled: r.enabled } })),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.routes }),
   });
   return (
@@ -152,7 +153,7 @@ function IssueDialog({ open, onClose }: { open: boolean; onClose: () => void }) 
 
 function Certs() {
   const qc = useQueryClient();
-  const certs = useQuery({ queryKey: keys.certs, queryFn: async () => (await unwrap(api.GET("/api/vault/certs"))).certs ?? [] });
+  const certs = useCerts();
   const [issuing, setIssuing] = useState(false);
   const [revoking, setRevoking] = useState<Cert | null>(null);
   const revoke = useMutation({
@@ -175,9 +176,11 @@ function Certs() {
               <table className="table min-w-[40rem]">
                 <thead><tr><th>Names</th><th className="w-20">Kind</th><th className="w-24">Status</th><th className="w-44">Expires</th><th className="w-24"><span className="sr-only">Actions</span></th></tr></thead>
                 <tbody>
-                  {list.map((c) => (
+                  {list.map((c) => !readable(c) ? (
+                    <tr key={c.serial}><td colSpan={5} className="text-xs text-amber-800">Certificate {c.serial}: the cell cannot read it</td></tr>
+                  ) : (
                     <tr key={c.serial}>
-                      <td><Name value={[...(c.names ?? []), ...(c.ips ?? [])].join(", ") || c.subject} mono /></td>
+                      <td><Name value={[...c.names, ...c.ips].join(", ") || c.subject} mono /></td>
                       <td>{c.kind}</td>
                       <td>{c.status}</td>
                       <td className="text-xs">{formatTime(c.not_after)}</td>

@@ -7,6 +7,7 @@ import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { PendingBanner } from "../components/PendingBanner";
+import { configFixture } from "../test/fixtures";
 import type { Config } from "../features/config/api";
 import { DraftProvider } from "../features/config/DraftContext";
 import { EventsProvider } from "../features/events/EventsContext";
@@ -14,18 +15,7 @@ import { makeQueryClient } from "../lib/queryClient";
 import { FakeEventSource, fakeApi } from "../test/fakeApi";
 import { Page as Settings } from "./Settings";
 
-const base: Config = {
-  cell_name: "mycell",
-  domain: "cell",
-  ip_range: "172.20.0.0/16",
-  vpn_subnet: "10.0.0.0/24",
-  wireguard_port: 51820,
-  endpoint: null,
-  addresses: { host: "172.20.0.1" },
-  virtual_ips: {},
-  vpn: {},
-  pending: [{ field: "ip_range", value: "172.21.0.0/16", current: "172.20.0.0/16", requested_at: 1 }],
-};
+const base: Config = configFixture({ pending: [{ field: "ip_range", value: "172.21.0.0/16", current: "172.20.0.0/16", requested_at: 1 }] });
 
 const common = {
   "GET /api/dns/config": () => ({ status: 200, body: { upstreams: [], recursion: true, dnssec: true } }),

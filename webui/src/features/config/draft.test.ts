@@ -1,20 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../api/errors";
+import { configFixture } from "../../test/fixtures";
 import type { Config } from "./api";
 import { diffForm, DraftInvalidError, formFromConfig, saveThenApply } from "./draft";
 
-const config: Config = {
-  cell_name: "mycell",
-  domain: "cell",
-  ip_range: "172.20.0.0/16",
-  vpn_subnet: "10.0.0.0/24",
-  wireguard_port: 51820,
-  endpoint: null,
-  addresses: {},
-  virtual_ips: {},
-  vpn: {},
-  pending: [{ field: "ip_range", value: "172.21.0.0/16", current: "172.20.0.0/16", requested_at: 1 }],
-};
+const config: Config = configFixture({ pending: [{ field: "ip_range", value: "172.21.0.0/16", current: "172.20.0.0/16", requested_at: 1 }] });
 
 describe("the draft", () => {
   it("starts from the requested network, not the applied one", () => {

@@ -127,7 +127,7 @@ export function RecordDialog({ open, record, zone, onClose }: { open: boolean; r
         {otherError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{errorMessage(save.error)}</p>}
         <div className="flex justify-end gap-2">
           <button type="button" className="btn-secondary" onClick={onClose}>Cancel</button>
-          <button type="submit" className="btn-primary" disabled={save.isPending}>{save.isPending ? "Saving…" : record ? "Save" : "Add record"}</button>
+          <button type="submit" className="btn-primary" disabled={save.isPending}>{save.isPending ? "Saving…" : "Save record"}</button>
         </div>
       </form>
     </Dialog>

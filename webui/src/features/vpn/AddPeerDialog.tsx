@@ -93,7 +93,7 @@ export function AddPeerDialog({ open, onClose }: { open: boolean; onClose: () =>
           )}
           <div className="flex justify-end gap-2">
             <button type="button" className="btn-secondary" onClick={close}>Cancel</button>
-            <button type="submit" className="btn-primary" disabled={add.isPending}>{add.isPending ? "Adding…" : "Add peer"}</button>
+            <button type="submit" className="btn-primary" disabled={add.isPending}>{add.isPending ? "Creating…" : "Create peer"}</button>
           </div>
         </form>
       )}

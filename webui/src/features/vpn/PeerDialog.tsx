@@ -72,7 +72,7 @@ export function PeerDialog({ peer, onClose }: { peer: Peer; onClose: () => void 
         <QueryView query={access}>
           {(a) => (
             <ul className="flex flex-col gap-1.5 text-sm">
-              {(a.services ?? []).map((s) => {
+              {("services" in a ? a.services : []).map((s) => {
                 const grantable = GRANTABLE.find((g) => g.id === s.service);
                 return (
                   <li key={s.service} className="flex min-w-0 items-start gap-2">
