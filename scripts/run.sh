@@ -1,26 +1,53 @@
 #!/usr/bin/env bash
 # `make run`: starts a cell in the foreground with embedded defaults and its
-# state in ./var (or $STATE_DIR). Prints where it answers; on the first
-# start picd itself prints the admin password. Ctrl-C stops it.
+# state in ./var (or $STATE_DIR), serving the web UI built into build/ui
+# (or $PIC_UI_DIR). Prints where it answers; on the first start picd itself
+# prints the admin password. Ctrl-C stops it.
+#
+# Plain HTTP listens on loopback only; PIC_LISTEN=0.0.0.0:3000 opens it to
+# the LAN (the network otherwise reaches the cell at https://<cell zone>/).
 set -euo pipefail
 picd=$1
 state_dir=$2
-listen=${PIC_LISTEN:-0.0.0.0:3000}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+listen=${PIC_LISTEN:-127.0.0.1:3000}
 socket=${PIC_SOCKET:-/run/pic/pic.sock}
+ui_dir=${PIC_UI_DIR:-$repo/build/ui}
+host=${listen%:*}
 port=${listen##*:}
+local_host=$host
+[[ "$host" == 0.0.0.0 ]] && local_host=127.0.0.1
+[[ "$host" == "[::]" ]] && local_host="[::1]"
 build_dir=$(dirname "$picd")
 
 echo "PIC: starting picd (state in $state_dir)"
-echo "  API and UI: http://127.0.0.1:$port/"
-for ip in $(hostname -I 2>/dev/null); do
-	[[ "$ip" == *:* ]] && ip="[$ip]"
-	echo "              http://$ip:$port/"
-done
-echo "  health:     curl http://127.0.0.1:$port/health"
+case "$host" in
+0.0.0.0 | "[::]")
+	echo "  web UI and API: http://$local_host:$port/ (plain HTTP, open to the LAN)"
+	for ip in $(hostname -I 2>/dev/null); do
+		if [[ "$ip" == *:* ]]; then
+			[[ "$host" == 0.0.0.0 ]] && continue # an IPv4 socket
+			ip="[$ip]"
+		fi
+		echo "                  http://$ip:$port/"
+	done
+	;;
+*)
+	echo "  web UI and API: http://$host:$port/ (this machine only)"
+	echo "                  plain HTTP for the LAN: PIC_LISTEN=0.0.0.0:$port make run"
+	;;
+esac
+echo "                  HTTPS for the network: https://<cell zone>/ (trust the cell's CA: $build_dir/pic ca export)"
+if [[ -f "$ui_dir/index.html" ]]; then
+	echo "  UI files:   $ui_dir"
+else
+	echo "  UI files:   none in $ui_dir yet (make build); the API answers meanwhile"
+fi
+echo "  health:     curl http://$local_host:$port/health"
 echo "  CLI:        $build_dir/pic status   (control socket $socket)"
 if [[ -e "$state_dir/pic.db" ]]; then
 	echo "  admin:      the password was printed on the first start;"
 	echo "              set a new one with: $build_dir/pic passwd"
 fi
 echo
-exec "$picd" --foreground --state-dir "$state_dir" --listen "$listen" --socket "$socket"
+exec "$picd" --foreground --state-dir "$state_dir" --listen "$listen" --socket "$socket" --ui-dir "$ui_dir"

@@ -34,6 +34,8 @@ struct daemon_options {
 	const char *listen_addr; /* "host:port" */
 	int listen_fd;           /* > 0: an inherited listening socket instead */
 	const char *socket_path;
+	const char *ui_dir;      /* the built web UI, served at / (api/ui_static.h); absolute */
+	char ui_dir_abs[4096];
 	int64_t session_ttl_s;
 	bool foreground;
 	bool teardown;          /* picd --teardown: remove what picd created */

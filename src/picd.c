@@ -25,6 +25,7 @@
 #include "api/routes.h"
 #include "api/sse.h"
 #include "api/throttle.h"
+#include "api/ui_static.h"
 #include "apply/apply.h"
 #include "apply/apply_dns.h"
 #include "apply/apply_cell.h"
@@ -51,8 +52,14 @@
 #include "common/banned.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/pic"
-#define DEFAULT_LISTEN "0.0.0.0:3000"
+/* Plain HTTP on loopback only: the network reaches the cell over the
+ * TLS proxy (https://<cell zone>/), which dials the bridge listener
+ * (cell_listener.h). --listen 0.0.0.0:3000 opens plain HTTP to the LAN. */
+#define DEFAULT_LISTEN "127.0.0.1:3000"
 #define DEFAULT_SOCKET "/run/pic/pic.sock"
+#ifndef PIC_UI_DIR
+#define PIC_UI_DIR "/usr/local/share/pic/ui"
+#endif
 #define DEFAULT_SESSION_TTL_S (12 * 3600)
 #define SHUTDOWN_GRACE_MS 5000
 #define PICD_MMAP_THRESHOLD (128 * 1024)
@@ -84,9 +91,13 @@ static void usage(FILE *out)
 		"Usage: picd [OPTIONS]\n"
 		"The PIC control plane: REST API, store and (later) the cell's services.\n\n"
 		"  --state-dir DIR      state directory (default " DEFAULT_STATE_DIR ")\n"
-		"  --listen HOST:PORT   HTTP API address (default " DEFAULT_LISTEN "; [::]:PORT for IPv6)\n"
+		"  --listen HOST:PORT   plain-HTTP API and web UI address (default " DEFAULT_LISTEN ":\n"
+		"                       this machine only; --listen 0.0.0.0:3000 opens plain HTTP to\n"
+		"                       the LAN, [::]:PORT for IPv6; the network otherwise reaches the\n"
+		"                       cell over HTTPS at https://<cell zone>/)\n"
 		"  --listen-fd FD       serve HTTP on this inherited listening socket instead\n"
 		"  --socket PATH        local control socket (default " DEFAULT_SOCKET ")\n"
+		"  --ui-dir DIR         the built web UI, served at / (default " PIC_UI_DIR ")\n"
 		"  --session-ttl SECS   idle time after which a browser session ends (default %d)\n"
 		"  --log-level LEVEL    error, warn, info or debug (default info)\n"
 		"  --foreground         stay in the foreground, log to stderr\n"
@@ -133,11 +144,12 @@ static void list_routes(void)
 static int parse_options(int argc, char **argv, struct daemon_options *o)
 {
 	enum { OPT_STATE = 256, OPT_LISTEN, OPT_SOCKET, OPT_TTL, OPT_LOG, OPT_FG, OPT_ROUTES, OPT_VERSION,
-	       OPT_HELP, OPT_TEARDOWN, OPT_PURGE, OPT_FAULTS, OPT_LISTEN_FD, OPT_LEAF_LIFETIME };
+	       OPT_HELP, OPT_TEARDOWN, OPT_PURGE, OPT_FAULTS, OPT_LISTEN_FD, OPT_LEAF_LIFETIME, OPT_UI_DIR };
 	static const struct option longopts[] = {
 		{ "state-dir", required_argument, NULL, OPT_STATE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "ui-dir", required_argument, NULL, OPT_UI_DIR },
 		{ "session-ttl", required_argument, NULL, OPT_TTL },
 		{ "log-level", required_argument, NULL, OPT_LOG },
 		{ "foreground", no_argument, NULL, OPT_FG },
@@ -153,7 +165,8 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		{ 0 },
 	};
 	*o = (struct daemon_options){ .state_dir = DEFAULT_STATE_DIR, .listen_addr = DEFAULT_LISTEN,
-				      .socket_path = DEFAULT_SOCKET, .session_ttl_s = DEFAULT_SESSION_TTL_S };
+				      .socket_path = DEFAULT_SOCKET, .ui_dir = PIC_UI_DIR,
+				      .session_ttl_s = DEFAULT_SESSION_TTL_S };
 	int c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		uint64_t ttl;
@@ -162,6 +175,7 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		case OPT_STATE: o->state_dir = optarg; break;
 		case OPT_LISTEN: o->listen_addr = optarg; break;
 		case OPT_SOCKET: o->socket_path = optarg; break;
+		case OPT_UI_DIR: o->ui_dir = optarg; break;
 		case OPT_TTL:
 			if (parse_u64(optarg, 60, 90ull * 24 * 3600, &ttl) < 0) {
 				fprintf(stderr, "picd: --session-ttl must be 60..7776000 seconds\n");
@@ -224,6 +238,22 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		return -EINVAL;
 	}
 	o->state_dir = o->state_dir_abs;
+	/* Relative to where picd was started, but not resolved: a symlink
+	 * swapped to a new build is followed at the next request. */
+	if (o->ui_dir[0] == '\0') {
+		fprintf(stderr, "picd: --ui-dir is empty\n");
+		return -EINVAL;
+	}
+	if (o->ui_dir[0] != '/') {
+		char cwd[4096];
+		int len = getcwd(cwd, sizeof(cwd)) ? snprintf(o->ui_dir_abs, sizeof(o->ui_dir_abs), "%s/%s", cwd, o->ui_dir)
+						   : -1;
+		if (len < 0 || (size_t)len >= sizeof(o->ui_dir_abs)) {
+			fprintf(stderr, "picd: --ui-dir '%s' cannot be made absolute\n", o->ui_dir);
+			return -EINVAL;
+		}
+		o->ui_dir = o->ui_dir_abs;
+	}
 	int n = snprintf(o->run_dir, sizeof(o->run_dir), "%s/run", o->state_dir);
 	int m = snprintf(o->ca_dir, sizeof(o->ca_dir), "%s/ca", o->state_dir);
 	if (n < 0 || (size_t)n >= sizeof(o->run_dir) || m < 0 || (size_t)m >= sizeof(o->ca_dir)) {
@@ -477,6 +507,19 @@ static void log_services(struct daemon *d)
 	}
 }
 
+/* Where the web UI comes from, once at start: a missing one is not an
+ * error (the API serves on), but worth a line. */
+static void log_ui(const struct daemon *d)
+{
+	int r = ui_static_check(d->opt.ui_dir);
+	if (r == 0)
+		log_info("web UI from %s", d->opt.ui_dir);
+	else
+		log_warn("no web UI: '%s/index.html': %s; / answers 404 until it is built (make build) or "
+			 "--ui-dir names a built one",
+			 d->opt.ui_dir, strerror(-r));
+}
+
 /* The cell's CA is created at the first start in <state>/ca; a
  * replacement of the root that a crash interrupted is finished first.
  * Then the root is loaded to tell whether it still covers the
@@ -635,6 +678,7 @@ static int run(struct picd_runtime *rt)
 		log_err("the cell started incompletely: %s", cell_err);
 	cell_listener_reopen(d);
 	log_services(d);
+	log_ui(d);
 	/* Start-up (nftables, netlink, the first renders) leaves freed heap
 	 * behind; give it back so an idle picd stays small. */
 	malloc_trim(0);

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "json_limits.h"
 #include "routes.h"
+#include "ui_static.h"
 #include "common/banned.h"
 
 int dispatch_route(struct daemon *d, struct http_request *req, struct router_match *ret_match,
@@ -18,6 +19,14 @@ int dispatch_route(struct daemon *d, struct http_request *req, struct router_mat
 {
 	enum router_result r = router_match(routes, routes_len, req->method, req->path, ret_match);
 	*ret_found = r;
+	if (r == ROUTER_NOT_FOUND && ui_static_wants(req)) {
+		/* The web UI's files: the fallback of the TCP listeners, so
+		 * that a path of the UI's own routing (/dns/records) loads it. */
+		*ret_match = (struct router_match){ .route = &ui_static_route };
+		*ret_found = ROUTER_FOUND;
+		*ret_body_limit = 0;
+		return 0;
+	}
 	if (r == ROUTER_NOT_FOUND) {
 		http_error(res, 404, "not_found", NULL, "no such path: %s", req->path);
 		return -1;

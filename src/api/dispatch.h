@@ -9,8 +9,8 @@
 
 struct daemon;
 
-/* At the first sight of a request (headers only): finds its route and
- * body limit. Returns -1 with `res` set when it can be answered at once
+/* At the first sight of a request (headers only): finds its route (or,
+ * for what is the web UI's, ui_static_route) and body limit. Returns -1 with `res` set when it can be answered at once
  * (404, 405). */
 int dispatch_route(struct daemon *d, struct http_request *req, struct router_match *ret_match,
 		   enum router_result *ret_found, size_t *ret_body_limit, struct http_response *res);

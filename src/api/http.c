@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api_error.h"
 #include "sse.h"
@@ -60,10 +61,21 @@ void http_response_header(struct http_response *res, const char *name, const cha
 	res->n_headers++;
 }
 
-void http_response_clear(struct http_response *res)
+/* Drops the body `res` holds, whichever kind, before another is set. */
+static void drop_body(struct http_response *res)
 {
 	json_decref(res->body);
+	res->body = NULL;
 	free(res->raw);
+	res->raw = NULL;
+	if (res->has_file)
+		close(res->file_fd);
+	res->has_file = false;
+}
+
+void http_response_clear(struct http_response *res)
+{
+	drop_body(res);
 	if (res->stream)
 		sse_discard(res->stream);
 	*res = (struct http_response){ 0 };
@@ -71,11 +83,21 @@ void http_response_clear(struct http_response *res)
 
 int http_reply(struct http_response *res, unsigned status, json_t *body)
 {
-	json_decref(res->body);
-	free(res->raw);
-	res->raw = NULL;
+	drop_body(res);
 	res->status = status;
 	res->body = body;
+	return 0;
+}
+
+int http_reply_file_take(struct http_response *res, unsigned status, const char *content_type, int fd,
+			 uint64_t size)
+{
+	drop_body(res);
+	res->has_file = true;
+	res->file_fd = fd;
+	res->file_size = size;
+	res->raw_type = content_type;
+	res->status = status;
 	return 0;
 }
 
@@ -86,9 +108,7 @@ int http_reply_raw(struct http_response *res, unsigned status, const char *conte
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, data, len);
-	free(res->raw);
-	json_decref(res->body);
-	res->body = NULL;
+	drop_body(res);
 	res->raw = copy;
 	res->raw_len = len;
 	res->raw_type = content_type;

@@ -46,6 +46,9 @@ struct http_request {
 	enum http_method method;
 	const char *method_name;
 	const char *path;
+	/* The path asked for held "%00": libmicrohttpd decoded it into a NUL,
+	 * so `path` ends there and is not what was asked for. */
+	bool path_nul;
 	bool local; /* arrived on the control socket */
 	bool tls;
 	char peer[64]; /* client address, for throttling and logs */
@@ -75,7 +78,10 @@ struct http_response {
 	struct sse_stream *stream; /* instead of a body: an event stream */
 	char *raw;                 /* instead of JSON: bytes (owned) ... */
 	size_t raw_len;
-	const char *raw_type;      /* ... of this content type */
+	const char *raw_type;      /* ... of this content type (also of a file) */
+	bool has_file;             /* instead of JSON: a file's contents, sent */
+	int file_fd;               /* from this descriptor (owned when has_file) */
+	uint64_t file_size;        /* by libmicrohttpd (sendfile), never read here */
 	struct deferred *deferred; /* instead of an answer now: one later (deferred.h) */
 	unsigned n_headers;
 	struct http_header headers[HTTP_MAX_EXTRA_HEADERS];
@@ -95,9 +101,14 @@ int http_reply(struct http_response *res, unsigned status, json_t *body);
 /* Sets status and a non-JSON body (copied). -ENOMEM, or 0. */
 int http_reply_raw(struct http_response *res, unsigned status, const char *content_type, const void *data,
 		   size_t len);
-/* Sets an error response in the house format. Returns 0. */
-/* Frees what `res` holds (body, raw text, event stream) and zeroes it. */
+/* Sets status and a file's contents as the body: takes ownership of
+ * `fd` (a regular file open for reading, `size` bytes, sent from offset
+ * 0), also for a 304 or a HEAD, whose Content-Length it gives. Returns 0. */
+int http_reply_file_take(struct http_response *res, unsigned status, const char *content_type, int fd,
+			 uint64_t size);
+/* Frees what `res` holds (body, raw text, file, event stream) and zeroes it. */
 void http_response_clear(struct http_response *res);
+/* Sets an error response in the house format. Returns 0. */
 int http_error(struct http_response *res, unsigned status, const char *code, const char *field,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -25,6 +26,7 @@
 #include "sse.h"
 #include "store/store.h"
 #include "store/store_syncer.h"
+#include "ui_path.h"
 #include "common/banned.h"
 
 #define HTTP_CONNECTION_LIMIT 512
@@ -37,6 +39,18 @@
  * what the freed tree was: 11-12 ms for 300,000 blocks (~25 MB), 6 us
  * with nothing to give back. */
 #define HTTP_TRIM_AFTER_BYTES (256 * 1024)
+
+/* On every answer of the TCP listeners, API and UI alike. The UI loads
+ * nothing from elsewhere and is framed by nobody. Referrer-Policy is the
+ * proxy's (svc_caddy.c sets same-origin on all it forwards, over
+ * whatever picd says), so the UI behaves alike directly and through it:
+ * its own requests keep their Referer, other origins never see a cell
+ * URL. */
+#define HTTP_CSP                                                                                     \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "      \
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " \
+	"frame-ancestors 'none'"
+#define HTTP_REFERRER_POLICY "same-origin"
 
 struct conn_state;
 
@@ -59,6 +73,7 @@ struct conn_state {
 	bool too_large;
 	size_t reply_len;
 	struct deferred *deferred; /* the answer comes later (deferred.h) */
+	bool path_nul;             /* the raw path held %00 (on_uri) */
 	bool via_proxy;            /* the connection comes from the cell's proxy */
 	bool held;                 /* suspended until the proxy's change is done */
 	struct conn_state *held_prev, *held_next;
@@ -134,7 +149,22 @@ static void apply_forwarded(struct http_server *s, struct MHD_Connection *conn, 
 	req->tls = proto && strcmp(proto, "https") == 0;
 }
 
-static enum MHD_Result queue_stream(struct MHD_Connection *conn, struct http_response *res)
+static void add_security_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+	MHD_add_response_header(r, "Referrer-Policy", HTTP_REFERRER_POLICY);
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
+static bool has_header(const struct http_response *res, const char *name)
+{
+	for (unsigned i = 0; i < res->n_headers; i++)
+		if (strcasecmp(res->headers[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static enum MHD_Result queue_stream(struct MHD_Connection *conn, bool tcp, struct http_response *res)
 {
 	struct MHD_Response *r = sse_response(res->stream, conn);
 	if (!r) {
@@ -144,15 +174,30 @@ static enum MHD_Result queue_stream(struct MHD_Connection *conn, struct http_res
 	}
 	res->stream = NULL; /* MHD owns it now and frees it with the response */
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (tcp)
+		add_security_headers(r);
 	enum MHD_Result ok = MHD_queue_response(conn, 200, r);
 	MHD_destroy_response(r);
 	return ok;
 }
 
-static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *res, size_t *ret_len)
+/* The body of `res` as a libmicrohttpd response, with its Content-Type
+ * (NULL: none) and how many bytes of heap it holds. A file's descriptor
+ * is MHD's from here: it sends it with sendfile
+ * (MHD_OPTION_SIGPIPE_HANDLED_BY_APP), answers a HEAD or a 304 with the
+ * headers alone (Content-Length included) and closes it with the
+ * response. */
+static struct MHD_Response *body_response(struct http_response *res, const char **ret_type, size_t *ret_len)
 {
-	if (res->stream)
-		return queue_stream(conn, res);
+	if (res->has_file) {
+		struct MHD_Response *r = MHD_create_response_from_fd64(res->file_size, res->file_fd);
+		if (r)
+			res->has_file = false;
+		*ret_type = res->raw_type;
+		*ret_len = 0;
+		return r;
+	}
 	char *text = NULL;
 	size_t len = 0;
 	const char *type = "application/json";
@@ -164,19 +209,34 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
 	} else if (res->body && res->status != 204 && res->status != 304) {
 		text = json_dumps(res->body, JSON_COMPACT);
 		if (!text)
-			return MHD_NO;
+			return NULL;
 		len = strlen(text);
 	}
-	*ret_len = len;
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(text);
-		return MHD_NO;
+		return NULL;
 	}
-	if (text)
+	*ret_type = text ? type : NULL;
+	*ret_len = len;
+	return r;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, bool tcp, struct http_response *res, size_t *ret_len)
+{
+	if (res->stream)
+		return queue_stream(conn, tcp, res);
+	const char *type;
+	struct MHD_Response *r = body_response(res, &type, ret_len);
+	if (!r)
+		return MHD_NO;
+	if (type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (!has_header(res, MHD_HTTP_HEADER_CACHE_CONTROL))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (tcp)
+		add_security_headers(r);
 	for (unsigned i = 0; i < res->n_headers; i++)
 		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
 	enum MHD_Result ok = MHD_queue_response(conn, res->status, r);
@@ -186,7 +246,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
 
 static enum MHD_Result reply_and_free(struct conn_state *cs, struct MHD_Connection *conn, struct http_response *res)
 {
-	enum MHD_Result ok = queue(conn, res, &cs->reply_len);
+	enum MHD_Result ok = queue(conn, !cs->req.local, res, &cs->reply_len);
 	http_response_clear(res); /* what queue() did not hand to MHD */
 	return ok;
 }
@@ -279,6 +339,18 @@ static bool release_held(struct http_server *s)
 	return any;
 }
 
+/* Called with the request target as it arrived, before libmicrohttpd
+ * percent-decodes it (and a "%00" in it ends the decoded path): the
+ * request's state begins here, with what only the raw target shows. What
+ * it returns is on_request's *con_cls. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct conn_state *cs = calloc(1, sizeof(*cs));
+	if (cs)
+		cs->path_nul = ui_path_raw_has_nul(uri);
+	return cs;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -286,13 +358,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct http_server *s = cls;
 	struct conn_state *cs = *con_cls;
 
-	if (!cs) {
-		cs = calloc(1, sizeof(*cs));
+	if (!cs || !cs->req.conn) {
+		if (!cs)
+			cs = calloc(1, sizeof(*cs));
 		if (!cs)
 			return MHD_NO;
 		*con_cls = cs;
 		cs->req = (struct http_request){ .conn = conn, .method = http_method_parse(method),
-						 .method_name = method, .path = url, .local = s->local };
+						 .method_name = method, .path = url, .path_nul = cs->path_nul,
+						 .local = s->local };
 		fill_peer(s, conn, &cs->req);
 		cs->via_proxy = from_proxy(s, &cs->req);
 		apply_forwarded(s, conn, &cs->req);
@@ -430,6 +504,10 @@ int http_server_start(struct daemon *d, int listen_fd, bool local, struct http_s
 				  NULL, NULL, on_request, s,
 				  MHD_OPTION_LISTEN_SOCKET, listen_fd,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				  /* picd ignores SIGPIPE (picd.c), so MHD may use
+				   * sendfile for file answers. */
+				  MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTION_LIMIT,
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, local ? 0u : (unsigned)HTTP_PER_IP_LIMIT,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
