@@ -9,6 +9,7 @@ import { makeQueryClient } from "./lib/queryClient";
 import { LoginPage } from "./auth/LoginPage";
 import { RequireSession } from "./auth/RequireSession";
 import { NotFound } from "./pages/NotFound";
+import { Loading } from "./components/states";
 import { pages } from "./pages/registry";
 
 function routes(): RouteObject[] {
@@ -22,6 +23,8 @@ function routes(): RouteObject[] {
     { path: "/login", Component: LoginPage, handle: { title: "Log in" } },
     {
       path: "/",
+      /* Shown while the first page's module loads. */
+      hydrateFallbackElement: <Loading />,
       element: (
         <RequireSession>
           <Layout />

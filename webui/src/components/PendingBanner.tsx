@@ -14,16 +14,17 @@ export function PendingBanner() {
   const apply = useApply();
   const pending = config.data?.config.pending ?? [];
   const unsaved = hasEdits(draft);
-  const show = pending.length > 0 || apply.isPending || apply.isError || apply.isSuccess;
+  const show = pending.length > 0 || unsaved || apply.isPending || apply.isError || apply.isSuccess;
   if (!show) return null;
 
   const result = apply.data?.result;
   return (
     <section aria-label="Pending changes" className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-3">
-        {pending.length > 0 ? (
+        {pending.length > 0 || unsaved ? (
           <p className="min-w-0 flex-1">
             <strong>Pending:</strong>{" "}
+            {pending.length === 0 && "nothing saved yet."}
             {pending.map((p) => (
               <span key={p.field} className="mr-2 inline-block">
                 {p.field} {p.current ?? "—"} → <span className="font-mono">{p.value ?? "—"}</span>
@@ -34,7 +35,7 @@ export function PendingBanner() {
         ) : (
           <p className="min-w-0 flex-1">{apply.isPending ? "Applying…" : result?.ok === false ? "Apply failed." : "Nothing pending."}</p>
         )}
-        {pending.length > 0 && (
+        {(pending.length > 0 || unsaved) && (
           <button type="button" className="btn-primary" disabled={apply.isPending} onClick={() => apply.mutate()}>
             {apply.isPending ? "Applying…" : "Apply"}
           </button>

@@ -9,7 +9,7 @@ import { Name } from "../../components/Name";
 import { QueryView } from "../../components/states";
 import { formatTime } from "../../lib/time";
 import { expiresAt, PeerQr } from "./AddPeerDialog";
-import { GRANTABLE, peersKey, type Peer, type PeerService } from "./api";
+import { GRANTABLE, peersKey, usePeers, type Peer, type PeerService } from "./api";
 
 type PeerChange = { services?: PeerService[]; enabled?: boolean; expires_at?: number | null };
 
@@ -26,12 +26,23 @@ export function PeerDialog({ peer, onClose }: { peer: Peer; onClose: () => void 
   const [showConfig, setShowConfig] = useState(false);
   const accessKey = ["peers", name, "access"];
   const access = useQuery({ queryKey: accessKey, queryFn: () => unwrap(api.GET("/api/peers/{name}/access", { params: { path: { name } } })) });
+  const peers = usePeers();
+  /* The change shows at once; a refusal puts the peer back as it was. */
   const change = useMutation({
     mutationFn: (body: PeerChange) => unwrap(api.PUT("/api/peers/{name}", { params: { path: { name } }, body })),
+    onMutate: async (body) => {
+      await qc.cancelQueries({ queryKey: peersKey });
+      const before = qc.getQueryData<Peer[]>(peersKey);
+      qc.setQueryData<Peer[]>(peersKey, (old) => old?.map((x) => (x.name === name ? { ...x, ...body } : x)));
+      return { before };
+    },
+    onError: (_e, _body, ctx) => {
+      if (ctx?.before) qc.setQueryData(peersKey, ctx.before);
+    },
     onSuccess: (p) => {
       qc.setQueryData<Peer[]>(peersKey, (old) => old?.map((x) => (x.name === name ? p : x)));
-      void qc.invalidateQueries({ queryKey: accessKey });
     },
+    onSettled: () => qc.invalidateQueries({ queryKey: accessKey }),
   });
   const del = useMutation({
     mutationFn: () => unwrap(api.DELETE("/api/peers/{name}", { params: { path: { name } } })),
@@ -40,7 +51,7 @@ export function PeerDialog({ peer, onClose }: { peer: Peer; onClose: () => void 
       onClose();
     },
   });
-  const current = (qc.getQueryData<Peer[]>(peersKey) ?? []).find((x) => x.name === name) ?? peer;
+  const current = (peers.data ?? []).find((x) => x.name === name) ?? peer;
   const services = new Set(current.services ?? []);
   const toggle = (id: PeerService) => {
     const next = new Set(services);
