@@ -43,6 +43,7 @@
 #include "net/nft.h"
 #include "pki/pki_ca.h"
 #include "pki/pki_ca_replace.h"
+#include "pki/pki_cert.h"
 #include "pki/pki_issue.h"
 #include "priv/priv.h"
 #include "store/store.h"
@@ -525,6 +526,17 @@ static void log_ui(const struct daemon *d)
  * Then the root is loaded to tell whether it still covers the
  * configuration (daemon_ca_check). Without it the rest of the cell still
  * runs; the vault API answers 503. */
+/* The root's fingerprint, for comparing with what a device shows before
+ * trusting the certificate it downloaded. */
+static void log_ca_fingerprint(struct daemon *d)
+{
+	if (!d->ca)
+		return;
+	struct pki_cert_info info;
+	if (pki_ca_cert_info(d->ca, &info) == 0)
+		log_info("cell CA SHA-256 %s (devices download it from /api/vault/ca.crt)", info.sha256);
+}
+
 static void open_ca(struct daemon *d)
 {
 	char crt[4200], err[256] = "";
@@ -543,6 +555,7 @@ static void open_ca(struct daemon *d)
 			log_info("created the cell's certificate authority (%s)", d->opt.ca_dir);
 	}
 	daemon_ca_check(d);
+	log_ca_fingerprint(d);
 }
 
 static int open_store(struct daemon *d)

@@ -15,7 +15,6 @@
 
 #include "api_body.h"
 #include "apply/apply.h"
-#include "common/buf.h"
 #include "common/log.h"
 #include "daemon.h"
 #include "handlers.h"
@@ -48,13 +47,7 @@ static void stale_warning(const struct daemon *d, char *out, size_t outlen)
 static json_t *root_json(const struct daemon *d)
 {
 	struct pki_cert_info info;
-	struct buf pem;
-	buf_init(&pem, 64 * 1024);
-	int r = pki_ca_cert_pem(d->ca, &pem);
-	if (r == 0)
-		r = pki_cert_info(pem.data, &info);
-	buf_free(&pem);
-	if (r < 0)
+	if (pki_ca_cert_info(d->ca, &info) < 0)
 		return NULL;
 	json_t *nets = json_array();
 	for (size_t i = 0; nets && i < d->ca->n_nets; i++) {

@@ -2,6 +2,7 @@
 #include "pki_ca.h"
 
 #include "common/buf.h"
+#include "pki_cert.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -273,5 +274,16 @@ int pki_ca_cert_der(const struct pki_ca *ca, struct buf *out)
 		return -EIO;
 	int r = buf_append(out, der, (size_t)len);
 	OPENSSL_free(der);
+	return r;
+}
+
+int pki_ca_cert_info(const struct pki_ca *ca, struct pki_cert_info *ret_info)
+{
+	struct buf pem;
+	buf_init(&pem, 64 * 1024);
+	int r = pki_ca_cert_pem(ca, &pem);
+	if (r == 0)
+		r = pki_cert_info(pem.data, ret_info);
+	buf_free(&pem);
 	return r;
 }

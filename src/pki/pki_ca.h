@@ -85,5 +85,8 @@ int pki_ca_serial(const struct pki_ca *ca, char out[PKI_SERIAL_HEX_MAX]);
 
 /* Appends the root certificate in PEM (what devices import) to `out`. */
 int pki_ca_cert_pem(const struct pki_ca *ca, struct buf *out);
+/* What the root certificate says (subject, serial, SHA-256, validity). */
+struct pki_cert_info;
+int pki_ca_cert_info(const struct pki_ca *ca, struct pki_cert_info *ret_info);
 /* The root certificate in DER, for devices that import that form. */
 int pki_ca_cert_der(const struct pki_ca *ca, struct buf *out);

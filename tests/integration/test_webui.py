@@ -58,6 +58,9 @@ def test_the_cell_through_the_browser(cell, browser, tmp_path):
     b, picd = browser, cell
     conf = config(picd)
     zone = f"{conf['cell_name']}.{conf['domain']}"
+    # What `make run` shows for comparing with a device: the CA's fingerprint.
+    sha = picd.local("GET", "/api/vault/ca")[2]["sha256"]
+    assert f"cell CA SHA-256 {sha}" in picd.stderr() + picd.stdout()
 
     # --- log in: a wrong password is said to be one; the right one lands on the dashboard
     b.login("not-the-password")
