@@ -6,7 +6,6 @@ import { useState } from "react";
 import { createBrowserRouter, RouterProvider, type RouteObject } from "react-router";
 import { Layout } from "./components/Layout";
 import { makeQueryClient } from "./lib/queryClient";
-import { LoginPage } from "./auth/LoginPage";
 import { RequireSession } from "./auth/RequireSession";
 import { NotFound } from "./pages/NotFound";
 import { Loading } from "./components/states";
@@ -20,7 +19,12 @@ function routes(): RouteObject[] {
   }));
   children.push({ path: "*", Component: NotFound, handle: { title: "Not found" } });
   return [
-    { path: "/login", Component: LoginPage, handle: { title: "Log in" } },
+    {
+      path: "/login",
+      handle: { title: "Log in" },
+      hydrateFallbackElement: <Loading />,
+      lazy: async () => ({ Component: (await import("./auth/LoginPage")).LoginPage }),
+    },
     {
       path: "/",
       /* Shown while the first page's module loads. */
