@@ -154,6 +154,17 @@ def test_the_cell_through_the_browser(cell, browser, tmp_path):
         heading(b, path)
         b.screens("page" + path.replace("/", "-").rstrip("-"))
 
+    # --- every page worked with the session cookie alone: each API request
+    # since the login was answered without an error
+    made = b.do("log")["requests"]
+    since_login = made[max(i for i, r in enumerate(made) if r["path"] == "/api/auth/login") + 1:]
+    pages_api = [r for r in since_login if r["path"].startswith("/api/")]
+    assert {r["path"] for r in pages_api} >= {"/api/config", "/api/services", "/api/peers", "/api/dns/records",
+                                              "/api/dhcp/config", "/api/ntp/status", "/api/proxy/routes",
+                                              "/api/vault/ca", "/api/auth/tokens"}
+    failed = [r for r in pages_api if r.get("status", 200) >= 400]
+    assert failed == [], failed
+
     # --- an expired session goes to the login and back to the page it was on
     heading(b, "/proxy")
     b.do("clearCookies")
