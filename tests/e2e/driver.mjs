@@ -19,7 +19,7 @@ const DESKTOP = { width: 1280, height: 800 };
 const MOBILE = { width: 375, height: 812 };
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 15000);
 
-let browser, context, page, base, outDir;
+let browser, context, page, base, outDir, cdp;
 const requests = [];
 const consoleMessages = [];
 
@@ -149,16 +149,51 @@ const commands = {
     await page.setViewportSize(DESKTOP);
     return { files };
   },
-  // Time from navigation to the dashboard's content being usable, and the
-  // requests it made (bench).
+  // Time from navigation to the page's content being usable, and the
+  // requests it made (bench/bench.py, section webui). `steps` are done in
+  // order once the navigation is committed: fill (`value`) or click
+  // (`click: true`) a target, or wait until `css` matches an element
+  // (whose text contains `text`, if given). The waits poll in the page at
+  // every animation frame: a locator's waitFor retries after 0, 20, 50,
+  // 100, 100 ms and then every 500 ms, too coarse for a timing. Fill and
+  // click skip the actionability checks (their element is already there:
+  // wait for it first), which take a frame or two each. `marks`
+  // is the ms at the end of each step, `ms` at the end of the last;
+  // without steps, the page's text is waited for `waitText`. `settleMs`
+  // later, `settled` lists every request since the navigation (those that
+  // start just after the page is usable, too). `noCache` (true/false)
+  // turns the HTTP cache off/on from now on.
   async measure(c) {
+    if (c.noCache !== undefined) {
+      cdp ??= await context.newCDPSession(page);
+      await cdp.send("Network.setCacheDisabled", { cacheDisabled: !!c.noCache });
+    }
+    const steps = c.steps || [{ css: "body", text: c.waitText }];
     const before = requests.length;
-    const t0 = Date.now();
+    const since = () => requests.slice(before).map((r) => `${r.method} ${r.path}`);
+    const t0 = performance.now();
+    const at = () => Math.round((performance.now() - t0) * 100) / 100;
     await page.goto(base + c.path, { waitUntil: "commit" });
-    await page.getByText(c.waitText, { exact: false }).first().waitFor();
-    const ms = Date.now() - t0;
-    const made = requests.slice(before).map((r) => `${r.method} ${r.path}`);
-    return { ms, requests: made };
+    const marks = [];
+    for (const s of steps) {
+      if (s.value !== undefined) await scoped(s).fill(s.value, { force: true });
+      else if (s.click) await scoped(s).click({ force: true });
+      else
+        await page.waitForFunction(
+          ([css, text]) => {
+            const e = document.querySelector(css);
+            return !!e && (!text || (e.textContent || "").includes(text));
+          },
+          [s.css, s.text || ""],
+          { polling: "raf", timeout: TIMEOUT },
+        );
+      marks.push(at());
+    }
+    const ms = at();
+    const made = since();
+    if (!c.settleMs) return { ms, marks, requests: made };
+    await page.waitForTimeout(c.settleMs);
+    return { ms, marks, requests: made, settled: since() };
   },
   async evaluate(c) {
     return { value: await page.evaluate(c.js) };
