@@ -1837,13 +1837,9 @@ def timed_ms(ctx, method, path, body=None, want=200):
     return (t1 - t0) * 1000, doc
 
 
-def section_vpn(ctx):
-    """The VPN: create -> first handshake, and 1,000 / 10,000 peers."""
-    ctx.ensure_running()
-    ctx.picd.wait_service("vpn")
-    conf = ctx.config()
-    dns = conf["addresses"]["dns"]
-    # Room for 10,000 peers (a /24 holds 253).
+def make_room_for_peers(ctx):
+    """The VPN endpoint set and a subnet that holds 10,000 peers (a /24
+    holds 253), applied; returns once the VPN serves again."""
     status, doc = ctx.picd.local("PUT", "/api/config", {"endpoint": VPN_LINK_HOST, "vpn_subnet": VPN_SUBNET})
     if status != 200:
         raise BenchError(f"PUT /api/config endpoint, vpn_subnet: HTTP {status}: {doc}")
@@ -1852,6 +1848,15 @@ def section_vpn(ctx):
         if status != 200:
             raise BenchError(f"POST /api/config/apply: HTTP {status}: {doc}")
     ctx.picd.wait_service("vpn")
+
+
+def section_vpn(ctx):
+    """The VPN: create -> first handshake, and 1,000 / 10,000 peers."""
+    ctx.ensure_running()
+    ctx.picd.wait_service("vpn")
+    conf = ctx.config()
+    dns = conf["addresses"]["dns"]
+    make_room_for_peers(ctx)
     dev = VpnDevice(ctx.netns)
     try:
         # Create -> handshake: the API call, fetching the config, setting
@@ -2259,15 +2264,8 @@ def add_ui_peers(ctx, first, n):
     """Peers ui<first>…ui<n-1>, each with a key of its own (32 random
     bytes: the cell makes no key pair) and no preshared key, over one
     keep-alive connection, in a subnet that holds them; returns seconds."""
-    if ctx.config()["vpn_subnet"] != VPN_SUBNET:  # the default /24 holds 253
-        status, doc = ctx.picd.local("PUT", "/api/config", {"endpoint": VPN_LINK_HOST, "vpn_subnet": VPN_SUBNET})
-        if status != 200:
-            raise BenchError(f"PUT /api/config endpoint, vpn_subnet: HTTP {status}: {doc}")
-        if doc.get("pending"):
-            status, doc = ctx.picd.local("POST", "/api/config/apply", timeout=60)
-            if status != 200:
-                raise BenchError(f"POST /api/config/apply: HTTP {status}: {doc}")
-        ctx.picd.wait_service("vpn")
+    if ctx.config()["vpn_subnet"] != VPN_SUBNET:
+        make_room_for_peers(ctx)
     conn = KeepAlive(ctx)
     t0 = time.monotonic()
     try:

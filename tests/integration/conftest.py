@@ -381,14 +381,18 @@ class Picd:
         self.listener.close()
 
     # --- lifecycle -------------------------------------------------------
-    def start(self, expect_ok=True):
+    def spawn(self, pass_fds=()):
+        """picd started in the foreground, its output in picd-N.out/.err."""
         self.starts += 1
         self.stdout_path = self.dir / f"picd-{self.starts}.out"
         self.stderr_path = self.dir / f"picd-{self.starts}.err"
         argv = self.argv("--foreground", "--log-level", "debug", *self.extra_args)
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                         pass_fds=(self.listener.fileno(),))
+                                         pass_fds=pass_fds)
+
+    def start(self, expect_ok=True):
+        self.spawn(pass_fds=(self.listener.fileno(),))
         if not expect_ok:
             return self.proc.wait(timeout=START_TIMEOUT_S)
         deadline = time.monotonic() + START_TIMEOUT_S

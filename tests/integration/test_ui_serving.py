@@ -404,12 +404,7 @@ class OwnListenerPicd(Picd):
         return argv
 
     def start(self, expect_ok=True):
-        self.starts += 1
-        self.stdout_path = self.dir / f"picd-{self.starts}.out"
-        self.stderr_path = self.dir / f"picd-{self.starts}.err"
-        argv = self.argv("--foreground", "--log-level", "debug", *self.extra_args)
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        self.spawn()
 
         def up():
             if self.proc.poll() is not None:

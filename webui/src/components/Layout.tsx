@@ -1,13 +1,12 @@
 /* The frame of every page after login: the menu (from pages/registry.ts),
  * the cell's name, the theme switch and logout. On narrow screens the
  * menu folds behind a button. */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation, useMatches, useNavigate } from "react-router";
 import { useLogout, useSession } from "../auth/session";
 import { nextTheme, setTheme, storedTheme, type ThemeChoice } from "../lib/theme";
 import { pages } from "../pages/registry";
 import { PendingBanner } from "./PendingBanner";
-import { useEffect } from "react";
 import { DraftProvider } from "../features/config/DraftContext";
 import { EventsProvider } from "../features/events/EventsContext";
 
