@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "api/auth.h"
+#include "apply/apply_host.h"
 #include "common/log.h"
 #include "common/secret.h"
 #include "pki/pki_ca.h"
@@ -100,7 +101,9 @@ int daemon_ca_replace(struct daemon *d, int64_t now, char *ret_old_serial, size_
 		snprintf(err, errlen, "cannot mark the certificates as superseded: %s", strerror(-r));
 		return r;
 	}
-	r = pki_ca_replace(d->opt.ca_dir, &d->config, now, &ca, old_serial, err, errlen);
+	char host[PKI_NAME_MAX + 1];
+	r = pki_ca_replace(d->opt.ca_dir, &d->config, host_access_name(host) == 0 ? host : NULL, now, &ca, old_serial,
+			   err, errlen);
 	if (r < 0) {
 		store_rollback(d->store);
 		/* The swap may have got past the key: take whatever is on disk. */
@@ -111,6 +114,8 @@ int daemon_ca_replace(struct daemon *d, int64_t now, char *ret_old_serial, size_
 	}
 	pki_ca_free(d->ca);
 	d->ca = ca;
+	/* The new root may cover more of the host's addresses and names. */
+	apply_host_refresh(d);
 	/* The files are the truth: a lost mark only leaves the old root's
 	 * certificates listed as valid. */
 	r = store_commit(d->store);

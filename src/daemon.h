@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model/config.h"
+#include "net/host_access.h"
 #include "net/netplan.h"
 #include "svc/svc.h"
 #include "vpn/wg_device.h"
@@ -78,6 +79,9 @@ struct daemon {
 	enum wg_backend vpn_backend;  /* kernel or wireguard-go (apply_vpn_choose_backend) */
 	int64_t vpn_next_expiry;      /* wall clock; 0: no active peer expires (apply_vpn.h) */
 	uint64_t dns_views_install_at_ms; /* monotonic; 0: unbound.conf is current (apply_vpn.h) */
+
+	struct host_access host_access; /* the host's HTTPS addresses (apply_host.h) */
+	bool host_access_known;
 
 	uint64_t started_ms; /* monotonic */
 	int64_t admin_user_id;

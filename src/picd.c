@@ -31,6 +31,7 @@
 #include "apply/apply_cell.h"
 #include "apply/apply_routes.h"
 #include "apply/apply_vpn.h"
+#include "apply/apply_host.h"
 #include "apply/apply_watch.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
@@ -548,7 +549,9 @@ static void open_ca(struct daemon *d)
 		log_warn("finished replacing the cell's root CA, which picd's last run left half done");
 	snprintf(crt, sizeof(crt), "%s/ca.crt", d->opt.ca_dir);
 	if (access(crt, F_OK) != 0) {
-		r = pki_ca_ensure(d->opt.ca_dir, &d->config, time(NULL), &d->ca, err, sizeof(err));
+		char host[PKI_NAME_MAX + 1];
+		r = pki_ca_ensure(d->opt.ca_dir, &d->config, host_access_name(host) == 0 ? host : NULL, time(NULL),
+				  &d->ca, err, sizeof(err));
 		if (r < 0)
 			log_err("certificate authority in %s: %s", d->opt.ca_dir, err[0] ? err : strerror(-r));
 		else if (r == 1)
@@ -670,6 +673,8 @@ static int run(struct picd_runtime *rt)
 	r = apply_routes_follow(d);
 	if (r == 0)
 		r = apply_vpn_follow(d);
+	if (r == 0)
+		r = apply_host_follow(d);
 	if (r < 0) {
 		log_err("cannot set up the event loop: %s", strerror(-r));
 		return r;

@@ -8,6 +8,7 @@ struct daemon;
 #define HANDLER(name) int name(struct daemon *d, struct http_request *req, struct http_response *res)
 
 HANDLER(api_health_get);
+HANDLER(api_access_get);
 HANDLER(api_openapi_get);
 
 HANDLER(api_config_get);

@@ -9,6 +9,7 @@
 const struct route routes[] = {
 	{ HTTP_GET, "/health", api_health_get, ROUTE_PUBLIC, 0, "Liveness and version" },
 	{ HTTP_GET, "/api/openapi.json", api_openapi_get, ROUTE_AUTH, 0, "This API's OpenAPI document" },
+	{ HTTP_GET, "/api/access", api_access_get, ROUTE_PUBLIC, 0, "Where the web interface answers over HTTPS" },
 
 	{ HTTP_GET, "/api/config", api_config_get, ROUTE_AUTH, 0, "Cell identity and address plan" },
 	{ HTTP_PUT, "/api/config", api_config_put, ROUTE_AUTH, 4 * KIB, "Change identity fields" },

@@ -43,6 +43,7 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 	char host[IPV4_STR_MAX];
 	ipv4_format(d->net.host_addr, host);
 	snprintf(a->ui_upstream, sizeof(a->ui_upstream), "%s:%d", host, DAEMON_CELL_PORT);
+	a->host = d->host_access;
 	a->in = (struct svc_input){
 		.cell = &d->config,
 		.plan = &d->net,
@@ -58,6 +59,7 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		.ui_upstream = a->ui_upstream,
 		.serving = a->serving,
 		.proxy = &a->proxy,
+		.host = &a->host,
 		.peers = a->peers,
 		.n_peers = a->n_peers,
 		.now = time(NULL),

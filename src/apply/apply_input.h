@@ -2,6 +2,7 @@
  * and the system in one place for every service. */
 #pragma once
 
+#include "net/host_access.h"
 #include "store/store_dns.h"
 #include "svc/svc_ops.h"
 
@@ -19,6 +20,7 @@ struct apply_input {
 	struct lan_info lan;
 	char ui_upstream[32];
 	struct proxy_settings proxy;
+	struct host_access host;
 	bool serving[APPLY_INPUT_SERVICES_MAX]; /* per svc_table entry */
 	struct vpn_peer *peers; /* for the DNS service; apply_input_free() */
 	size_t n_peers;

@@ -21,7 +21,12 @@
 
 #define LEAF_FILE_MAX (64 * 1024)
 
-/* The names a leaf must carry: the zone and every web service's host. */
+/* At most this many names and addresses in the proxy's leaf. */
+#define LEAF_NAMES (SVC_CADDY_MAX_ROUTES + HOST_ACCESS_MAX_NAMES)
+#define LEAF_IPS HOST_ACCESS_MAX_IPS
+
+/* The names a leaf must carry: the zone and every web service's host,
+ * then the host's own names that the root covers (apply_host.h). */
 static int wanted_names(struct daemon *d, char (*names)[PKI_NAME_MAX + 1], size_t *ret_n)
 {
 	char zone[CONFIG_ZONE_MAX + 1];
@@ -34,6 +39,8 @@ static int wanted_names(struct daemon *d, char (*names)[PKI_NAME_MAX + 1], size_
 			return r;
 		n++;
 	}
+	for (size_t i = 0; i < d->host_access.n_names && n < LEAF_NAMES; i++)
+		memcpy(names[n++], d->host_access.names[i], PKI_NAME_MAX + 1);
 	*ret_n = n;
 	return 0;
 }
@@ -75,8 +82,8 @@ static struct {
 	const X509 *ca_cert;
 	int64_t ca_not_before, lifetime, until;
 	size_t n_names, n_ips;
-	char names[SVC_CADDY_MAX_ROUTES][PKI_NAME_MAX + 1];
-	uint32_t ips[1];
+	char names[LEAF_NAMES][PKI_NAME_MAX + 1];
+	uint32_t ips[LEAF_IPS];
 } fit_cache;
 
 static bool fit_key_same(const char *path, const struct stat *st, const struct pki_ca *ca,
@@ -89,7 +96,7 @@ static bool fit_key_same(const char *path, const struct stat *st, const struct p
 	    fit_cache.ctime.tv_sec != st->st_ctim.tv_sec || fit_cache.ctime.tv_nsec != st->st_ctim.tv_nsec ||
 	    fit_cache.ca_cert != (ca ? ca->cert : NULL) || fit_cache.ca_not_before != (ca ? ca->not_before : 0) ||
 	    fit_cache.lifetime != lifetime || fit_cache.n_names != n_names || fit_cache.n_ips != n_ips ||
-	    n_names > SVC_CADDY_MAX_ROUTES || n_ips > 1)
+	    n_names > LEAF_NAMES || n_ips > LEAF_IPS)
 		return false;
 	for (size_t i = 0; i < n_names; i++)
 		if (strcmp(fit_cache.names[i], names[i]) != 0)
@@ -104,7 +111,7 @@ static void fit_remember(const char *path, const struct stat *st, const struct p
 			 char (*names)[PKI_NAME_MAX + 1], size_t n_names, const uint32_t *ips, size_t n_ips,
 			 int64_t lifetime, int64_t until)
 {
-	fit_cache.valid = n_names <= SVC_CADDY_MAX_ROUTES && n_ips <= 1 &&
+	fit_cache.valid = n_names <= LEAF_NAMES && n_ips <= LEAF_IPS &&
 			  snprintf(fit_cache.path, sizeof(fit_cache.path), "%s", path) < (int)sizeof(fit_cache.path);
 	if (!fit_cache.valid)
 		return;
@@ -170,8 +177,8 @@ static bool leaf_fits(const char *path, const struct pki_ca *ca, char (*names)[P
 
 int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 {
-	char names[SVC_CADDY_MAX_ROUTES][PKI_NAME_MAX + 1], crt[PATH_MAX + 32], key[PATH_MAX + 32];
-	const char *name_ptrs[SVC_CADDY_MAX_ROUTES];
+	char names[LEAF_NAMES][PKI_NAME_MAX + 1], crt[PATH_MAX + 32], key[PATH_MAX + 32];
+	const char *name_ptrs[LEAF_NAMES];
 	size_t n_names;
 	int r = wanted_names(d, names, &n_names);
 	int a = snprintf(crt, sizeof(crt), "%s/%s", s->dir, SVC_CADDY_CERT_FILE);
@@ -182,10 +189,13 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot name the TLS files: %s", strerror(-r));
 		return r;
 	}
-	/* Names only: clients reach the web services by name, and addresses
-	 * would tie the leaf to the ip_range the CA was made for. */
-	uint32_t ips[1];
+	/* Clients reach the web services by name; the only addresses are
+	 * the host's LAN addresses, where browsers reach the web interface
+	 * by number (the virtual IPs are never typed). */
+	uint32_t ips[LEAF_IPS];
 	size_t n_ips = 0;
+	for (size_t i = 0; i < d->host_access.n_ips && n_ips < LEAF_IPS; i++)
+		ips[n_ips++] = d->host_access.ips[i];
 	int64_t now = time(NULL);
 	int64_t lifetime = apply_tls_leaf_lifetime(d);
 	struct pki_ca *ca = daemon_ca(d);

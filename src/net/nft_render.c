@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/cidr.h"
+#include "model/ipplan.h"
 #include "common/banned.h"
 
 /* Interface names reach the ruleset quoted: allow only what picd itself
@@ -34,13 +35,16 @@ static bool ifname_valid(const char *s)
 }
 
 /* Services whose port is published on the host's own addresses (LAN
- * clients get the host's address as DNS and NTP server from DHCP). */
+ * clients get the host's address as DNS and NTP server from DHCP, and
+ * reach the web interface at https://<the host's address>/). */
 static const struct {
 	const char *service;
-	const char *match; /* protocol and port */
+	const char *match;      /* protocol and port */
+	const char *virtual_ip; /* the service's ipplan virtual IP; NULL: its own address */
 } published[] = {
-	{ "dns", "meta l4proto { tcp, udp } th dport 53" },
-	{ "ntp", "udp dport 123" },
+	{ "dns", "meta l4proto { tcp, udp } th dport 53", NULL },
+	{ "ntp", "udp dport 123", NULL },
+	{ "proxy", "tcp dport { 80, 443 }", "webui" },
 };
 
 static int render_prerouting(const struct netplan *p, struct buf *out)
@@ -53,8 +57,10 @@ static int render_prerouting(const struct netplan *p, struct buf *out)
 		const struct netplan_service *s = netplan_find(p, published[i].service);
 		if (!s)
 			continue;
+		const struct ipplan_entry *vip = published[i].virtual_ip ? ipplan_find_virtual_ip(published[i].virtual_ip)
+									 : NULL;
 		char ip[IPV4_STR_MAX];
-		ipv4_format(s->addrs[0], ip);
+		ipv4_format(vip ? ipplan_address(&p->ip_range, vip) : s->addrs[0], ip);
 		r = buf_printf(out, "\t\tfib daddr type local %s dnat ip to %s\n", published[i].match, ip);
 	}
 	return r ? r : buf_printf(out, "\t}\n");

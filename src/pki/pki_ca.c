@@ -33,7 +33,7 @@ static int join(char out[PATH_MAX], const char *dir, const char *file)
 	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
 }
 
-/* The two networks a cell's certificates may name, host bits cleared. */
+/* The two networks of the cell, host bits cleared. */
 static void config_nets(const struct cell_config *c, struct ipv4_net nets[2])
 {
 	nets[0] = (struct ipv4_net){ c->ip_range.addr & cidr_mask(c->ip_range.prefix), c->ip_range.prefix };
@@ -41,8 +41,54 @@ static void config_nets(const struct cell_config *c, struct ipv4_net nets[2])
 				     c->vpn_subnet.prefix };
 }
 
-static int build_root(EVP_PKEY *key, const char *zone, const struct ipv4_net nets[2], int64_t now,
-		      X509 **ret_x)
+/* What a new root vouches for: the cell's networks, then the private
+ * ranges a LAN uses (RFC 1918). */
+#define ROOT_NETS 5
+static void root_nets(const struct cell_config *c, struct ipv4_net nets[ROOT_NETS])
+{
+	config_nets(c, nets);
+	nets[2] = (struct ipv4_net){ 0x0a000000, 8 };  /* 10.0.0.0/8 */
+	nets[3] = (struct ipv4_net){ 0xac100000, 12 }; /* 172.16.0.0/12 */
+	nets[4] = (struct ipv4_net){ 0xc0a80000, 16 }; /* 192.168.0.0/16 */
+}
+
+static const char *const lan_domains[] = { PKI_CA_LAN_DOMAINS };
+#define N_LAN_DOMAINS (sizeof(lan_domains) / sizeof(lan_domains[0]))
+
+static bool under_any(const char *name, const char *zone, char (*names)[PKI_NAME_MAX + 1], size_t n)
+{
+	if (pki_names_in_zone(zone, name))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (pki_names_in_zone(names[i], name))
+			return true;
+	return false;
+}
+
+/* The DNS subtrees of a new root besides the zone: the private-use
+ * domains, then the host's name and its first label where valid and not
+ * already covered. */
+static size_t root_lan_names(const char *zone, const char *host_name, char (*out)[PKI_NAME_MAX + 1])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < N_LAN_DOMAINS; i++)
+		snprintf(out[n++], PKI_NAME_MAX + 1, "%s", lan_domains[i]);
+	if (!host_name || pki_names_check_host(host_name, NULL) < 0)
+		return n;
+	char lower[PKI_NAME_MAX + 1];
+	snprintf(lower, sizeof(lower), "%s", host_name);
+	pki_names_lower(lower);
+	char first[PKI_NAME_MAX + 1];
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(lower, "."), lower);
+	const char *candidates[] = { lower, first };
+	for (size_t i = 0; i < 2; i++)
+		if (!under_any(candidates[i], zone, out, n))
+			snprintf(out[n++], PKI_NAME_MAX + 1, "%s", candidates[i]);
+	return n;
+}
+
+static int build_root(EVP_PKEY *key, const char *zone, const char *host_name, const struct ipv4_net *nets,
+		      size_t n_nets, int64_t now, X509 **ret_x)
 {
 	_cleanup_(X509_freep) X509 *x = X509_new();
 	_cleanup_(ASN1_INTEGER_freep) ASN1_INTEGER *serial = NULL;
@@ -73,10 +119,15 @@ static int build_root(EVP_PKEY *key, const char *zone, const struct ipv4_net net
 	    !X509_set_issuer_name(x, name))
 		return -ENOMEM;
 
+	char lan[PKI_CA_MAX_LAN_NAMES][PKI_NAME_MAX + 1];
+	const char *lan_ptrs[PKI_CA_MAX_LAN_NAMES];
+	size_t n_lan = root_lan_names(zone, host_name, lan);
+	for (size_t i = 0; i < n_lan; i++)
+		lan_ptrs[i] = lan[i];
 	if ((r = pki_ext_add(x, x, NID_basic_constraints, "critical,CA:TRUE,pathlen:0")) < 0 ||
 	    (r = pki_ext_add(x, x, NID_key_usage, "critical,keyCertSign,cRLSign")) < 0 ||
 	    (r = pki_ext_add(x, x, NID_subject_key_identifier, "hash")) < 0 ||
-	    (r = pki_ext_add_name_constraints(x, zone, nets, 2)) < 0)
+	    (r = pki_ext_add_name_constraints(x, zone, lan_ptrs, n_lan, nets, n_nets)) < 0)
 		return r;
 	if (!X509_sign(x, key, EVP_sha256()))
 		return -EIO;
@@ -84,13 +135,14 @@ static int build_root(EVP_PKEY *key, const char *zone, const struct ipv4_net net
 	return 0;
 }
 
-int pki_ca_create(const char *dir, const struct cell_config *c, int64_t now, char *err, size_t errlen)
+int pki_ca_create(const char *dir, const struct cell_config *c, const char *host_name, int64_t now, char *err,
+		  size_t errlen)
 {
-	return pki_ca_create_files(dir, PKI_CA_KEY_FILE, PKI_CA_CERT_FILE, c, now, err, errlen);
+	return pki_ca_create_files(dir, PKI_CA_KEY_FILE, PKI_CA_CERT_FILE, c, host_name, now, err, errlen);
 }
 
 int pki_ca_create_files(const char *dir, const char *key_file, const char *cert_file, const struct cell_config *c,
-			int64_t now, char *err, size_t errlen)
+			const char *host_name, int64_t now, char *err, size_t errlen)
 {
 	char zone[CONFIG_ZONE_MAX + 1], key_path[PATH_MAX], cert_path[PATH_MAX];
 	const char *why = NULL;
@@ -119,15 +171,15 @@ int pki_ca_create_files(const char *dir, const char *key_file, const char *cert_
 		return r;
 	}
 
-	struct ipv4_net nets[2];
-	config_nets(c, nets);
+	struct ipv4_net nets[ROOT_NETS];
+	root_nets(c, nets);
 	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = EVP_EC_gen("P-256");
 	if (!key) {
 		pki_ossl_err(err, errlen, "cannot generate the CA key");
 		return -EIO;
 	}
 	_cleanup_(X509_freep) X509 *x = NULL;
-	r = build_root(key, zone, nets, now, &x);
+	r = build_root(key, zone, host_name, nets, ROOT_NETS, now, &x);
 	if (r < 0) {
 		pki_ossl_err(err, errlen, "cannot build the CA certificate (%s)", strerror(-r));
 		return r;
@@ -169,15 +221,18 @@ int pki_ca_load(const char *dir, struct pki_ca **ret_ca)
 		ERR_clear_error();
 		return -EBADMSG;
 	}
-	r = pki_ext_get_name_constraints(ca->cert, ca->zone, sizeof(ca->zone), ca->nets, PKI_CA_MAX_NETS,
-					 &ca->n_nets);
+	r = pki_ext_get_name_constraints(ca->cert, ca->zone, sizeof(ca->zone), ca->lan_names, PKI_CA_MAX_LAN_NAMES,
+					 &ca->n_lan_names, ca->nets, PKI_CA_MAX_NETS, &ca->n_nets);
 	if (r < 0)
 		return r == -ENOENT || r == -E2BIG ? -EBADMSG : r;
 	if (pki_names_check_host(ca->zone, NULL) < 0)
 		return -EBADMSG;
-	for (char *p = ca->zone; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
+	pki_names_lower(ca->zone);
+	for (size_t i = 0; i < ca->n_lan_names; i++) {
+		if (pki_names_check_host(ca->lan_names[i], NULL) < 0)
+			return -EBADMSG;
+		pki_names_lower(ca->lan_names[i]);
+	}
 	if (pki_ossl_time_get(X509_get0_notBefore(ca->cert), &ca->not_before) < 0 ||
 	    pki_ossl_time_get(X509_get0_notAfter(ca->cert), &ca->not_after) < 0)
 		return -EBADMSG;
@@ -185,8 +240,8 @@ int pki_ca_load(const char *dir, struct pki_ca **ret_ca)
 	return 0;
 }
 
-int pki_ca_ensure(const char *dir, const struct cell_config *c, int64_t now, struct pki_ca **ret_ca,
-		  char *err, size_t errlen)
+int pki_ca_ensure(const char *dir, const struct cell_config *c, const char *host_name, int64_t now,
+		  struct pki_ca **ret_ca, char *err, size_t errlen)
 {
 	char cert_path[PATH_MAX];
 	if (join(cert_path, dir, PKI_CA_CERT_FILE) < 0) {
@@ -201,7 +256,7 @@ int pki_ca_ensure(const char *dir, const struct cell_config *c, int64_t now, str
 			pki_ossl_msg(err, errlen, "cannot stat '%s': %s", cert_path, strerror(-r));
 			return r;
 		}
-		int r = pki_ca_create(dir, c, now, err, errlen);
+		int r = pki_ca_create(dir, c, host_name, now, err, errlen);
 		if (r < 0)
 			return r;
 		created = 1;
@@ -230,7 +285,7 @@ void pki_ca_free(struct pki_ca *ca)
 bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c)
 {
 	char zone[CONFIG_ZONE_MAX + 1];
-	if (config_zone(c, zone, sizeof(zone)) < 0 || strcmp(zone, ca->zone) != 0 || ca->n_nets != 2)
+	if (config_zone(c, zone, sizeof(zone)) < 0 || strcmp(zone, ca->zone) != 0)
 		return false;
 	struct ipv4_net want[2];
 	config_nets(c, want);
@@ -242,6 +297,16 @@ bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c)
 			return false;
 	}
 	return true;
+}
+
+bool pki_ca_covers_name(const struct pki_ca *ca, const char *name)
+{
+	return under_any(name, ca->zone, (char (*)[PKI_NAME_MAX + 1])ca->lan_names, ca->n_lan_names);
+}
+
+bool pki_ca_covers_ip(const struct pki_ca *ca, uint32_t ip)
+{
+	return pki_names_ip_allowed(ca->nets, ca->n_nets, ip);
 }
 
 bool pki_ca_issued(const struct pki_ca *ca, const char *pem)

@@ -3,11 +3,16 @@
  *
  * The root is name-constrained (critical nameConstraints): it can vouch
  * only for DNS names in the cell zone ("<cell_name>.<domain>" and its
- * subdomains) and for addresses in the cell's ip_range and vpn_subnet. A
- * device that trusts it therefore trusts it for nothing else, even if the
- * key leaks. The constraints are read back from the certificate when it is
- * loaded and are what pki_issue checks requests against, so the issuer
- * refuses exactly what TLS clients would reject. */
+ * subdomains), for the names the host has on its LAN (its own host name at
+ * creation and the private-use domains of PKI_CA_LAN_DOMAINS), and for
+ * addresses in the cell's ip_range and vpn_subnet and the private ranges
+ * of RFC 1918 (the host's LAN address, so the web interface can be
+ * reached at https://<LAN IP>/). A device that trusts it therefore trusts
+ * it for nothing on the public internet, even if the key leaks. Roots
+ * made before the LAN scope existed carry the zone and the two cell
+ * networks only, and stay valid. The constraints are read back from the
+ * certificate when it is loaded and are what pki_issue checks requests
+ * against, so the issuer refuses exactly what TLS clients would reject. */
 #pragma once
 
 #include <stdbool.h>
@@ -19,6 +24,7 @@
 #include "common/cleanup.h"
 #include "model/cidr.h"
 #include "model/config.h"
+#include "pki/pki_names.h"
 #include "pki/pki_serial.h"
 
 struct buf;
@@ -29,13 +35,22 @@ struct buf;
 #define PKI_CA_DAYS 3653
 /* notBefore lies this far before creation, for clocks running behind. */
 #define PKI_CA_BACKDATE_S 300
-#define PKI_CA_MAX_NETS 4
+#define PKI_CA_MAX_NETS 8
+/* DNS subtrees besides the zone: the host name (and its first label) and
+ * the private-use domains. */
+#define PKI_CA_MAX_LAN_NAMES 8
+/* Domains only a local network answers: multicast DNS (RFC 6762), home
+ * networks (RFC 8375), and the top-level domain ICANN reserved for
+ * private use (2024). */
+#define PKI_CA_LAN_DOMAINS "local", "home.arpa", "internal"
 
 struct pki_ca {
 	EVP_PKEY *key;
 	X509 *cert;
 	/* From the certificate's name constraints. */
 	char zone[CONFIG_ZONE_MAX + 1];
+	char lan_names[PKI_CA_MAX_LAN_NAMES][PKI_NAME_MAX + 1]; /* lower case */
+	size_t n_lan_names;
 	struct ipv4_net nets[PKI_CA_MAX_NETS];
 	size_t n_nets;
 	int64_t not_before;
@@ -43,15 +58,18 @@ struct pki_ca {
 };
 
 /* Creates a new root for `c` in `dir` (created 0700 if missing), valid
- * from now − PKI_CA_BACKDATE_S until now + PKI_CA_DAYS days. The key is written before the
+ * from now − PKI_CA_BACKDATE_S until now + PKI_CA_DAYS days. `host_name`
+ * (the host's, or NULL) joins the LAN scope when it is a valid DNS name
+ * not already covered; its first label too. The key is written before the
  * certificate; an existing `ca.crt` is never replaced (-EEXIST), a `ca.key`
  * without one is (it cannot have signed anything anyone trusts). On
  * failure `err` says what went wrong. */
-int pki_ca_create(const char *dir, const struct cell_config *c, int64_t now, char *err, size_t errlen);
+int pki_ca_create(const char *dir, const struct cell_config *c, const char *host_name, int64_t now, char *err,
+		  size_t errlen);
 /* pki_ca_create into other file names in `dir` (a replacement's new root
  * is written beside the current one, see pki_ca_replace.h). */
 int pki_ca_create_files(const char *dir, const char *key_file, const char *cert_file, const struct cell_config *c,
-			int64_t now, char *err, size_t errlen);
+			const char *host_name, int64_t now, char *err, size_t errlen);
 
 /* Loads the root from `dir`: -ENOENT if either file is missing, -EPERM
  * for a key file accessible by group or others, -EKEYREJECTED if the key
@@ -64,17 +82,21 @@ int pki_ca_load(const char *dir, struct pki_ca **ret_ca);
  * existing root is never replaced here, even if it no longer matches `c`
  * (see pki_ca_matches_config): replacing a root makes every device that
  * trusts it stop trusting the cell, which only the user may decide. */
-int pki_ca_ensure(const char *dir, const struct cell_config *c, int64_t now, struct pki_ca **ret_ca,
-		  char *err, size_t errlen);
+int pki_ca_ensure(const char *dir, const struct cell_config *c, const char *host_name, int64_t now,
+		  struct pki_ca **ret_ca, char *err, size_t errlen);
 
 void pki_ca_free(struct pki_ca *ca);
 DEFINE_PTR_CLEANUP(struct pki_ca, pki_ca_free)
 
-/* The root's constraints are exactly the zone and the two networks of
- * `c`. False after a change of cell_name, domain, ip_range or vpn_subnet:
+/* The root's constraints name the zone and the two networks of `c`. False after a change of cell_name, domain, ip_range or vpn_subnet:
  * certificates for the new names cannot be issued until the root is
  * replaced. */
 bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c);
+
+/* Whether TLS clients accept this root vouching for `name` (a valid host
+ * name, lower case: in the zone or the LAN scope) or for `ip`. */
+bool pki_ca_covers_name(const struct pki_ca *ca, const char *name);
+bool pki_ca_covers_ip(const struct pki_ca *ca, uint32_t ip);
 
 /* Whether the first certificate in the NUL-terminated `pem` bears this
  * root's signature (false for anything that does not parse). */

@@ -157,8 +157,8 @@ static int swap_at(int dfd, char *err, size_t errlen)
 	return 0;
 }
 
-int pki_ca_replace(const char *dir, const struct cell_config *c, int64_t now, struct pki_ca **ret_ca,
-		   char ret_old_serial[PKI_SERIAL_HEX_MAX], char *err, size_t errlen)
+int pki_ca_replace(const char *dir, const struct cell_config *c, const char *host_name, int64_t now,
+		   struct pki_ca **ret_ca, char ret_old_serial[PKI_SERIAL_HEX_MAX], char *err, size_t errlen)
 {
 	_cleanup_close_ int dfd = open_dir_at(AT_FDCWD, dir);
 	if (dfd < 0) {
@@ -182,7 +182,7 @@ int pki_ca_replace(const char *dir, const struct cell_config *c, int64_t now, st
 	r = archive_at(dfd, serial, err, errlen);
 	if (r < 0)
 		return r;
-	r = pki_ca_create_files(dir, PKI_CA_KEY_NEW_FILE, PKI_CA_CERT_NEW_FILE, c, now, err, errlen);
+	r = pki_ca_create_files(dir, PKI_CA_KEY_NEW_FILE, PKI_CA_CERT_NEW_FILE, c, host_name, now, err, errlen);
 	if (r < 0) {
 		discard_new(dfd);
 		return r;

@@ -31,11 +31,11 @@
  * libcrypto (picd calls it at every start). */
 int pki_ca_replace_recover(const char *dir);
 
-/* Archives the root in `dir` and puts a new one for `c` in its place (see
- * above), loaded into *ret_ca; the old root's serial goes to
+/* Archives the root in `dir` and puts a new one for `c` (and the host
+ * named `host_name`, see pki_ca_create) in its place (see above), loaded into *ret_ca; the old root's serial goes to
  * `ret_old_serial`. -ENOENT/-EPERM/-EKEYREJECTED/-EBADMSG when the current
  * root cannot be loaded (nothing changed); on other failures `err` says
  * what went wrong and `dir` holds the old root or, if the swap had begun,
  * the new one. */
-int pki_ca_replace(const char *dir, const struct cell_config *c, int64_t now, struct pki_ca **ret_ca,
-		   char ret_old_serial[PKI_SERIAL_HEX_MAX], char *err, size_t errlen);
+int pki_ca_replace(const char *dir, const struct cell_config *c, const char *host_name, int64_t now,
+		   struct pki_ca **ret_ca, char ret_old_serial[PKI_SERIAL_HEX_MAX], char *err, size_t errlen);

@@ -110,13 +110,17 @@ static int push_subtree(STACK_OF(GENERAL_SUBTREE) *sk, GENERAL_NAME *gn)
 	return 0;
 }
 
-int pki_ext_add_name_constraints(X509 *x, const char *zone, const struct ipv4_net *nets, size_t n_nets)
+int pki_ext_add_name_constraints(X509 *x, const char *zone, const char *const *names, size_t n_names,
+				 const struct ipv4_net *nets, size_t n_nets)
 {
 	_cleanup_(NAME_CONSTRAINTS_freep) NAME_CONSTRAINTS *nc = NAME_CONSTRAINTS_new();
 	if (!nc || !(nc->permittedSubtrees = sk_GENERAL_SUBTREE_new_null()))
 		goto nomem;
 	if (push_subtree(nc->permittedSubtrees, name_dns(zone)) < 0)
 		goto nomem;
+	for (size_t i = 0; i < n_names; i++)
+		if (push_subtree(nc->permittedSubtrees, name_dns(names[i])) < 0)
+			goto nomem;
 	for (size_t i = 0; i < n_nets; i++) {
 		unsigned char b[8];
 		uint32_t mask = cidr_mask(nets[i].prefix);
@@ -144,8 +148,23 @@ static int mask_prefix(uint32_t mask)
 	return -1;
 }
 
-int pki_ext_get_name_constraints(const X509 *x, char *zone, size_t zonelen, struct ipv4_net *nets,
-				 size_t max_nets, size_t *ret_n_nets)
+/* A dNSName constraint's text, which must be a whole C string. */
+static int dns_text(const GENERAL_NAME *gn, char out[PKI_NAME_MAX + 1])
+{
+	const ASN1_IA5STRING *s = gn->d.dNSName;
+	int len = ASN1_STRING_length(s);
+	if (len <= 0)
+		return -EBADMSG;
+	if (len > PKI_NAME_MAX)
+		return -E2BIG;
+	memcpy(out, ASN1_STRING_get0_data(s), (size_t)len);
+	out[len] = '\0';
+	return strlen(out) == (size_t)len ? 0 : -EBADMSG;
+}
+
+int pki_ext_get_name_constraints(const X509 *x, char *zone, size_t zonelen, char (*names)[PKI_NAME_MAX + 1],
+				 size_t max_names, size_t *ret_n_names, struct ipv4_net *nets, size_t max_nets,
+				 size_t *ret_n_nets)
 {
 	int crit = -1;
 	_cleanup_(NAME_CONSTRAINTS_freep) NAME_CONSTRAINTS *nc = X509_get_ext_d2i(x, NID_name_constraints, &crit, NULL);
@@ -164,16 +183,12 @@ int pki_ext_get_name_constraints(const X509 *x, char *zone, size_t zonelen, stru
 			return -EBADMSG;
 		const GENERAL_NAME *gn = st->base;
 		if (gn->type == GEN_DNS) {
-			const ASN1_IA5STRING *s = gn->d.dNSName;
-			int len = ASN1_STRING_length(s);
-			if (n_dns++ > 0 || len <= 0)
-				return -EBADMSG;
-			if ((size_t)len >= sizeof(z))
+			if (n_dns > max_names)
 				return -E2BIG;
-			memcpy(z, ASN1_STRING_get0_data(s), (size_t)len);
-			z[len] = '\0';
-			if (strlen(z) != (size_t)len)
-				return -EBADMSG;
+			int r = dns_text(gn, n_dns == 0 ? z : names[n_dns - 1]);
+			if (r < 0)
+				return r;
+			n_dns++;
 		} else if (gn->type == GEN_IPADD) {
 			const ASN1_OCTET_STRING *s = gn->d.iPAddress;
 			if (ASN1_STRING_length(s) != 8)
@@ -190,12 +205,13 @@ int pki_ext_get_name_constraints(const X509 *x, char *zone, size_t zonelen, stru
 			return -EBADMSG;
 		}
 	}
-	if (n_dns != 1 || n_nets == 0)
+	if (n_dns == 0 || n_nets == 0)
 		return -EBADMSG;
 	if (strlen(z) >= zonelen)
 		return -E2BIG;
 	memcpy(zone, z, strlen(z) + 1);
 	memcpy(nets, got, n_nets * sizeof(got[0]));
+	*ret_n_names = n_dns - 1;
 	*ret_n_nets = n_nets;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 
 #include "model/cidr.h"
+#include "pki/pki_names.h"
 
 /* Adds extension `nid` with OpenSSL configuration text `value` (a
  * constant such as "critical,CA:TRUE,pathlen:0") to `subject`, signed by
@@ -23,14 +24,17 @@ int pki_ext_add_san(X509 *x, const char *const *dns, size_t n_dns, const uint32_
 		    bool critical);
 
 /* Adds a critical nameConstraints extension permitting only the DNS
- * subtree `zone` (which covers its subdomains) and the IPv4 networks
- * `nets`. */
-int pki_ext_add_name_constraints(X509 *x, const char *zone, const struct ipv4_net *nets, size_t n_nets);
+ * subtrees `zone` and then `names` (each covers its subdomains) and the
+ * IPv4 networks `nets`. */
+int pki_ext_add_name_constraints(X509 *x, const char *zone, const char *const *names, size_t n_names,
+				 const struct ipv4_net *nets, size_t n_nets);
 
-/* Reads back what pki_ext_add_name_constraints wrote: exactly one
- * permitted DNS subtree, 1..`max_nets` IPv4 subtrees with contiguous
- * masks, no excluded subtrees, marked critical. -ENOENT if the
- * certificate has no name constraints, -EBADMSG if they are not of that
- * shape, -E2BIG if the zone or the networks do not fit. */
-int pki_ext_get_name_constraints(const X509 *x, char *zone, size_t zonelen, struct ipv4_net *nets,
-				 size_t max_nets, size_t *ret_n_nets);
+/* Reads back what pki_ext_add_name_constraints wrote: permitted DNS
+ * subtrees, the first of them the zone and then up to `max_names` more
+ * (into `names`), 1..`max_nets` IPv4 subtrees with contiguous masks, no
+ * excluded subtrees, marked critical. -ENOENT if the certificate has no
+ * name constraints, -EBADMSG if they are not of that shape, -E2BIG if the
+ * names or the networks do not fit. */
+int pki_ext_get_name_constraints(const X509 *x, char *zone, size_t zonelen, char (*names)[PKI_NAME_MAX + 1],
+				 size_t max_names, size_t *ret_n_names, struct ipv4_net *nets, size_t max_nets,
+				 size_t *ret_n_nets);

@@ -53,9 +53,18 @@ static int check_request(const struct pki_ca *ca, const char *const *dns_names, 
 		const char *why = NULL;
 		const char *name = dns_names[i] ? dns_names[i] : "";
 		int r = pki_names_check_dns(ca->zone, name, out->dns[i], &why);
+		for (size_t k = 0; r == -ERANGE && k < ca->n_lan_names; k++)
+			r = pki_names_check_dns(ca->lan_names[k], name, out->dns[i], &why);
 		if (r == -ERANGE) {
-			field_error_set(e, "dns_names", "dns_names[%zu] '%s' is outside the cell zone '%s'", i, name,
-					ca->zone);
+			char scope[PKI_CA_MAX_LAN_NAMES * (PKI_NAME_MAX + 4)] = "";
+			for (size_t k = 0, used = 0; k < ca->n_lan_names; k++) {
+				int n = snprintf(scope + used, sizeof(scope) - used, ", '%s'", ca->lan_names[k]);
+				if (n < 0 || (size_t)n >= sizeof(scope) - used)
+					break;
+				used += (size_t)n;
+			}
+			field_error_set(e, "dns_names", "dns_names[%zu] '%s' is outside the cell zone '%s'%s%s", i, name,
+					ca->zone, scope[0] ? " and the LAN names the root covers" : "", scope);
 			return -EINVAL;
 		}
 		if (r < 0) {
@@ -89,7 +98,7 @@ static int check_request(const struct pki_ca *ca, const char *const *dns_names, 
 					break;
 				used += (size_t)n;
 			}
-			field_error_set(e, "ips", "ips[%zu] %s is outside the cell's networks (%s)", i, ip, nets);
+			field_error_set(e, "ips", "ips[%zu] %s is outside the networks the root covers (%s)", i, ip, nets);
 			return -EINVAL;
 		}
 		for (size_t j = 0; j < i; j++) {

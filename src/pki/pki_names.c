@@ -74,8 +74,8 @@ int pki_names_check_dns(const char *zone, const char *name, char ret_lower[PKI_N
 	}
 
 	char lower[PKI_NAME_MAX + 1];
-	for (size_t i = 0; i <= len; i++)
-		lower[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] - 'A' + 'a') : name[i];
+	memcpy(lower, name, len + 1);
+	pki_names_lower(lower);
 	/* A wildcard covers the labels under its base, so the base must be
 	 * inside the zone; the zone itself is allowed as a base. */
 	if (!pki_names_in_zone(zone, lower + (host - name))) {
@@ -105,4 +105,11 @@ bool pki_names_printable(const char *s)
 		if (s[i] < 0x20 || s[i] > 0x7e)
 			return false;
 	return true;
+}
+
+void pki_names_lower(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
 }

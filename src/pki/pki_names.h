@@ -41,6 +41,10 @@ bool pki_names_in_zone(const char *zone, const char *name);
 /* `ip` lies inside one of `nets`. */
 bool pki_names_ip_allowed(const struct ipv4_net *nets, size_t n_nets, uint32_t ip);
 
+/* Lower-cases the ASCII letters of `s` in place (DNS names compare
+ * case-insensitively and go into certificates in lower case). */
+void pki_names_lower(char *s);
+
 /* `s` is safe to quote in a message: printable ASCII, at most
  * PKI_NAME_MAX characters. */
 bool pki_names_printable(const char *s);

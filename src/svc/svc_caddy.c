@@ -47,6 +47,7 @@
 #include "common/cleanup.h"
 #include "model/config.h"
 #include "model/ipplan.h"
+#include "net/host_access.h"
 #include "common/banned.h"
 
 #define CADDY "/usr/bin/caddy"
@@ -167,6 +168,8 @@ int svc_caddy_host(const char *vip, const char *zone, char *out, size_t outlen)
  * before any JSON is built. */
 struct plan {
 	const char *zone, *cert, *key, *admin;
+	const char *const *lan_hosts;
+	size_t n_lan_hosts;
 	size_t n;
 	const struct caddy_route *routes;
 	const struct caddy_route *webui;
@@ -185,9 +188,18 @@ static int plan_make(const struct caddy_input *in, struct plan *p)
 		.admin = in->admin_socket ? in->admin_socket : SVC_ROOT "/" SVC_CADDY_ADMIN_FILE,
 		.n = in->n_routes,
 		.routes = in->routes,
+		.lan_hosts = in->lan_hosts,
+		.n_lan_hosts = in->n_lan_hosts,
 	};
 	if (!p->zone || !zone_ok(p->zone) || !path_ok(p->cert) || !path_ok(p->key) || !path_ok(p->admin))
 		return -EINVAL;
+	if (in->n_lan_hosts > SVC_CADDY_MAX_LAN_HOSTS || (in->n_lan_hosts && !in->lan_hosts))
+		return -EINVAL;
+	for (size_t i = 0; i < in->n_lan_hosts; i++) {
+		uint32_t ip;
+		if (!in->lan_hosts[i] || (!zone_ok(in->lan_hosts[i]) && ipv4_parse(in->lan_hosts[i], &ip) < 0))
+			return -EINVAL;
+	}
 	if (in->verify_from) {
 		char ip[IPV4_STR_MAX];
 		ipv4_format(in->verify_from, ip);
@@ -300,6 +312,12 @@ static json_t *https_server(const struct plan *p, size_t i)
 	_cleanup_json_ json_t *routes = json_array(), *host = json_pack("[s]", p->hosts[i]);
 	if (!routes || !host)
 		return NULL;
+	/* The web interface also answers for the host's own addresses and
+	 * names, which the host publishes to its virtual IP. */
+	bool webui = &p->routes[i] == p->webui;
+	for (size_t k = 0; webui && k < p->n_lan_hosts; k++)
+		if (json_array_append_new(host, json_string(p->lan_hosts[k])) < 0)
+			return NULL;
 	json_t *service = json_pack("{s:[{s:O}], s:[o], s:b}", "match", "host", host, "handle",
 				    service_handler(&p->routes[i]), "terminal", 1);
 	json_t *not_found = json_pack("{s:[o]}", "handle", text_response(404, NOT_FOUND_BODY, NULL));
@@ -463,6 +481,17 @@ static int caddy_render_svc(const struct svc_input *in, struct buf *out)
 	proxy_routes_for_caddy(built, SVC_CADDY_MAX_ROUTES, routes);
 	struct caddy_input ci = { .zone = zone, .ip_range = in->cell->ip_range, .routes = routes,
 				  .n_routes = SVC_CADDY_MAX_ROUTES, .verify_from = in->plan ? in->plan->host_addr : 0 };
+	char lan_ips[HOST_ACCESS_MAX_IPS][IPV4_STR_MAX];
+	const char *lan_hosts[HOST_ACCESS_MAX_IPS + HOST_ACCESS_MAX_NAMES];
+	_Static_assert(HOST_ACCESS_MAX_IPS + HOST_ACCESS_MAX_NAMES <= SVC_CADDY_MAX_LAN_HOSTS, "LAN hosts");
+	for (size_t i = 0; in->host && i < in->host->n_ips; i++) {
+		ipv4_format(in->host->ips[i], lan_ips[i]);
+		lan_hosts[ci.n_lan_hosts++] = lan_ips[i];
+	}
+	for (size_t i = 0; in->host && i < in->host->n_names; i++)
+		if (strlen(in->host->names[i]) <= CONFIG_ZONE_MAX)
+			lan_hosts[ci.n_lan_hosts++] = in->host->names[i];
+	ci.lan_hosts = lan_hosts;
 	for (size_t i = 0; in->net && i < ci.n_routes; i++) {
 		uint32_t vip = ipplan_address(&in->cell->ip_range, ipplan_find_virtual_ip(routes[i].vip));
 		bool held = false;

@@ -58,6 +58,7 @@ extern const struct svc_ops svc_caddy_ops;
 #define SVC_CADDY_GENERATION_LEN 16 /* hex digits */
 
 #define SVC_CADDY_MAX_ROUTES 4      /* one per virtual IP */
+#define SVC_CADDY_MAX_LAN_HOSTS 16
 #define SVC_CADDY_UPSTREAM_MAX 261  /* "<DNS name>:<port>" */
 #define SVC_CADDY_NAME_MAX 64       /* of a route's human name */
 #define SVC_CADDY_LIVE_TIMEOUT_MS 5000
@@ -100,6 +101,13 @@ struct caddy_input {
 	/* picd's address as the proxy sees it (the bridge's host address):
 	 * the only client SVC_CADDY_VERIFY_PATH answers. 0: nobody. */
 	uint32_t verify_from;
+	/* The host's own LAN addresses and names (net/host_access.h): the
+	 * host publishes ports 80 and 443 to the web interface's virtual IP,
+	 * which then answers for these hosts too, and a client with no SNI
+	 * (an address typed in a browser) gets the leaf of `default_sni`.
+	 * IPv4 addresses or DNS names, at most SVC_CADDY_MAX_LAN_HOSTS. */
+	const char *const *lan_hosts;
+	size_t n_lan_hosts;
 };
 
 /* svc_ops.verify: an HTTPS GET of SVC_CADDY_VERIFY_PATH through the
@@ -116,7 +124,8 @@ int svc_caddy_generation(const char *config, size_t len, char out[SVC_CADDY_GENE
 /* The whole caddy.json, pretty-printed with a stable key order, ending in
  * a newline. -EINVAL for an input outside the rules above (a zone that is
  * not a DNS name, an unknown or repeated virtual IP, no webui route, an
- * upstream that is not host:port, a name or path with characters caddy
+ * upstream that is not host:port, a LAN host that is neither an address
+ * nor a DNS name, a name or path with characters caddy
  * would read as a placeholder), -ENOMEM, or -E2BIG if `out` is full. */
 int svc_caddy_render(const struct caddy_input *in, struct buf *out);
 

@@ -18,6 +18,8 @@
 
 /* A LAN host name the DNS service publishes (DHCP reservations and active
  * leases): <hostname>.<cell zone> → ip, and its PTR. */
+struct host_access;
+
 struct dns_host {
 	char hostname[DHCP_HOSTNAME_MAX + 1];
 	uint32_t ip;
@@ -59,6 +61,8 @@ struct svc_input {
 	 * NULL: none is. */
 	const bool *serving;
 	const struct proxy_settings *proxy; /* the owner's route switches; NULL: all on */
+	/* The host's own HTTPS addresses and names, for the proxy; NULL: none. */
+	const struct host_access *host;
 	/* VPN peers, for the DNS service's per-peer views (loaded only for it). */
 	const struct vpn_peer *peers;
 	size_t n_peers;

@@ -224,6 +224,7 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
 
     # --- health, the document, logging in -----------------------------
     call(anon, "GET", "/health", 200)
+    call(anon, "GET", "/api/access", 200)
     call(anon, "GET", "/api/openapi.json", 401)
     call(first, "GET", "/api/openapi.json", 200)
     call(anon, "POST", "/api/auth/login", 401, json={"username": "admin", "password": "wrong-password"})

@@ -25,7 +25,7 @@ int pki_fixture_setup(void **state)
 	config_defaults(&f->c);
 	f->now = (int64_t)time(NULL);
 	char err[256];
-	if (pki_ca_ensure(f->dir, &f->c, f->now, &f->ca, err, sizeof(err)) != 1) {
+	if (pki_ca_ensure(f->dir, &f->c, NULL, f->now, &f->ca, err, sizeof(err)) != 1) {
 		print_error("pki_ca_ensure: %s\n", err);
 		rmdir(f->dir);
 		free(f);

@@ -561,7 +561,7 @@ static void write_leaf(const char *cert, const char *key, const char *ca_pem)
 	config_defaults(&c);
 	int64_t now = (int64_t)time(NULL);
 	_cleanup_(pki_ca_freep) struct pki_ca *ca = NULL;
-	assert_int_equal(pki_ca_ensure(ca_dir, &c, now, &ca, err, sizeof(err)), 1);
+	assert_int_equal(pki_ca_ensure(ca_dir, &c, NULL, now, &ca, err, sizeof(err)), 1);
 	const char *names[] = { ZONE, "calendar." ZONE, "files." ZONE, "mail." ZONE };
 	struct pki_leaf leaf;
 	struct field_error fe;

@@ -1,9 +1,11 @@
 /* The cell's root CA: creation writes ca.key 0600 and ca.crt 0644 in a
  * 0700 directory; the root is a self-signed P-256 CA with the subject,
  * validity, serial and extensions the design names — above all a critical
- * nameConstraints extension permitting exactly the cell zone and the two
- * cell networks, parsed back here with OpenSSL directly rather than with
- * the module's own reader. Loading refuses a key file that group or others
+ * nameConstraints extension permitting exactly the cell zone, the LAN
+ * scope (the private-use domains, the host name given at creation, the
+ * RFC 1918 ranges) and the two cell networks, parsed back here with
+ * OpenSSL directly rather than with the module's own reader; a root made
+ * before the LAN scope (zone and cell networks only) still loads. Loading refuses a key file that group or others
  * can read, a key that is not the certificate's, and missing files;
  * creation never replaces an existing root; ensure creates once and then
  * loads; a config change is detected by pki_ca_matches_config. */
@@ -26,7 +28,9 @@
 #include "common/buf.h"
 #include "model/config.h"
 #include "pki/pki_ca.h"
+#include "pki/pki_ext.h"
 #include "pki/pki_ossl.h"
+#include "pki/pki_pem.h"
 #include "common/banned.h"
 
 #define NOW INT64_C(1750000000) /* 2025-06-15 */
@@ -67,7 +71,7 @@ static int teardown(void **state)
 static void create(struct fx *f)
 {
 	char err[256] = "";
-	int r = pki_ca_create(f->dir, &f->c, NOW, err, sizeof(err));
+	int r = pki_ca_create(f->dir, &f->c, NULL, NOW, err, sizeof(err));
 	if (r != 0)
 		fail_msg("pki_ca_create: %d %s", r, err);
 }
@@ -203,27 +207,133 @@ static void test_name_constraints(void **state)
 	assert_non_null(nc);
 	assert_int_equal(crit, 1);
 	assert_true(sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) <= 0); /* absent or empty */
-	assert_int_equal(sk_GENERAL_SUBTREE_num(nc->permittedSubtrees), 3);
+	/* The zone and the three private-use domains, the two cell networks
+	 * and the three RFC 1918 ranges. */
+	assert_int_equal(sk_GENERAL_SUBTREE_num(nc->permittedSubtrees), 9);
 
-	const GENERAL_SUBTREE *st = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, 0);
-	assert_int_equal(st->base->type, GEN_DNS);
-	assert_int_equal(ASN1_STRING_length(st->base->d.dNSName), 11);
-	assert_memory_equal(ASN1_STRING_get0_data(st->base->d.dNSName), "mycell.cell", 11);
-	assert_null(st->minimum);
-	assert_null(st->maximum);
+	static const char *const dns[] = { "mycell.cell", "local", "home.arpa", "internal" };
+	for (int i = 0; i < 4; i++) {
+		const GENERAL_SUBTREE *st = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, i);
+		assert_int_equal(st->base->type, GEN_DNS);
+		assert_int_equal(ASN1_STRING_length(st->base->d.dNSName), (int)strlen(dns[i]));
+		assert_memory_equal(ASN1_STRING_get0_data(st->base->d.dNSName), dns[i], strlen(dns[i]));
+		assert_null(st->minimum);
+		assert_null(st->maximum);
+	}
 
-	static const unsigned char ip_range[8] = { 172, 20, 0, 0, 255, 255, 0, 0 };
-	static const unsigned char vpn_subnet[8] = { 10, 0, 0, 0, 255, 255, 255, 0 };
-	st = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, 1);
-	assert_int_equal(st->base->type, GEN_IPADD);
-	assert_int_equal(ASN1_STRING_length(st->base->d.iPAddress), 8);
-	assert_memory_equal(ASN1_STRING_get0_data(st->base->d.iPAddress), ip_range, 8);
-	st = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, 2);
-	assert_int_equal(st->base->type, GEN_IPADD);
-	assert_int_equal(ASN1_STRING_length(st->base->d.iPAddress), 8);
-	assert_memory_equal(ASN1_STRING_get0_data(st->base->d.iPAddress), vpn_subnet, 8);
+	static const unsigned char nets[5][8] = {
+		{ 172, 20, 0, 0, 255, 255, 0, 0 },  /* ip_range */
+		{ 10, 0, 0, 0, 255, 255, 255, 0 },  /* vpn_subnet */
+		{ 10, 0, 0, 0, 255, 0, 0, 0 },      /* RFC 1918 */
+		{ 172, 16, 0, 0, 255, 240, 0, 0 },
+		{ 192, 168, 0, 0, 255, 255, 0, 0 },
+	};
+	for (int i = 0; i < 5; i++) {
+		const GENERAL_SUBTREE *st = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, 4 + i);
+		assert_int_equal(st->base->type, GEN_IPADD);
+		assert_int_equal(ASN1_STRING_length(st->base->d.iPAddress), 8);
+		assert_memory_equal(ASN1_STRING_get0_data(st->base->d.iPAddress), nets[i], 8);
+	}
 	NAME_CONSTRAINTS_free(nc);
 	X509_free(x);
+}
+
+/* The host's name at creation joins the LAN scope, lower-cased, with its
+ * first label; what a LAN domain or the zone covers already does not. */
+static void expect_lan_names(struct fx *f, const char *host, const char *const *want, size_t n_want)
+{
+	char err[256] = "";
+	unlink(f->crt);
+	unlink(f->key);
+	assert_int_equal(pki_ca_create(f->dir, &f->c, host, NOW, err, sizeof(err)), 0);
+	struct pki_ca *ca = NULL;
+	assert_int_equal(pki_ca_load(f->dir, &ca), 0);
+	if (ca->n_lan_names != 3 + n_want)
+		fail_msg("host '%s': %zu LAN names, want %zu", host ? host : "(null)", ca->n_lan_names, 3 + n_want);
+	assert_string_equal(ca->lan_names[0], "local");
+	assert_string_equal(ca->lan_names[1], "home.arpa");
+	assert_string_equal(ca->lan_names[2], "internal");
+	for (size_t i = 0; i < n_want; i++)
+		assert_string_equal(ca->lan_names[3 + i], want[i]);
+	assert_true(pki_ca_matches_config(ca, &f->c));
+	pki_ca_free(ca);
+}
+
+static void test_host_name_scope(void **state)
+{
+	struct fx *f = *state;
+	expect_lan_names(f, "PicBox.Lan", (const char *const[]){ "picbox.lan", "picbox" }, 2);
+	expect_lan_names(f, "picbox", (const char *const[]){ "picbox" }, 1);
+	expect_lan_names(f, "picbox.local", (const char *const[]){ "picbox" }, 1);
+	expect_lan_names(f, "box.mycell.cell", (const char *const[]){ "box" }, 1);
+	expect_lan_names(f, "bad_name", NULL, 0);
+	expect_lan_names(f, NULL, NULL, 0);
+}
+
+static void test_covers(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "";
+	assert_int_equal(pki_ca_create(f->dir, &f->c, "picbox", NOW, err, sizeof(err)), 0);
+	struct pki_ca *ca = NULL;
+	assert_int_equal(pki_ca_load(f->dir, &ca), 0);
+	static const char *const yes[] = { "mycell.cell", "www.mycell.cell", "picbox", "picbox.local",
+					   "nas.home.arpa", "printer.internal" };
+	static const char *const no[] = { "example.org", "picbox2", "cell", "arpa", "mycell.cell.evil" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!pki_ca_covers_name(ca, yes[i]))
+			fail_msg("%s not covered", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (pki_ca_covers_name(ca, no[i]))
+			fail_msg("%s covered", no[i]);
+	assert_true(pki_ca_covers_ip(ca, 0xc0a84d01u));  /* 192.168.77.1 */
+	assert_true(pki_ca_covers_ip(ca, 0xac1f0001u));  /* 172.31.0.1 */
+	assert_true(pki_ca_covers_ip(ca, 0x0a630001u));  /* 10.99.0.1 */
+	assert_false(pki_ca_covers_ip(ca, 0xac200001u)); /* 172.32.0.1 */
+	assert_false(pki_ca_covers_ip(ca, 0x08080808u)); /* 8.8.8.8 */
+	assert_false(pki_ca_covers_ip(ca, 0x64400001u)); /* 100.64.0.1 */
+	pki_ca_free(ca);
+}
+
+/* A root of the first releases: the zone and the two cell networks only.
+ * It loads, covers no LAN name or address, and still matches the config. */
+static void test_root_without_lan_scope(void **state)
+{
+	struct fx *f = *state;
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	assert_non_null(key);
+	assert_non_null(x);
+	const struct ipv4_net nets[2] = { { 0xac140000u, 16 }, { 0x0a000000u, 24 } };
+	X509_NAME *name = X509_get_subject_name(x);
+	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 7), 1);
+	assert_int_equal(X509_set_pubkey(x, key), 1);
+	assert_int_equal(pki_ossl_time_set(X509_getm_notBefore(x), NOW), 0);
+	assert_int_equal(pki_ossl_time_set(X509_getm_notAfter(x), NOW + 86400), 0);
+	assert_int_equal(X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_ASC,
+						    (const unsigned char *)"PIC mycell.cell root CA", -1, -1, 0), 1);
+	assert_int_equal(X509_set_issuer_name(x, name), 1);
+	assert_int_equal(pki_ext_add(x, x, NID_basic_constraints, "critical,CA:TRUE,pathlen:0"), 0);
+	assert_int_equal(pki_ext_add(x, x, NID_key_usage, "critical,keyCertSign,cRLSign"), 0);
+	assert_int_equal(pki_ext_add_name_constraints(x, "mycell.cell", NULL, 0, nets, 2), 0);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	assert_int_equal(pki_pem_write_key_file(f->key, key), 0);
+	assert_int_equal(pki_pem_write_cert_file(f->crt, x), 0);
+	X509_free(x);
+	EVP_PKEY_free(key);
+
+	struct pki_ca *ca = NULL;
+	assert_int_equal(pki_ca_load(f->dir, &ca), 0);
+	assert_string_equal(ca->zone, "mycell.cell");
+	assert_int_equal(ca->n_lan_names, 0);
+	assert_int_equal(ca->n_nets, 2);
+	assert_true(pki_ca_matches_config(ca, &f->c));
+	assert_true(pki_ca_covers_name(ca, "www.mycell.cell"));
+	assert_false(pki_ca_covers_name(ca, "picbox.local"));
+	assert_true(pki_ca_covers_ip(ca, 0xac140001u));
+	assert_false(pki_ca_covers_ip(ca, 0xc0a84d01u));
+	pki_ca_free(ca);
 }
 
 static void test_other_config(void **state)
@@ -239,7 +349,7 @@ static void test_other_config(void **state)
 	struct pki_ca *ca = NULL;
 	assert_int_equal(pki_ca_load(f->dir, &ca), 0);
 	assert_string_equal(ca->zone, "home.example.net");
-	assert_int_equal(ca->n_nets, 2);
+	assert_int_equal(ca->n_nets, 5);
 	assert_int_equal(ca->nets[0].addr, 0xc0a82a00u);
 	assert_int_equal(ca->nets[0].prefix, 24);
 	assert_int_equal(ca->nets[1].addr, 0x0a080800u);
@@ -257,7 +367,7 @@ static void test_load(void **state)
 	assert_non_null(ca->key);
 	assert_non_null(ca->cert);
 	assert_string_equal(ca->zone, "mycell.cell");
-	assert_int_equal(ca->n_nets, 2);
+	assert_int_equal(ca->n_nets, 5);
 	assert_int_equal(ca->nets[0].addr, 0xac140000u);
 	assert_int_equal(ca->nets[0].prefix, 16);
 	assert_int_equal(ca->nets[1].addr, 0x0a000000u);
@@ -328,7 +438,7 @@ static void test_load_refuses_foreign_key(void **state)
 	char other[64] = "/tmp/test_pki_ca2.XXXXXX";
 	assert_non_null(mkdtemp(other));
 	char err[256];
-	assert_int_equal(pki_ca_create(other, &f->c, NOW, err, sizeof(err)), 0);
+	assert_int_equal(pki_ca_create(other, &f->c, NULL, NOW, err, sizeof(err)), 0);
 	char other_key[96], other_crt[96];
 	snprintf(other_key, sizeof(other_key), "%s/ca.key", other);
 	snprintf(other_crt, sizeof(other_crt), "%s/ca.crt", other);
@@ -339,7 +449,7 @@ static void test_load_refuses_foreign_key(void **state)
 	struct pki_ca *ca = NULL;
 	assert_int_equal(pki_ca_load(f->dir, &ca), -EKEYREJECTED);
 	assert_null(ca);
-	assert_int_equal(pki_ca_ensure(f->dir, &f->c, NOW, &ca, err, sizeof(err)), -EKEYREJECTED);
+	assert_int_equal(pki_ca_ensure(f->dir, &f->c, NULL, NOW, &ca, err, sizeof(err)), -EKEYREJECTED);
 	assert_non_null(strstr(err, "does not match"));
 }
 
@@ -354,7 +464,7 @@ static void test_load_missing_and_garbage(void **state)
 
 	/* ca.crt without its key: ensure does not replace the root. */
 	char err[256] = "";
-	assert_int_equal(pki_ca_ensure(f->dir, &f->c, NOW, &ca, err, sizeof(err)), -ENOENT);
+	assert_int_equal(pki_ca_ensure(f->dir, &f->c, NULL, NOW, &ca, err, sizeof(err)), -ENOENT);
 	assert_null(ca);
 	assert_true(err[0] != '\0');
 
@@ -375,7 +485,7 @@ static void test_create_keeps_existing_root(void **state)
 	struct stat before, after;
 	assert_int_equal(stat(f->crt, &before), 0);
 	char err[256] = "";
-	assert_int_equal(pki_ca_create(f->dir, &f->c, NOW, err, sizeof(err)), -EEXIST);
+	assert_int_equal(pki_ca_create(f->dir, &f->c, NULL, NOW, err, sizeof(err)), -EEXIST);
 	assert_non_null(strstr(err, "ca.crt"));
 	assert_int_equal(stat(f->crt, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino);
@@ -394,12 +504,12 @@ static void test_ensure(void **state)
 	struct fx *f = *state;
 	struct pki_ca *a = NULL, *b = NULL;
 	char err[256] = "";
-	assert_int_equal(pki_ca_ensure(f->dir, &f->c, NOW, &a, err, sizeof(err)), 1);
+	assert_int_equal(pki_ca_ensure(f->dir, &f->c, NULL, NOW, &a, err, sizeof(err)), 1);
 	assert_non_null(a);
 	/* A later start loads the same root, even for another config. */
 	struct cell_config d = f->c;
 	snprintf(d.cell_name, sizeof(d.cell_name), "renamed");
-	assert_int_equal(pki_ca_ensure(f->dir, &d, NOW + 100, &b, err, sizeof(err)), 0);
+	assert_int_equal(pki_ca_ensure(f->dir, &d, NULL, NOW + 100, &b, err, sizeof(err)), 0);
 	assert_non_null(b);
 	assert_int_equal(X509_cmp(a->cert, b->cert), 0);
 	assert_true(pki_ca_matches_config(b, &f->c));
@@ -415,7 +525,7 @@ static void test_ensure_creates_dir(void **state)
 	snprintf(sub, sizeof(sub), "%s/pki", f->dir);
 	struct pki_ca *ca = NULL;
 	char err[256] = "";
-	assert_int_equal(pki_ca_ensure(sub, &f->c, NOW, &ca, err, sizeof(err)), 1);
+	assert_int_equal(pki_ca_ensure(sub, &f->c, NULL, NOW, &ca, err, sizeof(err)), 1);
 	struct stat st;
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
@@ -453,6 +563,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_subject_validity_serial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ca_extensions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_constraints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_name_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_covers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_without_lan_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_refuses_open_key, setup, teardown),

@@ -45,7 +45,7 @@ static void create_in(const char *dir, const struct cell_config *c, char serial[
 {
 	char err[256] = "";
 	struct pki_ca *ca = NULL;
-	if (pki_ca_ensure(dir, c, NOW, &ca, err, sizeof(err)) != 1)
+	if (pki_ca_ensure(dir, c, NULL, NOW, &ca, err, sizeof(err)) != 1)
 		fail_msg("pki_ca_ensure(%s): %s", dir, err);
 	assert_int_equal(pki_ca_serial(ca, serial), 0);
 	pki_ca_free(ca);
@@ -126,7 +126,7 @@ static void test_replace_archives_and_swaps(void **state)
 	snprintf(f->c.cell_name, sizeof(f->c.cell_name), "home");
 	struct pki_ca *ca = NULL;
 	char old_serial[PKI_SERIAL_HEX_MAX], err[256] = "";
-	int r = pki_ca_replace(f->dir, &f->c, NOW + 10, &ca, old_serial, err, sizeof(err));
+	int r = pki_ca_replace(f->dir, &f->c, NULL, NOW + 10, &ca, old_serial, err, sizeof(err));
 	if (r != 0)
 		fail_msg("pki_ca_replace: %d %s", r, err);
 	assert_string_equal(old_serial, f->serial);
@@ -162,7 +162,7 @@ static void test_replace_archives_and_swaps(void **state)
 	/* A second replacement keeps both old roots. */
 	struct pki_ca *again = NULL;
 	char second_old[PKI_SERIAL_HEX_MAX];
-	assert_int_equal(pki_ca_replace(f->dir, &f->c, NOW + 20, &again, second_old, err, sizeof(err)), 0);
+	assert_int_equal(pki_ca_replace(f->dir, &f->c, NULL, NOW + 20, &again, second_old, err, sizeof(err)), 0);
 	assert_string_equal(second_old, new_serial);
 	assert_true(exists(archive, old_serial));
 	assert_true(exists(archive, new_serial));
@@ -183,7 +183,7 @@ static void test_old_leaf_is_not_the_new_roots(void **state)
 
 	/* Forced: the same zone, the same subject name, another key. */
 	char old_serial[PKI_SERIAL_HEX_MAX], err[256] = "";
-	assert_int_equal(pki_ca_replace(f->dir, &f->c, NOW, &ca, old_serial, err, sizeof(err)), 0);
+	assert_int_equal(pki_ca_replace(f->dir, &f->c, NULL, NOW, &ca, old_serial, err, sizeof(err)), 0);
 	assert_false(pki_ca_issued(ca, leaf.cert_pem.data));
 	assert_false(pki_ca_issued(ca, "not a certificate"));
 	pki_leaf_free(&leaf);
@@ -265,7 +265,7 @@ static void test_replace_finishes_an_earlier_attempt_first(void **state)
 	assert_int_equal(rename(from, to), 0);
 	struct pki_ca *ca = NULL;
 	char old_serial[PKI_SERIAL_HEX_MAX], err[256] = "";
-	assert_int_equal(pki_ca_replace(f->dir, &f->c, NOW, &ca, old_serial, err, sizeof(err)), 0);
+	assert_int_equal(pki_ca_replace(f->dir, &f->c, NULL, NOW, &ca, old_serial, err, sizeof(err)), 0);
 	assert_string_equal(old_serial, staged);
 	pki_ca_free(ca);
 }
@@ -282,7 +282,7 @@ static void test_replace_without_a_root_changes_nothing(void **state)
 	struct fx *f = *state;
 	struct pki_ca *ca = NULL;
 	char old_serial[PKI_SERIAL_HEX_MAX], err[256] = "";
-	assert_int_equal(pki_ca_replace(f->other, &f->c, NOW, &ca, old_serial, err, sizeof(err)), -ENOENT);
+	assert_int_equal(pki_ca_replace(f->other, &f->c, NULL, NOW, &ca, old_serial, err, sizeof(err)), -ENOENT);
 	assert_null(ca);
 	assert_false(exists(f->other, PKI_CA_ARCHIVE_DIR));
 	assert_false(exists(f->other, PKI_CA_CERT_FILE));

@@ -251,7 +251,14 @@ static void test_name_constraints_enforced(void **state)
 		{ "notmycell.cell", "DNS:notmycell.cell", X509_V_ERR_PERMITTED_VIOLATION },
 		{ "cell", "DNS:cell", X509_V_ERR_PERMITTED_VIOLATION },
 		{ "www.mycell.cell", "DNS:www.mycell.cell,IP:8.8.8.8", X509_V_ERR_PERMITTED_VIOLATION },
-		{ "www.mycell.cell", "DNS:www.mycell.cell,IP:10.0.1.1", X509_V_ERR_PERMITTED_VIOLATION },
+		/* The LAN scope: private-use domains, RFC 1918 addresses. */
+		{ "www.mycell.cell", "DNS:www.mycell.cell,IP:10.0.1.1", X509_V_OK },
+		{ "picbox.local", "DNS:picbox.local,IP:192.168.1.10", X509_V_OK },
+		{ "nas.home.arpa", "DNS:nas.home.arpa,DNS:printer.internal,IP:172.31.255.1", X509_V_OK },
+		{ "www.mycell.cell", "DNS:www.mycell.cell,IP:172.32.0.1", X509_V_ERR_PERMITTED_VIOLATION },
+		{ "www.mycell.cell", "DNS:www.mycell.cell,IP:100.64.0.1", X509_V_ERR_PERMITTED_VIOLATION },
+		{ "arpa", "DNS:arpa", X509_V_ERR_PERMITTED_VIOLATION },
+		{ "picbox", "DNS:picbox", X509_V_ERR_PERMITTED_VIOLATION },
 		{ "www.mycell.cell", "DNS:www.mycell.cell,IP:fd00::1", X509_V_ERR_PERMITTED_VIOLATION },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -292,6 +299,9 @@ static void test_refusals(void **state)
 	expect_refusal(f, parent, 1, NULL, 0, 90, "dns_names", "outside the cell zone");
 	const char *wild_parent[] = { "*.cell" };
 	expect_refusal(f, wild_parent, 1, NULL, 0, 90, "dns_names", "outside the cell zone");
+	/* The message names the LAN scope too. */
+	expect_refusal(f, parent, 1, NULL, 0, 90, "dns_names",
+		       "and the LAN names the root covers, 'local', 'home.arpa', 'internal'");
 
 	static const struct {
 		const char *name;
@@ -324,11 +334,12 @@ static void test_refusals(void **state)
 	const char *ok[] = { "mycell.cell" };
 	uint32_t foreign[] = { IP(172, 20, 0, 10), IP(8, 8, 8, 8) };
 	expect_refusal(f, ok, 1, foreign, 2, 90, "ips",
-		       "ips[1] 8.8.8.8 is outside the cell's networks (172.20.0.0/16, 10.0.0.0/24)");
-	uint32_t next_to_vpn[] = { IP(10, 0, 1, 1) };
-	expect_refusal(f, ok, 1, next_to_vpn, 1, 90, "ips", "10.0.1.1");
-	uint32_t below_range[] = { IP(172, 19, 255, 255) };
-	expect_refusal(f, ok, 1, below_range, 1, 90, "ips", "172.19.255.255");
+		       "ips[1] 8.8.8.8 is outside the networks the root covers (172.20.0.0/16, 10.0.0.0/24, "
+		       "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)");
+	uint32_t shared[] = { IP(100, 64, 0, 1) };
+	expect_refusal(f, ok, 1, shared, 1, 90, "ips", "100.64.0.1");
+	uint32_t above_private[] = { IP(172, 32, 0, 0) };
+	expect_refusal(f, ok, 1, above_private, 1, 90, "ips", "172.32.0.0");
 
 	const char *dup[] = { "mycell.cell", "www.mycell.cell", "WWW.mycell.cell" };
 	expect_refusal(f, dup, 3, NULL, 0, 90, "dns_names", "dns_names[2] 'WWW.mycell.cell' repeats dns_names[1]");

@@ -247,6 +247,53 @@ static void test_webui_and_calendar_up(void **state)
 	free(text);
 }
 
+/* The host's own addresses and names (published ports 80 and 443) reach
+ * the web interface's server only: its Host matcher and its /ca.crt list
+ * them, the other services' do not; no-SNI clients get the zone's leaf. */
+static void test_lan_hosts(void **state)
+{
+	struct caddy_route routes[SVC_CADDY_MAX_ROUTES];
+	memcpy(routes, svc_caddy_routes, sizeof(routes));
+	routes[0].upstream = "172.20.0.1:3000";
+	static const char *const lan[] = { "192.168.77.1", "picbox", "picbox.local" };
+	struct caddy_input in = { .zone = ZONE, .ip_range = RANGE, .routes = routes, .n_routes = SVC_CADDY_MAX_ROUTES,
+				  .verify_from = RANGE.addr + 1, .lan_hosts = lan, .n_lan_hosts = 3 };
+	struct buf b;
+	buf_init(&b, GOLDEN_MAX);
+	assert_int_equal(svc_caddy_render(&in, &b), 0);
+	char *text = buf_steal(&b);
+	golden_check("tests/golden/caddy/lan-hosts.json", text);
+	json_t *doc = parse(text);
+	json_t *webui = at(https_server(doc, 0), "routes", NULL);
+	for (const char *route = "#2"; route; route = strcmp(route, "#2") == 0 ? "#3" : NULL) {
+		json_t *matched = at(webui, route, "match", "#0", "host", NULL);
+		assert_int_equal(json_array_size(matched), 4);
+		assert_string_equal(json_string_value(json_array_get(matched, 0)), ZONE);
+		for (size_t k = 0; k < 3; k++)
+			assert_string_equal(json_string_value(json_array_get(matched, k + 1)), lan[k]);
+	}
+	assert_string_equal(str_at(https_server(doc, 0), "tls_connection_policies", "#0", "default_sni"), ZONE);
+	for (size_t i = 1; i < 4; i++)
+		assert_int_equal(json_array_size(at(https_server(doc, i), "routes", "#3", "match", "#0", "host", NULL)), 1);
+	json_decref(doc);
+	free(text);
+
+	static const char *const bad[] = { "", "Picbox", "a b", "{env.X}", "pic_box", "1.2.3.4:80" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		in.lan_hosts = &bad[i];
+		in.n_lan_hosts = 1;
+		buf_init(&b, GOLDEN_MAX);
+		if (svc_caddy_render(&in, &b) != -EINVAL)
+			fail_msg("LAN host '%s' accepted", bad[i]);
+		buf_free(&b);
+	}
+	in.lan_hosts = NULL;
+	in.n_lan_hosts = 1;
+	buf_init(&b, GOLDEN_MAX);
+	assert_int_equal(svc_caddy_render(&in, &b), -EINVAL);
+	buf_free(&b);
+}
+
 /* A route the owner switched off answers its own 503, without
  * Retry-After, even with its service up; the others are untouched. */
 static void test_route_switched_off(void **state)
@@ -470,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_all_down),
 		cmocka_unit_test(test_webui_and_calendar_up),
 		cmocka_unit_test(test_route_switched_off),
+		cmocka_unit_test(test_lan_hosts),
 		cmocka_unit_test(test_generation_route),
 		cmocka_unit_test(test_stable_and_subset),
 		cmocka_unit_test(test_refused_input),

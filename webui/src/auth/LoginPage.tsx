@@ -1,8 +1,9 @@
 import { useForm } from "react-hook-form";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError, errorMessage } from "../api/errors";
-import { CaInstallHints } from "../components/CaInstallHints";
+import { CA_URL, CaInstallHints } from "../components/CaInstallHints";
 import { Field } from "../components/Field";
+import { KIND_LABEL, caDownloadPath, fingerprint, httpsAddresses, httpsHost, useAccess } from "../features/access/api";
 import { httpsUrl, plainHttpOverNetwork } from "../lib/transport";
 import { safeNext, useLogin, useSession } from "./session";
 
@@ -18,18 +19,67 @@ function loginError(e: unknown): string {
   return errorMessage(e);
 }
 
+/* Over plain HTTP from another machine: where the cell answers over HTTPS
+ * (the host typed first, then what GET /api/access lists) and the CA to
+ * trust for it. Without that answer (an older picd, the cell busy) the
+ * link and the install hints still stand. */
 function PlainHttpWarning() {
+  const access = useAccess();
+  const here = httpsUrl({ hostname: window.location.hostname, pathname: "/" });
+  const hereHost = httpsHost(here);
+  const a = access.data;
+  const others = a ? httpsAddresses(a.https, [here]) : [];
+  const notCovered = a?.uncovered.find((u) => httpsHost(httpsUrl({ hostname: u.host, pathname: "/" })) === hereHost);
+  const fp = a?.ca ? fingerprint(a.ca.sha256) : null;
   return (
-    <div role="alert" className="flex flex-col gap-3 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+    <div role="alert" className="flex min-w-0 flex-col gap-3 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
       <p>
         <strong>This connection is not encrypted.</strong> Your password would cross the network in clear. Use the
         cell over HTTPS instead:{" "}
-        <a className="font-medium underline" href={httpsUrl(window.location)}>
-          {httpsUrl({ hostname: window.location.hostname, pathname: "/" })}
+        <a className="font-medium break-all underline" href={httpsUrl(window.location)}>
+          {here}
         </a>
-        . Your browser will trust it once it trusts the cell's certificate authority:
+        .
       </p>
-      <CaInstallHints />
+      {notCovered && (
+        <p>
+          The cell's certificate does not cover <span className="break-all">{notCovered.host}</span>, so your browser will
+          warn there: {notCovered.reason.replace(/\.$/, "")}.{others.length > 0 ? " Prefer one of the addresses below." : ""}
+        </p>
+      )}
+      {others.length > 0 && (
+        <div className="flex flex-col gap-1">
+          <p>{notCovered ? "The cell answers over HTTPS at:" : "It also answers over HTTPS at:"}</p>
+          <ul className="flex flex-col gap-1" aria-label="HTTPS addresses">
+            {others.map((o) => (
+              <li key={o.url} className="flex min-w-0 flex-wrap items-baseline gap-x-2">
+                <a className="min-w-0 font-medium break-all underline" href={o.url}>
+                  {o.url}
+                </a>
+                <span className="text-xs opacity-80">{KIND_LABEL[o.kind]}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <p>Your browser will trust the cell's HTTPS once it trusts the cell's certificate authority:</p>
+      {fp && (
+        <div className="flex flex-col gap-1">
+          <p>The certificate authority's SHA-256 fingerprint, as browsers show it:</p>
+          <code className="block font-mono text-xs break-all" data-testid="ca-fingerprint">
+            {fp}
+          </code>
+          <p>
+            This page came over plain HTTP, so anyone on the network between you and the cell could have altered it, this
+            fingerprint and the certificate included. Before you trust the certificate, check that the fingerprint your
+            device shows for it matches the one picd printed when it started (the “cell CA SHA-256” line of the{" "}
+            <code>make run</code> output: the same digits, in lower case without colons) or the one <code>pic ca show</code>{" "}
+            prints on the cell.
+          </p>
+        </div>
+      )}
+      {a && a.ca === null && <p>The cell's certificate authority is not available right now: the download works once picd has it again.</p>}
+      <CaInstallHints href={caDownloadPath(a?.ca?.url, CA_URL)} />
     </div>
   );
 }

@@ -10,10 +10,11 @@ const HINTS: { platform: string; steps: string }[] = [
 
 export const CA_URL = "/api/vault/ca.crt";
 
-export function CaInstallHints() {
+/* `href`: where to download it, when the cell said (GET /api/access). */
+export function CaInstallHints({ href = CA_URL }: { href?: string }) {
   return (
     <div className="flex flex-col gap-2 text-sm">
-      <a className="btn-secondary self-start" href={CA_URL} download="cell-ca.crt">
+      <a className="btn-secondary self-start" href={href} download="cell-ca.crt">
         Download the cell's CA certificate
       </a>
       <dl className="grid gap-x-4 gap-y-1 sm:grid-cols-[8rem_1fr]">

@@ -1,5 +1,7 @@
-/* The TLS proxy's routes, the cell's CA (download with install hints,
- * replace), and the certificates it issued (issue, revoke). */
+/* The TLS proxy's routes, where the cell answers over HTTPS (and which of
+ * the host's addresses and names its certificate leaves out), the cell's
+ * CA (download with install hints, replace), and the certificates it
+ * issued (issue, revoke). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -13,11 +15,12 @@ import { fieldOrItemError } from "../components/SaveState";
 import { Name } from "../components/Name";
 import { Empty, QueryView } from "../components/states";
 import { fromLines } from "../lib/lines";
+import { KIND_LABEL, accessKey, httpsAddresses, useAccess } from "../features/access/api";
 import { certsKey, readable, useCerts, type Cert } from "../features/vault/certs";
 import { formatTime } from "../lib/time";
 
 type Route = Schemas["ProxyRoute"];
-const keys = { routes: ["proxy", "routes"], ca: ["vault", "ca"], certs: certsKey } as const;
+const keys = { routes: ["proxy", "routes"], ca: ["vault", "ca"], certs: certsKey, access: accessKey } as const;
 
 function Routes() {
   const qc = useQueryClient();
@@ -60,6 +63,47 @@ function Routes() {
   );
 }
 
+function Reach() {
+  const access = useAccess();
+  return (
+    <section className="card flex flex-col gap-3" aria-label="Reach the cell over HTTPS">
+      <h2 className="font-semibold">Reach the cell over HTTPS</h2>
+      <QueryView query={access}>
+        {(a) => {
+          const list = httpsAddresses(a.https);
+          return (
+            <>
+              {list.length === 0 ? <Empty>The proxy serves the web interface at no HTTPS address yet.</Empty> : (
+                <ul className="flex flex-col gap-1 text-sm">
+                  {list.map((h) => (
+                    <li key={h.url} className="flex min-w-0 items-center gap-2">
+                      <a className="min-w-0 truncate font-mono text-xs text-teal-700 underline dark:text-teal-400" href={h.url} title={h.url}>{h.url}</a>
+                      <span className="badge shrink-0 bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300">{KIND_LABEL[h.kind]}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {a.uncovered.length > 0 && (
+                <div role="note" className="flex min-w-0 flex-col gap-1 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+                  <p>The certificate does not cover these addresses and names of the host; a browser reaching the cell there warns:</p>
+                  <ul className="flex flex-col gap-1">
+                    {a.uncovered.map((u, i) => (
+                      <li key={`${i}:${u.host}`} className="flex min-w-0 flex-col sm:flex-row sm:gap-2">
+                        <span className="min-w-0 shrink-0 truncate font-mono text-xs sm:max-w-[16rem]" title={u.host}>{u.host}</span>
+                        <span className="min-w-0 break-words">{u.reason}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+            </>
+          );
+        }}
+      </QueryView>
+    </section>
+  );
+}
+
 function CaCard() {
   const qc = useQueryClient();
   const ca = useQuery({ queryKey: keys.ca, queryFn: () => unwrap(api.GET("/api/vault/ca")) });
@@ -70,6 +114,7 @@ function CaCard() {
       qc.setQueryData(keys.ca, root);
       setConfirm(false);
       void qc.invalidateQueries({ queryKey: keys.certs });
+      void qc.invalidateQueries({ queryKey: keys.access });
     },
   });
   return (
@@ -207,6 +252,7 @@ export function Page() {
     <>
       <h1 className="text-xl font-semibold">Proxy & certificates</h1>
       <Routes />
+      <Reach />
       <CaCard />
       <Certs />
     </>

@@ -1,4 +1,5 @@
 import type { Config } from "../features/config/api";
+import type { Access } from "../features/access/api";
 
 /* A configuration document as GET /api/config answers it. */
 export function configFixture(over: Partial<Config> = {}): Config {
@@ -13,6 +14,21 @@ export function configFixture(over: Partial<Config> = {}): Config {
     virtual_ips: { calendar: "172.20.0.20", files: "172.20.0.21", mail: "172.20.0.22", webui: "172.20.0.23" },
     vpn: { server: "10.0.0.1" },
     pending: [],
+    ...over,
+  };
+}
+
+/* GET /api/access as a cell on 192.168.77.1 named picbox answers it. */
+export function accessFixture(over: Partial<Access> = {}): Access {
+  return {
+    https: [
+      { url: "https://192.168.77.1/", kind: "lan_address" },
+      { url: "https://picbox/", kind: "host_name" },
+      { url: "https://picbox.local/", kind: "host_name" },
+      { url: "https://mycell.cell/", kind: "cell_zone" },
+    ],
+    ca: { url: "/api/vault/ca.crt", sha256: "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9" },
+    uncovered: [{ host: "203.0.113.5", reason: "a public address: the cell's root CA vouches only for private (RFC 1918) addresses" }],
     ...over,
   };
 }

@@ -1,0 +1,132 @@
+"""The web interface over HTTPS on the host's own LAN address and name.
+
+The host publishes ports 80 and 443 to the proxy, whose leaf from the cell's
+CA names the host's LAN addresses and host names (as far as the root
+vouches for them): a machine on the LAN types https://<host's address>/ —
+no SNI — or https://<host name>/ and gets a certificate its trust in the
+cell's CA verifies. picd follows the host being renumbered; addresses the
+root cannot vouch for (public ones) are listed with why. GET /api/access
+(no login) says all of it, for the login page reached over plain HTTP.
+
+picd runs in a UTS namespace of its own named "picbox", so the root it
+creates at the first start covers that name."""
+
+import json
+import re
+import subprocess
+
+import requests
+from jsonschema import Draft202012Validator
+
+from conftest import Picd, sh, wait_for
+
+HOST = "picbox"
+# A hostname of our own, then picd (argv follows).
+UTS = ("unshare", "--uts", "sh", "-c", f'hostname {HOST} && exec "$@"', "sh")
+
+
+def access(picd):
+    r = requests.get(picd.url + "/api/access")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def urls(doc):
+    return [u["url"] for u in doc["https"]]
+
+
+def curl(lan, *args, timeout=10):
+    return lan.run("curl", "-s", "-S", "--max-time", str(timeout), *args, check=False, timeout=timeout + 5)
+
+
+def served_cert(lan, ip, servername=None):
+    sni = f"-servername {servername}" if servername else "-noservername"
+    return lan.run("sh", "-c", f"echo | openssl s_client -connect {ip}:443 {sni} 2>/dev/null"
+                               " | openssl x509 -noout -text").stdout
+
+
+def start(tmp_path):
+    d = Picd(tmp_path, wrapper=UTS)
+    lan = d.lan()  # picd's host holds 192.168.77.1 on lan0
+    lan.address("192.168.77.10/24")
+    d.start()
+    return d, lan
+
+
+def test_https_on_the_hosts_address_and_name(tmp_path):
+    picd, lan = start(tmp_path)
+    cfg = picd.local("GET", "/api/config")[2]
+    zone = f"{cfg['cell_name']}.{cfg['domain']}"
+    ca = tmp_path / "ca.crt"
+    ca.write_bytes(requests.get(picd.url + "/api/vault/ca.crt").content)
+
+    doc = access(picd)
+    schema = requests.get(picd.url + "/api/openapi.json",
+                          headers={"Authorization": f"Bearer {picd.token()}"}).json()
+    Draft202012Validator({**schema["components"]["schemas"]["Access"],
+                          "components": schema["components"]}).validate(doc)
+    assert urls(doc) == ["https://192.168.77.1/", f"https://{HOST}/", f"https://{HOST}.local/",
+                         f"https://{zone}/"], doc
+    assert [u["kind"] for u in doc["https"]] == ["lan_address", "host_name", "host_name", "cell_zone"]
+    assert doc["uncovered"] == [], doc
+    fp = subprocess.run(["openssl", "x509", "-in", str(ca), "-noout", "-fingerprint", "-sha256"],
+                        capture_output=True, text=True, check=True).stdout
+    assert doc["ca"] == {"url": "/api/vault/ca.crt",
+                         "sha256": fp.split("=", 1)[1].strip().replace(":", "").lower()}
+    assert f"cell CA SHA-256 {doc['ca']['sha256']}" in picd.stderr() + picd.stdout()
+    assert "web UI over HTTPS on the LAN: https://192.168.77.1/" in picd.stderr() + picd.stdout()
+
+    # By address: curl sends no SNI for an address and checks the leaf's
+    # IP entry against the cell's CA.
+    r = curl(lan, "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", str(ca),
+             "https://192.168.77.1/health")
+    assert r.stdout == "200 0", r
+    cert = served_cert(lan, "192.168.77.1")
+    assert "IP Address:192.168.77.1" in cert and f"DNS:{HOST}" in cert and f"DNS:{zone}" in cert, cert
+    # Without the CA the client refuses.
+    assert curl(lan, "-o", "/dev/null", "https://192.168.77.1/health").returncode == 60
+    # By name, with SNI.
+    for name in (HOST, f"{HOST}.local", zone):
+        r = curl(lan, "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", str(ca),
+                 "--resolve", f"{name}:443:192.168.77.1", f"https://{name}/api/access")
+        assert r.stdout == "200 0", (name, r)
+    # Another service's name on the web interface's address: 404.
+    r = curl(lan, "-o", "/dev/null", "-w", "%{http_code}", "--cacert", str(ca), "--resolve",
+             f"calendar.{zone}:443:192.168.77.1", f"https://calendar.{zone}/")
+    assert r.stdout == "404", r
+    # Plain HTTP on port 80 redirects to the same address over HTTPS,
+    # except the CA itself, which devices fetch before they trust it.
+    r = curl(lan, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://192.168.77.1/login?next=/vpn")
+    assert r.stdout == "308 https://192.168.77.1/login?next=/vpn", r
+    assert curl(lan, "http://192.168.77.1/ca.crt").stdout == ca.read_text()
+
+    # Logging in over it: the session cookie is Secure.
+    r = curl(lan, "-D", "-", "-o", "/dev/null", "--cacert", str(ca), "-H", "Content-Type: application/json",
+             "-d", json.dumps({"username": "admin", "password": picd.admin_password}),
+             "https://192.168.77.1/api/auth/login")
+    cookie = [line for line in r.stdout.splitlines() if line.lower().startswith("set-cookie:")]
+    assert cookie and "; Secure" in cookie[0] and "HttpOnly" in cookie[0], r.stdout
+
+
+def test_follows_the_host_being_renumbered(tmp_path):
+    picd, lan = start(tmp_path)
+    ca = tmp_path / "ca.crt"
+    ca.write_bytes(requests.get(picd.url + "/api/vault/ca.crt").content)
+    ns = picd.netns.name
+    # A new address, and the old one gone; a public address beside it.
+    sh("ip", "-n", ns, "addr", "add", "192.168.78.1/24", "dev", "lan0")
+    sh("ip", "-n", ns, "addr", "del", "192.168.77.1/24", "dev", "lan0")
+    sh("ip", "-n", ns, "addr", "add", "203.0.113.1/24", "dev", "lan0")
+    sh("ip", "-n", lan.name, "addr", "add", "192.168.78.10/24", "dev", "eth0")
+    doc = wait_for(lambda: (d := access(picd)) and "https://192.168.78.1/" in urls(d) and d, timeout=20, step=0.2)
+    assert "https://192.168.78.1/" in urls(doc), doc
+    assert "https://192.168.77.1/" not in urls(doc), doc
+    assert [u["host"] for u in doc["uncovered"]] == ["203.0.113.1"], doc
+    assert "RFC 1918" in doc["uncovered"][0]["reason"]
+    # The proxy took a leaf naming the new address.
+    ok = wait_for(lambda: curl(lan, "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert",
+                               str(ca), "https://192.168.78.1/health").stdout == "200 0", timeout=20, step=0.2)
+    assert ok, served_cert(lan, "192.168.78.1")
+    cert = served_cert(lan, "192.168.78.1")
+    assert "IP Address:192.168.78.1" in cert and "192.168.77.1" not in cert and "203.0.113.1" not in cert, cert
+    assert re.search(r"203\.0\.113\.1 is not in the certificate: not a private", picd.stderr() + picd.stdout())
