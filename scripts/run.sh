@@ -5,7 +5,9 @@
 # prints the admin password. Ctrl-C stops it.
 #
 # Plain HTTP listens on loopback only; PIC_LISTEN=0.0.0.0:3000 opens it to
-# the LAN (the network otherwise reaches the cell at https://<cell zone>/).
+# the LAN. The LAN otherwise reaches the cell over HTTPS at the host's own
+# address and name (the host publishes 443 to the cell's proxy), which picd
+# prints when it starts, with the CA's fingerprint.
 set -euo pipefail
 picd=$1
 state_dir=$2
@@ -37,7 +39,9 @@ case "$host" in
 	echo "                  plain HTTP for the LAN: PIC_LISTEN=0.0.0.0:$port make run"
 	;;
 esac
-echo "                  HTTPS for the network: https://<cell zone>/ (trust the cell's CA: $build_dir/pic ca export)"
+echo "  HTTPS:      from other machines, https://<this host's LAN address>/ (and its name): picd prints"
+echo "              them below (\"web UI over HTTPS on the LAN: ...\"), and the cell's CA to trust for"
+echo "              them with its fingerprint (\"cell CA SHA-256 ...\"; $build_dir/pic ca export)"
 if [[ -f "$ui_dir/index.html" ]]; then
 	echo "  UI files:   $ui_dir"
 else

@@ -522,11 +522,6 @@ static void log_ui(const struct daemon *d)
 			 d->opt.ui_dir, strerror(-r));
 }
 
-/* The cell's CA is created at the first start in <state>/ca; a
- * replacement of the root that a crash interrupted is finished first.
- * Then the root is loaded to tell whether it still covers the
- * configuration (daemon_ca_check). Without it the rest of the cell still
- * runs; the vault API answers 503. */
 /* The root's fingerprint, for comparing with what a device shows before
  * trusting the certificate it downloaded. */
 static void log_ca_fingerprint(struct daemon *d)
@@ -538,6 +533,11 @@ static void log_ca_fingerprint(struct daemon *d)
 		log_info("cell CA SHA-256 %s (devices download it from /api/vault/ca.crt)", info.sha256);
 }
 
+/* The cell's CA is created at the first start in <state>/ca; a
+ * replacement of the root that a crash interrupted is finished first.
+ * Then the root is loaded to tell whether it still covers the
+ * configuration (daemon_ca_check). Without it the rest of the cell still
+ * runs; the vault API answers 503. */
 static void open_ca(struct daemon *d)
 {
 	char crt[4200], err[256] = "";

@@ -55,11 +55,14 @@ static json_t *root_json(const struct daemon *d)
 		cidr_format(&d->ca->nets[i], text);
 		json_array_append_new(nets, json_string(text));
 	}
+	json_t *lan_names = json_array();
+	for (size_t i = 0; lan_names && i < d->ca->n_lan_names; i++)
+		json_array_append_new(lan_names, json_string(d->ca->lan_names[i]));
 	bool matches = !daemon_ca_stale(d);
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:I, s:{s:s, s:o}, s:b}", "subject", info.cn, "serial",
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:I, s:{s:s, s:o, s:o}, s:b}", "subject", info.cn, "serial",
 				info.serial, "sha256", info.sha256, "not_before", (json_int_t)info.not_before,
 				"not_after", (json_int_t)info.not_after, "constraints", "zone", d->ca->zone,
-				"networks", nets, "matches_config", matches);
+				"lan_names", lan_names, "networks", nets, "matches_config", matches);
 	if (doc && !matches) {
 		char warning[WARNING_MAX];
 		stale_warning(d, warning, sizeof(warning));

@@ -21,8 +21,8 @@ def test_every_protected_route_refuses_anonymous_access(picd):
     table = routes()
     protected = [r for r in table if r[2] == "auth"]
     public = {(m, p) for m, p, a, _ in table if a == "public"}
-    assert public == {("GET", "/health"), ("POST", "/api/auth/login"), ("GET", "/api/vault/ca.crt"),
-                      ("GET", "/api/vault/crl")}
+    assert public == {("GET", "/health"), ("GET", "/api/access"), ("POST", "/api/auth/login"),
+                      ("GET", "/api/vault/ca.crt"), ("GET", "/api/vault/crl")}
     assert len(protected) >= 10
     before = picd.session().get(picd.url + "/api/config").json()
     for method, pattern, _, limit in protected:

@@ -8,6 +8,7 @@ refused with nothing changed, the old root archived, old certificates
 superseded, the proxy's leaf issued again."""
 
 import os
+import socket
 import stat
 import subprocess
 
@@ -119,6 +120,21 @@ def constraints(pem):
     return dns, nets, format(cert.serial_number, "x")
 
 
+LAN_DOMAINS = ["local", "home.arpa", "internal"]
+RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+
+
+def host_scope(zone):
+    """The names of this host a root made now covers besides the LAN
+    domains: its name and first label, unless covered already."""
+    out = []
+    name = socket.gethostname().lower()
+    for n in (name, name.split(".")[0]):
+        if not any(n == s or n.endswith("." + s) for s in [zone, *LAN_DOMAINS, *out]):
+            out.append(n)
+    return out
+
+
 def test_root_description(picd):
     s = picd.session()
     assert requests.get(picd.url + "/api/vault/ca").status_code == 401
@@ -128,8 +144,11 @@ def test_root_description(picd):
     pem = requests.get(picd.url + "/api/vault/ca.crt").text
     dns, nets, serial = constraints(pem)
     assert doc["matches_config"] is True and "warning" not in doc
-    assert doc["constraints"] == {"zone": "mycell.cell", "networks": ["172.20.0.0/16", "10.0.0.0/24"]}
-    assert dns == ["mycell.cell"] and nets == ["10.0.0.0/24", "172.20.0.0/16"]
+    lan = LAN_DOMAINS + host_scope("mycell.cell")
+    assert doc["constraints"] == {"zone": "mycell.cell", "lan_names": lan,
+                                  "networks": ["172.20.0.0/16", "10.0.0.0/24", *RFC1918]}
+    assert dns == sorted(["mycell.cell", *lan])
+    assert nets == sorted(["10.0.0.0/24", "172.20.0.0/16", *RFC1918])
     assert doc["serial"].lstrip("0") == serial
     assert doc["subject"] == "PIC mycell.cell root CA"
     fp = openssl("x509", "-noout", "-fingerprint", "-sha256", input=pem.encode()).decode()
@@ -191,7 +210,8 @@ def test_rename_then_replace(picd):
     assert s.get(picd.url + "/api/vault/ca").json() == new
     new_pem = requests.get(picd.url + "/api/vault/ca.crt").text
     dns, nets, serial = constraints(new_pem)
-    assert dns == ["home.cell"] and nets == ["10.0.0.0/24", "172.20.0.0/16"]
+    assert dns == sorted(["home.cell", *LAN_DOMAINS, *host_scope("home.cell")])
+    assert nets == sorted(["10.0.0.0/24", "172.20.0.0/16", *RFC1918])
     assert serial == new["serial"].lstrip("0")
 
     # The old root is kept whole and private; the new one is in place.
