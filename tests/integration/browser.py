@@ -15,8 +15,10 @@ class BrowserError(AssertionError):
 
 
 class Browser:
-    def __init__(self, url, out_dir, **opts):
-        self.proc = subprocess.Popen(["node", os.path.join(E2E, "driver.mjs")], stdin=subprocess.PIPE,
+    def __init__(self, url, out_dir, netns=None, **opts):
+        """`netns`: run the browser on a host of that network namespace."""
+        prefix = ["ip", "netns", "exec", netns] if netns else []
+        self.proc = subprocess.Popen([*prefix, "node", os.path.join(E2E, "driver.mjs")], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, bufsize=1)
         self.do("open", url=url, outDir=str(out_dir), **opts)
 

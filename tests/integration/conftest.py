@@ -483,6 +483,31 @@ class Picd:
         return resp.status, dict(resp.getheaders()), (json.loads(raw) if raw else None)
 
 
+class OwnListenerPicd(Picd):
+    """picd opening its own TCP listener (--listen, or the default) in its
+    namespace, instead of the test's --listen-fd; reached over its control
+    socket and from hosts on its networks."""
+
+    def argv(self, *args):
+        argv = super().argv(*args)
+        i = argv.index("--listen-fd")
+        del argv[i:i + 2]
+        return argv
+
+    def start(self, expect_ok=True):
+        self.spawn()
+
+        def up():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"picd exited {self.proc.returncode}: {self.stderr()}")
+            try:
+                return self.local("GET", "/health")[0] == 200
+            except OSError:
+                return False
+        assert wait_for(up, START_TIMEOUT_S, 0.05), "picd did not answer on its control socket"
+        return 0
+
+
 @pytest.fixture(autouse=True)
 def destroy_cells():
     """Whatever a test started is torn down after it, pass or fail."""

@@ -6,19 +6,25 @@ vouches for them): a machine on the LAN types https://<host's address>/ —
 no SNI — or https://<host name>/ and gets a certificate its trust in the
 cell's CA verifies. picd follows the host being renumbered; addresses the
 root cannot vouch for (public ones) are listed with why. GET /api/access
-(no login) says all of it, for the login page reached over plain HTTP.
+(no login) says all of it, for the login page reached over plain HTTP,
+which a browser on the LAN shows with a warning, these addresses and the
+CA's fingerprint.
 
 picd runs in a UTS namespace of its own named "picbox", so the root it
 creates at the first start covers that name."""
 
 import json
+import os
 import re
 import subprocess
 
 import requests
 from jsonschema import Draft202012Validator
 
-from conftest import Picd, sh, wait_for
+from browser import Browser
+from conftest import OwnListenerPicd, Picd, sh, wait_for
+
+UI_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "build", "ui")
 
 HOST = "picbox"
 # A hostname of our own, then picd (argv follows).
@@ -130,3 +136,37 @@ def test_follows_the_host_being_renumbered(tmp_path):
     cert = served_cert(lan, "192.168.78.1")
     assert "IP Address:192.168.78.1" in cert and "192.168.77.1" not in cert and "203.0.113.1" not in cert, cert
     assert re.search(r"203\.0\.113\.1 is not in the certificate: not a private", picd.stderr() + picd.stdout())
+
+
+def test_login_over_plain_http_from_the_lan_points_to_https(tmp_path):
+    assert os.path.exists(os.path.join(UI_DIR, "index.html")), "the web UI is not built: make build"
+    picd = OwnListenerPicd(tmp_path, extra_args=["--ui-dir", UI_DIR, "--listen", "0.0.0.0:3000"], wrapper=UTS)
+    lan = picd.lan()
+    lan.address("192.168.77.10/24")
+    picd.start()
+    sha = picd.local("GET", "/api/access")[2]["ca"]["sha256"]
+    browser = Browser("http://192.168.77.1:3000", tmp_path / "screens", netns=lan.name)
+    try:
+        browser.goto("/login", waitRole={"role": "button", "name": "Log in"})
+        warning = browser.wait_text_of("not encrypted", role="alert")
+        assert "Your password would cross the network in clear" in warning
+        fp = browser.wait_text_of(r"^([0-9A-F]{2}:){31}[0-9A-F]{2}$", testid="ca-fingerprint")
+        assert fp.replace(":", "").lower() == sha
+        links = browser.do("evaluate", js="[...document.querySelectorAll('[role=alert] a')]"
+                                          ".map(a => a.getAttribute('href'))")["value"]
+        assert links[0].startswith("https://192.168.77.1/"), links
+        assert f"https://{HOST}/" in links and f"https://{HOST}.local/" in links, links
+        assert "/api/vault/ca.crt" in links, links
+        browser.screens("login-plain-http-lan")
+        # What the first link names answers over HTTPS with the cell's CA.
+        ca = tmp_path / "ca.crt"
+        ca.write_text(lan.run("curl", "-sS", "http://192.168.77.1:3000/api/vault/ca.crt").stdout)
+        r = curl(lan, "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", str(ca),
+                 "https://192.168.77.1/login")
+        assert r.stdout == "200 0", r
+        # Chromium's own line for the session probe's 401 is the only one.
+        console = [m for m in browser.do("log")["console"] if m["type"] in ("error", "pageerror", "warning")
+                   and not (m.get("source", "").endswith("/api/auth/session") and "401" in m["text"])]
+        assert not console, console
+    finally:
+        browser.close()

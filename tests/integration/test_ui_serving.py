@@ -18,7 +18,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import START_TIMEOUT_S, Picd, picd_bin, sh, wait_for
+from conftest import OwnListenerPicd, Picd, picd_bin, sh, wait_for
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -390,31 +390,6 @@ def test_without_a_built_ui_the_answer_says_how_to_build_it(tmp_path, ui_picd):
     assert_not_installed(get(d, "/"))
     assert_not_installed(get(d, "/peers"))
     assert get(d, "/assets/app-0123abcd.js").body == JS
-
-
-class OwnListenerPicd(Picd):
-    """picd opening its own TCP listener (--listen, or the default) in its
-    namespace, instead of the test's --listen-fd; reached over its control
-    socket and from hosts on its networks."""
-
-    def argv(self, *args):
-        argv = super().argv(*args)
-        i = argv.index("--listen-fd")
-        del argv[i:i + 2]
-        return argv
-
-    def start(self, expect_ok=True):
-        self.spawn()
-
-        def up():
-            if self.proc.poll() is not None:
-                raise AssertionError(f"picd exited {self.proc.returncode}: {self.stderr()}")
-            try:
-                return self.local("GET", "/health")[0] == 200
-            except OSError:
-                return False
-        assert wait_for(up, START_TIMEOUT_S, 0.05), "picd did not answer on its control socket"
-        return 0
 
 
 def listening(picd):
