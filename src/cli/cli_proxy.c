@@ -1,4 +1,4 @@
-/* `pic proxy routes|disable|enable` (see cli_proxy.h). */
+/* `pic proxy routes|addresses|disable|enable` (see cli_proxy.h). */
 #include "cli_proxy.h"
 
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include "common/banned.h"
 
 static int routes_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int addresses_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int disable_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int enable_run(const struct cli_ctx *ctx, int argc, char **argv);
 
@@ -24,6 +25,10 @@ const struct cli_cmd cli_proxy_cmds[] = {
 	{ .name = "routes", .args = "",
 	  .help = "list the web routes: each name, its address, the service behind it and whether it serves",
 	  .run = routes_run, .min_args = 0, .max_args = 0 },
+	{ .name = "addresses", .args = "",
+	  .help = "where the web UI answers over HTTPS (the host's LAN addresses and names, the cell zone), the "
+		  "CA's fingerprint, and what the certificate does not cover",
+	  .run = addresses_run, .min_args = 0, .max_args = 0 },
 	{ .name = "disable", .args = "ROUTE",
 	  .help = "switch a web route off: its name answers 503 until enabled (ROUTE: calendar, files, mail)",
 	  .run = disable_run, .min_args = 1, .max_args = 1 },
@@ -83,6 +88,41 @@ static int switch_route(const struct cli_ctx *ctx, const char *vip, bool enabled
 	if (r < 0)
 		return cli_error_local(r, "printing the route");
 	cli_table_print(t, stdout, "");
+	return CLI_EXIT_OK;
+}
+
+static int add_address_row(struct cli_table *t, const json_t *a)
+{
+	return cli_table_add(t, text_or(json_object_get(a, "url"), "?"), text_or(json_object_get(a, "kind"), "?"));
+}
+
+static const char *const address_columns[] = { "URL", "KIND" };
+
+static int addresses_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	_cleanup_table_ struct cli_table *t = NULL;
+	bool done;
+	int r = cli_object_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/access" }, &resp, &done);
+	if (r != 0 || done)
+		return r;
+	r = cli_table_new(ARRAY_SIZE(address_columns), &t);
+	if (r == 0)
+		r = cli_table_add_row(t, address_columns, ARRAY_SIZE(address_columns));
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(resp.body, "https"), i, a) {
+		if (r == 0)
+			r = add_address_row(t, a);
+	}
+	if (r < 0)
+		return cli_error_local(r, "printing the addresses");
+	cli_table_print(t, stdout, "");
+	const char *sha = json_string_value(json_object_get(json_object_get(resp.body, "ca"), "sha256"));
+	printf("\ncell CA SHA-256 %s\n", sha ? sha : "(the CA is not available)");
+	json_array_foreach(json_object_get(resp.body, "uncovered"), i, a)
+		printf("not in the certificate: %s: %s\n", text_or(json_object_get(a, "host"), "?"),
+		       text_or(json_object_get(a, "reason"), "?"));
 	return CLI_EXIT_OK;
 }
 

@@ -136,6 +136,16 @@ def test_follows_the_host_being_renumbered(tmp_path):
     cert = served_cert(lan, "192.168.78.1")
     assert "IP Address:192.168.78.1" in cert and "192.168.77.1" not in cert and "203.0.113.1" not in cert, cert
     assert re.search(r"203\.0\.113\.1 is not in the certificate: not a private", picd.stderr() + picd.stdout())
+    # The CLI says the same.
+    r = picd.pic("proxy", "addresses")
+    assert r.returncode == 0, r
+    assert re.search(r"^https://192\.168\.78\.1/\s+lan_address$", r.stdout, re.M), r.stdout
+    assert f"cell CA SHA-256 {doc['ca']['sha256']}" in r.stdout
+    assert "not in the certificate: 203.0.113.1: not a private" in r.stdout
+    r = picd.pic("--json", "proxy", "addresses")
+    assert r.returncode == 0 and json.loads(r.stdout)["uncovered"] == doc["uncovered"], r
+    r = picd.pic("proxy", "addresses", "extra")
+    assert r.returncode == 1 and "wrong number of arguments" in r.stderr, r
 
 
 def test_login_over_plain_http_from_the_lan_points_to_https(tmp_path):
