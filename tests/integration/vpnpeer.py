@@ -44,8 +44,7 @@ class VpnPeer(Netns):
         address = re.search(r"^Address = (\S+)$", conf, re.M).group(1)
         allowed = re.search(r"^AllowedIPs = (.+)$", conf, re.M).group(1).split(", ")
         plain = "\n".join(l for l in conf.splitlines() if not l.startswith(("Address", "DNS", "#")))
-        self.run("sh", "-c", f"cat > /tmp/{self.ifname}.conf && wg setconf {self.ifname} /tmp/{self.ifname}.conf",
-                 input=plain)
+        self.run("wg", "setconf", self.ifname, "/dev/stdin", input=plain)
         self.run("ip", "addr", "flush", "dev", self.ifname)
         self.run("ip", "addr", "add", address, "dev", self.ifname)
         self.run("ip", "link", "set", self.ifname, "up")
