@@ -1,7 +1,8 @@
 /* The leaf certificate of a service that serves TLS (the proxy): issued by
- * the cell's CA for the cell zone and its web services' names, installed in
- * tls/ of its directory, and issued again when those names change or a
- * third of its lifetime is left. */
+ * the cell's CA for the cell zone and its web services' names, and the
+ * host's LAN addresses and names the root covers (apply_host.h), installed
+ * in tls/ of its directory, and issued again when those change or a third
+ * of its lifetime is left. */
 #pragma once
 
 #include <stdbool.h>
