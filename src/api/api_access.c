@@ -17,21 +17,17 @@
 static int add_url(json_t *list, const char *host, const char *kind)
 {
 	char url[PKI_NAME_MAX + 16];
-	snprintf(url, sizeof(url), "https://%s/", host);
+	snprintf(url, sizeof(url), "https://%.253s/", host); /* PKI_NAME_MAX */
 	return json_array_append_new(list, json_pack("{s:s, s:s}", "url", url, "kind", kind));
 }
 
 static json_t *https_json(const struct daemon *d)
 {
-	const struct host_access *h = &d->host_access;
+	char hosts[HOST_ACCESS_MAX_HOSTS][PKI_NAME_MAX + 1];
+	size_t n = host_access_hosts(&d->host_access, hosts);
 	json_t *list = json_array();
-	for (size_t i = 0; list && i < h->n_ips; i++) {
-		char ip[IPV4_STR_MAX];
-		ipv4_format(h->ips[i], ip);
-		add_url(list, ip, "lan_address");
-	}
-	for (size_t i = 0; list && i < h->n_names; i++)
-		add_url(list, h->names[i], "host_name");
+	for (size_t i = 0; list && i < n; i++)
+		add_url(list, hosts[i], i < d->host_access.n_ips ? "lan_address" : "host_name");
 	char zone[CONFIG_ZONE_MAX + 1];
 	if (list && config_zone(&d->config, zone, sizeof(zone)) == 0)
 		add_url(list, zone, "cell_zone");

@@ -15,15 +15,12 @@
 static void log_access(const struct daemon *d)
 {
 	const struct host_access *h = &d->host_access;
+	char hosts[HOST_ACCESS_MAX_HOSTS][PKI_NAME_MAX + 1];
+	size_t n = host_access_hosts(h, hosts);
 	struct buf urls;
 	buf_init(&urls, 4096);
-	for (size_t i = 0; i < h->n_ips; i++) {
-		char ip[IPV4_STR_MAX];
-		ipv4_format(h->ips[i], ip);
-		buf_printf(&urls, " https://%s/", ip);
-	}
-	for (size_t i = 0; i < h->n_names; i++)
-		buf_printf(&urls, " https://%s/", h->names[i]);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&urls, " https://%s/", hosts[i]);
 	if (urls.len)
 		log_info("web UI over HTTPS on the LAN:%s", urls.data);
 	else

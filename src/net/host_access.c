@@ -22,11 +22,6 @@ static const char OLD_ROOT_NAME[] =
 	"the cell's root CA does not vouch for this name (the host was renamed since, or the root predates "
 	"LAN names); `pic ca replace` makes one that does";
 
-static bool is_private(uint32_t ip)
-{
-	return (ip >> 24) == 10 || (ip >> 20) == (0xac100000u >> 20) || (ip >> 16) == 0xc0a8;
-}
-
 /* Addresses no other machine reaches the host at. */
 static bool is_local_only(uint32_t ip)
 {
@@ -58,7 +53,7 @@ static void add_ip(struct host_access *out, uint32_t ip, const struct pki_ca *ca
 	}
 	char text[IPV4_STR_MAX];
 	ipv4_format(ip, text);
-	add_uncovered(out, text, !ca ? NO_CA : is_private(ip) ? OLD_ROOT_IP : PUBLIC_IP);
+	add_uncovered(out, text, !ca ? NO_CA : pki_ca_ip_private(ip) ? OLD_ROOT_IP : PUBLIC_IP);
 }
 
 static void add_name(struct host_access *out, const char *name, const struct pki_ca *ca)
@@ -150,4 +145,14 @@ bool host_access_equal(const struct host_access *a, const struct host_access *b)
 		    a->uncovered[i].reason != b->uncovered[i].reason)
 			return false;
 	return true;
+}
+
+size_t host_access_hosts(const struct host_access *h, char (*out)[PKI_NAME_MAX + 1])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n_ips; i++)
+		ipv4_format(h->ips[i], out[n++]);
+	for (size_t i = 0; i < h->n_names; i++)
+		memcpy(out[n++], h->names[i], PKI_NAME_MAX + 1);
+	return n;
 }

@@ -52,3 +52,8 @@ int host_access_lookup(const struct ipv4_net *cell_nets, size_t n_cell_nets, con
 int host_access_name(char out[PKI_NAME_MAX + 1]);
 
 bool host_access_equal(const struct host_access *a, const struct host_access *b);
+
+/* The covered hosts as text, the addresses (dotted quads) first, then the
+ * names: h->n_ips + h->n_names of them (at most HOST_ACCESS_MAX_HOSTS). */
+#define HOST_ACCESS_MAX_HOSTS (HOST_ACCESS_MAX_IPS + HOST_ACCESS_MAX_NAMES)
+size_t host_access_hosts(const struct host_access *h, char (*out)[PKI_NAME_MAX + 1]);

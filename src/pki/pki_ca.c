@@ -41,15 +41,24 @@ static void config_nets(const struct cell_config *c, struct ipv4_net nets[2])
 				     c->vpn_subnet.prefix };
 }
 
+const struct ipv4_net pki_ca_private_nets[PKI_CA_N_PRIVATE_NETS] = {
+	{ 0x0a000000, 8 },  /* 10.0.0.0/8 */
+	{ 0xac100000, 12 }, /* 172.16.0.0/12 */
+	{ 0xc0a80000, 16 }, /* 192.168.0.0/16 */
+};
+
+bool pki_ca_ip_private(uint32_t ip)
+{
+	return pki_names_ip_allowed(pki_ca_private_nets, PKI_CA_N_PRIVATE_NETS, ip);
+}
+
 /* What a new root vouches for: the cell's networks, then the private
  * ranges a LAN uses (RFC 1918). */
-#define ROOT_NETS 5
+#define ROOT_NETS (2 + PKI_CA_N_PRIVATE_NETS)
 static void root_nets(const struct cell_config *c, struct ipv4_net nets[ROOT_NETS])
 {
 	config_nets(c, nets);
-	nets[2] = (struct ipv4_net){ 0x0a000000, 8 };  /* 10.0.0.0/8 */
-	nets[3] = (struct ipv4_net){ 0xac100000, 12 }; /* 172.16.0.0/12 */
-	nets[4] = (struct ipv4_net){ 0xc0a80000, 16 }; /* 192.168.0.0/16 */
+	memcpy(nets + 2, pki_ca_private_nets, sizeof(pki_ca_private_nets));
 }
 
 static const char *const lan_domains[] = { PKI_CA_LAN_DOMAINS };

@@ -93,6 +93,12 @@ DEFINE_PTR_CLEANUP(struct pki_ca, pki_ca_free)
  * replaced. */
 bool pki_ca_matches_config(const struct pki_ca *ca, const struct cell_config *c);
 
+/* The private ranges of RFC 1918 a new root covers (the LAN scope). */
+#define PKI_CA_N_PRIVATE_NETS 3
+extern const struct ipv4_net pki_ca_private_nets[PKI_CA_N_PRIVATE_NETS];
+/* `ip` lies in one of them. */
+bool pki_ca_ip_private(uint32_t ip);
+
 /* Whether TLS clients accept this root vouching for `name` (a valid host
  * name, lower case: in the zone or the LAN scope) or for `ip`. */
 bool pki_ca_covers_name(const struct pki_ca *ca, const char *name);

@@ -481,16 +481,13 @@ static int caddy_render_svc(const struct svc_input *in, struct buf *out)
 	proxy_routes_for_caddy(built, SVC_CADDY_MAX_ROUTES, routes);
 	struct caddy_input ci = { .zone = zone, .ip_range = in->cell->ip_range, .routes = routes,
 				  .n_routes = SVC_CADDY_MAX_ROUTES, .verify_from = in->plan ? in->plan->host_addr : 0 };
-	char lan_ips[HOST_ACCESS_MAX_IPS][IPV4_STR_MAX];
-	const char *lan_hosts[HOST_ACCESS_MAX_IPS + HOST_ACCESS_MAX_NAMES];
-	_Static_assert(HOST_ACCESS_MAX_IPS + HOST_ACCESS_MAX_NAMES <= SVC_CADDY_MAX_LAN_HOSTS, "LAN hosts");
-	for (size_t i = 0; in->host && i < in->host->n_ips; i++) {
-		ipv4_format(in->host->ips[i], lan_ips[i]);
-		lan_hosts[ci.n_lan_hosts++] = lan_ips[i];
-	}
-	for (size_t i = 0; in->host && i < in->host->n_names; i++)
-		if (strlen(in->host->names[i]) <= CONFIG_ZONE_MAX)
-			lan_hosts[ci.n_lan_hosts++] = in->host->names[i];
+	char hosts[HOST_ACCESS_MAX_HOSTS][PKI_NAME_MAX + 1];
+	const char *lan_hosts[HOST_ACCESS_MAX_HOSTS];
+	_Static_assert(HOST_ACCESS_MAX_HOSTS <= SVC_CADDY_MAX_LAN_HOSTS, "LAN hosts");
+	size_t n_hosts = in->host ? host_access_hosts(in->host, hosts) : 0;
+	for (size_t i = 0; i < n_hosts; i++)
+		if (strlen(hosts[i]) <= CONFIG_ZONE_MAX)
+			lan_hosts[ci.n_lan_hosts++] = hosts[i];
 	ci.lan_hosts = lan_hosts;
 	for (size_t i = 0; in->net && i < ci.n_routes; i++) {
 		uint32_t vip = ipplan_address(&in->cell->ip_range, ipplan_find_virtual_ip(routes[i].vip));
