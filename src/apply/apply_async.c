@@ -93,6 +93,8 @@ struct apply_job {
 			       * restarts the daemon; then probe and verify */
 	} kind;
 	bool reloaded;             /* KIND_RELOAD: the loop did; probe and verify now */
+	uint64_t live_edits;       /* the service's, when the input was loaded */
+	bool rendered_again;       /* ... and it changed since: install even if unchanged */
 	struct apply_input *input; /* rendered here: the snapshot the thread renders */
 	struct netplan plan;       /* ... and the addresses it points to */
 	const struct svc_ops *ops; /* static */
@@ -193,7 +195,9 @@ static int job_render(struct apply_job *j)
 	int r = j->ops->render(in, &text);
 	j->rendered = text.len;
 	apply_input_free(j->input);
-	if (r == 0 && apply_file_equals(p->live, text.data, text.len)) {
+	/* Rendered again: the file is the first rendering, which the
+	 * daemon does not run yet. */
+	if (r == 0 && !j->rendered_again && apply_file_equals(p->live, text.data, text.len)) {
 		buf_free(&text);
 		return JOB_UNCHANGED;
 	}
@@ -287,7 +291,21 @@ static int reload_daemon(struct svc *s)
  * is over (its outcome says how). */
 static int reload_stage(struct daemon *d, struct svc *s, struct apply_job *j)
 {
-	(void)d;
+	if (!j->reloaded && j->outcome == JOB_APPLIED && j->live_edits != s->live_edits) {
+		/* The daemon was changed live since the input was loaded:
+		 * reloading what was rendered would undo that. Render again
+		 * with those parts of the input loaded afresh. */
+		log_info("%s: changed live while its configuration was rendered: rendering it again", s->ops->name);
+		j->live_edits = s->live_edits;
+		j->rendered_again = true;
+		int r = apply_input_load_live(d, s->ops->name, j->input);
+		if (r == 0 && (r = worker_submit(j->slot->worker, &j->job)) == 0)
+			return 0;
+		snprintf(j->err, sizeof(j->err), "cannot render the %s configuration again: %s", s->ops->name,
+			 strerror(-r));
+		j->outcome = JOB_FAILED;
+		return 1;
+	}
 	if (!j->reloaded && j->outcome == JOB_APPLIED) {
 		j->reloaded = true;
 		int r = reload_daemon(s);
@@ -472,6 +490,7 @@ static int render_async(struct daemon *d, struct svc *s, int kind, const struct 
 	if (r == 0) {
 		j->kind = kind;
 		j->plan = d->net;
+		j->live_edits = s->live_edits;
 		j->input = malloc(sizeof(*j->input));
 		r = j->input ? apply_input_load(d, s->ops->name, j->input) : -ENOMEM;
 		if (r == 0 && proxy)

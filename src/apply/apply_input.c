@@ -17,6 +17,11 @@
 
 #define DNSSEC_ROOT_ANCHOR "/usr/share/dns/root.key" /* Debian's dns-root-data */
 
+static int load_live(struct daemon *d, const char *name, struct apply_input *a)
+{
+	return strcmp(name, "dns") == 0 ? store_vpn_peer_list(d->store, &a->peers, &a->n_peers) : 0;
+}
+
 int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 {
 	*a = (struct apply_input){ 0 };
@@ -32,8 +37,8 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		r = lan_lookup(a->dhcp.interface, &a->lan);
 	if (r == 0)
 		r = store_proxy_load(d->store, &a->proxy);
-	if (r == 0 && strcmp(name, "dns") == 0)
-		r = store_vpn_peer_list(d->store, &a->peers, &a->n_peers);
+	if (r == 0)
+		r = load_live(d, name, a);
 	if (r < 0)
 		return r;
 	if (d->sup.n > APPLY_INPUT_SERVICES_MAX)
@@ -65,6 +70,16 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		.now = time(NULL),
 	};
 	return 0;
+}
+
+int apply_input_load_live(struct daemon *d, const char *name, struct apply_input *a)
+{
+	apply_input_free(a);
+	int r = load_live(d, name, a);
+	a->in.peers = a->peers;
+	a->in.n_peers = a->n_peers;
+	a->in.now = time(NULL);
+	return r;
 }
 
 void apply_input_free(struct apply_input *a)

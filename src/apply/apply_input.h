@@ -29,5 +29,8 @@ struct apply_input {
 /* Fills `a` for service `name` (its netplan entry; NULL for services on
  * the host network). */
 int apply_input_load(struct daemon *d, const char *name, struct apply_input *a);
+/* Loads again the parts of `a` that change live, beside the service's
+ * file (the peers, for the DNS service's views), keeping the rest. */
+int apply_input_load_live(struct daemon *d, const char *name, struct apply_input *a);
 /* Releases what apply_input_load allocated (the peers, wiped). */
 void apply_input_free(struct apply_input *a);

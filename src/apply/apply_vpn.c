@@ -296,6 +296,8 @@ static int views_change(struct daemon *d, const struct vpn_peer *before, const s
 	if (!dns || dns->pid <= 0)
 		return 0;
 	snprintf(sock, sizeof(sock), "%s/" SVC_UNBOUND_CTL_FILE, dns->dir);
+	/* A config rendered before now must not be reloaded over this. */
+	dns->live_edits++;
 	int r = unbound_views_change(sock, &d->config, before, after, now, err, errlen);
 	if (r == 0)
 		d->dns_views_install_at_ms = loop_now_ms() + APPLY_VPN_VIEWS_INSTALL_MS;

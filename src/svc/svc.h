@@ -67,6 +67,9 @@ struct svc {
 	uint64_t unhealthy_since_ms; /* 0, or when its probe began failing (after the grace) */
 	bool health_kill;            /* being stopped for failing its probe: to be restarted */
 	bool serving; /* running and healthy, as last reported to serving_changed */
+	/* Changes made to the running daemon beside its file (unbound's
+	 * views): a config rendered before the last of them is stale. */
+	uint64_t live_edits;
 	char health_error[160];
 	int probe_fd;
 	struct loop_source *probe_source;

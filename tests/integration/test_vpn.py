@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -463,3 +464,32 @@ def test_views_reach_unbound_conf_once_changes_pause(vpn):
     assert "dns: rendering and installing the configuration in its worker" in picd.stderr()
     # Installed only after unbound's own checker passed it.
     assert "dns: new configuration installed (it already runs with it)" in picd.stderr()
+
+
+def test_grants_changed_while_unbound_reloads_are_kept(vpn):
+    """A change of the DNS settings renders unbound.conf in the worker
+    and reloads unbound with it; a peer's grants changed live meanwhile
+    must survive that reload (the config is rendered again with them)."""
+    picd = vpn
+    conf = cell(picd)
+    dns, zone = conf["addresses"]["dns"], f"{conf['cell_name']}.{conf['domain']}"
+    peer = connected_peer(picd, "racer")
+    cal_vip = conf["virtual_ips"]["calendar"]
+    seen = []
+    for i in range(6):
+        grant = ["calendar"] if i % 2 == 0 else []
+        forward = {"zone": "other.test", "servers": [f"10.99.0.{i + 1}"]}
+        done = []
+        t = threading.Thread(target=lambda: done.append(picd.local("POST", "/api/dns/forwards", forward)[0]))
+        t.start()
+        time.sleep(0.02 * (i % 3))  # while the forward is being rendered, checked, reloaded
+        assert picd.local("PUT", "/api/peers/racer", {"services": grant})[0] == 200
+        t.join(30)
+        assert done and done[0] in (200, 201), done
+        r = dig(peer, dns, f"calendar.{zone}")
+        seen.append((r.status, r.addresses()))
+    want = [("NOERROR", [cal_vip]) if i % 2 == 0 else ("NXDOMAIN", []) for i in range(6)]
+    assert seen == want
+    log = picd.stderr()
+    assert "dns: new configuration applied and verified" in log
+    print("reloads rendered again for grants changed meanwhile:", log.count("rendering it again"))
