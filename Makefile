@@ -32,7 +32,7 @@ SANFLAGS :=
 OPT := -O2 -g
 endif
 
-PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libnl-route-3.0 libnl-genl-3.0 libnftables libcrypto libssl libqrencode libpng
+PKGS_PICD := libmicrohttpd jansson sqlite3 libsodium libxcrypt libnl-route-3.0 libnl-genl-3.0 libnftables libcrypto libssl libqrencode libpng
 PKGS_CLI := libcurl jansson libsodium libqrencode
 PKGS_TEST := cmocka
 

@@ -142,7 +142,7 @@ int daemon_bootstrap_admin(struct daemon *d, char *ret_password, size_t len)
 	char hash[PASSWORD_HASH_MAX + 1];
 	r = secret_random_token("", 18, ret_password, len);
 	if (r == 0)
-		r = auth_password_hash(ret_password, hash, sizeof(hash));
+		r = auth_password_hash(AUTH_PW_ARGON2ID, ret_password, hash, sizeof(hash));
 	if (r == 0)
 		r = store_user_create(d->store, "admin", hash, time(NULL), &d->admin_user_id);
 	if (r < 0) {

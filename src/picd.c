@@ -135,12 +135,14 @@ static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *ret
 }
 
 /* One line per route: METHOD PATTERN ACCESS BODY_LIMIT SUMMARY. Tests
- * enumerate the table through this. */
+ * enumerate the table through this; ACCESS: public, auth (the admin's)
+ * or self (anyone logged in, a cell account too). */
 static void list_routes(void)
 {
+	static const char *const access[] = { [ROUTE_PUBLIC] = "public", [ROUTE_AUTH] = "auth", [ROUTE_SELF] = "self" };
 	for (size_t i = 0; i < routes_len; i++)
 		printf("%-6s %-28s %-6s %5zu  %s\n", http_method_name(routes[i].method), routes[i].pattern,
-		       routes[i].access == ROUTE_AUTH ? "auth" : "public", routes[i].body_limit, routes[i].summary);
+		       access[routes[i].access], routes[i].body_limit, routes[i].summary);
 }
 
 static int parse_options(int argc, char **argv, struct daemon_options *o)

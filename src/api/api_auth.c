@@ -1,4 +1,5 @@
-/* /api/auth: login, logout, the current session and the admin password.
+/* /api/auth: login, logout, the current session and its own password
+ * (the admin's, or a cell account's).
  *
  * Sessions are random 256-bit cookies stored by hash; each has a CSRF
  * token that cookie-authenticated changes must echo in X-CSRF-Token.
@@ -18,12 +19,18 @@
 #include "common/secret.h"
 #include "daemon.h"
 #include "handlers.h"
+#include "model/account.h"
 #include "store/store_session.h"
 #include "store/store_user.h"
 #include "throttle.h"
 #include "common/banned.h"
 
 #define PASSWORD_MIN 8
+
+static const char *auth_role_name(bool admin)
+{
+	return admin ? "admin" : "user";
+}
 
 static int too_many_attempts(struct http_response *res, unsigned retry_after)
 {
@@ -75,8 +82,8 @@ static int login_answer(struct daemon *d, struct http_request *req, struct http_
 	log_info("'%s' logged in from %s", u->name, req->peer);
 	set_session_cookie(req, res, cookie, false);
 	sodium_memzero(cookie, sizeof(cookie));
-	return http_reply(res, 200, json_pack("{s:s, s:s, s:I}", "username", u->name, "csrf_token",
-					      s.csrf_token, "expires_at", (json_int_t)s.expires_at));
+	return http_reply(res, 200, json_pack("{s:s, s:s, s:s, s:I}", "username", u->name, "role", auth_role_name(u->admin),
+					      "csrf_token", s.csrf_token, "expires_at", (json_int_t)s.expires_at));
 }
 
 static void login_done(struct worker_job *job)
@@ -84,7 +91,9 @@ static void login_done(struct worker_job *job)
 	struct login_job *j = (struct login_job *)job;
 	struct daemon *d = j->d;
 	int64_t now = time(NULL);
-	bool ok = j->known && j->pw.matched;
+	/* A disabled account's password is checked all the same: the answer
+	 * takes as long, and says nothing more. */
+	bool ok = j->known && j->pw.matched && !j->u.disabled;
 	/* Counted whether or not the client still waits. */
 	throttle_end(d->login_throttle, j->peer, now, !ok);
 	struct http_request *req = deferred_request(j->df);
@@ -178,8 +187,8 @@ static const char *auth_kind_name(enum auth_kind k)
 
 HANDLER(api_auth_session_get)
 {
-	json_t *doc = json_pack("{s:s, s:s}", "username", req->auth.username, "auth",
-				auth_kind_name(req->auth.kind));
+	json_t *doc = json_pack("{s:s, s:s, s:s}", "username", req->auth.username, "role",
+				auth_role_name(req->auth.admin), "auth", auth_kind_name(req->auth.kind));
 	if (!doc)
 		return -ENOMEM;
 	if (req->auth.kind == AUTH_SESSION) {
@@ -267,10 +276,6 @@ HANDLER(api_auth_password)
 	    api_body_string(req, res, "current_password", AUTH_PASSWORD_MAX, need_current, &current) < 0 ||
 	    api_body_string(req, res, "new_password", AUTH_PASSWORD_MAX, true, &next) < 0)
 		return 0;
-	if (strlen(next) < PASSWORD_MIN)
-		return http_error(res, 400, "invalid_field", "new_password",
-				  "new_password must be at least %d characters long", PASSWORD_MIN);
-
 	struct password_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return -ENOMEM;
@@ -278,6 +283,17 @@ HANDLER(api_auth_password)
 	if (r < 0) {
 		password_free(j);
 		return r;
+	}
+	/* A cell account's password follows the account rules. */
+	struct field_error e;
+	if (!j->u.admin && account_check_password(j->u.name, next, &e) < 0) {
+		password_free(j);
+		return http_error(res, 400, "invalid_field", "new_password", "new_%s", e.message);
+	}
+	if (j->u.admin && strlen(next) < PASSWORD_MIN) {
+		password_free(j);
+		return http_error(res, 400, "invalid_field", "new_password",
+				  "new_password must be at least %d characters long", PASSWORD_MIN);
 	}
 	j->d = d;
 	j->kind = req->auth.kind;
@@ -291,6 +307,7 @@ HANDLER(api_auth_password)
 		snprintf(j->pw.password, sizeof(j->pw.password), "%s", current);
 	}
 	j->pw.rehash = true;
+	j->pw.scheme = j->u.admin ? AUTH_PW_ARGON2ID : AUTH_PW_BCRYPT;
 	snprintf(j->pw.new_password, sizeof(j->pw.new_password), "%s", next);
 
 	unsigned retry_after;

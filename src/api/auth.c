@@ -2,9 +2,11 @@
 #include "auth.h"
 #include "auth_hasher.h"
 
+#include <crypt.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -41,8 +43,48 @@ int auth_cookie_value(const char *header, const char *name, char *out, size_t ou
 	return -ENOENT;
 }
 
-int auth_password_hash(const char *password, char *out, size_t outlen)
+static int bcrypt_hash(const char *password, char *out, size_t outlen)
 {
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data *data = calloc(1, sizeof(*data));
+	if (!data)
+		return -ENOMEM;
+	int r = -EIO;
+	if (crypt_gensalt_rn("$2b$", AUTH_BCRYPT_COST, NULL, 0, salt, sizeof(salt))) {
+		const char *h = crypt_rn(password, salt, data, sizeof(*data));
+		/* A failed crypt_rn gives NULL or a string starting with '*'. */
+		if (h && h[0] == '$' && strlen(h) < outlen) {
+			snprintf(out, outlen, "%s", h);
+			r = 0;
+		}
+	}
+	sodium_memzero(data, sizeof(*data));
+	free(data);
+	return r;
+}
+
+static bool bcrypt_verify(const char *hash, const char *password)
+{
+	struct crypt_data *data = calloc(1, sizeof(*data));
+	if (!data)
+		return false;
+	const char *h = crypt_rn(password, hash, data, sizeof(*data));
+	size_t len = strlen(hash);
+	bool ok = h && h[0] == '$' && strlen(h) == len && sodium_memcmp(h, hash, len) == 0;
+	sodium_memzero(data, sizeof(*data));
+	free(data);
+	return ok;
+}
+
+static bool is_bcrypt(const char *hash)
+{
+	return strncmp(hash, "$2b$", 4) == 0 || strncmp(hash, "$2y$", 4) == 0;
+}
+
+int auth_password_hash(enum auth_pw_scheme scheme, const char *password, char *out, size_t outlen)
+{
+	if (scheme == AUTH_PW_BCRYPT)
+		return bcrypt_hash(password, out, outlen);
 	if (outlen < crypto_pwhash_STRBYTES)
 		return -ENOBUFS;
 	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -66,6 +108,8 @@ bool auth_password_verify(const char *hash_or_null, const char *password)
 		(void)ignored;
 		return false;
 	}
+	if (is_bcrypt(hash_or_null))
+		return bcrypt_verify(hash_or_null, password);
 	return crypto_pwhash_str_verify(hash_or_null, password, strlen(password)) == 0;
 }
 
@@ -78,7 +122,7 @@ void auth_pw_work_compute(struct auth_pw_work *w)
 		sodium_memzero(w->password, sizeof(w->password));
 	}
 	if (w->rehash && (!w->check || w->matched))
-		w->hash_result = auth_password_hash(w->new_password, w->new_hash, sizeof(w->new_hash));
+		w->hash_result = auth_password_hash(w->scheme, w->new_password, w->new_hash, sizeof(w->new_hash));
 	sodium_memzero(w->new_password, sizeof(w->new_password));
 }
 
@@ -107,7 +151,7 @@ static int auth_local(struct daemon *d, struct http_request *req, struct http_re
 		http_error(res, 403, "forbidden", NULL, "only root may use the control socket");
 		return -EACCES;
 	}
-	req->auth = (struct auth_info){ .kind = AUTH_LOCAL, .user_id = d->admin_user_id };
+	req->auth = (struct auth_info){ .kind = AUTH_LOCAL, .user_id = d->admin_user_id, .admin = true };
 	snprintf(req->auth.username, sizeof(req->auth.username), "admin");
 	return 0;
 }
@@ -127,7 +171,8 @@ static int auth_bearer(struct daemon *d, struct http_request *req, struct http_r
 	int64_t now = time(NULL);
 	if (now - t.last_used_at >= TOKEN_TOUCH_INTERVAL_S)
 		store_token_touch(d->store, t.id, now);
-	req->auth = (struct auth_info){ .kind = AUTH_TOKEN, .user_id = t.user_id, .token_id = t.id };
+	/* Only the admin makes tokens (an admin route). */
+	req->auth = (struct auth_info){ .kind = AUTH_TOKEN, .user_id = t.user_id, .token_id = t.id, .admin = true };
 	snprintf(req->auth.username, sizeof(req->auth.username), "%s", t.username);
 	return 0;
 }
@@ -155,7 +200,7 @@ static int auth_session(struct daemon *d, struct http_request *req, struct http_
 		s.expires_at = now + d->opt.session_ttl_s;
 		store_session_touch(d->store, hash, now, s.expires_at);
 	}
-	req->auth = (struct auth_info){ .kind = AUTH_SESSION, .user_id = s.user_id,
+	req->auth = (struct auth_info){ .kind = AUTH_SESSION, .user_id = s.user_id, .admin = s.admin,
 					.expires_at = s.expires_at };
 	snprintf(req->auth.username, sizeof(req->auth.username), "%s", s.username);
 	snprintf(req->auth.session_hash, sizeof(req->auth.session_hash), "%s", hash);

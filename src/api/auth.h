@@ -24,10 +24,21 @@ int auth_authenticate(struct daemon *d, struct http_request *req, struct http_re
  * absent, -ENOBUFS if longer than `outlen` - 1. Pure. */
 int auth_cookie_value(const char *header, const char *name, char *out, size_t outlen);
 
-/* Hashes a new password with argon2id; -ENOMEM on failure. */
-int auth_password_hash(const char *password, char *out, size_t outlen);
-/* Constant-time check; an unknown user is checked against a dummy hash so
- * its timing matches. */
+/* How a new password is hashed: argon2id for the admin; bcrypt for a cell
+ * account, the one format dovecot, radicale and apache all verify. */
+enum auth_pw_scheme {
+	AUTH_PW_ARGON2ID,
+	AUTH_PW_BCRYPT,
+};
+/* The bcrypt cost: 2^10 rounds, ~50 ms here — each IMAP, CalDAV or
+ * WebDAV login that misses its service's cache pays it once more. */
+#define AUTH_BCRYPT_COST 10
+
+/* Hashes a new password; -ENOMEM (-EIO for bcrypt) on failure. */
+int auth_password_hash(enum auth_pw_scheme scheme, const char *password, char *out, size_t outlen);
+/* Constant-time check against an argon2id or bcrypt string (by its
+ * prefix); an unknown user is checked against a dummy hash so its timing
+ * matches. */
 bool auth_password_verify(const char *hash_or_null, const char *password);
 
 /* argon2id off the loop: a job for the worker thread (common/worker.h)
@@ -43,6 +54,7 @@ struct auth_pw_work {
 	char hash[PASSWORD_HASH_MAX + 1];         /* "": an unknown user (a dummy, same cost) */
 	char password[AUTH_PASSWORD_MAX + 1];
 	bool rehash;                              /* hash `new_password` (after a match, if `check`) */
+	enum auth_pw_scheme scheme;               /* ... this way */
 	char new_password[AUTH_PASSWORD_MAX + 1];
 	/* Results. */
 	bool matched;

@@ -87,8 +87,13 @@ void dispatch_request(struct daemon *d, struct http_request *req, const struct r
 	req->n_params = m->n_params;
 	memcpy(req->params, m->params, sizeof(req->params));
 
-	if (route->access == ROUTE_AUTH && auth_authenticate(d, req, res) < 0)
+	if (route->access != ROUTE_PUBLIC && auth_authenticate(d, req, res) < 0)
 		goto out;
+	if (route->access == ROUTE_AUTH && !req->auth.admin) {
+		http_error(res, 403, "admin_required", NULL, "this needs the admin; '%s' may use only its own page",
+			   req->auth.username);
+		goto out;
+	}
 	if (parse_body(req, res) < 0)
 		goto out;
 	if (route->handler(d, req, res) < 0 && res->status == 0 && !res->deferred)

@@ -83,3 +83,10 @@ HANDLER(api_cell_stop);
 
 struct svc;
 json_t *api_service_json(struct daemon *d, const struct svc *s);
+
+HANDLER(api_users_list);
+HANDLER(api_users_create);
+HANDLER(api_users_get);
+HANDLER(api_users_put);
+HANDLER(api_users_delete);
+HANDLER(api_me_get);

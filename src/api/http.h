@@ -35,6 +35,7 @@ struct auth_info {
 	enum auth_kind kind;
 	int64_t user_id;
 	char username[65];
+	bool admin;            /* the admin (a token, the control socket); else a cell account */
 	char session_hash[65]; /* AUTH_SESSION */
 	char csrf_token[65];   /* AUTH_SESSION */
 	int64_t expires_at;    /* AUTH_SESSION */

@@ -16,7 +16,8 @@ typedef int (*route_handler)(struct daemon *d, struct http_request *req, struct 
 
 enum route_access {
 	ROUTE_PUBLIC, /* no authentication */
-	ROUTE_AUTH,   /* admin session, bearer token or root on the control socket */
+	ROUTE_AUTH,   /* the admin: its session, a bearer token or root on the control socket */
+	ROUTE_SELF,   /* anyone authenticated, a cell account's session too: its own things */
 };
 
 struct route {

@@ -17,9 +17,16 @@ const struct route routes[] = {
 	{ HTTP_POST, "/api/config/apply", api_config_apply, ROUTE_AUTH, 0, "Apply pending changes" },
 
 	{ HTTP_POST, "/api/auth/login", api_auth_login, ROUTE_PUBLIC, 2 * KIB, "Start a browser session" },
-	{ HTTP_POST, "/api/auth/logout", api_auth_logout, ROUTE_AUTH, 0, "End the browser session" },
-	{ HTTP_GET, "/api/auth/session", api_auth_session_get, ROUTE_AUTH, 0, "Who is logged in" },
-	{ HTTP_POST, "/api/auth/password", api_auth_password, ROUTE_AUTH, 2 * KIB, "Change the admin password" },
+	{ HTTP_POST, "/api/auth/logout", api_auth_logout, ROUTE_SELF, 0, "End the browser session" },
+	{ HTTP_GET, "/api/auth/session", api_auth_session_get, ROUTE_SELF, 0, "Who is logged in" },
+	{ HTTP_POST, "/api/auth/password", api_auth_password, ROUTE_SELF, 2 * KIB, "Change one's own password" },
+
+	{ HTTP_GET, "/api/users", api_users_list, ROUTE_AUTH, 0, "The cell's accounts" },
+	{ HTTP_POST, "/api/users", api_users_create, ROUTE_AUTH, 8 * KIB, "Create an account" },
+	{ HTTP_GET, "/api/users/{name}", api_users_get, ROUTE_AUTH, 0, "One account" },
+	{ HTTP_PUT, "/api/users/{name}", api_users_put, ROUTE_AUTH, 8 * KIB, "Change an account" },
+	{ HTTP_DELETE, "/api/users/{name}", api_users_delete, ROUTE_AUTH, 0, "Delete an account" },
+	{ HTTP_GET, "/api/me", api_me_get, ROUTE_SELF, 0, "A cell account's own page" },
 
 	{ HTTP_POST, "/api/auth/tokens", api_tokens_create, ROUTE_AUTH, 1 * KIB, "Create an API token" },
 	{ HTTP_GET, "/api/auth/tokens", api_tokens_list, ROUTE_AUTH, 0, "List API tokens" },

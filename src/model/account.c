@@ -2,6 +2,7 @@
 #include "account.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -37,34 +38,84 @@ bool account_name_reserved(const char *name)
 	return false;
 }
 
+/* One lower-case DNS label starting with a letter, in `field`. */
+static int check_label(const char *field, const char *label, struct field_error *e)
+{
+	size_t len = label ? strnlen(label, ACCOUNT_NAME_MAX + 1) : 0;
+	if (len > ACCOUNT_NAME_MAX) {
+		field_error_set(e, field, "%s must be at most %d characters", field, ACCOUNT_NAME_MAX);
+		return -EINVAL;
+	}
+	const char *why = len == 0 ? "must not be empty" : NULL;
+	for (size_t i = 0; !why && i < len; i++) {
+		char c = label[i];
+		if (c >= 'A' && c <= 'Z')
+			why = "must be in lower case";
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			why = "may contain only lower-case letters, digits and hyphens";
+	}
+	if (!why && !(label[0] >= 'a' && label[0] <= 'z'))
+		why = "must start with a letter";
+	if (!why && label[len - 1] == '-')
+		why = "must not end with a hyphen";
+	if (why) {
+		field_error_set(e, field, "%s %s", field, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int account_check_name(const char *name, struct field_error *e)
 {
-	size_t len = name ? strnlen(name, ACCOUNT_NAME_MAX + 1) : 0;
-	if (len > ACCOUNT_NAME_MAX) {
-		field_error_set(e, "name", "name must be at most %d characters", ACCOUNT_NAME_MAX);
+	if (check_label("name", name, e) < 0)
 		return -EINVAL;
-	}
-	const char *why = len == 0 ? "name must not be empty" : NULL;
-	for (size_t i = 0; !why && i < len; i++) {
-		char c = name[i];
-		if (c >= 'A' && c <= 'Z')
-			why = "name must be in lower case";
-		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			why = "name may contain only lower-case letters, digits and hyphens";
-	}
-	if (!why && !(name[0] >= 'a' && name[0] <= 'z'))
-		why = "name must start with a letter";
-	if (!why && name[len - 1] == '-')
-		why = "name must not end with a hyphen";
-	if (why) {
-		field_error_set(e, "name", "%s", why);
-		return -EINVAL;
-	}
 	if (account_name_reserved(name)) {
 		field_error_set(e, "name", "name '%s' is reserved (a role address of mail systems or the host)", name);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int account_add_alias(struct account *a, const char *field, const char *alias, struct field_error *e)
+{
+	if (check_label(field, alias, e) < 0)
+		return -EINVAL;
+	if (strcmp(alias, a->name) == 0) {
+		field_error_set(e, field, "%s is the account's own name", field);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < a->n_aliases; i++)
+		if (strcmp(a->aliases[i], alias) == 0) {
+			field_error_set(e, field, "%s repeats the alias '%s'", field, alias);
+			return -EINVAL;
+		}
+	if (a->n_aliases == ACCOUNT_ALIASES_MAX) {
+		field_error_set(e, "aliases", "an account has at most %d aliases", ACCOUNT_ALIASES_MAX);
+		return -EINVAL;
+	}
+	snprintf(a->aliases[a->n_aliases++], sizeof(a->aliases[0]), "%s", alias);
+	return 0;
+}
+
+static const char *const service_names[] = { "mail", "calendar", "files" };
+
+int account_service_parse(const char *name, unsigned *ret_bit)
+{
+	for (size_t i = 0; i < sizeof(service_names) / sizeof(service_names[0]); i++)
+		if (strcmp(name, service_names[i]) == 0) {
+			*ret_bit = 1u << i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+size_t account_service_names(unsigned services, const char *out[ACCOUNT_SERVICES_N])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ACCOUNT_SERVICES_N; i++)
+		if (services & (1u << i))
+			out[n++] = service_names[i];
+	return n;
 }
 
 /* The number of code points of valid UTF-8 without control characters

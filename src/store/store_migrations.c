@@ -12,6 +12,7 @@ INCBIN(migration_004, "src/store/migrations/004_certs.sql");
 INCBIN(migration_005, "src/store/migrations/005_proxy.sql");
 INCBIN(migration_006, "src/store/migrations/006_cert_superseded.sql");
 INCBIN(migration_007, "src/store/migrations/007_vpn.sql");
+INCBIN(migration_008, "src/store/migrations/008_accounts.sql");
 
 const struct store_migration store_migrations[] = {
 	{ "001_initial", migration_001 },
@@ -21,5 +22,6 @@ const struct store_migration store_migrations[] = {
 	{ "005_proxy", migration_005 },
 	{ "006_cert_superseded", migration_006 },
 	{ "007_vpn", migration_007 },
+	{ "008_accounts", migration_008 },
 };
 const size_t store_migrations_len = sizeof(store_migrations) / sizeof(store_migrations[0]);

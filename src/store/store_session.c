@@ -23,9 +23,10 @@ int store_session_create(struct store *s, const struct session *sess, int64_t no
 
 int store_session_get(struct store *s, const char *id_hash, int64_t now, struct session *ret)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT s.user_id, u.name, s.csrf_token, s.last_seen, s.expires_at "
-					 "FROM sessions s JOIN users u ON u.id = s.user_id "
-					 "WHERE s.id_hash = ?1 AND s.expires_at > ?2");
+	sqlite3_stmt *st = store_stmt(s, "SELECT s.user_id, u.name, s.csrf_token, s.last_seen, s.expires_at, "
+					 "u.role = 'admin' FROM sessions s JOIN users u ON u.id = s.user_id "
+					 "LEFT JOIN accounts a ON a.user_id = u.id "
+					 "WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND NOT COALESCE(a.disabled, 0)");
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, id_hash, -1, SQLITE_TRANSIENT);
@@ -39,6 +40,7 @@ int store_session_get(struct store *s, const char *id_hash, int64_t now, struct 
 		snprintf(ret->csrf_token, sizeof(ret->csrf_token), "%s", (const char *)sqlite3_column_text(st, 2));
 		ret->last_seen = sqlite3_column_int64(st, 3);
 		ret->expires_at = sqlite3_column_int64(st, 4);
+		ret->admin = sqlite3_column_int(st, 5) != 0;
 	}
 	sqlite3_reset(st);
 	return r;

@@ -2,6 +2,7 @@
  * sliding: each use may push expires_at forward. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/secret.h"
@@ -17,10 +18,11 @@ struct session {
 	char csrf_token[CSRF_TOKEN_MAX + 1];
 	int64_t last_seen;
 	int64_t expires_at;
+	bool admin; /* the admin's; else a cell account's (never a disabled one's) */
 };
 
 int store_session_create(struct store *s, const struct session *sess, int64_t now);
-/* -ENOENT if absent or expired at `now`. */
+/* -ENOENT if absent, expired at `now`, or its account is disabled. */
 int store_session_get(struct store *s, const char *id_hash, int64_t now, struct session *ret);
 int store_session_touch(struct store *s, const char *id_hash, int64_t now, int64_t expires_at);
 int store_session_delete(struct store *s, const char *id_hash);

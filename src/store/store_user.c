@@ -8,7 +8,8 @@
 
 int store_user_get(struct store *s, const char *name, struct user *ret_user)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, name, password_hash FROM users WHERE name = ?1");
+	sqlite3_stmt *st = store_stmt(s, "SELECT u.id, u.name, u.password_hash, u.role = 'admin', COALESCE(a.disabled, 0) "
+					 "FROM users u LEFT JOIN accounts a ON a.user_id = u.id WHERE u.name = ?1");
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -19,6 +20,8 @@ int store_user_get(struct store *s, const char *name, struct user *ret_user)
 		snprintf(ret_user->name, sizeof(ret_user->name), "%s", (const char *)sqlite3_column_text(st, 1));
 		snprintf(ret_user->password_hash, sizeof(ret_user->password_hash), "%s",
 			 (const char *)sqlite3_column_text(st, 2));
+		ret_user->admin = sqlite3_column_int(st, 3) != 0;
+		ret_user->disabled = sqlite3_column_int(st, 4) != 0;
 	}
 	sqlite3_reset(st);
 	return r;

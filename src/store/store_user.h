@@ -1,7 +1,9 @@
-/* Accounts. Today there is one, the admin; passwords are stored only as
- * argon2id strings (libsodium crypto_pwhash_str). */
+/* Who may log in: the admin (role 'admin', its password an argon2id
+ * string, libsodium crypto_pwhash_str) and the cell accounts (role
+ * 'user', bcrypt; store_account.h has the rest of them). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -13,6 +15,8 @@ struct user {
 	int64_t id;
 	char name[USER_NAME_MAX + 1];
 	char password_hash[PASSWORD_HASH_MAX + 1];
+	bool admin;    /* role 'admin'; else a cell account */
+	bool disabled; /* a cell account that may not log in */
 };
 
 /* -ENOENT when there is no such user. */

@@ -19,7 +19,7 @@ def concrete(pattern):
 
 def test_every_protected_route_refuses_anonymous_access(picd):
     table = routes()
-    protected = [r for r in table if r[2] == "auth"]
+    protected = [r for r in table if r[2] in ("auth", "self")]
     public = {(m, p) for m, p, a, _ in table if a == "public"}
     assert public == {("GET", "/health"), ("GET", "/api/access"), ("POST", "/api/auth/login"),
                       ("GET", "/api/vault/ca.crt"), ("GET", "/api/vault/crl")}
@@ -51,7 +51,7 @@ def test_cookie_session_needs_csrf_for_changes(picd):
     assert r.status_code == 200
     # Every mutating protected route enforces it, not just this one.
     for method, pattern, access, _ in routes():
-        if access == "auth" and method not in ("GET", "HEAD"):
+        if access in ("auth", "self") and method not in ("GET", "HEAD"):
             r = s.request(method, picd.url + re.sub(r"\{[^}]+\}", "1", pattern))
             assert r.status_code == 403, (method, pattern, r.status_code)
 

@@ -168,6 +168,6 @@ def test_local_socket_speaks_the_same_api(picd):
     status, _, doc = picd.local("PUT", "/api/config", {"cell_name": "-bad"})
     assert status == 400 and doc["error"]["field"] == "cell_name"
     status, _, doc = picd.local("GET", "/api/auth/session")
-    assert doc == {"username": "admin", "auth": "local"}
+    assert doc == {"username": "admin", "role": "admin", "auth": "local"}
     assert requests.get(picd.url + "/api/config",
                         headers={"Authorization": "Bearer " + picd.token()}).json()["cell_name"] == "viasocket"

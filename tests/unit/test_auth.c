@@ -67,7 +67,7 @@ static void test_cookie_too_long(void **state)
 static void test_password(void **state)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	assert_int_equal(auth_password_hash("correct horse", hash, sizeof(hash)), 0);
+	assert_int_equal(auth_password_hash(AUTH_PW_ARGON2ID, "correct horse", hash, sizeof(hash)), 0);
 	assert_true(strncmp(hash, "$argon2id$", 10) == 0);
 	assert_true(auth_password_verify(hash, "correct horse"));
 	assert_false(auth_password_verify(hash, "correct horse "));
@@ -77,7 +77,7 @@ static void test_password(void **state)
 	/* A second hash of the same password differs (fresh salt) and
 	 * verifies too. */
 	char hash2[crypto_pwhash_STRBYTES];
-	assert_int_equal(auth_password_hash("correct horse", hash2, sizeof(hash2)), 0);
+	assert_int_equal(auth_password_hash(AUTH_PW_ARGON2ID, "correct horse", hash2, sizeof(hash2)), 0);
 	assert_string_not_equal(hash, hash2);
 	assert_true(auth_password_verify(hash2, "correct horse"));
 
@@ -94,7 +94,7 @@ static void test_password(void **state)
 static void test_password_small_buffer(void **state)
 {
 	char hash[crypto_pwhash_STRBYTES - 1];
-	assert_int_equal(auth_password_hash("pw", hash, sizeof(hash)), -ENOBUFS);
+	assert_int_equal(auth_password_hash(AUTH_PW_ARGON2ID, "pw", hash, sizeof(hash)), -ENOBUFS);
 }
 
 static int setup(void **state)

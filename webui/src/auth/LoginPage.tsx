@@ -5,6 +5,8 @@ import { CA_URL, CaInstallHints } from "../components/CaInstallHints";
 import { Field } from "../components/Field";
 import { KIND_LABEL, caDownloadPath, fingerprint, httpsAddresses, httpsHost, useAccess } from "../features/access/api";
 import { httpsUrl, plainHttpOverNetwork } from "../lib/transport";
+import { pages } from "../pages/registry";
+import { afterLogin, roleOf } from "./roles";
 import { safeNext, useLogin, useSession } from "./session";
 
 interface LoginForm {
@@ -92,9 +94,10 @@ export function LoginPage() {
   const next = safeNext(params.get("next"));
   const { register, handleSubmit, formState } = useForm<LoginForm>({ defaultValues: { username: "admin", password: "" } });
 
-  if (session.data) return <Navigate to={next} replace />;
+  /* A cell account lands on its own page, an admin where it was going. */
+  if (session.data) return <Navigate to={afterLogin(roleOf(session.data), next, pages)} replace />;
 
-  const submit = handleSubmit((v) => login.mutate(v, { onSuccess: () => navigate(next, { replace: true }) }));
+  const submit = handleSubmit((v) => login.mutate(v, { onSuccess: (s) => navigate(afterLogin(roleOf(s), next, pages), { replace: true }) }));
   return (
     <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-4 p-4">
       <h1 className="text-2xl font-semibold">PIC — log in</h1>

@@ -41,7 +41,7 @@ export function useLogin() {
     mutationFn: (body: { username: string; password: string }) => unwrap(api.POST("/api/auth/login", { body })),
     onSuccess: (s) => {
       setCsrfToken(s.csrf_token);
-      qc.setQueryData<Session>(sessionKey, { username: s.username, auth: "session", csrf_token: s.csrf_token, expires_at: s.expires_at });
+      qc.setQueryData<Session>(sessionKey, { username: s.username, auth: "session", csrf_token: s.csrf_token, expires_at: s.expires_at, role: s.role });
     },
   });
 }

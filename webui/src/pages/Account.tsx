@@ -7,45 +7,10 @@ import { errorMessage, fieldError } from "../api/errors";
 import { ConfirmDialog } from "../components/Dialog";
 import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
+import { PasswordCard } from "../auth/PasswordCard";
 import { Name } from "../components/Name";
 import { Empty, QueryView } from "../components/states";
 import { formatAgo, formatTime } from "../lib/time";
-
-interface PasswordForm {
-  current_password: string;
-  new_password: string;
-  repeat: string;
-}
-
-function PasswordCard() {
-  const { register, handleSubmit, formState, reset } = useForm<PasswordForm>({ mode: "onTouched" });
-  const change = useMutation({
-    mutationFn: (f: PasswordForm) => unwrap(api.POST("/api/auth/password", { body: { current_password: f.current_password, new_password: f.new_password } })),
-    onSuccess: () => reset({ current_password: "", new_password: "", repeat: "" }),
-  });
-  const err = (f: keyof PasswordForm) => formState.errors[f]?.message ?? fieldError(change.error, f);
-  return (
-    <form className="card flex flex-col gap-3" aria-label="Change password" noValidate onSubmit={handleSubmit((f) => change.mutate(f))}>
-      <h2 className="font-semibold">Change password</h2>
-      <Field label="Current password" error={err("current_password")}>
-        <input className="input" type="password" autoComplete="current-password" maxLength={1024} {...register("current_password", { required: "Enter your current password" })} />
-      </Field>
-      <Field label="New password" error={err("new_password")}>
-        <input className="input" type="password" autoComplete="new-password" maxLength={1024} {...register("new_password", { required: "Enter a new password", minLength: { value: 10, message: "At least 10 characters" } })} />
-      </Field>
-      <Field label="New password again" error={err("repeat")}>
-        <input className="input" type="password" autoComplete="new-password" maxLength={1024} {...register("repeat", { validate: (v, all) => v === all.new_password || "The two new passwords differ" })} />
-      </Field>
-      {change.error && !fieldError(change.error, "current_password") && !fieldError(change.error, "new_password") && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">{errorMessage(change.error)}</p>
-      )}
-      <div className="flex items-center gap-3">
-        <button type="submit" className="btn-primary" disabled={change.isPending}>Change password</button>
-        {change.isSuccess && <span role="status" className="text-sm text-teal-700 dark:text-teal-400">Password changed; your other sessions were logged out.</span>}
-      </div>
-    </form>
-  );
-}
 
 type Token = Schemas["Token"];
 const tokensKey = ["tokens"] as const;
