@@ -135,13 +135,13 @@ static int check_free(struct daemon *d, const struct account *a, bool new_name, 
 	int64_t owner;
 	int r = new_name ? store_account_local_part_owner(d->store, a->name, &owner) : -ENOENT;
 	if (r == 0)
-		return http_error(res, 409, "exists", "name", "the name '%s' is taken", a->name), -EEXIST;
+		return http_error(res, 409, "name_taken", "name", "the name '%s' is taken", a->name), -EEXIST;
 	for (size_t i = 0; r == -ENOENT && i < a->n_aliases; i++) {
 		r = store_account_local_part_owner(d->store, a->aliases[i], &owner);
 		if (r == 0 && (new_name || owner != a->id)) {
 			char field[32];
 			snprintf(field, sizeof(field), "aliases[%zu]", i);
-			return http_error(res, 409, "exists", field, "'%s' is already an account or an alias",
+			return http_error(res, 409, "name_taken", field, "'%s' is already an account or an alias",
 					  a->aliases[i]),
 			       -EEXIST;
 		}
@@ -172,7 +172,7 @@ static int write_account(struct daemon *d, struct account *a, bool create, bool 
 	if (r < 0) {
 		store_rollback(d->store);
 		if (r == -EEXIST && !res->status)
-			return http_error(res, 409, "exists", "name", "the name '%s' is taken", a->name);
+			return http_error(res, 409, "name_taken", "name", "the name '%s' is taken", a->name);
 		return res->status ? 0 : r;
 	}
 	json_t *doc = account_json(d, a);

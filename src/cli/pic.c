@@ -15,6 +15,7 @@
 #include "cli_config.h"
 #include "cli_dhcp.h"
 #include "cli_peer.h"
+#include "cli_user.h"
 #include "cli_proxy.h"
 #include "cli_dns.h"
 #include "cli_error.h"
@@ -68,6 +69,9 @@ static const struct cli_cmd commands[] = {
 	{ .name = "ca", .args = "",
 	  .help = "the cell's certificate authority: its root (and replacing it), issued certificates, revocation",
 	  .sub = cli_ca_cmds },
+	{ .name = "user", .args = "",
+	  .help = "the cell's accounts (mail, calendar, files): add, list, show, set, passwd, disable, enable, rm",
+	  .sub = cli_user_cmds },
 	{ .name = "peer", .args = "",
 	  .help = "the VPN's peers: add (with a QR code), list, show, set, enable, disable, rm, config, qr",
 	  .sub = cli_peer_cmds },

@@ -450,6 +450,29 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
     assert field_of(r) == "enabled"
     call(s, "PUT", "/api/proxy/routes/{vip}", 404, params={"vip": "nosuch"}, json={"enabled": False})
 
+    # --- cell accounts, and one's own page ------------------------------
+    call(s, "GET", "/api/users", 200)
+    call(s, "POST", "/api/users", 201, json={"name": "ulla", "password": "saffron-kettle-42", "aliases": ["u"]})
+    r = call(s, "POST", "/api/users", 409, json={"name": "ulla", "password": "saffron-kettle-42"})
+    assert field_of(r) == "name"
+    r = call(s, "POST", "/api/users", 400, json={"name": "postmaster", "password": "saffron-kettle-42"})
+    assert field_of(r) == "name"
+    call(s, "GET", "/api/users/{name}", 200, params={"name": "ulla"})
+    call(s, "GET", "/api/users/{name}", 404, params={"name": "nobody"})
+    call(s, "PUT", "/api/users/{name}", 200, params={"name": "ulla"}, json={"services": ["mail"], "mail_quota_mb": 0})
+    r = call(s, "PUT", "/api/users/{name}", 400, params={"name": "ulla"}, json={"aliases": ["Bad"]})
+    assert field_of(r) == "aliases[0]"
+    call(s, "GET", "/api/me", 404)
+    user = requests.Session()
+    r = call(user, "POST", "/api/auth/login", 200, json={"username": "ulla", "password": "saffron-kettle-42"})
+    user.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    call(user, "GET", "/api/auth/session", 200)
+    call(user, "GET", "/api/me", 200)
+    call(user, "GET", "/api/users", 403)
+    call(s, "DELETE", "/api/users/{name}", 400, params={"name": "ulla"}, query={"purge": "perhaps"})
+    call(s, "DELETE", "/api/users/{name}", 204, params={"name": "ulla"}, query={"purge": "true"})
+    call(s, "DELETE", "/api/users/{name}", 404, params={"name": "ulla"})
+
     # --- the password, logging out, stopping ----------------------------
     r = call(s, "POST", "/api/auth/password", 400, json={"current_password": picd.admin_password,
                                                           "new_password": "short"})

@@ -3,6 +3,7 @@ deleted; every rule of their input refused with the field named and
 nothing changed; a cell account logs in and may use only its own page —
 every admin route in the table answers it 403."""
 
+import json
 import re
 
 import requests
@@ -198,3 +199,51 @@ def test_a_cell_account_may_use_only_its_own_routes(picd):
     assert (admin.get(picd.url + "/api/config").json(), admin.get(picd.url + "/api/users").json()) == before
     assert s.get(picd.url + "/api/me").status_code == 200
     assert s.post(picd.url + "/api/auth/logout").status_code == 204
+
+
+def test_cli(picd):
+    def ok(p):
+        assert p.returncode == 0, (p.returncode, p.stdout, p.stderr)
+        return p.stdout
+
+    def refused(p, field):
+        assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+        assert f"(field: {field})" in p.stderr, p.stderr
+
+    zone = zone_of(picd)
+    out = ok(picd.pic("user", "add", "ivan", "--display-name", "Ivan", "--services", "mail,files",
+                      "--quota", "200", "--aliases", "iv,sales", input=GOOD + "\n"))
+    assert "ivan" in out and "mail,files" in out and "200 MiB" in out and f"sales@{zone}" in out, out
+    assert login(picd, "ivan", GOOD)[1].status_code == 200
+    doc = json.loads(ok(picd.pic("--json", "user", "show", "ivan")))
+    assert doc["services"] == ["mail", "files"] and doc["aliases"] == ["iv", "sales"]
+    assert "ivan" in ok(picd.pic("user", "list"))
+    ok(picd.pic("user", "set", "ivan", "--services", "calendar", "--aliases", "none", "--quota", "0"))
+    doc = picd.local("GET", "/api/users/ivan")[2]
+    assert doc["services"] == ["calendar"] and doc["aliases"] == [] and doc["mail_quota_mb"] == 0
+    ok(picd.pic("user", "passwd", "ivan", input="marble-orchard-5\n"))
+    assert login(picd, "ivan", "marble-orchard-5")[1].status_code == 200
+    ok(picd.pic("user", "disable", "ivan"))
+    assert login(picd, "ivan", "marble-orchard-5")[1].status_code == 401
+    ok(picd.pic("user", "enable", "ivan"))
+    assert login(picd, "ivan", "marble-orchard-5")[1].status_code == 200
+
+    # Refused input: exit 2 naming the field, nothing changed.
+    before = picd.local("GET", "/api/users")[2]
+    refused(picd.pic("user", "add", "Ivan2", input=GOOD + "\n"), "name")
+    refused(picd.pic("user", "add", "postmaster", input=GOOD + "\n"), "name")
+    refused(picd.pic("user", "add", "jo", input="short\n"), "password")
+    refused(picd.pic("user", "add", "jo", "--services", "mail,chat", input=GOOD + "\n"), "services[1]")
+    refused(picd.pic("user", "add", "ivan", input=GOOD + "\n"), "name")
+    refused(picd.pic("user", "passwd", "ivan", input="ivan-ivan-ivan\n"), "password")
+    refused(picd.pic("user", "set", "ivan", "--aliases", "Bad"), "aliases[0]")
+    assert picd.local("GET", "/api/users")[2] == before
+    p = picd.pic("user", "add", "jo", "--quota", "lots", input=GOOD + "\n")
+    assert p.returncode == 1 and "--quota" in p.stderr, p
+    p = picd.pic("user", "show", "nobody")
+    assert p.returncode == 2 and "no account" in p.stderr, p
+    assert picd.local("GET", "/api/users")[2] == before
+
+    out = ok(picd.pic("user", "rm", "ivan"))
+    assert "kept" in out
+    assert ok(picd.pic("user", "list")).strip() == "no accounts"

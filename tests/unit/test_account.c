@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -123,12 +124,59 @@ static void test_display_names(void **state)
 	refused(account_check_display_name(big, &e), &e, "display_name", "at most 128 bytes", "too long");
 }
 
+static void test_aliases(void **state)
+{
+	(void)state;
+	struct account a = { .name = "alice" };
+	struct field_error e;
+	assert_int_equal(account_add_alias(&a, "aliases[0]", "postmaster", &e), 0); /* role names are fine */
+	assert_int_equal(account_add_alias(&a, "aliases[1]", "al", &e), 0);
+	assert_int_equal(a.n_aliases, 2);
+	assert_string_equal(a.aliases[1], "al");
+	static const char *const bad[] = { "alice", "al", "Al", "1al", "al-", "", "a_b",
+					   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(account_add_alias(&a, "aliases[2]", bad[i], &e), -EINVAL);
+		assert_string_equal(e.field, "aliases[2]");
+	}
+	assert_int_equal(a.n_aliases, 2);
+	for (size_t i = a.n_aliases; i < ACCOUNT_ALIASES_MAX; i++) {
+		char alias[16];
+		snprintf(alias, sizeof(alias), "x%zu", i);
+		assert_int_equal(account_add_alias(&a, "aliases[i]", alias, &e), 0);
+	}
+	assert_int_equal(account_add_alias(&a, "aliases[32]", "onemore", &e), -EINVAL);
+	assert_string_equal(e.field, "aliases");
+}
+
+static void test_services(void **state)
+{
+	(void)state;
+	unsigned bit, all = 0;
+	const char *names[ACCOUNT_SERVICES_N];
+	assert_int_equal(account_service_parse("mail", &bit), 0);
+	all |= bit;
+	assert_int_equal(account_service_parse("calendar", &bit), 0);
+	all |= bit;
+	assert_int_equal(account_service_parse("files", &bit), 0);
+	all |= bit;
+	assert_int_equal(all, ACCOUNT_SERVICES_ALL);
+	assert_int_equal(account_service_parse("Mail", &bit), -EINVAL);
+	assert_int_equal(account_service_parse("chat", &bit), -EINVAL);
+	assert_int_equal(account_service_names(ACCOUNT_FILES | ACCOUNT_MAIL, names), 2);
+	assert_string_equal(names[0], "mail");
+	assert_string_equal(names[1], "files");
+	assert_int_equal(account_service_names(0, names), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_passwords),
 		cmocka_unit_test(test_display_names),
+		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_services),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

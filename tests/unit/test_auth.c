@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -91,6 +92,26 @@ static void test_password(void **state)
 	assert_false(auth_password_verify("$argon2id$nonsense", "x"));
 }
 
+/* A cell account's hash: bcrypt, the format dovecot, radicale and apache
+ * verify, at the cost picd uses. */
+static void test_password_bcrypt(void **state)
+{
+	char hash[PASSWORD_HASH_MAX + 1], cost[8];
+	assert_int_equal(auth_password_hash(AUTH_PW_BCRYPT, "saffron-kettle-42", hash, sizeof(hash)), 0);
+	snprintf(cost, sizeof(cost), "$2b$%02d$", AUTH_BCRYPT_COST);
+	assert_true(strncmp(hash, cost, 7) == 0);
+	assert_int_equal(strlen(hash), 60);
+	assert_true(auth_password_verify(hash, "saffron-kettle-42"));
+	assert_false(auth_password_verify(hash, "saffron-kettle-43"));
+	assert_false(auth_password_verify(hash, ""));
+	/* htpasswd -B writes $2y$: the same algorithm. */
+	hash[2] = 'y';
+	assert_true(auth_password_verify(hash, "saffron-kettle-42"));
+	assert_false(auth_password_verify("$2b$10$short", "x"));
+	char small[40];
+	assert_int_equal(auth_password_hash(AUTH_PW_BCRYPT, "pw", small, sizeof(small)), -EIO);
+}
+
 static void test_password_small_buffer(void **state)
 {
 	char hash[crypto_pwhash_STRBYTES - 1];
@@ -110,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_cookie_too_long),
 		cmocka_unit_test(test_password),
 		cmocka_unit_test(test_password_small_buffer),
+		cmocka_unit_test(test_password_bcrypt),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -11,7 +11,7 @@ import { NotFound } from "./pages/NotFound";
 import { Loading } from "./components/states";
 import { pages } from "./pages/registry";
 
-function routes(): RouteObject[] {
+export function routes(): RouteObject[] {
   const children: RouteObject[] = pages.map((p) => ({
     ...(p.path === "" ? { index: true } : { path: p.path }),
     handle: { title: p.title },

@@ -5,6 +5,7 @@ import { vi } from "vitest";
 export interface Seen {
   method: string;
   path: string;
+  search: string; /* "?purge=true", or "" */
   headers: Headers;
   body: unknown;
 }
@@ -16,7 +17,7 @@ export function fakeApi(routes: Record<string, Handler>) {
     const req = input instanceof Request ? input : new Request(input);
     const url = new URL(req.url);
     const text = await req.text();
-    const s: Seen = { method: req.method, path: url.pathname, headers: req.headers, body: text ? JSON.parse(text) : undefined };
+    const s: Seen = { method: req.method, path: url.pathname, search: url.search, headers: req.headers, body: text ? JSON.parse(text) : undefined };
     seen.push(s);
     const h = routes[`${req.method} ${url.pathname}`];
     if (!h) return new Response(JSON.stringify({ error: { code: "not_found", message: "no such path" } }), { status: 404, headers: { "Content-Type": "application/json" } });
