@@ -1,5 +1,7 @@
 import type { Config } from "../features/config/api";
 import type { Access } from "../features/access/api";
+import type { Account } from "../features/accounts/api";
+import type { Session } from "../auth/session";
 
 /* A configuration document as GET /api/config answers it. */
 export function configFixture(over: Partial<Config> = {}): Config {
@@ -31,4 +33,27 @@ export function accessFixture(over: Partial<Access> = {}): Access {
     uncovered: [{ host: "203.0.113.5", reason: "a public address: the cell's root CA vouches only for private (RFC 1918) addresses" }],
     ...over,
   };
+}
+
+/* A cell account as GET /api/users lists it, in the zone mycell.cell. */
+export function accountFixture(over: Partial<Account> = {}): Account {
+  const name = over.name ?? "alice";
+  const aliases = over.aliases ?? ["asmith"];
+  return {
+    name,
+    display_name: "Alice Smith",
+    services: ["mail", "calendar", "files"],
+    mail_quota_mb: 1024,
+    aliases,
+    addresses: [name, ...aliases].map((a) => `${a}@mycell.cell`),
+    disabled: false,
+    created_at: 1_700_000_000,
+    updated_at: 1_700_000_000,
+    ...over,
+  };
+}
+
+/* GET /api/auth/session for a browser session of `role`. */
+export function sessionFixture(role: Session["role"], username = role === "admin" ? "admin" : "alice"): Session {
+  return { username, auth: "session", csrf_token: "csrf-1", expires_at: 1_900_000_000, role };
 }
