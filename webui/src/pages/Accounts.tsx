@@ -89,10 +89,11 @@ export function Page() {
               <Empty>No accounts yet. Add one to give a person mail, calendar and files on the cell.</Empty>
             ) : (
               <div className="overflow-x-auto">
-                <table className="table" aria-label="Accounts" data-testid="accounts-table">
+                {/* Narrower than this the table scrolls sideways: the name stays readable. */}
+                <table className="table min-w-[40rem]" aria-label="Accounts" data-testid="accounts-table">
                   <thead>
                     <tr>
-                      <th>Name</th>
+                      <th className="min-w-28">Name</th>
                       <th className="hidden sm:table-cell">Display name</th>
                       <th className="hidden md:table-cell">Addresses</th>
                       {SERVICES.map((s) => <th key={s.id} className="w-20 text-center">{s.id === "calendar" ? "Calendar" : s.label}</th>)}
