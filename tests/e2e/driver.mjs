@@ -57,7 +57,7 @@ const commands = {
     context.setDefaultTimeout(TIMEOUT);
     page = await context.newPage();
     page.on("request", (r) => {
-      if (r.url().startsWith(base)) requests.push({ method: r.method(), path: new URL(r.url()).pathname, headers: r.headers() });
+      if (r.url().startsWith(base)) requests.push({ method: r.method(), path: new URL(r.url()).pathname, query: new URL(r.url()).search, headers: r.headers() });
     });
     page.on("response", (r) => {
       const q = requests.findLast((x) => x.path === new URL(r.url()).pathname && x.status === undefined);
