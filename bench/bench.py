@@ -239,6 +239,9 @@ INFO_ROWS = [
     ("RSS caddy, idle / after load / peak", ("proxy", "rss_caddy_mb"), "MB"),
     ("POST /api/vault/certs p50 / p99 / max", ("proxy", "leaf_issue_ms"), "ms"),
     ("route change -> live p50 / p99 / max", ("proxy", "route_change_ms"), "ms"),
+    ("accounts: POST /api/users p50 / p99 / max", ("accounts", "create_ms"), "ms"),
+    ("accounts: created -> first web login p50 / p99 / max", ("accounts", "create_to_first_login_ms"), "ms"),
+    ("accounts: a login (bcrypt check) p50 / p99 / max", ("accounts", "login_ms"), "ms"),
     ("VPN: POST /api/peers (one peer)", ("vpn", "create_ms"), "ms"),
     ("VPN: create -> first handshake", ("vpn", "create_to_handshake_ms"), "ms"),
     ("VPN 1000: create all", ("vpn", "scales", "1000", "create_all_s"), "s"),
@@ -2050,6 +2053,44 @@ def section_sandboxed_restart(ctx):
             "health_restart": {"stopped_to_degraded_ms": degraded, "stopped_to_ntp_answer_ms": back}}
 
 
+ACCOUNT_RUNS = 30
+ACCOUNT_PASSWORD = "bench-account-pw-1"
+
+
+def section_accounts(ctx):
+    """Cell accounts: create (bcrypt in the hashing helper), first login."""
+    ctx.ensure_running()
+    port = ctx.picd.port
+
+    def login(name):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("POST", "/api/auth/login", body=json.dumps({"username": name, "password": ACCOUNT_PASSWORD}),
+                         headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status
+        finally:
+            conn.close()
+
+    create, to_login, logins = [], [], []
+    for i in range(ACCOUNT_RUNS):
+        name = f"bench{i}"
+        t0 = time.monotonic()
+        ms, _ = timed_ms(ctx, "POST", "/api/users", {"name": name, "password": ACCOUNT_PASSWORD}, 201)
+        t1 = time.monotonic()
+        if login(name) != 200:
+            raise BenchError(f"the new account {name} could not log in")
+        t2 = time.monotonic()
+        create.append(ms)
+        to_login.append((t2 - t0) * 1000)
+        logins.append((t2 - t1) * 1000)
+    for i in range(ACCOUNT_RUNS):
+        timed_ms(ctx, "DELETE", f"/api/users/bench{i}", want=204)
+    return {"accounts": {"create_ms": dist(create, 1), "create_to_first_login_ms": dist(to_login, 1),
+                         "login_ms": dist(logins, 1), "runs": ACCOUNT_RUNS}}
+
+
 def section_loop_latency(ctx):
     """GET /api/config latency while slow requests run beside it."""
 
@@ -2385,6 +2426,7 @@ SECTIONS = [
     section_dns_throughput,
     section_proxy,
     section_loop_latency,
+    section_accounts,
     section_webui,  # before vpn, which counts the peers it makes
     section_vpn,
     section_dns_scale_big,  # last: leaves 100,000 records in the store
