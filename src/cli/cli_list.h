@@ -38,3 +38,8 @@ struct cli_listing {
 
 /* Fetches and prints the list (JSON as is with --json); an exit code. */
 int cli_list_print(const struct cli_ctx *ctx, const struct cli_listing *l);
+
+/* One object the API answered with, as a one-row table of l's columns
+ * and add_row (l's request and key unused), or as is with --json. An
+ * exit code. */
+int cli_object_print(const struct cli_ctx *ctx, const json_t *obj, const struct cli_listing *l);

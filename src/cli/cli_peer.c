@@ -153,23 +153,16 @@ static int add_peer_row(struct cli_table *t, const json_t *peer)
 
 static const char *const columns[] = { "NAME", "ADDRESS", "SERVICES", "TUNNEL", "STATE", "EXPIRES" };
 
+static const struct cli_listing listing = {
+	.req = { .method = "GET", .path = "/api/peers" }, .key = "peers", .empty = "no peers",
+	.what = "the peers", .columns = columns, .n_columns = ARRAY_SIZE(columns), .add_row = add_peer_row,
+};
+
 static int print_peer(const struct cli_ctx *ctx, const json_t *peer)
 {
-	if (!json_is_object(peer))
-		return cli_error_transport(ctx, -EBADMSG);
-	if (ctx->json) {
-		cli_json_print(peer);
-		return CLI_EXIT_OK;
-	}
-	_cleanup_table_ struct cli_table *t = NULL;
-	int r = cli_table_new(ARRAY_SIZE(columns), &t);
-	if (r == 0)
-		r = cli_table_add_row(t, columns, ARRAY_SIZE(columns));
-	if (r == 0)
-		r = add_peer_row(t, peer);
-	if (r < 0)
-		return cli_error_local(r, "printing the peer");
-	cli_table_print(t, stdout, "");
+	int r = cli_object_print(ctx, peer, &listing);
+	if (r != 0 || ctx->json)
+		return r;
 	printf("public key: %s\n", text_or(json_object_get(peer, "public_key"), "?"));
 	return CLI_EXIT_OK;
 }
@@ -297,9 +290,7 @@ static int add_run(const struct cli_ctx *ctx, int argc, char **argv)
 
 static int list_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cli_list_print(ctx, &(struct cli_listing){
-		.req = { .method = "GET", .path = "/api/peers" }, .key = "peers", .empty = "no peers",
-		.what = "the peers", .columns = columns, .n_columns = ARRAY_SIZE(columns), .add_row = add_peer_row });
+	return cli_list_print(ctx, &listing);
 }
 
 static int show_run(const struct cli_ctx *ctx, int argc, char **argv)

@@ -56,18 +56,19 @@ static int add_route_row(struct cli_table *t, const json_t *route)
 
 static const char *const columns[] = { "ROUTE", "HOST", "ADDRESS", "SERVICE", "STATE", "UPSTREAM" };
 
+static const struct cli_listing listing = {
+	.req = { .method = "GET", .path = "/api/proxy/routes" }, .key = "routes", .empty = "no routes",
+	.what = "the routes", .columns = columns, .n_columns = ARRAY_SIZE(columns), .add_row = add_route_row,
+};
+
 static int routes_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cli_list_print(ctx, &(struct cli_listing){
-		.req = { .method = "GET", .path = "/api/proxy/routes" }, .key = "routes", .empty = "no routes",
-		.what = "the routes", .columns = columns, .n_columns = ARRAY_SIZE(columns),
-		.add_row = add_route_row });
+	return cli_list_print(ctx, &listing);
 }
 
 static int switch_route(const struct cli_ctx *ctx, const char *vip, bool enabled)
 {
 	_cleanup_response_ struct cli_response resp = { 0 };
-	_cleanup_table_ struct cli_table *t = NULL;
 	_cleanup_free_ char *path = NULL;
 	_cleanup_json_ json_t *body = json_pack("{s:b}", "enabled", enabled);
 
@@ -76,19 +77,8 @@ static int switch_route(const struct cli_ctx *ctx, const char *vip, bool enabled
 		return r == -ENAMETOOLONG ? cli_error_usage("route name too long") : cli_error_local(r, "building the request");
 	if (!body)
 		return cli_error_local(-ENOMEM, "building the request");
-	bool done;
-	r = cli_object_fetch(ctx, &(struct cli_request){ .method = "PUT", .path = path, .json = body }, &resp, &done);
-	if (r != 0 || done)
-		return r;
-	r = cli_table_new(ARRAY_SIZE(columns), &t);
-	if (r == 0)
-		r = cli_table_add_row(t, columns, ARRAY_SIZE(columns));
-	if (r == 0)
-		r = add_route_row(t, resp.body);
-	if (r < 0)
-		return cli_error_local(r, "printing the route");
-	cli_table_print(t, stdout, "");
-	return CLI_EXIT_OK;
+	r = cli_http_call(ctx, &(struct cli_request){ .method = "PUT", .path = path, .json = body }, &resp);
+	return r != 0 ? r : cli_object_print(ctx, resp.body, &listing);
 }
 
 static int add_address_row(struct cli_table *t, const json_t *a)

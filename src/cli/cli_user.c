@@ -133,23 +133,16 @@ static int add_user_row(struct cli_table *t, const json_t *u)
 
 static const char *const columns[] = { "NAME", "DISPLAY NAME", "SERVICES", "MAIL QUOTA", "ALIASES", "STATE" };
 
+static const struct cli_listing listing = {
+	.req = { .method = "GET", .path = "/api/users" }, .key = "users", .empty = "no accounts",
+	.what = "the accounts", .columns = columns, .n_columns = ARRAY_SIZE(columns), .add_row = add_user_row,
+};
+
 static int print_user(const struct cli_ctx *ctx, const json_t *u)
 {
-	if (!json_is_object(u))
-		return cli_error_transport(ctx, -EBADMSG);
-	if (ctx->json) {
-		cli_json_print(u);
-		return CLI_EXIT_OK;
-	}
-	_cleanup_table_ struct cli_table *t = NULL;
-	int r = cli_table_new(ARRAY_SIZE(columns), &t);
-	if (r == 0)
-		r = cli_table_add_row(t, columns, ARRAY_SIZE(columns));
-	if (r == 0)
-		r = add_user_row(t, u);
-	if (r < 0)
-		return cli_error_local(r, "printing the account");
-	cli_table_print(t, stdout, "");
+	int r = cli_object_print(ctx, u, &listing);
+	if (r != 0 || ctx->json)
+		return r;
 	char addresses[1024];
 	joined(json_object_get(u, "addresses"), addresses, sizeof(addresses));
 	printf("addresses: %s\n", addresses);
@@ -213,9 +206,7 @@ static int add_run(const struct cli_ctx *ctx, int argc, char **argv)
 
 static int list_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cli_list_print(ctx, &(struct cli_listing){
-		.req = { .method = "GET", .path = "/api/users" }, .key = "users", .empty = "no accounts",
-		.what = "the accounts", .columns = columns, .n_columns = ARRAY_SIZE(columns), .add_row = add_user_row });
+	return cli_list_print(ctx, &listing);
 }
 
 static int show_run(const struct cli_ctx *ctx, int argc, char **argv)
