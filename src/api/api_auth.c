@@ -145,16 +145,8 @@ HANDLER(api_auth_login)
 		login_free(j);
 		return too_many_attempts(res, retry_after);
 	}
-	if (deferred_begin(d->deferred, req, res, &j->df) < 0)
-		goto refused;
-	if (worker_submit(d->worker, &j->pw.job) < 0) {
-		deferred_drop(j->df, res);
-		http_response_header(res, "Retry-After", "1");
-		http_error(res, 503, "busy", NULL, "too many slow requests in progress; try again in a second");
-		goto refused;
-	}
-	return 0;
-refused:
+	if (auth_pw_submit(d, req, res, &j->pw, &j->df) == 0)
+		return 0;
 	throttle_cancel(d->login_throttle, req->peer);
 	login_free(j);
 	return 0;
@@ -315,16 +307,8 @@ HANDLER(api_auth_password)
 		password_free(j);
 		return too_many_attempts(res, retry_after);
 	}
-	if (deferred_begin(d->deferred, req, res, &j->df) < 0)
-		goto refused;
-	if (worker_submit(d->worker, &j->pw.job) < 0) {
-		deferred_drop(j->df, res);
-		http_response_header(res, "Retry-After", "1");
-		http_error(res, 503, "busy", NULL, "too many slow requests in progress; try again in a second");
-		goto refused;
-	}
-	return 0;
-refused:
+	if (auth_pw_submit(d, req, res, &j->pw, &j->df) == 0)
+		return 0;
 	if (need_current)
 		throttle_cancel(d->login_throttle, req->peer);
 	password_free(j);

@@ -230,16 +230,8 @@ static int hash_then_write(struct daemon *d, struct http_request *req, struct ht
 	j->pw.rehash = true;
 	j->pw.scheme = AUTH_PW_BCRYPT;
 	snprintf(j->pw.new_password, sizeof(j->pw.new_password), "%s", password);
-	if (deferred_begin(d->deferred, req, res, &j->df) < 0) {
-		account_job_free(j);
-		return 0; /* res: 503 */
-	}
-	if (worker_submit(d->worker, &j->pw.job) < 0) {
-		deferred_drop(j->df, res);
-		account_job_free(j);
-		http_response_header(res, "Retry-After", "1");
-		return http_error(res, 503, "busy", NULL, "too many slow requests in progress; try again in a second");
-	}
+	if (auth_pw_submit(d, req, res, &j->pw, &j->df) < 0)
+		account_job_free(j); /* res: 503 */
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/secret.h"
 #include "daemon.h"
+#include "deferred.h"
 #include "store/store_session.h"
 #include "store/store_token.h"
 #include "common/banned.h"
@@ -138,6 +139,20 @@ void auth_pw_work_wipe(struct auth_pw_work *w)
 {
 	sodium_memzero(w->password, sizeof(w->password));
 	sodium_memzero(w->new_password, sizeof(w->new_password));
+}
+
+int auth_pw_submit(struct daemon *d, struct http_request *req, struct http_response *res, struct auth_pw_work *w,
+		   struct deferred **ret_df)
+{
+	if (deferred_begin(d->deferred, req, res, ret_df) < 0)
+		return -EBUSY;
+	if (worker_submit(d->worker, &w->job) < 0) {
+		deferred_drop(*ret_df, res);
+		http_response_header(res, "Retry-After", "1");
+		http_error(res, 503, "busy", NULL, "too many slow requests in progress; try again in a second");
+		return -EBUSY;
+	}
+	return 0;
 }
 
 static bool is_mutating(enum http_method m)

@@ -69,3 +69,10 @@ void auth_pw_work_run(struct worker_job *job);
 void auth_pw_work_compute(struct auth_pw_work *w);
 /* Wipes what the job holds of passwords (before freeing it). */
 void auth_pw_work_wipe(struct auth_pw_work *w);
+
+/* `w` handed to the worker thread with the request's answer deferred
+ * (*ret_df; its `done` must answer it): 0. Else -EBUSY with `res` a 503
+ * to send now (too many deferred answers or slow jobs in progress), and
+ * the caller frees its job. */
+int auth_pw_submit(struct daemon *d, struct http_request *req, struct http_response *res, struct auth_pw_work *w,
+		   struct deferred **ret_df);
