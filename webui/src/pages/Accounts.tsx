@@ -93,10 +93,10 @@ export function Page() {
                 <table className="table min-w-[40rem]" aria-label="Accounts" data-testid="accounts-table">
                   <thead>
                     <tr>
-                      <th className="min-w-28">Name</th>
-                      <th className="hidden sm:table-cell">Display name</th>
-                      <th className="hidden md:table-cell">Addresses</th>
-                      {SERVICES.map((s) => <th key={s.id} className="w-20 text-center">{s.id === "calendar" ? "Calendar" : s.label}</th>)}
+                      <th className="w-[14%] min-w-28">Name</th>
+                      <th className="hidden w-[18%] sm:table-cell">Display name</th>
+                      <th className="hidden w-[24%] md:table-cell">Addresses</th>
+                      {SERVICES.map((s) => <th key={s.id} className="w-[4.5rem] text-center">{s.id === "calendar" ? "Calendar" : s.label}</th>)}
                       <th className="hidden w-24 sm:table-cell">Mail quota</th>
                       <th className="w-24">State</th>
                       <th className="w-40"><span className="sr-only">Actions</span></th>
