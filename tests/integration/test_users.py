@@ -247,3 +247,21 @@ def test_cli(picd):
     out = ok(picd.pic("user", "rm", "ivan"))
     assert "kept" in out
     assert ok(picd.pic("user", "list")).strip() == "no accounts"
+
+
+def test_the_same_name_at_once_is_made_once(picd):
+    """Ten creates of one name race through the hashing helper: the name
+    is checked again when the hash is back, so one wins, the rest 409."""
+    import concurrent.futures
+    admin = picd.session()
+
+    def make(i):
+        return admin.post(picd.url + "/api/users", json={"name": "zed", "password": GOOD,
+                                                          "display_name": f"Zed {i}"}).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(10) as pool:
+        codes = sorted(pool.map(make, range(10)))
+    assert codes == [201] + [409] * 9, codes
+    users = picd.local("GET", "/api/users")[2]["users"]
+    assert [u["name"] for u in users] == ["zed"]
+    assert login(picd, "zed", GOOD)[1].status_code == 200
