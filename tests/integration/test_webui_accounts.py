@@ -100,6 +100,10 @@ def test_accounts_through_the_browser(cell, tmp_path):
         assert "/me" in b.do("url")["url"]
         assert f"alice@{zone}" in b.text(testid="my-addresses")
         assert f"postmaster@{zone}" in b.text(testid="my-addresses")
+        # How to set up a device: the CA's fingerprint as devices show it.
+        sha = picd.local("GET", "/api/vault/ca")[2]["sha256"]
+        colons = ":".join(sha[i:i + 2] for i in range(0, 64, 2)).upper()
+        assert b.wait_text_of(r"[0-9A-F:]{95}", testid="my-ca-fingerprint") == colons
         b.screens("my-account")
         # An admin page by URL: back on its own page, no admin request made.
         b.goto("/vpn", waitRole={"role": "heading", "name": "My account"})

@@ -1,9 +1,11 @@
 /* A cell account's own page: who they are on the cell (name, addresses,
- * services) and their password. The only page a user sees. */
+ * services), their password, and how to set up a device. The only page a
+ * user sees. */
 import { PasswordCard } from "../auth/PasswordCard";
 import { useSession } from "../auth/session";
 import { Name } from "../components/Name";
 import { QueryView } from "../components/states";
+import { DevicesCard } from "../features/accounts/DevicesCard";
 import { SERVICES, useMe } from "../features/accounts/api";
 import { accountPassword, formatQuota } from "../features/accounts/rules";
 
@@ -57,6 +59,7 @@ export function Page() {
         )}
       </QueryView>
       <PasswordCard check={(pw) => accountPassword(pw, name)} hint="At least 10 characters, not containing your name" />
+      <DevicesCard />
     </>
   );
 }
