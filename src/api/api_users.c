@@ -173,6 +173,8 @@ static int write_account(struct daemon *d, struct account *a, bool create, bool 
 		store_rollback(d->store);
 		if (r == -EEXIST && !res->status)
 			return http_error(res, 409, "name_taken", "name", "the name '%s' is taken", a->name);
+		if (r == -ENOENT && !res->status) /* deleted meanwhile */
+			return http_error(res, 404, "not_found", NULL, "no account '%s'", a->name);
 		return res->status ? 0 : r;
 	}
 	json_t *doc = account_json(d, a);
