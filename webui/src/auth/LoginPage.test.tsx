@@ -7,9 +7,10 @@
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accessKey } from "../features/access/api";
 import { makeQueryClient } from "../lib/queryClient";
+import { failOnConsoleErrors } from "../test/console";
 import { fakeApi } from "../test/fakeApi";
 import { accessFixture } from "../test/fixtures";
 import { LoginPage } from "./LoginPage";
@@ -27,14 +28,7 @@ function renderLogin(client: QueryClient = makeQueryClient()) {
   return client;
 }
 
-let consoleError: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  consoleError = vi.spyOn(console, "error");
-});
-afterEach(() => {
-  expect(consoleError).not.toHaveBeenCalled();
-  consoleError.mockRestore();
-});
+failOnConsoleErrors();
 
 describe("login over plain HTTP", () => {
   it("links to every HTTPS address and shows the CA's fingerprint to check", async () => {

@@ -4,8 +4,9 @@
  * and what it says while the CA is unavailable. */
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeQueryClient } from "../../lib/queryClient";
+import { failOnConsoleErrors } from "../../test/console";
 import { fakeApi } from "../../test/fakeApi";
 import { accessFixture } from "../../test/fixtures";
 import { DevicesCard } from "./DevicesCard";
@@ -18,14 +19,7 @@ function renderCard() {
   );
 }
 
-let consoleError: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  consoleError = vi.spyOn(console, "error");
-});
-afterEach(() => {
-  expect(consoleError).not.toHaveBeenCalled();
-  consoleError.mockRestore();
-});
+failOnConsoleErrors();
 
 describe("set up your devices", () => {
   it("shows the CA's fingerprint, the HTTPS addresses and the download", async () => {
