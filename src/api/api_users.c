@@ -94,9 +94,28 @@ static int read_aliases(json_t *v, struct account *a, struct http_response *res)
 	return 0;
 }
 
-/* The members any write may carry, onto `a`. */
-static int read_fields(struct http_request *req, struct http_response *res, struct account *a)
+/* The members a write set (read_fields), to lay them on the account as it
+ * is when a password's hash is back (overlay). */
+enum {
+	SET_DISPLAY_NAME = 1,
+	SET_SERVICES = 2,
+	SET_QUOTA = 4,
+	SET_ALIASES = 8,
+	SET_DISABLED = 16,
+};
+
+/* The members any write may carry, onto `a`; *ret_set says which. */
+static int read_fields(struct http_request *req, struct http_response *res, struct account *a, unsigned *ret_set)
 {
+	static const struct {
+		const char *key;
+		unsigned bit;
+	} keys[] = { { "display_name", SET_DISPLAY_NAME }, { "services", SET_SERVICES }, { "mail_quota_mb", SET_QUOTA },
+		     { "aliases", SET_ALIASES }, { "disabled", SET_DISABLED } };
+	*ret_set = 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_get(req->json, keys[i].key))
+			*ret_set |= keys[i].bit;
 	json_t *v;
 	struct field_error e;
 	if ((v = json_object_get(req->json, "display_name"))) {
@@ -128,6 +147,23 @@ static int read_fields(struct http_request *req, struct http_response *res, stru
 	return 0;
 }
 
+/* The members `set` of `from` onto `to`. */
+static void overlay(struct account *to, const struct account *from, unsigned set)
+{
+	if (set & SET_DISPLAY_NAME)
+		memcpy(to->display_name, from->display_name, sizeof(to->display_name));
+	if (set & SET_SERVICES)
+		to->services = from->services;
+	if (set & SET_QUOTA)
+		to->mail_quota_mb = from->mail_quota_mb;
+	if (set & SET_ALIASES) {
+		memcpy(to->aliases, from->aliases, sizeof(to->aliases));
+		to->n_aliases = from->n_aliases;
+	}
+	if (set & SET_DISABLED)
+		to->disabled = from->disabled;
+}
+
 /* 0 when `a`'s name (if `new_name`) and aliases are nobody else's; else a
  * 409 naming the field. */
 static int check_free(struct daemon *d, const struct account *a, bool new_name, struct http_response *res)
@@ -136,19 +172,29 @@ static int check_free(struct daemon *d, const struct account *a, bool new_name, 
 	int r = new_name ? store_account_local_part_owner(d->store, a->name, &owner) : -ENOENT;
 	if (r == 0)
 		return http_error(res, 409, "name_taken", "name", "the name '%s' is taken", a->name), -EEXIST;
-	for (size_t i = 0; r == -ENOENT && i < a->n_aliases; i++) {
+	if (r != -ENOENT)
+		return r;
+	for (size_t i = 0; i < a->n_aliases; i++) {
 		r = store_account_local_part_owner(d->store, a->aliases[i], &owner);
-		if (r == 0 && (new_name || owner != a->id)) {
-			char field[32];
-			snprintf(field, sizeof(field), "aliases[%zu]", i);
-			return http_error(res, 409, "name_taken", field, "'%s' is already an account or an alias",
-					  a->aliases[i]),
-			       -EEXIST;
-		}
-		if (r == 0)
-			r = -ENOENT; /* its own alias */
+		if (r == -ENOENT || (r == 0 && !new_name && owner == a->id))
+			continue; /* free, or its own alias */
+		if (r < 0)
+			return r;
+		char field[32];
+		snprintf(field, sizeof(field), "aliases[%zu]", i);
+		return http_error(res, 409, "name_taken", field, "'%s' is already an account or an alias", a->aliases[i]),
+		       -EEXIST;
 	}
-	return r == -ENOENT ? 0 : r;
+	return 0;
+}
+
+/* The account named by the path, or a 404. */
+static int find(struct daemon *d, const char *name, struct account *a, struct http_response *res)
+{
+	int r = store_account_get(d->store, name, a);
+	if (r == -ENOENT)
+		http_error(res, 404, "not_found", NULL, "no account '%s'", name);
+	return r;
 }
 
 /* Writes `a` (created, or changed; `end_sessions`: its sessions end) and
@@ -181,14 +227,18 @@ static int write_account(struct daemon *d, struct account *a, bool create, bool 
 	return doc ? http_reply(res, create ? 201 : 200, doc) : -ENOMEM;
 }
 
-/* A write that sets a password: hashed in the worker first. */
+/* A write that sets a password: hashed in the worker first. A change's
+ * other members are laid on the account as it is once the hash is back,
+ * so that a change made meanwhile (disabling it, say) stands. */
 struct account_job {
 	struct auth_pw_work pw; /* first: the worker sees a worker_job */
 	struct daemon *d;
 	struct deferred *df;
 	bool create;
+	unsigned set; /* a change's members besides the password */
 	char by[sizeof(((struct auth_info *)0)->username)];
-	struct account a;
+	struct account a;   /* what the request asked for */
+	struct account now; /* a change: the account when the hash is back */
 };
 
 static void account_job_free(struct account_job *j)
@@ -196,6 +246,7 @@ static void account_job_free(struct account_job *j)
 	auth_pw_work_wipe(&j->pw);
 	sodium_memzero(j->pw.new_hash, sizeof(j->pw.new_hash));
 	sodium_memzero(j->a.password_hash, sizeof(j->a.password_hash));
+	sodium_memzero(j->now.password_hash, sizeof(j->now.password_hash));
 	free(j);
 }
 
@@ -206,9 +257,14 @@ static void account_job_done(struct worker_job *job)
 	if (j->pw.hash_result < 0) {
 		http_error(res, 500, "internal", NULL, "cannot hash the password");
 	} else {
-		snprintf(j->a.password_hash, sizeof(j->a.password_hash), "%s", j->pw.new_hash);
 		/* Written even if the client left: it asked, and was the admin. */
-		int r = write_account(j->d, &j->a, j->create, !j->create, res);
+		int r = j->create ? 0 : find(j->d, j->a.name, &j->now, res);
+		struct account *a = j->create ? &j->a : &j->now;
+		if (r == 0) {
+			overlay(a, &j->a, j->set);
+			snprintf(a->password_hash, sizeof(a->password_hash), "%s", j->pw.new_hash);
+			r = write_account(j->d, a, j->create, !j->create, res);
+		}
 		if (r < 0 && !res->status)
 			http_error(res, 500, "internal", NULL, "internal error");
 		else if (res->status < 300)
@@ -220,12 +276,12 @@ static void account_job_done(struct worker_job *job)
 }
 
 static int hash_then_write(struct daemon *d, struct http_request *req, struct http_response *res,
-			   const struct account *a, const char *password, bool create)
+			   const struct account *a, unsigned set, const char *password, bool create)
 {
 	struct account_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return -ENOMEM;
-	*j = (struct account_job){ .d = d, .create = create, .a = *a };
+	*j = (struct account_job){ .d = d, .create = create, .set = set, .a = *a };
 	snprintf(j->by, sizeof(j->by), "%s", req->auth.username);
 	j->pw.job = (struct worker_job){ .run = auth_pw_work_run, .done = account_job_done };
 	j->pw.hasher = d->hasher;
@@ -235,15 +291,6 @@ static int hash_then_write(struct daemon *d, struct http_request *req, struct ht
 	if (auth_pw_submit(d, req, res, &j->pw, &j->df) < 0)
 		account_job_free(j); /* res: 503 */
 	return 0;
-}
-
-/* The account named by the path, or a 404. */
-static int find(struct daemon *d, const char *name, struct account *a, struct http_response *res)
-{
-	int r = store_account_get(d->store, name, a);
-	if (r == -ENOENT)
-		http_error(res, 404, "not_found", NULL, "no account '%s'", name);
-	return r;
 }
 
 HANDLER(api_users_list)
@@ -282,14 +329,15 @@ HANDLER(api_users_create)
 		return invalid(res, &e), 0;
 	struct account a = { .services = ACCOUNT_SERVICES_ALL, .mail_quota_mb = ACCOUNT_QUOTA_MB_DEFAULT };
 	snprintf(a.name, sizeof(a.name), "%s", name);
-	if (read_fields(req, res, &a) < 0)
+	unsigned set;
+	if (read_fields(req, res, &a, &set) < 0)
 		return 0;
 	if (json_object_get(req->json, "disabled"))
 		return http_error(res, 400, "invalid_field", "disabled", "a new account is enabled; disable it after");
 	int r = check_free(d, &a, true, res);
 	if (r < 0)
 		return res->status ? 0 : r;
-	return hash_then_write(d, req, res, &a, password, true);
+	return hash_then_write(d, req, res, &a, set, password, true);
 }
 
 HANDLER(api_users_get)
@@ -318,7 +366,8 @@ HANDLER(api_users_put)
 	sodium_memzero(a.password_hash, sizeof(a.password_hash));
 	bool was_disabled = a.disabled;
 	struct field_error e;
-	if (read_fields(req, res, &a) < 0)
+	unsigned set;
+	if (read_fields(req, res, &a, &set) < 0)
 		return 0;
 	if (password && account_check_password(a.name, password, &e) < 0)
 		return invalid(res, &e), 0;
@@ -326,7 +375,7 @@ HANDLER(api_users_put)
 	if (r < 0)
 		return res->status ? 0 : r;
 	if (password)
-		return hash_then_write(d, req, res, &a, password, false);
+		return hash_then_write(d, req, res, &a, set, password, false);
 	r = write_account(d, &a, false, a.disabled && !was_disabled, res);
 	if (r == 0 && res->status < 300 && a.disabled != was_disabled)
 		log_info("account '%s' %s by '%s'", a.name, a.disabled ? "disabled" : "enabled", req->auth.username);

@@ -265,3 +265,23 @@ def test_the_same_name_at_once_is_made_once(picd):
     users = picd.local("GET", "/api/users")[2]["users"]
     assert [u["name"] for u in users] == ["zed"]
     assert login(picd, "zed", GOOD)[1].status_code == 200
+
+
+def test_a_change_made_while_a_password_is_hashed_stands(picd):
+    """A reset takes a bcrypt hash (~50 ms) before it is written; the
+    account disabled meanwhile stays disabled."""
+    import threading
+    create(picd, name="yuri")
+    for _ in range(3):
+        done = []
+        t = threading.Thread(target=lambda: done.append(
+            picd.local("PUT", "/api/users/yuri", {"password": "quiet-lantern-77", "display_name": "Yuri"})))
+        t.start()
+        assert picd.local("PUT", "/api/users/yuri", {"disabled": True})[0] == 200
+        t.join(30)
+        assert done and done[0][0] == 200, done
+        doc = picd.local("GET", "/api/users/yuri")[2]
+        assert doc["disabled"] is True and doc["display_name"] == "Yuri", doc
+        assert login(picd, "yuri", "quiet-lantern-77")[1].status_code == 401
+        assert picd.local("PUT", "/api/users/yuri", {"disabled": False, "display_name": ""})[0] == 200
+    assert login(picd, "yuri", "quiet-lantern-77")[1].status_code == 200
