@@ -82,8 +82,9 @@ static int login_answer(struct daemon *d, struct http_request *req, struct http_
 	log_info("'%s' logged in from %s", u->name, req->peer);
 	set_session_cookie(req, res, cookie, false);
 	sodium_memzero(cookie, sizeof(cookie));
-	return http_reply(res, 200, json_pack("{s:s, s:s, s:s, s:I}", "username", u->name, "role", auth_role_name(u->admin),
-					      "csrf_token", s.csrf_token, "expires_at", (json_int_t)s.expires_at));
+	return http_reply(res, 200, json_pack("{s:s, s:s, s:s, s:I}", "username", u->name, "role",
+					      auth_role_name(u->admin), "csrf_token", s.csrf_token, "expires_at",
+					      (json_int_t)s.expires_at));
 }
 
 static void login_done(struct worker_job *job)

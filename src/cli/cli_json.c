@@ -2,6 +2,7 @@
 #include "cli_json.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,4 +94,19 @@ int cli_json_table_field(struct cli_table *t, const char *key, const json_t *v)
 	if (asprintf(&label, "%s:", key) < 0)
 		return -ENOMEM;
 	return cli_json_table_kv(t, label, v);
+}
+
+json_t *cli_json_split(const char *text)
+{
+	json_t *list = json_array();
+	char *copy = strdup(text);
+	bool ok = list && copy;
+	for (char *save = NULL, *tok = ok ? strtok_r(copy, ",", &save) : NULL; ok && tok; tok = strtok_r(NULL, ",", &save))
+		ok = json_array_append_new(list, json_string(tok)) == 0;
+	free(copy);
+	if (!ok) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
 }

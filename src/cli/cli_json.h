@@ -28,6 +28,10 @@ int cli_json_table_kv(struct cli_table *t, const char *key, const json_t *v);
 /* The same with the key shown as a label, "key:". */
 int cli_json_table_field(struct cli_table *t, const char *key, const json_t *v);
 
+/* "a,b,c" (an option's value) as the list ["a","b","c"]; "" as []. NULL
+ * when out of memory or not valid UTF-8. */
+json_t *cli_json_split(const char *text);
+
 /* Looks up the first `len` bytes of `path`, a '.'-separated list of object
  * keys, below `doc`. -ENOENT when a step is missing or not an object. */
 int cli_json_lookupn(const json_t *doc, const char *path, size_t len,

@@ -91,12 +91,9 @@ static int parse_options(int argc, char **argv, int from, bool allow_key, json_t
 		if (strcmp(a, "--full-tunnel") == 0 || strcmp(a, "--split-tunnel") == 0) {
 			json_object_set_new(body, "tunnel", json_string(a[2] == 'f' ? "full" : "split"));
 		} else if (strcmp(a, "--services") == 0 && has_value) {
-			json_t *list = json_array();
-			_cleanup_free_ char *copy = strdup(argv[++i]);
-			if (!list || !copy)
-				return cli_error_local(-ENOMEM, "building the request");
-			for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-				json_array_append_new(list, json_string(tok));
+			json_t *list = cli_json_split(argv[++i]);
+			if (!list)
+				return cli_error_usage("--services is not valid UTF-8: '%s'", argv[i]);
 			json_object_set_new(body, "services", list);
 		} else if (strcmp(a, "--expires") == 0 && has_value) {
 			int64_t t;

@@ -51,20 +51,6 @@ const struct cli_cmd cli_user_cmds[] = {
 
 /* --- options --------------------------------------------------------- */
 
-/* "a,b,c" as a JSON list of strings. */
-static json_t *list_of(const char *text)
-{
-	json_t *list = json_array();
-	_cleanup_free_ char *copy = strdup(text);
-	if (!list || !copy) {
-		json_decref(list);
-		return NULL;
-	}
-	for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_array_append_new(list, json_string(tok));
-	return list;
-}
-
 static int parse_options(int argc, char **argv, int from, json_t *body)
 {
 	for (int i = from; i < argc; i++) {
@@ -77,13 +63,13 @@ static int parse_options(int argc, char **argv, int from, json_t *body)
 		if (strcmp(a, "--display-name") == 0) {
 			key = "display_name", value = json_string(v);
 		} else if (strcmp(a, "--services") == 0) {
-			key = "services", value = list_of(strcmp(v, "none") == 0 ? "" : v);
+			key = "services", value = cli_json_split(strcmp(v, "none") == 0 ? "" : v);
 		} else if (strcmp(a, "--aliases") == 0) {
-			key = "aliases", value = list_of(strcmp(v, "none") == 0 ? "" : v);
+			key = "aliases", value = cli_json_split(strcmp(v, "none") == 0 ? "" : v);
 		} else if (strcmp(a, "--quota") == 0) {
-			uint64_t mb;
-			if (parse_u64(v, 0, 1048576, &mb) < 0)
-				return cli_error_usage("--quota wants MiB from 0 (no limit) to 1048576, not '%s'", v);
+			uint64_t mb; /* picd checks the range */
+			if (parse_u64(v, 0, INT64_MAX, &mb) < 0)
+				return cli_error_usage("--quota wants a whole number of MiB (0: no limit), not '%s'", v);
 			key = "mail_quota_mb", value = json_integer((json_int_t)mb);
 		} else {
 			return cli_error_usage("unknown or incomplete option '%s' (see pic help user)", a);

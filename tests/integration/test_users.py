@@ -237,6 +237,7 @@ def test_cli(picd):
     refused(picd.pic("user", "add", "ivan", input=GOOD + "\n"), "name")
     refused(picd.pic("user", "passwd", "ivan", input="ivan-ivan-ivan\n"), "password")
     refused(picd.pic("user", "set", "ivan", "--aliases", "Bad"), "aliases[0]")
+    refused(picd.pic("user", "set", "ivan", "--quota", "2000000"), "mail_quota_mb")
     assert picd.local("GET", "/api/users")[2] == before
     p = picd.pic("user", "add", "jo", "--quota", "lots", input=GOOD + "\n")
     assert p.returncode == 1 and "--quota" in p.stderr, p
