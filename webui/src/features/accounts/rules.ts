@@ -18,27 +18,26 @@ export const RESERVED_NAMES: readonly string[] = [
   "postmaster", "root", "security", "webmaster",
 ];
 
-/* One lower-case DNS label; `letterFirst` for account names. */
-function label(v: string, what: string, letterFirst: boolean): string | undefined {
+/* One lower-case DNS label starting with a letter (names and aliases alike). */
+function label(v: string, what: string): string | undefined {
   if (v.length === 0) return "Required";
   if (v.length > NAME_MAX) return `At most ${NAME_MAX} characters`;
   if (/[A-Z]/.test(v)) return `${what} must be in lower case`;
   if (!/^[a-z0-9-]+$/.test(v)) return "Only lower-case letters, digits and hyphens";
-  if (letterFirst && !/^[a-z]/.test(v)) return `${what} must start with a letter`;
-  if (!letterFirst && v.startsWith("-")) return `${what} must not start with a hyphen`;
+  if (!/^[a-z]/.test(v)) return `${what} must start with a letter`;
   if (v.endsWith("-")) return `${what} must not end with a hyphen`;
   return undefined;
 }
 
 export function accountName(v: string): string | undefined {
-  const e = label(v, "The name", true);
+  const e = label(v, "The name");
   if (e) return e;
   if (RESERVED_NAMES.includes(v)) return `“${v}” is reserved (a role address of mail systems or the host)`;
   return undefined;
 }
 
 export function alias(v: string): string | undefined {
-  return label(v, "An alias", false);
+  return label(v, "An alias");
 }
 
 /* Aliases as typed: separated by commas, spaces or new lines. */
