@@ -22,6 +22,7 @@ struct pki_ca;
 struct nft_session;
 struct worker;
 struct store_syncer;
+struct lookup_server;
 struct auth_hasher;
 struct deferred_set;
 struct apply_async;
@@ -56,6 +57,8 @@ struct daemon {
 	struct http_server *http;  /* TCP listener */
 	struct http_server *local; /* control socket */
 	struct http_server *cell;  /* host address on the bridge, for the proxy */
+	struct lookup_server *mail_maps;    /* postfix's lookups (api/mail_lookup.h) */
+	struct lookup_server *account_dict; /* dovecot's (api/account_dict.h) */
 	struct loop_source *cell_reopen_timer;
 
 	struct cell_config config; /* applied configuration */

@@ -28,6 +28,7 @@
 #include "api/ui_static.h"
 #include "apply/apply.h"
 #include "apply/apply_dns.h"
+#include "apply/apply_mail.h"
 #include "apply/apply_cell.h"
 #include "apply/apply_routes.h"
 #include "apply/apply_vpn.h"
@@ -502,7 +503,7 @@ static void log_services(struct daemon *d)
 {
 	for (size_t i = 0; i < d->sup.n; i++) {
 		const struct svc *s = &d->sup.svcs[i];
-		const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+		const struct netplan_service *net = svc_ops_net(&d->net, s->ops);
 		char ip[IPV4_STR_MAX] = "-";
 		if (net)
 			ipv4_format(net->addrs[0], ip);
@@ -741,6 +742,7 @@ static void cleanup(struct picd_runtime *rt)
 	http_server_free(d->http);
 	http_server_free(d->local);
 	http_server_free(d->cell);
+	apply_mail_stop(d);
 	/* The thread's last jobs finish; their continuations find nobody
 	 * waiting (but still count failed logins) and free their answers. */
 	worker_free(d->worker);

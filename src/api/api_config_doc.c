@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "model/ipplan.h"
+#include "model/published.h"
 #include "common/banned.h"
 
 static json_t *field_json(const struct cell_config *c, const struct config_field *f)
@@ -29,6 +30,30 @@ static json_t *address_plan(const struct cell_config *c, enum ipplan_kind want_v
 		json_object_set_new(o, e->name, json_string(ip));
 	}
 	return o;
+}
+
+/* The ports published on the host's addresses and where they go. */
+static json_t *published_json(const struct cell_config *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < published_table_len; i++) {
+		const struct published *pub = &published_table[i];
+		const struct ipplan_entry *e = pub->virtual_ip ? ipplan_find_virtual_ip(pub->virtual_ip)
+							       : ipplan_find(pub->service);
+		json_t *ports = json_array(), *protocols = json_array();
+		for (size_t j = 0; ports && j < pub->n_ports; j++)
+			json_array_append_new(ports, json_integer(pub->ports[j]));
+		if (protocols && pub->tcp)
+			json_array_append_new(protocols, json_string("tcp"));
+		if (protocols && pub->udp)
+			json_array_append_new(protocols, json_string("udp"));
+		char ip[IPV4_STR_MAX] = "";
+		if (e)
+			ipv4_format(ipplan_address(&c->ip_range, e), ip);
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:s}", "service", pub->service, "protocols",
+						   protocols, "ports", ports, "to", ip));
+	}
+	return a;
 }
 
 json_t *api_config_pending_json(const struct cell_config *c, const struct pending_change *pending,
@@ -60,6 +85,7 @@ json_t *api_config_doc(const struct cell_config *c, const struct pending_change 
 	json_object_set_new(doc, "addresses", address_plan(c, IPPLAN_SERVICE));
 	json_object_set_new(doc, "virtual_ips", address_plan(c, IPPLAN_VIRTUAL_IP));
 	json_object_set_new(doc, "vpn", json_pack("{s:s}", "server", ip));
+	json_object_set_new(doc, "published", published_json(c));
 	json_object_set_new(doc, "pending", api_config_pending_json(c, pending, n_pending));
 	return doc;
 }

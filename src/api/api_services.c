@@ -40,7 +40,7 @@ static json_t *log_lines(const struct svc *s, unsigned lines)
 
 json_t *api_service_json(struct daemon *d, const struct svc *s)
 {
-	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+	const struct netplan_service *net = svc_ops_net(&d->net, s->ops);
 	char ip[IPV4_STR_MAX] = "";
 	if (net)
 		ipv4_format(net->addrs[0], ip);

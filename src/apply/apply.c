@@ -29,7 +29,9 @@
 int apply_config_paths(const struct svc *s, struct config_paths *p)
 {
 	int a = snprintf(p->live, sizeof(p->live), "%s/%s", s->dir, s->ops->config_file);
-	int b = snprintf(p->candidate, sizeof(p->candidate), "%s.new", p->live);
+	int b = s->ops->check_dir ? snprintf(p->candidate, sizeof(p->candidate), "%s/%s/%s", s->dir, s->ops->check_dir,
+					     s->ops->config_file)
+				  : snprintf(p->candidate, sizeof(p->candidate), "%s.new", p->live);
 	int c = snprintf(p->last_good, sizeof(p->last_good), "%s.last-good", p->live);
 	if (a < 0 || b < 0 || c < 0 || (size_t)a >= sizeof(p->live) || (size_t)b >= sizeof(p->candidate) ||
 	    (size_t)c >= sizeof(p->last_good))

@@ -183,7 +183,7 @@ static int job_render(struct apply_job *j)
 	struct svc_input *in = &j->input->in;
 	in->cell = &j->cell;
 	in->plan = &j->plan;
-	in->net = netplan_find(&j->plan, j->ops->name);
+	in->net = svc_ops_net(&j->plan, j->ops);
 	if (!in->net && !j->ops->host_network) {
 		snprintf(j->err, sizeof(j->err), "%s has no address in the cell network", j->ops->name);
 		return JOB_FAILED;
@@ -419,7 +419,7 @@ static struct apply_job *job_new(struct daemon *d, struct svc *s, struct apply_s
 	snprintf(j->dir, sizeof(j->dir), "%s", s->dir);
 	j->paths = *p;
 	j->new_leaf = new_leaf;
-	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+	const struct netplan_service *net = svc_ops_net(&d->net, s->ops);
 	j->has_net = net != NULL;
 	if (net)
 		j->net = *net;

@@ -12,6 +12,7 @@
 
 #include "apply.h"
 #include "apply_dns.h"
+#include "apply_mail.h"
 #include "apply_vpn.h"
 #include "common/cleanup.h"
 #include "common/log.h"
@@ -27,9 +28,18 @@ int apply_cell_plan(struct daemon *d)
 {
 	const char *names[SVC_MAX];
 	size_t n = 0;
-	for (size_t i = 0; i < d->sup.n; i++)
-		if (d->sup.svcs[i].state != SVC_UNAVAILABLE && !d->sup.svcs[i].ops->host_network)
-			names[n++] = d->sup.svcs[i].ops->name;
+	for (size_t i = 0; i < d->sup.n; i++) {
+		const struct svc *s = &d->sup.svcs[i];
+		if (s->state == SVC_UNAVAILABLE || s->ops->host_network)
+			continue;
+		/* Daemons sharing a namespace (mail) name it once. */
+		const char *ns = svc_ops_netns(s->ops);
+		bool listed = false;
+		for (size_t j = 0; j < n && !listed; j++)
+			listed = strcmp(names[j], ns) == 0;
+		if (!listed)
+			names[n++] = ns;
+	}
 	return netplan_build(&d->config, d->opt.run_dir, names, n, &d->net);
 }
 
@@ -63,7 +73,7 @@ static void adopt_namespaces(struct daemon *d)
 {
 	for (size_t i = 0; i < d->sup.n; i++) {
 		struct svc *s = &d->sup.svcs[i];
-		const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+		const struct netplan_service *net = svc_ops_net(&d->net, s->ops);
 		_cleanup_close_ int ns = -1, pinned = -1;
 		if (s->state == SVC_UNAVAILABLE || s->ops->host_network || !net ||
 		    svc_proc_open_netns(s->pid_path, s->ops->binary, &ns) < 0)
@@ -138,6 +148,8 @@ int apply_cell_start(struct daemon *d, char *err, size_t errlen)
 		r = apply_dns_records_file(d, err, errlen);
 	if (r < 0)
 		log_err("dns: %s", err);
+	/* postfix and dovecot ask picd from their first message and login. */
+	apply_mail_start(d);
 	return apply_all(d, true, err, errlen);
 }
 

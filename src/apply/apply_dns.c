@@ -500,7 +500,7 @@ static int push_prepare(struct daemon *d, struct svc *s, const char *const *name
 	}
 	p->pidfd = s->pidfd >= 0 ? fcntl(s->pidfd, F_DUPFD_CLOEXEC, 3) : -1;
 	p->ops = s->ops;
-	const struct netplan_service *net = netplan_find(&d->net, s->ops->name);
+	const struct netplan_service *net = svc_ops_net(&d->net, s->ops);
 	p->has_net = net != NULL;
 	if (net)
 		p->net = *net;

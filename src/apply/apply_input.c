@@ -52,7 +52,7 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 	a->in = (struct svc_input){
 		.cell = &d->config,
 		.plan = &d->net,
-		.net = netplan_find(&d->net, name),
+		.net = netplan_find(&d->net, svc_netns_of(name)),
 		.ntp = &a->ntp,
 		.dns = &a->dns,
 		.forwards = a->forwards,

@@ -25,14 +25,27 @@
 #define LEAF_NAMES (SVC_CADDY_MAX_ROUTES + HOST_ACCESS_MAX_NAMES)
 #define LEAF_IPS HOST_ACCESS_MAX_IPS
 
-/* The names a leaf must carry: the zone and every web service's host,
- * then the host's own names that the root covers (apply_host.h). */
-static int wanted_names(struct daemon *d, char (*names)[PKI_NAME_MAX + 1], size_t *ret_n)
+/* The names a leaf must carry: the service's own labels of the zone
+ * (svc_ops.leaf_labels); or, the proxy's, the zone and every web
+ * service's host, then the host's own names that the root covers
+ * (apply_host.h). */
+static int wanted_names(struct daemon *d, const struct svc_ops *ops, char (*names)[PKI_NAME_MAX + 1],
+			size_t *ret_n)
 {
 	char zone[CONFIG_ZONE_MAX + 1];
 	if (config_zone(&d->config, zone, sizeof(zone)) < 0)
 		return -ENAMETOOLONG;
 	size_t n = 0;
+	if (ops->leaf_labels) {
+		for (size_t i = 0; ops->leaf_labels[i] && n < LEAF_NAMES; i++) {
+			int len = snprintf(names[n], PKI_NAME_MAX + 1, "%s.%s", ops->leaf_labels[i], zone);
+			if (len < 0 || len > PKI_NAME_MAX)
+				return -ENAMETOOLONG;
+			n++;
+		}
+		*ret_n = n;
+		return 0;
+	}
 	for (size_t i = 0; i < SVC_CADDY_MAX_ROUTES; i++) {
 		int r = svc_caddy_host(svc_caddy_routes[i].vip, zone, names[n], PKI_NAME_MAX + 1);
 		if (r < 0)
@@ -180,9 +193,9 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 	char names[LEAF_NAMES][PKI_NAME_MAX + 1], crt[PATH_MAX + 32], key[PATH_MAX + 32];
 	const char *name_ptrs[LEAF_NAMES];
 	size_t n_names;
-	int r = wanted_names(d, names, &n_names);
-	int a = snprintf(crt, sizeof(crt), "%s/%s", s->dir, SVC_CADDY_CERT_FILE);
-	int b = snprintf(key, sizeof(key), "%s/%s", s->dir, SVC_CADDY_KEY_FILE);
+	int r = wanted_names(d, s->ops, names, &n_names);
+	int a = snprintf(crt, sizeof(crt), "%s/%s", s->dir, SVC_TLS_CERT_FILE);
+	int b = snprintf(key, sizeof(key), "%s/%s", s->dir, SVC_TLS_KEY_FILE);
 	if (r == 0 && (a < 0 || b < 0 || (size_t)a >= sizeof(crt) || (size_t)b >= sizeof(key)))
 		r = -ENAMETOOLONG;
 	if (r < 0) {
@@ -194,7 +207,7 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 	 * by number (the virtual IPs are never typed). */
 	uint32_t ips[LEAF_IPS];
 	size_t n_ips = 0;
-	for (size_t i = 0; i < d->host_access.n_ips && n_ips < LEAF_IPS; i++)
+	for (size_t i = 0; !s->ops->leaf_labels && i < d->host_access.n_ips && n_ips < LEAF_IPS; i++)
 		ips[n_ips++] = d->host_access.ips[i];
 	int64_t now = time(NULL);
 	int64_t lifetime = apply_tls_leaf_lifetime(d);
@@ -210,6 +223,11 @@ int apply_tls_ensure(struct daemon *d, struct svc *s, char *err, size_t errlen)
 	struct pki_leaf leaf = { 0 };
 	struct field_error fe = { 0 };
 	r = pki_issue_lifetime(ca, name_ptrs, n_names, ips, n_ips, lifetime, now, &leaf, &fe);
+	char tls_dir[PATH_MAX + 8];
+	if (r == 0 && snprintf(tls_dir, sizeof(tls_dir), "%s/tls", s->dir) >= (int)sizeof(tls_dir))
+		r = -ENAMETOOLONG;
+	if (r == 0)
+		r = fs_ensure_dir(tls_dir, 0755);
 	if (r == 0)
 		r = fs_write_atomic(key, leaf.key_pem.data, leaf.key_pem.len, 0600);
 	if (r == 0)

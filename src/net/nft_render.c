@@ -17,6 +17,7 @@
 
 #include "model/cidr.h"
 #include "model/ipplan.h"
+#include "model/published.h"
 #include "common/banned.h"
 
 /* Interface names reach the ruleset quoted: allow only what picd itself
@@ -34,18 +35,15 @@ static bool ifname_valid(const char *s)
 	return true;
 }
 
-/* Services whose port is published on the host's own addresses (LAN
- * clients get the host's address as DNS and NTP server from DHCP, and
- * reach the web interface at https://<the host's address>/). */
-static const struct {
-	const char *service;
-	const char *match;      /* protocol and port */
-	const char *virtual_ip; /* the service's ipplan virtual IP; NULL: its own address */
-} published[] = {
-	{ "dns", "meta l4proto { tcp, udp } th dport 53", NULL },
-	{ "ntp", "udp dport 123", NULL },
-	{ "proxy", "tcp dport { 80, 443 }", "webui" },
-};
+/* "tcp dport { 80, 443 }", "meta l4proto { tcp, udp } th dport 53". */
+static int render_match(const struct published *pub, struct buf *out)
+{
+	int r = pub->tcp && pub->udp ? buf_printf(out, "meta l4proto { tcp, udp } th dport ")
+				     : buf_printf(out, "%s dport ", pub->tcp ? "tcp" : "udp");
+	for (size_t i = 0; r == 0 && i < pub->n_ports; i++)
+		r = buf_printf(out, "%s%u", i ? ", " : pub->n_ports > 1 ? "{ " : "", (unsigned)pub->ports[i]);
+	return r == 0 && pub->n_ports > 1 ? buf_printf(out, " }") : r;
+}
 
 static int render_prerouting(const struct netplan *p, struct buf *out)
 {
@@ -53,15 +51,19 @@ static int render_prerouting(const struct netplan *p, struct buf *out)
 				"\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
 				"\t\t# Published services: what reaches the host's own addresses on\n"
 				"\t\t# these ports goes to the service's address in the cell.\n");
-	for (size_t i = 0; r == 0 && i < sizeof(published) / sizeof(published[0]); i++) {
-		const struct netplan_service *s = netplan_find(p, published[i].service);
+	for (size_t i = 0; r == 0 && i < published_table_len; i++) {
+		const struct published *pub = &published_table[i];
+		const struct netplan_service *s = netplan_find(p, pub->service);
 		if (!s)
 			continue;
-		const struct ipplan_entry *vip = published[i].virtual_ip ? ipplan_find_virtual_ip(published[i].virtual_ip)
-									 : NULL;
+		const struct ipplan_entry *vip = pub->virtual_ip ? ipplan_find_virtual_ip(pub->virtual_ip) : NULL;
 		char ip[IPV4_STR_MAX];
 		ipv4_format(vip ? ipplan_address(&p->ip_range, vip) : s->addrs[0], ip);
-		r = buf_printf(out, "\t\tfib daddr type local %s dnat ip to %s\n", published[i].match, ip);
+		r = buf_printf(out, "\t\tfib daddr type local ");
+		if (r == 0)
+			r = render_match(pub, out);
+		if (r == 0)
+			r = buf_printf(out, " dnat ip to %s\n", ip);
 	}
 	return r ? r : buf_printf(out, "\t}\n");
 }

@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <libgen.h>
+#include <limits.h>
 #include <netdb.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -90,19 +92,13 @@ bool priv_control_socket_in_use(const char *path)
 	return fill_sockaddr_un(path, &sa) == 0 && socket_in_use(&sa);
 }
 
-int priv_control_socket_open(const char *path, int *ret_fd)
+/* A listening socket at `path` (its directory exists), 0660. */
+static int socket_open_fresh(const char *path, int *ret_fd)
 {
 	struct sockaddr_un sa;
 	int r = fill_sockaddr_un(path, &sa);
 	if (r < 0)
 		return r;
-
-	char dir[sizeof(sa.sun_path)];
-	snprintf(dir, sizeof(dir), "%s", path);
-	r = fs_ensure_dir(dirname(dir), 0750);
-	if (r < 0)
-		return r;
-
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
@@ -123,6 +119,30 @@ int priv_control_socket_open(const char *path, int *ret_fd)
 	if (r < 0)
 		return r;
 	if (chmod(path, 0660) < 0 || listen(fd, LISTEN_BACKLOG) < 0)
+		return -errno;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int priv_control_socket_open(const char *path, int *ret_fd)
+{
+	char dir[PATH_MAX];
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	int r = fs_ensure_dir(dirname(dir), 0750);
+	return r < 0 ? r : socket_open_fresh(path, ret_fd);
+}
+
+int priv_group_socket_open(const char *path, const char *group, int *ret_fd)
+{
+	struct group *g = getgrnam(group);
+	if (!g)
+		return -ENOENT;
+	_cleanup_close_ int fd = -1;
+	int r = socket_open_fresh(path, &fd);
+	if (r < 0)
+		return r;
+	if (chown(path, 0, g->gr_gid) < 0)
 		return -errno;
 	*ret_fd = TAKE_FD(fd);
 	return 0;

@@ -25,5 +25,9 @@ int priv_tcp_adopt(int fd);
  * answers is -EADDRINUSE. Returns the listening fd. */
 int priv_control_socket_open(const char *path, int *ret_fd);
 
+/* Like priv_control_socket_open, in an existing directory, for a socket a daemon's unprivileged processes connect to:
+ * 0660, group `group` (postfix's lookups of picd's socketmap). */
+int priv_group_socket_open(const char *path, const char *group, int *ret_fd);
+
 /* True when a picd answers on the control socket at `path`. */
 bool priv_control_socket_in_use(const char *path);

@@ -207,3 +207,24 @@ int store_account_local_part_owner(struct store *s, const char *local_part, int6
 	sqlite3_reset(st);
 	return r;
 }
+
+int store_account_mail_owner(struct store *s, const char *local_part, struct account_owner *ret)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT u.name, 0, a.services FROM users u JOIN accounts a ON a.user_id = u.id "
+					 "WHERE u.name = ?1 UNION ALL "
+					 "SELECT u.name, 1, a.services FROM account_aliases al JOIN users u ON u.id = al.user_id "
+					 "JOIN accounts a ON a.user_id = al.user_id WHERE al.alias = ?1 LIMIT 1");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, local_part, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	int r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_errno(rc);
+	if (rc == SQLITE_ROW) {
+		struct account a;
+		services_from((const char *)sqlite3_column_text(st, 2), &a);
+		*ret = (struct account_owner){ .alias = sqlite3_column_int(st, 1) != 0, .services = a.services };
+		snprintf(ret->name, sizeof(ret->name), "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	return r;
+}

@@ -23,3 +23,13 @@ int store_account_delete(struct store *s, int64_t id);
 /* Who holds `local_part` as a user name or an alias: 0 and its user id,
  * or -ENOENT. */
 int store_account_local_part_owner(struct store *s, const char *local_part, int64_t *ret_id);
+
+/* The account a local part of the cell's mail domain reaches. */
+struct account_owner {
+	char name[ACCOUNT_NAME_MAX + 1];
+	bool alias; /* `local_part` is one of its aliases */
+	unsigned services;
+};
+
+/* Who holds `local_part` (a name or an alias): 0, or -ENOENT. */
+int store_account_mail_owner(struct store *s, const char *local_part, struct account_owner *ret);

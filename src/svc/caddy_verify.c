@@ -29,7 +29,7 @@
 static X509 *installed_leaf(const char *svc_dir)
 {
 	char path[4096 + 32];
-	int n = snprintf(path, sizeof(path), "%s/%s", svc_dir, SVC_CADDY_CERT_FILE);
+	int n = snprintf(path, sizeof(path), "%s/%s", svc_dir, SVC_TLS_CERT_FILE);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return NULL;
 	struct buf pem;

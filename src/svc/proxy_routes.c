@@ -65,7 +65,7 @@ int proxy_routes_build(const struct proxy_routes_input *in, struct proxy_route o
 				return -EINVAL;
 			if (svc >= 0) {
 				const struct svc_ops *ops = in->table[svc];
-				const struct netplan_service *net = in->plan ? netplan_find(in->plan, ops->name) : NULL;
+				const struct netplan_service *net = in->plan ? svc_ops_net(in->plan, ops) : NULL;
 				o->service = ops->name;
 				o->name = decl->name;
 				o->port = decl->port;

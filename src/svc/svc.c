@@ -39,7 +39,7 @@ const char *svc_state_name(enum svc_state s)
 
 static const struct netplan_service *svc_net(const struct svc *s)
 {
-	return netplan_find(&s->sup->d->net, s->ops->name);
+	return svc_ops_net(&s->sup->d->net, s->ops);
 }
 
 static int path_in(char *out, size_t len, const char *dir, const char *file)
@@ -266,10 +266,20 @@ int svc_probe_wire(const struct svc_ops *ops, const struct netplan_service *net,
 		int fd = -1;
 		r = ops->probe_send(net, &fd, err, errlen);
 		if (r == 0) {
+			/* A greeting may take a while: the daemon forks a
+			 * process for the connection (probe_wait_ms). */
+			uint64_t now = loop_now_ms();
+			unsigned wait = ops->probe_wait_ms ? ops->probe_wait_ms : 5;
+			if (deadline > now && deadline - now < wait)
+				wait = (unsigned)(deadline - now);
 			struct pollfd p = { .fd = fd, .events = POLLIN };
-			poll(&p, 1, 5);
+			int ready = poll(&p, 1, (int)wait);
 			r = ops->probe_check(fd, err, errlen);
 			close(fd);
+			if (r != 0 && ready > 0) { /* refused: not listening yet */
+				struct timespec pause = { 0, 2 * 1000 * 1000 };
+				nanosleep(&pause, NULL);
+			}
 		} else {
 			struct timespec pause = { 0, 2 * 1000 * 1000 };
 			nanosleep(&pause, NULL);
@@ -460,6 +470,35 @@ int svc_restart(struct svc *s)
 
 /* --- setup ---------------------------------------------------------- */
 
+static int chown_to(const char *path, const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+	if (!pw)
+		return -ENOENT;
+	return chown(path, pw->pw_uid, pw->pw_gid) < 0 ? -errno : 0;
+}
+
+int svc_write_files(const struct svc_ops *ops, const char *dir)
+{
+	char sub[PATH_MAX];
+	int r = 0;
+	if (ops->check_dir) {
+		r = path_in(sub, sizeof(sub), dir, ops->check_dir);
+		if (r == 0)
+			r = fs_ensure_dir(sub, 0700);
+	}
+	for (size_t i = 0; r == 0 && i < ops->n_files; i++) {
+		const struct svc_file *f = &ops->files[i];
+		char path[PATH_MAX];
+		for (int pass = 0; r == 0 && pass < (ops->check_dir ? 2 : 1); pass++) {
+			r = path_in(path, sizeof(path), pass ? sub : dir, f->name);
+			if (r == 0)
+				r = fs_write_atomic(path, f->content, strlen(f->content), 0644);
+		}
+	}
+	return r;
+}
+
 static int svc_prepare_dir(struct svc *s, const char *state_dir)
 {
 	char services[PATH_MAX];
@@ -479,7 +518,11 @@ static int svc_prepare_dir(struct svc *s, const char *state_dir)
 		r = path_in(sub, sizeof(sub), s->dir, s->ops->subdir);
 		if (r == 0)
 			r = fs_ensure_dir(sub, 0755);
+		if (r == 0 && s->ops->subdir_user)
+			r = chown_to(sub, s->ops->subdir_user);
 	}
+	if (r == 0)
+		r = svc_write_files(s->ops, s->dir);
 	if (r < 0)
 		return r;
 	if (s->ops->user && s->ops->user_owns_dir) {

@@ -103,6 +103,9 @@ const char *svc_state_name(enum svc_state s);
 /* Sets up the table's services under <state_dir>/services/; marks those
  * whose binary is missing unavailable. */
 int supervisor_init(struct supervisor *sup, struct daemon *d);
+/* Writes ops->files into `dir` and, with ops->check_dir, into that
+ * subdirectory of it too (made 0700). */
+int svc_write_files(const struct svc_ops *ops, const char *dir);
 void supervisor_free(struct supervisor *sup);
 struct svc *supervisor_find(struct supervisor *sup, const char *name);
 

@@ -183,8 +183,8 @@ static int plan_make(const struct caddy_input *in, struct plan *p)
 {
 	*p = (struct plan){
 		.zone = in->zone,
-		.cert = in->cert_file ? in->cert_file : SVC_ROOT "/" SVC_CADDY_CERT_FILE,
-		.key = in->key_file ? in->key_file : SVC_ROOT "/" SVC_CADDY_KEY_FILE,
+		.cert = in->cert_file ? in->cert_file : SVC_ROOT "/" SVC_TLS_CERT_FILE,
+		.key = in->key_file ? in->key_file : SVC_ROOT "/" SVC_TLS_KEY_FILE,
 		.admin = in->admin_socket ? in->admin_socket : SVC_ROOT "/" SVC_CADDY_ADMIN_FILE,
 		.n = in->n_routes,
 		.routes = in->routes,
@@ -663,7 +663,7 @@ const struct svc_ops svc_caddy_ops = {
 	.reload = SVC_RELOAD_RESTART,
 	.dir_mode = 0,
 	.user_owns_dir = false,
-	.subdir = "tls", /* SVC_CADDY_CERT_FILE and SVC_CADDY_KEY_FILE */
+	.subdir = "tls", /* SVC_TLS_CERT_FILE and SVC_TLS_KEY_FILE */
 	.host_network = false,
 	.enabled = NULL,
 	.render = caddy_render_svc,

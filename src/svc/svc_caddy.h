@@ -30,8 +30,6 @@ extern const struct svc_ops svc_caddy_ops;
 /* In the service directory, seen by caddy under SVC_ROOT. */
 #define SVC_CADDY_CONFIG_FILE "caddy.json"
 #define SVC_CADDY_ADMIN_FILE "caddy-admin.sock"
-#define SVC_CADDY_CERT_FILE "tls/cell.crt" /* the leaf (chain allowed), PEM */
-#define SVC_CADDY_KEY_FILE "tls/cell.key"  /* its key, PEM */
 #define SVC_CADDY_DATA_DIR "data"           /* caddy's storage (locks, staples) */
 
 /* caddy needs no variable to run, but without HOME and the XDG
@@ -92,7 +90,7 @@ struct caddy_input {
 	const struct caddy_route *routes;
 	size_t n_routes;
 	/* Absolute paths as caddy sees them; NULL for the defaults
-	 * SVC_ROOT/SVC_CADDY_CERT_FILE, .../SVC_CADDY_KEY_FILE and
+	 * SVC_ROOT/SVC_TLS_CERT_FILE, .../SVC_TLS_KEY_FILE and
 	 * .../SVC_CADDY_ADMIN_FILE. caddy reads the certificate files when it
 	 * loads the config, and so does `caddy validate`. */
 	const char *cert_file;

@@ -86,8 +86,19 @@ enum svc_reload {
 	SVC_RELOAD_SIGHUP,
 };
 
+/* Where a service's TLS leaf and key are, in its directory (PEM). */
+#define SVC_TLS_CERT_FILE "tls/cell.crt"
+#define SVC_TLS_KEY_FILE "tls/cell.key"
+
+/* A file of fixed content a daemon reads beside its config (postfix's
+ * master.cf). */
+struct svc_file {
+	const char *name; /* in the service directory */
+	const char *content;
+};
+
 struct svc_ops {
-	const char *name;        /* the address-plan name: "ntp" */
+	const char *name;        /* the address-plan name, or the service's own: "ntp" */
 	const char *daemon;      /* "chronyd" */
 	const char *package;     /* Debian package providing `binary` */
 	const char *binary;
@@ -100,6 +111,21 @@ struct svc_ops {
 	unsigned dir_mode;
 	bool user_owns_dir;
 	const char *subdir;
+	const char *subdir_user; /* owns `subdir` (NULL: root) */
+	/* NULL: the daemon has a network namespace of its own, its `name`
+	 * in the address plan. Else the address-plan name of a namespace
+	 * it shares with the other daemons naming it (postfix and dovecot
+	 * share "mail"); see svc_ops_netns. */
+	const char *netns;
+	/* Written into the service directory (and check_dir) before the
+	 * daemon starts or its config is checked; none: NULL, 0. */
+	const struct svc_file *files;
+	size_t n_files;
+	/* NULL: the candidate config is config_file".new" beside the live
+	 * one. Else a subdirectory the candidate is written to under
+	 * config_file's own name, with `files` beside it, for a checker
+	 * that reads a directory (postfix -c DIR check). */
+	const char *check_dir;
 	/* argv, with paths under SVC_ROOT; the check runs on config_file".new" */
 	const char *const *run_argv;
 	const char *const *check_argv;
@@ -115,6 +141,10 @@ struct svc_ops {
 	/* Serves TLS with a leaf from the cell's CA in tls/ of its directory
 	 * (names: the cell zone and its web services; addresses: its own). */
 	bool needs_leaf;
+	/* NULL: the leaf is the proxy's (above). Else the labels of the
+	 * cell zone it names instead ("imap": imap.<zone>), NULL-ended; it
+	 * then carries no addresses. */
+	const char *const *leaf_labels;
 	enum svc_reload reload;
 	/* NULL, or how to hand the running daemon its new config without a
 	 * restart (caddy's admin API); on failure it is restarted instead.
@@ -139,6 +169,9 @@ struct svc_ops {
 	/* NULL: no probe; a running daemon counts as healthy. */
 	int (*probe_send)(const struct netplan_service *net, int *ret_fd, char *err, size_t errlen);
 	int (*probe_check)(int fd, char *err, size_t errlen);
+	/* How long one wire probe waits for its answer before asking again
+	 * (0: 5 ms, for a datagram the kernel may have dropped). */
+	unsigned probe_wait_ms;
 	/* NULL, or a check from a client's side, after the health probe,
 	 * that the daemon serves the config just installed (the proxy: an
 	 * HTTPS request through it). 0, or -errno with `err`. */
@@ -152,3 +185,11 @@ extern const struct svc_ops *const svc_table[];
 extern const size_t svc_table_len;
 
 const struct svc_ops *svc_ops_find(const char *name);
+
+/* The address-plan name of the network namespace the daemon runs in:
+ * ops->netns, or its own name. */
+const char *svc_ops_netns(const struct svc_ops *ops);
+/* The same for the daemon named `name`; `name` itself when none is. */
+const char *svc_netns_of(const char *name);
+/* The daemon's namespace in plan `p`, or NULL (none planned for it). */
+const struct netplan_service *svc_ops_net(const struct netplan *p, const struct svc_ops *ops);

@@ -6,6 +6,8 @@
 #include "svc_caddy.h"
 #include "svc_chrony.h"
 #include "svc_dnsmasq.h"
+#include "svc_dovecot.h"
+#include "svc_postfix.h"
 #include "svc_unbound.h"
 #include "svc_wireguard.h"
 #include "common/banned.h"
@@ -16,6 +18,8 @@ const struct svc_ops *const svc_table[] = {
 	&svc_chrony_ops,
 	&svc_caddy_ops,
 	&svc_wireguard_ops,
+	&svc_dovecot_ops,
+	&svc_postfix_ops,
 };
 const size_t svc_table_len = sizeof(svc_table) / sizeof(svc_table[0]);
 
@@ -25,4 +29,20 @@ const struct svc_ops *svc_ops_find(const char *name)
 		if (strcmp(svc_table[i]->name, name) == 0)
 			return svc_table[i];
 	return NULL;
+}
+
+const char *svc_ops_netns(const struct svc_ops *ops)
+{
+	return ops->netns ? ops->netns : ops->name;
+}
+
+const char *svc_netns_of(const char *name)
+{
+	const struct svc_ops *ops = svc_ops_find(name);
+	return ops ? svc_ops_netns(ops) : name;
+}
+
+const struct netplan_service *svc_ops_net(const struct netplan *p, const struct svc_ops *ops)
+{
+	return netplan_find(p, svc_ops_netns(ops));
 }

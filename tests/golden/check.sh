@@ -101,4 +101,26 @@ if ((${#caddy_files[@]})); then
 		n=$((n + 1))
 	done
 fi
+# The mail daemons (svc_postfix.c, svc_dovecot.c). `postfix check` reads a
+# directory: main.cf goes into check/ beside master.cf, as picd checks a
+# candidate; it makes the queue's directories under /run/pic/queue.
+# doveconf reads the certificate files dovecot.conf names; a throwaway
+# pair is laid out there.
+if [[ -f mail/main.cf ]]; then
+	service_dir 0711 "" queue
+	mkdir -m 0700 /run/pic/check
+	cp mail/main.cf mail/master.cf /run/pic/check/
+	out=$(postfix -c /run/pic/check check 2>&1) || reject "postfix check" mail/main.cf "$out"
+	[[ -z "$out" ]] || reject "postfix check" mail/main.cf "$out"
+	n=$((n + 2))
+fi
+if [[ -f mail/dovecot.conf ]]; then
+	service_dir 0711 "" mail
+	mkdir /run/pic/tls
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=imap.mycell.cell \
+		-keyout /run/pic/tls/cell.key -out /run/pic/tls/cell.crt 2>/dev/null
+	cp mail/dovecot.conf /run/pic/dovecot.conf.new
+	out=$(doveconf -n -c /run/pic/dovecot.conf.new 2>&1 >/dev/null) || reject doveconf mail/dovecot.conf "$out"
+	n=$((n + 1))
+fi
 echo "golden-check: $n file(s) accepted by their daemons' checkers"

@@ -69,10 +69,16 @@ static void test_golden_small(void **state)
 	config_defaults(&c);
 	c.ip_range = (struct ipv4_net){ IP(192, 168, 50, 0), 27 };
 	c.vpn_subnet = (struct ipv4_net){ IP(10, 8, 0, 0), 24 };
-	const char *names[] = { "ntp", "proxy" };
-	struct netplan *p = plan_for(&c, names, 2);
+	const char *names[] = { "ntp", "proxy", "mail", "dns" };
+	struct netplan *p = plan_for(&c, names, 4);
 	char *text = render(p);
 	golden_check("tests/golden/nft/small.nft", text);
+	/* Each published service's ports go to its address. */
+	assert_non_null(strstr(text, "fib daddr type local meta l4proto { tcp, udp } th dport 53 dnat ip to 192.168.50.2\n"));
+	assert_non_null(strstr(text, "fib daddr type local udp dport 123 dnat ip to 192.168.50.4\n"));
+	assert_non_null(strstr(text, "fib daddr type local tcp dport { 80, 443 } dnat ip to 192.168.50.23\n"));
+	assert_non_null(strstr(text, "fib daddr type local tcp dport { 25, 465, 587, 143, 993, 4190 } dnat ip to "
+				     "192.168.50.7\n"));
 	assert_non_null(strstr(text, "iifname \"pic0\" ip saddr 192.168.50.0/27 oifname != \"pic0\" accept\n"));
 	assert_non_null(strstr(text, "ip saddr 192.168.50.0/27 oifname != \"pic0\" masquerade\n"));
 	assert_null(strstr(text, "172.20."));

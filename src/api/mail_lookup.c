@@ -1,0 +1,90 @@
+/* socketmap answers (see mail_lookup.h). */
+#include "mail_lookup.h"
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/netstring.h"
+#include "daemon.h"
+#include "model/account.h"
+#include "store/store_account.h"
+#include "svc/svc_postfix.h"
+#include "common/banned.h"
+
+/* Splits "<local>[+detail]@<zone>" (any case) into a lower-case local
+ * part; false for another domain, an empty or over-long local part, no
+ * '@'. The detail is the owner's to use (alice+lists@ is alice's). */
+static bool cell_local_part(const char *key, size_t len, const char *zone, char local[ACCOUNT_NAME_MAX + 1])
+{
+	const char *at = memchr(key, '@', len);
+	if (!at || at == key || (size_t)(at - key) > ACCOUNT_NAME_MAX)
+		return false;
+	size_t zlen = strlen(zone), dlen = len - (size_t)(at + 1 - key);
+	if (dlen != zlen || strncasecmp(at + 1, zone, zlen) != 0)
+		return false;
+	const char *plus = memchr(key, '+', (size_t)(at - key));
+	size_t n = (size_t)((plus ? plus : at) - key);
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = key[i];
+		local[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	local[n] = '\0';
+	return true;
+}
+
+static int answer_for(const char *map, size_t map_len, const struct account_owner *o, const char *zone,
+		      struct buf *reply)
+{
+#define IS(name) (map_len == strlen(name) && memcmp(map, name, map_len) == 0)
+	if (IS(SVC_POSTFIX_MAP_MAILBOX))
+		return o && !o->alias ? buf_printf(reply, "OK %s/", o->name) : buf_printf(reply, "NOTFOUND ");
+	if (IS(SVC_POSTFIX_MAP_ALIAS))
+		return o && o->alias ? buf_printf(reply, "OK %s@%s", o->name, zone) : buf_printf(reply, "NOTFOUND ");
+	if (IS(SVC_POSTFIX_MAP_SENDER))
+		return o ? buf_printf(reply, "OK %s,%s@%s", o->name, o->name, zone) : buf_printf(reply, "NOTFOUND ");
+#undef IS
+	return buf_printf(reply, "PERM no such map");
+}
+
+int mail_lookup_answer(struct store *s, const char *zone, const char *request, size_t len, struct buf *reply)
+{
+	const char *space = memchr(request, ' ', len);
+	if (!space || space == request || memchr(request, '\0', len))
+		return buf_printf(reply, "PERM the request is \"<map> <key>\"");
+	const char *key = space + 1;
+	size_t map_len = (size_t)(space - request), key_len = len - map_len - 1;
+	char local[ACCOUNT_NAME_MAX + 1];
+	struct account_owner owner;
+	bool found = false;
+	if (cell_local_part(key, key_len, zone, local)) {
+		int r = store_account_mail_owner(s, local, &owner);
+		if (r < 0 && r != -ENOENT)
+			return buf_printf(reply, "TEMP the cell's store cannot be read");
+		found = r == 0 && (owner.services & ACCOUNT_MAIL);
+	}
+	return answer_for(request, map_len, found ? &owner : NULL, zone, reply);
+}
+
+static int maps_answer(struct daemon *d, const char *req, size_t len, struct buf *out)
+{
+	char zone[CONFIG_ZONE_MAX + 1];
+	struct buf reply;
+	buf_init(&reply, 512);
+	int r = config_zone(&d->config, zone, sizeof(zone)) < 0 ? -ENAMETOOLONG : 0;
+	if (r == 0)
+		r = mail_lookup_answer(d->store, zone, req, len, &reply);
+	if (r == 0)
+		r = netstring_append(out, reply.data, reply.len);
+	buf_free(&reply);
+	return r;
+}
+
+const struct lookup_server_ops mail_maps_ops = {
+	.name = "mail maps",
+	.request_max = MAIL_LOOKUP_REQUEST_MAX,
+	.parse = netstring_parse,
+	.answer = maps_answer,
+};

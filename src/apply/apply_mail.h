@@ -1,0 +1,13 @@
+/* The mail daemons ask picd as they work: postfix which addresses exist
+ * and who may send as them (socketmap, api/mail_lookup.h), dovecot who
+ * may log in and each mailbox's quota (dict, api/account_dict.h). Both
+ * answer from the store at that moment: an account change needs no
+ * reload, file or restart. */
+#pragma once
+
+struct daemon;
+
+/* Opens both servers in the daemons' directories (once; again after
+ * apply_mail_stop). A failure is logged: mail then waits for picd. */
+void apply_mail_start(struct daemon *d);
+void apply_mail_stop(struct daemon *d);

@@ -1,0 +1,79 @@
+/* The mail daemons' configs: for fixed inputs main.cf, master.cf and
+ * dovecot.conf are the golden files in tests/golden/mail/ (checked by
+ * `postfix check` and `doveconf -n` in golden-check); they listen on the
+ * mail address, hand mail and logins between them on loopback, ask picd's
+ * socketmap for the cell's addresses and dovecot picd's dict for its
+ * accounts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/buf.h"
+#include "model/config.h"
+#include "net/netplan.h"
+#include "svc/svc_dovecot.h"
+#include "svc/svc_postfix.h"
+#include "golden.h"
+#include "common/banned.h"
+
+static char *render(const struct cell_config *c, int (*fn)(const struct svc_input *, struct buf *))
+{
+	struct netplan *p = calloc(1, sizeof(*p));
+	assert_non_null(p);
+	const char *names[] = { "mail" };
+	assert_int_equal(netplan_build(c, "/run/pic-test", names, 1, p), 0);
+	struct svc_input in = { .cell = c, .net = netplan_find(p, "mail") };
+	struct buf b;
+	buf_init(&b, GOLDEN_MAX);
+	assert_int_equal(fn(&in, &b), 0);
+	free(p);
+	return buf_steal(&b);
+}
+
+static void test_postfix(void **state)
+{
+	struct cell_config c;
+	config_defaults(&c);
+	char *text = render(&c, svc_postfix_render);
+	golden_check("tests/golden/mail/main.cf", text);
+	assert_non_null(strstr(text, "\ninet_interfaces = all\n"));
+	assert_non_null(strstr(text, "\nvirtual_mailbox_domains = mycell.cell\n"));
+	assert_non_null(strstr(text, "socketmap:unix:/run/pic/maps.sock:mailbox\n"));
+	assert_non_null(strstr(text, "\nvirtual_transport = lmtp:inet:127.0.0.1:24\n"));
+	assert_non_null(strstr(text, "\nsmtpd_sasl_path = inet:127.0.0.1:12345\n"));
+	assert_non_null(strstr(text, "\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, "
+					 "reject_unauth_destination\n"));
+	free(text);
+	golden_check("tests/golden/mail/master.cf", svc_postfix_master_cf);
+	assert_non_null(strstr(svc_postfix_master_cf, "\nsubmission inet"));
+	assert_non_null(strstr(svc_postfix_master_cf, "smtpd_sender_restrictions=reject_sender_login_mismatch"));
+}
+
+static void test_dovecot(void **state)
+{
+	struct cell_config c;
+	config_defaults(&c);
+	snprintf(c.cell_name, sizeof(c.cell_name), "home");
+	char *text = render(&c, svc_dovecot_render);
+	golden_check("tests/golden/mail/dovecot.conf", text);
+	assert_non_null(strstr(text, "\nlisten = 172.20.0.7\n"));
+	assert_non_null(strstr(text, "postmaster_address = postmaster@home.cell\n"));
+	assert_non_null(strstr(text, "  driver = dict\n  args = /run/pic/accounts.conf.ext\n"));
+	free(text);
+	golden_check("tests/golden/mail/accounts.conf.ext", svc_dovecot_dict_conf);
+	assert_non_null(strstr(svc_dovecot_dict_conf, "uri = proxy:/run/pic/accounts.sock:accounts\n"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_postfix),
+		cmocka_unit_test(test_dovecot),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
