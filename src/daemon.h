@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model/config.h"
+#include "model/mail_stats.h"
 #include "net/host_access.h"
 #include "net/netplan.h"
 #include "svc/svc.h"
@@ -59,6 +60,8 @@ struct daemon {
 	struct http_server *cell;  /* host address on the bridge, for the proxy */
 	struct lookup_server *mail_maps;    /* postfix's lookups (api/mail_lookup.h) */
 	struct lookup_server *account_dict; /* dovecot's (api/account_dict.h) */
+	struct mail_stats mail_stats;       /* postfix's outcomes since picd started */
+	unsigned long long mail_stats_cursor; /* its log's total when last counted */
 	struct loop_source *cell_reopen_timer;
 
 	struct cell_config config; /* applied configuration */
@@ -77,6 +80,7 @@ struct daemon {
 	size_t n_dns_hosts;
 	struct worker *dns_pusher; /* live DNS record changes off the loop (apply_dns.h) */
 	struct worker *queries;    /* short questions to daemons that wait on them (chronyc) */
+	struct worker *mail_cleaner; /* removes purged mailboxes (apply/mail_boxes.h); made on demand */
 	bool dns_stopping;
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
 	enum wg_backend vpn_backend;  /* kernel or wireguard-go (apply_vpn_choose_backend) */

@@ -496,6 +496,7 @@ static void on_log_grew(struct svc *s, void *cls)
 {
 	struct daemon *d = cls;
 	sse_log_grew(d->events, s);
+	apply_mail_log_grew(d, s);
 }
 
 /* Where each service answers, once at start. */
@@ -743,6 +744,7 @@ static void cleanup(struct picd_runtime *rt)
 	http_server_free(d->local);
 	http_server_free(d->cell);
 	apply_mail_stop(d);
+	worker_free(d->mail_cleaner);
 	/* The thread's last jobs finish; their continuations find nobody
 	 * waiting (but still count failed logins) and free their answers. */
 	worker_free(d->worker);

@@ -17,13 +17,14 @@
 #include "auth.h"
 #include "common/log.h"
 #include "daemon.h"
+#include "apply/mail_boxes.h"
 #include "deferred.h"
 #include "handlers.h"
 #include "store/store_account.h"
 #include "store/store_session.h"
 #include "common/banned.h"
 
-static json_t *account_json(const struct daemon *d, const struct account *a)
+static json_t *account_json(struct daemon *d, const struct account *a)
 {
 	char zone[CONFIG_ZONE_MAX + 1] = "";
 	config_zone(&d->config, zone, sizeof(zone));
@@ -37,10 +38,11 @@ static json_t *account_json(const struct daemon *d, const struct account *a)
 		json_array_append_new(aliases, json_string(a->aliases[i]));
 		json_array_append_new(addresses, json_sprintf("%s@%s", a->aliases[i], zone));
 	}
-	return json_pack("{s:s, s:s, s:o, s:I, s:o, s:o, s:b, s:I, s:I}", "name", a->name, "display_name",
-			 a->display_name, "services", services, "mail_quota_mb", (json_int_t)a->mail_quota_mb, "aliases",
-			 aliases, "addresses", addresses, "disabled", a->disabled, "created_at",
-			 (json_int_t)a->created_at, "updated_at", (json_int_t)a->updated_at);
+	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:b, s:I, s:I}", "name", a->name, "display_name",
+			 a->display_name, "services", services, "mail_quota_mb", (json_int_t)a->mail_quota_mb,
+			 "mail_used_bytes", (json_int_t)mail_box_used(d, a->name), "aliases", aliases, "addresses",
+			 addresses, "disabled", a->disabled, "created_at", (json_int_t)a->created_at, "updated_at",
+			 (json_int_t)a->updated_at);
 }
 
 static int invalid(struct http_response *res, const struct field_error *e)
@@ -392,6 +394,7 @@ HANDLER(api_users_delete)
 	if (r < 0)
 		return r == -ENOENT ? 0 : r;
 	sodium_memzero(a.password_hash, sizeof(a.password_hash));
+	bool purging = purge && strcmp(purge, "true") == 0;
 	r = store_begin(d->store);
 	if (r == 0)
 		r = store_account_delete(d->store, a.id);
@@ -401,8 +404,11 @@ HANDLER(api_users_delete)
 		store_rollback(d->store);
 		return r;
 	}
-	log_info("account '%s' deleted by '%s'%s", a.name, req->auth.username,
-		 purge && strcmp(purge, "true") == 0 ? ", its data too" : "");
+	/* Deleted either way: its data is kept as an orphan if this fails. */
+	r = mail_boxes_retire(d, a.name, purging, time(NULL));
+	if (r < 0)
+		log_err("account '%s': cannot set its mailbox aside: %s", a.name, strerror(-r));
+	log_info("account '%s' deleted by '%s'%s", a.name, req->auth.username, purging ? ", its data too" : "");
 	return http_reply(res, 204, NULL);
 }
 
@@ -417,4 +423,38 @@ HANDLER(api_me_get)
 	sodium_memzero(a.password_hash, sizeof(a.password_hash));
 	json_t *doc = account_json(d, &a);
 	return doc ? http_reply(res, 200, doc) : -ENOMEM;
+}
+
+HANDLER(api_users_orphans)
+{
+	(void)req;
+	struct mail_orphan *list;
+	size_t n;
+	int r = mail_boxes_orphans(d, &list, &n);
+	if (r < 0)
+		return r;
+	json_t *orphans = json_array();
+	for (size_t i = 0; orphans && i < n; i++)
+		if (json_array_append_new(orphans, json_pack("{s:s, s:s, s:I, s:{s:I}}", "id", list[i].id, "name",
+							      list[i].name, "deleted_at", (json_int_t)list[i].deleted_at,
+							      "mail", "bytes", (json_int_t)list[i].bytes)) < 0)
+			r = -ENOMEM;
+	free(list);
+	json_t *doc = orphans && r == 0 ? json_pack("{s:o}", "orphans", orphans) : NULL;
+	if (!doc) {
+		json_decref(orphans);
+		return -ENOMEM;
+	}
+	return http_reply(res, 200, doc);
+}
+
+HANDLER(api_users_orphan_delete)
+{
+	int r = mail_boxes_remove_orphan(d, req->params[0]);
+	if (r == -ENOENT)
+		return http_error(res, 404, "not_found", NULL, "no orphaned data '%s'", req->params[0]);
+	if (r < 0)
+		return r;
+	log_info("orphaned data '%s' deleted by '%s'", req->params[0], req->auth.username);
+	return http_reply(res, 204, NULL);
 }

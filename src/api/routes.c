@@ -23,6 +23,13 @@ const struct route routes[] = {
 
 	{ HTTP_GET, "/api/users", api_users_list, ROUTE_AUTH, 0, "The cell's accounts" },
 	{ HTTP_POST, "/api/users", api_users_create, ROUTE_AUTH, 8 * KIB, "Create an account" },
+	{ HTTP_GET, "/api/email/status", api_email_status, ROUTE_AUTH, 0, "The mail service: queue and counts" },
+	{ HTTP_GET, "/api/email/queue", api_email_queue, ROUTE_AUTH, 0, "Messages waiting in postfix's queue" },
+	{ HTTP_POST, "/api/email/queue/flush", api_email_queue_flush, ROUTE_AUTH, 0, "Try every queued message now" },
+	{ HTTP_DELETE, "/api/email/queue/{id}", api_email_queue_delete, ROUTE_AUTH, 0, "Delete a queued message" },
+	{ HTTP_GET, "/api/users/orphans", api_users_orphans, ROUTE_AUTH, 0, "Data of deleted accounts, kept" },
+	{ HTTP_DELETE, "/api/users/orphans/{id}", api_users_orphan_delete, ROUTE_AUTH, 0,
+	  "Delete a deleted account's data" },
 	{ HTTP_GET, "/api/users/{name}", api_users_get, ROUTE_AUTH, 0, "One account" },
 	{ HTTP_PUT, "/api/users/{name}", api_users_put, ROUTE_AUTH, 8 * KIB, "Change an account" },
 	{ HTTP_DELETE, "/api/users/{name}", api_users_delete, ROUTE_AUTH, 0, "Delete an account" },

@@ -2,7 +2,6 @@
 #include "apply_cell.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +12,10 @@
 #include "apply.h"
 #include "apply_dns.h"
 #include "apply_mail.h"
+#include "mail_boxes.h"
 #include "apply_vpn.h"
 #include "common/cleanup.h"
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "daemon.h"
 #include "net/netns.h"
@@ -150,6 +151,7 @@ int apply_cell_start(struct daemon *d, char *err, size_t errlen)
 		log_err("dns: %s", err);
 	/* postfix and dovecot ask picd from their first message and login. */
 	apply_mail_start(d);
+	mail_boxes_finish_removals(d);
 	return apply_all(d, true, err, errlen);
 }
 
@@ -168,21 +170,6 @@ int apply_cell_readdress(struct daemon *d, char *err, size_t errlen)
 
 /* --- teardown --------------------------------------------------------- */
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-/* rm -rf that never leaves the file system it starts on. */
-static int remove_tree(const char *path)
-{
-	if (access(path, F_OK) < 0)
-		return 0;
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 ? -errno : 0;
-}
-
 int apply_cell_teardown(const struct daemon_options *o, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < svc_table_len; i++) {
@@ -194,9 +181,9 @@ int apply_cell_teardown(const struct daemon_options *o, char *err, size_t errlen
 	int r = priv_net_teardown(o->run_dir, err, errlen);
 	if (r < 0)
 		return r;
-	r = remove_tree(o->run_dir);
+	r = fs_remove_tree(o->run_dir);
 	if (r == 0 && o->purge)
-		r = remove_tree(o->state_dir);
+		r = fs_remove_tree(o->state_dir);
 	if (r < 0)
 		snprintf(err, errlen, "cannot remove runtime files: %s", strerror(-r));
 	return r;

@@ -11,3 +11,8 @@ struct daemon;
  * apply_mail_stop). A failure is logged: mail then waits for picd. */
 void apply_mail_start(struct daemon *d);
 void apply_mail_stop(struct daemon *d);
+
+struct svc;
+/* A service's output grew: postfix's lines are counted
+ * (d->mail_stats, model/mail_stats.h). */
+void apply_mail_log_grew(struct daemon *d, struct svc *s);

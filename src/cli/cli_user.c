@@ -13,6 +13,7 @@
 #include "cli_list.h"
 #include "cli_passwd.h"
 #include "cli_table.h"
+#include "cli_time.h"
 #include "cli_url.h"
 #include "common/cleanup.h"
 #include "common/strparse.h"
@@ -26,6 +27,8 @@ static int passwd_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int disable_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int enable_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int rm_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int orphans_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int orphan_rm_run(const struct cli_ctx *ctx, int argc, char **argv);
 
 #define OPTIONS "[--display-name TEXT] [--services mail,calendar,files] [--quota MIB] [--aliases A1,A2]"
 
@@ -46,6 +49,10 @@ const struct cli_cmd cli_user_cmds[] = {
 	{ .name = "rm", .args = "NAME [--purge]",
 	  .help = "remove the account; --purge deletes its data too, else the data is kept", .run = rm_run,
 	  .min_args = 1, .max_args = 2 },
+	{ .name = "orphans", .args = "", .help = "list the data kept of removed accounts (their mailboxes)",
+	  .run = orphans_run, .min_args = 0, .max_args = 0 },
+	{ .name = "orphan-rm", .args = "ID", .help = "delete the kept data of a removed account (ID from orphans)",
+	  .run = orphan_rm_run, .min_args = 1, .max_args = 1 },
 	{ 0 },
 };
 
@@ -108,16 +115,17 @@ static int add_user_row(struct cli_table *t, const json_t *u)
 	joined(json_object_get(u, "services"), services, sizeof(services));
 	joined(json_object_get(u, "aliases"), aliases, sizeof(aliases));
 	json_int_t mb = json_integer_value(json_object_get(u, "mail_quota_mb"));
+	double used = (double)json_integer_value(json_object_get(u, "mail_used_bytes")) / (1024.0 * 1024.0);
 	if (mb)
-		snprintf(quota, sizeof(quota), "%lld MiB", (long long)mb);
+		snprintf(quota, sizeof(quota), "%.1f of %lld MiB", used, (long long)mb);
 	else
-		snprintf(quota, sizeof(quota), "no limit");
+		snprintf(quota, sizeof(quota), "%.1f MiB, no limit", used);
 	return cli_table_add(t, text_or(json_object_get(u, "name"), "?"),
 			     text_or(json_object_get(u, "display_name"), "-"), services, quota, aliases,
 			     json_is_true(json_object_get(u, "disabled")) ? "disabled" : "enabled");
 }
 
-static const char *const columns[] = { "NAME", "DISPLAY NAME", "SERVICES", "MAIL QUOTA", "ALIASES", "STATE" };
+static const char *const columns[] = { "NAME", "DISPLAY NAME", "SERVICES", "MAIL USED", "ALIASES", "STATE" };
 
 static const struct cli_listing listing = {
 	.req = { .method = "GET", .path = "/api/users" }, .key = "users", .empty = "no accounts",
@@ -253,5 +261,43 @@ static int rm_run(const struct cli_ctx *ctx, int argc, char **argv)
 	int r = call(ctx, "DELETE", argv[0], purge ? "?purge=true" : "", &(struct cli_request){ 0 }, &resp);
 	if (r == 0 && !ctx->json)
 		printf("account '%s' removed%s\n", argv[0], purge ? " with its data" : "; its data is kept");
+	return r;
+}
+
+static int add_orphan_row(struct cli_table *t, const json_t *o)
+{
+	char when[64], size[32];
+	cli_time_local((int64_t)json_integer_value(json_object_get(o, "deleted_at")), when, sizeof(when));
+	json_t *mail = json_object_get(o, "mail");
+	snprintf(size, sizeof(size), "%.1f MiB",
+		 (double)json_integer_value(json_object_get(mail, "bytes")) / (1024.0 * 1024.0));
+	return cli_table_add(t, text_or(json_object_get(o, "id"), "?"), text_or(json_object_get(o, "name"), "?"),
+			     when, size);
+}
+
+static const char *const orphan_columns[] = { "ID", "NAME", "REMOVED", "MAIL" };
+
+static const struct cli_listing orphan_listing = {
+	.req = { .method = "GET", .path = "/api/users/orphans" }, .key = "orphans",
+	.empty = "no data kept of removed accounts", .what = "the orphaned data", .columns = orphan_columns,
+	.n_columns = ARRAY_SIZE(orphan_columns), .add_row = add_orphan_row,
+};
+
+static int orphans_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	return cli_list_print(ctx, &orphan_listing);
+}
+
+static int orphan_rm_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_free_ char *path = NULL;
+	int r = cli_url_join("/api/users/orphans/", argv[0], &path);
+	if (r < 0)
+		return r == -ENAMETOOLONG ? cli_error_usage("orphan id too long")
+					  : cli_error_local(r, "building the request");
+	_cleanup_response_ struct cli_response resp = { 0 };
+	r = cli_http_call(ctx, &(struct cli_request){ .method = "DELETE", .path = path }, &resp);
+	if (r == 0 && !ctx->json)
+		printf("the data kept as '%s' is deleted\n", argv[0]);
 	return r;
 }

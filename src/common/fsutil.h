@@ -18,6 +18,10 @@ int fs_read_file(const char *path, struct buf *out);
  * directory, or is a symlink. */
 int fs_ensure_dir(const char *path, mode_t mode);
 
+/* rm -rf that never leaves the file system it starts on; 0 if `path` is
+ * not there. */
+int fs_remove_tree(const char *path);
+
 /* `path` as an absolute path with no ".", ".." or symlinked components
  * (`./var` run in /srv: "/srv/var"), into out[outlen]. The path need not
  * exist yet, but its parent must: -ENOENT otherwise, -EINVAL for an empty

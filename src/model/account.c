@@ -73,6 +73,11 @@ int account_check_name(const char *name, struct field_error *e)
 		field_error_set(e, "name", "name '%s' is reserved (a role address of mail systems or the host)", name);
 		return -EINVAL;
 	}
+	if (strcmp(name, ACCOUNT_NAME_API) == 0) {
+		field_error_set(e, "name", "name '%s' is reserved (/api/users/%s lists deleted accounts' data)", name,
+				name);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -27,6 +27,8 @@
 #define ACCOUNT_HASH_MAX 128         /* a bcrypt string is 60 */
 #define ACCOUNT_QUOTA_MB_MAX 1048576 /* 1 TiB */
 #define ACCOUNT_QUOTA_MB_DEFAULT 1024
+/* A path segment of the API where a name would be (/api/users/orphans). */
+#define ACCOUNT_NAME_API "orphans"
 
 /* The services an account may use, as bits. */
 #define ACCOUNT_MAIL 1u

@@ -358,6 +358,11 @@ bool dns_record_reserved(const char *zone, const struct dns_record *r)
 		if (exact || svc)
 			return true;
 	}
+	for (size_t i = 0; i < ipplan_aliases_len; i++) {
+		const char *p = ipplan_aliases[i].label;
+		if (llen == strlen(p) && strncmp(r->name, p, llen) == 0)
+			return true;
+	}
 	return false;
 }
 

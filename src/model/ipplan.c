@@ -25,6 +25,12 @@ const struct ipplan_entry ipplan_table[] = {
 };
 const size_t ipplan_table_len = sizeof(ipplan_table) / sizeof(ipplan_table[0]);
 
+const struct ipplan_alias ipplan_aliases[] = {
+	{ "imap", "mail" },
+	{ "smtp", "mail" },
+};
+const size_t ipplan_aliases_len = sizeof(ipplan_aliases) / sizeof(ipplan_aliases[0]);
+
 uint8_t ipplan_max_prefix(void)
 {
 	uint32_t max_offset = 0;

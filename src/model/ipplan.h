@@ -25,6 +25,16 @@ struct ipplan_entry {
 extern const struct ipplan_entry ipplan_table[];
 extern const size_t ipplan_table_len;
 
+/* Other labels of the cell zone that name a service's own address:
+ * mail clients are set up with imap.<zone> and smtp.<zone>. */
+struct ipplan_alias {
+	const char *label;
+	const char *service; /* an IPPLAN_SERVICE entry */
+};
+
+extern const struct ipplan_alias ipplan_aliases[];
+extern const size_t ipplan_aliases_len;
+
 /* Largest (most specific) prefix length whose network still has room for
  * every offset in the table, given network and broadcast addresses. */
 uint8_t ipplan_max_prefix(void);

@@ -27,6 +27,14 @@ static const struct {
 	{ "files", "files", true, VPN_PROTO_TCP, 80 },
 	{ "mail", "mail", true, VPN_PROTO_TCP, 443 },
 	{ "mail", "mail", true, VPN_PROTO_TCP, 80 },
+	/* Mail clients: SMTP, submission (TLS, STARTTLS), IMAP (STARTTLS,
+	 * TLS), ManageSieve, on the mail service's own address. */
+	{ "mail", "mail", false, VPN_PROTO_TCP, 25 },
+	{ "mail", "mail", false, VPN_PROTO_TCP, 465 },
+	{ "mail", "mail", false, VPN_PROTO_TCP, 587 },
+	{ "mail", "mail", false, VPN_PROTO_TCP, 143 },
+	{ "mail", "mail", false, VPN_PROTO_TCP, 993 },
+	{ "mail", "mail", false, VPN_PROTO_TCP, 4190 },
 };
 
 static bool granted(const struct vpn_peer *p, const char *service)

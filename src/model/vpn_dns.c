@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipplan.h"
 #include "common/banned.h"
 
 /* The labels each service owns in the cell zone; NULL service: never a
@@ -30,6 +31,9 @@ size_t vpn_hidden_labels(const struct vpn_peer *p, const char *out[VPN_HIDDEN_MA
 	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]) && n < VPN_HIDDEN_MAX; i++)
 		if (!owned[i].service || !vpn_peer_has_service(p, owned[i].service))
 			out[n++] = owned[i].label;
+	for (size_t i = 0; i < ipplan_aliases_len && n < VPN_HIDDEN_MAX; i++)
+		if (!vpn_peer_has_service(p, ipplan_aliases[i].service))
+			out[n++] = ipplan_aliases[i].label;
 	return n;
 }
 

@@ -359,6 +359,14 @@ static int render_zone(const struct svc_input *in, const char *zone, struct buf 
 		if ((r = plan_label(&ipplan_table[i], label)) == 0)
 			r = buf_printf(out, "\tlocal-data: \"%s.%s. %d IN A %s\"\n", label, zone, SVC_UNBOUND_TTL, ip);
 	}
+	for (size_t i = 0; r == 0 && i < ipplan_aliases_len; i++) {
+		const struct ipplan_entry *e = ipplan_find(ipplan_aliases[i].service);
+		if (!e)
+			return -ENOENT;
+		ipv4_format(ipplan_address(&in->cell->ip_range, e), ip);
+		r = buf_printf(out, "\tlocal-data: \"%s.%s. %d IN A %s\"\n", ipplan_aliases[i].label, zone,
+			       SVC_UNBOUND_TTL, ip);
+	}
 	for (size_t i = 0; r == 0 && i < ipplan_table_len; i++) {
 		ipv4_format(ipplan_address(&in->cell->ip_range, &ipplan_table[i]), ip);
 		if ((r = plan_label(&ipplan_table[i], label)) == 0)

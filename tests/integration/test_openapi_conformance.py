@@ -472,6 +472,8 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
     call(s, "DELETE", "/api/users/{name}", 400, params={"name": "ulla"}, query={"purge": "perhaps"})
     call(s, "DELETE", "/api/users/{name}", 204, params={"name": "ulla"}, query={"purge": "true"})
     call(s, "DELETE", "/api/users/{name}", 404, params={"name": "ulla"})
+    assert call(s, "GET", "/api/users/orphans", 200).json() == {"orphans": []}
+    call(s, "DELETE", "/api/users/orphans/{id}", 404, params={"id": "ulla.1"})
 
     # --- the password, logging out, stopping ----------------------------
     r = call(s, "POST", "/api/auth/password", 400, json={"current_password": picd.admin_password,

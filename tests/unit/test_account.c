@@ -48,7 +48,7 @@ static void test_names(void **state)
 		{ "alice-", "must not end with a hyphen" },
 		{ "abcdefghijklmnopqrstuvwxyz0123456", "at most 32 characters" },
 		{ "postmaster", "reserved" }, { "abuse", "reserved" }, { "root", "reserved" },
-		{ "admin", "reserved" }, { "hostmaster", "reserved" }, { "mailer-daemon", "reserved" },
+		{ "admin", "reserved" }, { "hostmaster", "reserved" }, { "mailer-daemon", "reserved" }, { "orphans", "reserved" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct field_error e = { 0 };

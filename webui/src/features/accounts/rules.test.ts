@@ -21,6 +21,9 @@ describe("accountName", () => {
     for (const n of ["abuse", "admin", "administrator", "hostmaster", "mailer-daemon", "noc", "nobody", "postmaster", "root", "security", "webmaster"])
       expect(r.accountName(n)).toMatch(/reserved/);
     expect(r.RESERVED_NAMES).toHaveLength(11);
+    /* The API's own path segment where a name would be. */
+    expect(r.accountName("orphans")).toMatch(/reserved/);
+    expect(r.alias("orphans")).toBeUndefined();
     /* Not in account.c's list: free for a person. */
     expect(r.accountName("info")).toBeUndefined();
     expect(r.accountName("support")).toBeUndefined();

@@ -33,6 +33,7 @@ export function accountName(v: string): string | undefined {
   const e = label(v, "The name");
   if (e) return e;
   if (RESERVED_NAMES.includes(v)) return `“${v}” is reserved (a role address of mail systems or the host)`;
+  if (v === "orphans") return "“orphans” is reserved (/api/users/orphans lists deleted accounts’ data)";
   return undefined;
 }
 
