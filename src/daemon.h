@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model/config.h"
+#include "model/dkim.h"
 #include "model/mail_stats.h"
 #include "net/host_access.h"
 #include "net/netplan.h"
@@ -61,6 +62,7 @@ struct daemon {
 	struct lookup_server *mail_maps;    /* postfix's lookups (api/mail_lookup.h) */
 	struct lookup_server *account_dict; /* dovecot's (api/account_dict.h) */
 	struct mail_stats mail_stats;       /* postfix's outcomes since picd started */
+	struct dkim_key dkim;               /* the signing key (apply/apply_dkim.h); selector "": none */
 	unsigned long long mail_stats_cursor; /* its log's total when last counted */
 	struct loop_source *cell_reopen_timer;
 

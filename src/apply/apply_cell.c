@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "apply_dkim.h"
 #include "apply_dns.h"
 #include "apply_mail.h"
 #include "mail_boxes.h"
@@ -149,8 +150,12 @@ int apply_cell_start(struct daemon *d, char *err, size_t errlen)
 		r = apply_dns_records_file(d, err, errlen);
 	if (r < 0)
 		log_err("dns: %s", err);
-	/* postfix and dovecot ask picd from their first message and login. */
+	/* postfix and dovecot ask picd from their first message and login;
+	 * opendkim and the DNS need the signing key. */
 	apply_mail_start(d);
+	char kerr[256] = "";
+	if (apply_dkim_load(d, kerr, sizeof(kerr)) < 0)
+		log_err("dkim: %s (mail goes out unsigned)", kerr);
 	mail_boxes_finish_removals(d);
 	return apply_all(d, true, err, errlen);
 }

@@ -49,6 +49,7 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 	ipv4_format(d->net.host_addr, host);
 	snprintf(a->ui_upstream, sizeof(a->ui_upstream), "%s:%d", host, DAEMON_CELL_PORT);
 	a->host = d->host_access;
+	a->dkim = d->dkim;
 	a->in = (struct svc_input){
 		.cell = &d->config,
 		.plan = &d->net,
@@ -65,6 +66,7 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		.serving = a->serving,
 		.proxy = &a->proxy,
 		.host = &a->host,
+		.dkim = a->dkim.selector[0] ? &a->dkim : NULL,
 		.peers = a->peers,
 		.n_peers = a->n_peers,
 		.now = time(NULL),

@@ -363,7 +363,12 @@ bool dns_record_reserved(const char *zone, const struct dns_record *r)
 		if (llen == strlen(p) && strncmp(r->name, p, llen) == 0)
 			return true;
 	}
-	return false;
+	/* The mail service's DKIM keys and DMARC policy. */
+	static const char dk[] = "._domainkey", dm[] = "_dmarc";
+	size_t dkl = sizeof(dk) - 1;
+	bool dkim = llen > dkl && strncmp(r->name + llen - dkl, dk, dkl) == 0 && !memchr(r->name, '.', llen - dkl);
+	bool dmarc = llen == sizeof(dm) - 1 && strncmp(r->name, dm, llen) == 0;
+	return dkim || dmarc;
 }
 
 /* TXT text as quoted strings of at most 255 bytes. */

@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "model/config.h"
 #include "model/dhcp.h"
+#include "model/dkim.h"
 #include "model/dns.h"
 #include "model/ntp.h"
 #include "model/proxy.h"
@@ -63,6 +64,9 @@ struct svc_input {
 	const struct proxy_settings *proxy; /* the owner's route switches; NULL: all on */
 	/* The host's own HTTPS addresses and names, for the proxy; NULL: none. */
 	const struct host_access *host;
+	/* The cell's DKIM key (opendkim signs with it, the DNS publishes it);
+	 * NULL: none yet. */
+	const struct dkim_key *dkim;
 	/* VPN peers, for the DNS service's per-peer views (loaded only for it). */
 	const struct vpn_peer *peers;
 	size_t n_peers;

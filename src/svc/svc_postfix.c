@@ -11,6 +11,7 @@
 #include "priv/priv_spawn.h"
 #include "probe_banner.h"
 #include "svc_mail.h"
+#include "svc_opendkim.h"
 #include "common/banned.h"
 
 #define SMTP_PORT 25
@@ -62,6 +63,10 @@ int svc_postfix_render(const struct svc_input *in, struct buf *out)
 		"smtpd_sender_login_maps = " MAP(SVC_POSTFIX_MAP_SENDER) "\n"
 		"virtual_transport = lmtp:inet:127.0.0.1:%d\n"
 		"recipient_delimiter = +\n\n"
+		"# opendkim beside it signs and checks; without it mail still flows.\n"
+		"smtpd_milters = inet:127.0.0.1:%d\n"
+		"non_smtpd_milters = $smtpd_milters\n"
+		"milter_default_action = accept\n\n"
 		"# Accounts log in through dovecot, only over TLS from the cell's CA.\n"
 		"smtpd_sasl_type = dovecot\n"
 		"smtpd_sasl_path = inet:127.0.0.1:%d\n"
@@ -75,7 +80,7 @@ int svc_postfix_render(const struct svc_input *in, struct buf *out)
 		"smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n"
 		"# A full mailbox refuses at once (552), so the sender is told.\n"
 		"smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:%d\n",
-		zone, zone, zone, MESSAGE_SIZE_LIMIT, zone, SVC_MAIL_LMTP_PORT, SVC_MAIL_AUTH_PORT,
+		zone, zone, zone, MESSAGE_SIZE_LIMIT, zone, SVC_MAIL_LMTP_PORT, SVC_OPENDKIM_PORT, SVC_MAIL_AUTH_PORT,
 		SVC_MAIL_QUOTA_PORT);
 }
 

@@ -7,6 +7,7 @@
 #include "svc_chrony.h"
 #include "svc_dnsmasq.h"
 #include "svc_dovecot.h"
+#include "svc_opendkim.h"
 #include "svc_postfix.h"
 #include "svc_unbound.h"
 #include "svc_wireguard.h"
@@ -20,6 +21,7 @@ const struct svc_ops *const svc_table[] = {
 	&svc_wireguard_ops,
 	&svc_dovecot_ops,
 	&svc_postfix_ops,
+	&svc_opendkim_ops,
 };
 const size_t svc_table_len = sizeof(svc_table) / sizeof(svc_table[0]);
 

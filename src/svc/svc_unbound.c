@@ -340,6 +340,30 @@ static int render_resolver(const struct svc_input *in, struct buf *out)
 	return buf_printf(out, "\tmsg-cache-size: %luk\n\trrset-cache-size: %luk\n\n", kb / 3, kb * 2 / 3);
 }
 
+/* The mail service's records: its DKIM key and the DMARC policy. */
+static int render_mail_policy(const struct dkim_key *k, const char *zone, struct buf *out)
+{
+	struct dns_record rec = { .type = DNS_TXT, .ttl = SVC_UNBOUND_TTL };
+	char rr[DNS_VALUE_MAX * 2 + DNS_NAME_MAX + 64];
+	int r = 0;
+	for (int i = 0; r == 0 && i < 2; i++) {
+		int n = i == 0 ? snprintf(rec.name, sizeof(rec.name), "%s._domainkey.%s", k->selector, zone)
+			       : snprintf(rec.name, sizeof(rec.name), "_dmarc.%s", zone);
+		if (n < 0 || (size_t)n >= sizeof(rec.name))
+			return -ENOBUFS;
+		if (i == 0)
+			r = dkim_txt(k, rec.value, sizeof(rec.value));
+		else
+			snprintf(rec.value, sizeof(rec.value), "%s", DKIM_DMARC_TXT);
+		if (r == 0)
+			r = dns_record_rr(&rec, rr, sizeof(rr));
+		/* Single quotes: the TXT data has double ones. */
+		if (r == 0)
+			r = buf_printf(out, "\tlocal-data: '%s'\n", rr);
+	}
+	return r;
+}
+
 static int render_zone(const struct svc_input *in, const char *zone, struct buf *out)
 {
 	char ip[IPV4_STR_MAX], label[32], apex[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX];
@@ -367,6 +391,8 @@ static int render_zone(const struct svc_input *in, const char *zone, struct buf 
 		r = buf_printf(out, "\tlocal-data: \"%s.%s. %d IN A %s\"\n", ipplan_aliases[i].label, zone,
 			       SVC_UNBOUND_TTL, ip);
 	}
+	if (r == 0 && in->dkim)
+		r = render_mail_policy(in->dkim, zone, out);
 	for (size_t i = 0; r == 0 && i < ipplan_table_len; i++) {
 		ipv4_format(ipplan_address(&in->cell->ip_range, &ipplan_table[i]), ip);
 		if ((r = plan_label(&ipplan_table[i], label)) == 0)

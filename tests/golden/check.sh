@@ -123,4 +123,16 @@ if [[ -f mail/dovecot.conf ]]; then
 	out=$(doveconf -n -c /run/pic/dovecot.conf.new 2>&1 >/dev/null) || reject doveconf mail/dovecot.conf "$out"
 	n=$((n + 1))
 fi
+# opendkim -n reads the key file the config names, which must be
+# opendkim's and private: a throwaway key is laid out in keys/.
+if [[ -f mail/opendkim.conf ]]; then
+	service_dir 0711 opendkim keys
+	sel=$(sed -n 's/^Selector //p' mail/opendkim.conf)
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "/run/pic/keys/$sel.private" 2>/dev/null
+	chown -R opendkim:opendkim /run/pic/keys
+	chmod 0600 "/run/pic/keys/$sel.private"
+	cp mail/opendkim.conf /run/pic/opendkim.conf.new
+	out=$(opendkim -n -x /run/pic/opendkim.conf.new 2>&1) || reject "opendkim -n" mail/opendkim.conf "$out"
+	n=$((n + 1))
+fi
 echo "golden-check: $n file(s) accepted by their daemons' checkers"

@@ -4,6 +4,9 @@ namespace (`ip netns exec`): one command, its findings as JSON on stdout.
   imap HOST PORT(143|993) NAME PASSWORD CAFILE SERVERNAME
       logs in (STARTTLS on 143, TLS on 993, the certificate checked
       against CAFILE for SERVERNAME) and lists INBOX: subjects and bodies.
+  dkim HOST NAME PASSWORD CAFILE SERVERNAME SUBJECT DNS_SERVER
+      fetches the message with SUBJECT over IMAP (993) and verifies its
+      DKIM signature (python3-dkim), the key looked up at DNS_SERVER.
   sieve HOST NAME PASSWORD CAFILE SERVERNAME SCRIPT
       ManageSieve on 4190: STARTTLS, AUTHENTICATE PLAIN, PUTSCRIPT and
       SETACTIVE of SCRIPT's text as "pic-test".
@@ -107,6 +110,31 @@ def sieve(host, name, password, cafile, servername, script):
             "greeting": greeting}
 
 
+def dkim_check(host, name, password, cafile, servername, subject, dns_server):
+    import dkim
+    import dns.resolver
+    conn = NamedIMAP4_SSL(host, servername, tls_context(cafile))
+    conn.login(name, password)
+    conn.select("INBOX")
+    _, ids = conn.search(None, "SUBJECT", f'"{subject}"')
+    if not ids[0]:
+        return {"found": False}
+    _, data = conn.fetch(ids[0].split()[-1], "(RFC822)")
+    raw = data[0][1]
+    conn.logout()
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = [dns_server]
+
+    def txt(qname, timeout=5):
+        name = qname.decode() if isinstance(qname, bytes) else qname
+        answer = resolver.resolve(name, "TXT", lifetime=timeout)
+        return b"".join(b"".join(r.strings) for r in answer[:1])
+    sig = email.message_from_bytes(raw).get("DKIM-Signature", "")
+    return {"found": True, "signed": bool(sig), "valid": bool(sig) and dkim.verify(raw, dnsfunc=txt),
+            "signature": sig}
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    print(json.dumps(imap(*args) if cmd == "imap" else sieve(*args)))
+    out = {"imap": imap, "sieve": sieve, "dkim": dkim_check}[cmd](*args)
+    print(json.dumps(out))

@@ -347,3 +347,28 @@ def test_mail_flows_while_picd_restarts(picd, tmp_path):
         return r["ok"] and sorted(m["subject"] for m in r["messages"]) == sorted(accepted)
     assert wait_for(all_there, 30, step=0.5), mail.imap("gina")
     assert mail.pids() == pids  # the daemons kept serving throughout
+
+
+def test_sent_mail_is_dkim_signed_and_verifies(picd, tmp_path):
+    mail = Mail(picd, tmp_path)
+    mail.user("hana")
+    mail.user("ivan")
+    z = mail.zone
+    dns = picd.local("GET", "/api/config")[2]["addresses"]["dns"]
+    t = token()
+    rc, out = mail.swaks(587, f"ivan@{z}", f"hana@{z}", "--header", f"Subject: {t}", user="hana")
+    assert rc == 0, out
+    assert mail.wait_message("ivan", t)
+    out = mail.client.run("/usr/bin/python3", os.path.join(HERE, "mailclient.py"), "dkim", mail.addr, "ivan", GOOD,
+                          str(mail.ca), f"imap.{z}", t, dns, check=False, timeout=60)
+    assert out.returncode == 0, out.stderr
+    r = json.loads(out.stdout)
+    assert r["found"] and r["signed"] and f"d={z}" in r["signature"].replace(" ", ""), r
+    assert r["valid"], r
+    # A stranger's mail claiming the cell's domain is not signed for it.
+    t2 = token()
+    rc, out = mail.swaks(25, f"ivan@{z}", f"hana@{z}", "--header", f"Subject: {t2}")
+    assert rc == 0 and mail.wait_message("ivan", t2), out
+    out = mail.client.run("/usr/bin/python3", os.path.join(HERE, "mailclient.py"), "dkim", mail.addr, "ivan", GOOD,
+                          str(mail.ca), f"imap.{z}", t2, dns, check=False, timeout=60)
+    assert json.loads(out.stdout)["signed"] is False, out.stdout

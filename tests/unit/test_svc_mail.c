@@ -17,9 +17,12 @@
 #include "model/config.h"
 #include "net/netplan.h"
 #include "svc/svc_dovecot.h"
+#include "svc/svc_opendkim.h"
 #include "svc/svc_postfix.h"
 #include "golden.h"
 #include "common/banned.h"
+
+static const struct dkim_key key = { .selector = "p1765100000", .public_b64 = "MIIB" };
 
 static char *render(const struct cell_config *c, int (*fn)(const struct svc_input *, struct buf *))
 {
@@ -27,7 +30,7 @@ static char *render(const struct cell_config *c, int (*fn)(const struct svc_inpu
 	assert_non_null(p);
 	const char *names[] = { "mail" };
 	assert_int_equal(netplan_build(c, "/run/pic-test", names, 1, p), 0);
-	struct svc_input in = { .cell = c, .net = netplan_find(p, "mail") };
+	struct svc_input in = { .cell = c, .net = netplan_find(p, "mail"), .dkim = &key };
 	struct buf b;
 	buf_init(&b, GOLDEN_MAX);
 	assert_int_equal(fn(&in, &b), 0);
@@ -46,6 +49,8 @@ static void test_postfix(void **state)
 	assert_non_null(strstr(text, "socketmap:unix:/run/pic/maps.sock:mailbox\n"));
 	assert_non_null(strstr(text, "\nvirtual_transport = lmtp:inet:127.0.0.1:24\n"));
 	assert_non_null(strstr(text, "\nsmtpd_sasl_path = inet:127.0.0.1:12345\n"));
+	assert_non_null(strstr(text, "\nsmtpd_milters = inet:127.0.0.1:8891\n"));
+	assert_non_null(strstr(text, "\nmilter_default_action = accept\n"));
 	assert_non_null(strstr(text, "\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, "
 					 "reject_unauth_destination\n"));
 	free(text);
@@ -69,11 +74,29 @@ static void test_dovecot(void **state)
 	assert_non_null(strstr(svc_dovecot_dict_conf, "uri = proxy:/run/pic/accounts.sock:accounts\n"));
 }
 
+static void test_opendkim(void **state)
+{
+	struct cell_config c;
+	config_defaults(&c);
+	char *text = render(&c, svc_opendkim_render);
+	golden_check("tests/golden/mail/opendkim.conf", text);
+	assert_non_null(strstr(text, "\nSocket inet:8891@127.0.0.1\n"));
+	assert_non_null(strstr(text, "\nSelector p1765100000\nKeyFile /run/pic/keys/p1765100000.private\n"));
+	assert_non_null(strstr(text, "\nInternalHosts 127.0.0.1\n"));
+	free(text);
+	/* No key yet: the service stays off. */
+	struct svc_input in = { .cell = &c };
+	assert_false(svc_opendkim_ops.enabled(&in));
+	in.dkim = &key;
+	assert_true(svc_opendkim_ops.enabled(&in));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix),
 		cmocka_unit_test(test_dovecot),
+		cmocka_unit_test(test_opendkim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,7 @@ struct fixture {
 	bool anchor;
 	struct vpn_peer peers[3];
 	size_t n_peers;
+	const struct dkim_key *dkim;
 };
 
 static void fixture_defaults(struct fixture *f)
@@ -65,6 +66,7 @@ static char *render_r(const struct fixture *f, int *ret_r)
 		.dnssec_anchor = f->anchor,
 		.peers = f->peers,
 		.n_peers = f->n_peers,
+		.dkim = f->dkim,
 		.now = 1000,
 	};
 	struct buf b;
@@ -244,8 +246,18 @@ static void test_custom(void **state)
 	assert_int_equal(vpn_peer_add_service(&f.peers[0], "services", "calendar", &e), 0);
 	f.peers[1] = (struct vpn_peer){ .address = IP(10, 8, 0, 3), .enabled = false };
 	f.n_peers = 2;
+	/* The mail service's key: a real RSA-2048 public key's length, so
+	 * the TXT data is split into strings of at most 255 bytes. */
+	struct dkim_key key = { .selector = "p1765100000" };
+	for (size_t i = 0; i < 392; i++)
+		key.public_b64[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64];
+	f.dkim = &key;
 	char *text = render(&f);
 	golden_check("tests/golden/unbound/custom.conf", text);
+	assert_non_null(strstr(text, "\tlocal-data: 'p1765100000._domainkey.home.example.net. 300 IN TXT \"v=DKIM1; k=rsa; "
+				     "p=ABCDEFGH"));
+	assert_non_null(strstr(text, "\tlocal-data: '_dmarc.home.example.net. 300 IN TXT \"v=DMARC1; p=quarantine; "
+				     "adkim=r; aspf=r\"'\n"));
 	assert_non_null(strstr(text, "\taccess-control-view: 10.8.0.2/32 vpn-10-8-0-2\n"));
 	assert_null(strstr(text, "10.8.0.1/32")); /* the server's address */
 	assert_null(strstr(text, "10.8.0.255/32"));

@@ -1,15 +1,16 @@
 /* The Accounts page against a stand-in API: the list and its empty state,
- * adding with the API's refusal next to the field it names, editing only
- * what changed, service toggles, and deleting with or without the data. */
+ * mailbox bars, adding with the API's refusal next to the field it names,
+ * editing only what changed, service toggles, deleting with or without
+ * the data, and the data deleted accounts left (Orphaned data). */
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Account } from "../features/accounts/api";
+import type { Account, Orphan } from "../features/accounts/api";
 import { makeQueryClient } from "../lib/queryClient";
 import { fakeApi, type Seen } from "../test/fakeApi";
-import { accountFixture } from "../test/fixtures";
+import { accountFixture, orphanFixture } from "../test/fixtures";
 import { Page as Accounts } from "./Accounts";
 
 /* jsdom has no modal <dialog>: open and close flip the attribute. */
@@ -31,13 +32,16 @@ function renderAccounts() {
 type Reply = { status: number; body?: unknown };
 type Handler = (r: Seen) => Reply;
 
-/* An API holding `list`, changed by what the page sends. An override gets
- * the stand-in's own handler for the route as `next`. */
-function accountsApi(list: Account[], over: Record<string, (r: Seen, next: Handler) => Reply> = {}) {
+/* An API holding `list` (and the data deleted accounts left, `left`),
+ * changed by what the page sends. An override gets the stand-in's own
+ * handler for the route as `next`. */
+function accountsApi(list: Account[], over: Record<string, (r: Seen, next: Handler) => Reply> = {}, left: Orphan[] = []) {
   let users = list;
+  let orphans = left;
   const byName = (r: Seen) => decodeURIComponent(r.path.split("/").at(-1)!);
   const routes: Record<string, Handler> = {
     "GET /api/users": () => ({ status: 200, body: { users } }),
+    "GET /api/users/orphans": () => ({ status: 200, body: { orphans } }),
     "POST /api/users": (r) => {
       const b = r.body as { name: string; aliases?: string[] };
       const a = accountFixture({ ...(r.body as Partial<Account>), name: b.name, aliases: b.aliases ?? [] });
@@ -52,7 +56,15 @@ function accountsApi(list: Account[], over: Record<string, (r: Seen, next: Handl
       return { status: 200, body: users.find((u) => u.name === byName(r)) };
     };
     routes[`DELETE /api/users/${a.name}`] ??= (r) => {
+      const gone = users.find((u) => u.name === byName(r));
       users = users.filter((u) => u.name !== byName(r));
+      if (gone && r.search !== "?purge=true") orphans = [...orphans, orphanFixture({ name: gone.name, deleted_at: 1_800_000_000, mail: { bytes: gone.mail_used_bytes } })];
+      return { status: 204 };
+    };
+  }
+  for (const o of left) {
+    routes[`DELETE /api/users/orphans/${o.id}`] = () => {
+      orphans = orphans.filter((x) => x.id !== o.id);
       return { status: 204 };
     };
   }
@@ -79,12 +91,29 @@ describe("the list", () => {
     expect(within(alice).getByRole("list", { name: "Addresses of alice" })).toHaveTextContent("alice@mycell.cellasmith@mycell.cell");
     expect(within(alice).getByLabelText("Files for alice")).toBeChecked();
     expect(within(alice).getByTestId("account-state-alice")).toHaveTextContent("active");
-    expect(within(alice).getByText("1 GiB")).toBeInTheDocument();
+    const bar = within(alice).getByRole("meter", { name: "Mailbox of alice" });
+    expect(bar).toHaveAttribute("aria-valuenow", "1258291");
+    expect(bar).toHaveAttribute("aria-valuemax", String(1024 * 1024 * 1024));
+    expect(within(alice).getByText("1.2 MiB of 1024 MiB")).toBeInTheDocument();
     const bob = screen.getByTestId("account-row-bob");
     expect(within(bob).getByLabelText("Mail for bob")).toBeChecked();
     expect(within(bob).getByLabelText("Files for bob")).not.toBeChecked();
     expect(within(bob).getByTestId("account-state-bob")).toHaveTextContent("disabled");
-    expect(within(bob).getByText("no limit")).toBeInTheDocument();
+    expect(within(bob).getByText("1.2 MiB used, no limit")).toBeInTheDocument();
+    expect(within(bob).queryByRole("meter")).not.toBeInTheDocument();
+  });
+
+  it("shows a mailbox bar only with mail, and warns in words when it fills up", async () => {
+    accountsApi([
+      accountFixture({ mail_quota_mb: 100, mail_used_bytes: 97 * 1024 * 1024 }),
+      accountFixture({ name: "bob", aliases: [], services: ["files"], mail_quota_mb: 2048 }),
+    ]);
+    renderAccounts();
+    const alice = await screen.findByTestId("account-row-alice");
+    expect(within(alice).getByTestId("quota-text")).toHaveTextContent("97.0 MiB of 100 MiB — almost full");
+    const bob = screen.getByTestId("account-row-bob");
+    expect(within(bob).queryByRole("meter")).not.toBeInTheDocument();
+    expect(within(bob).getByText("2 GiB")).toBeInTheDocument();
   });
 
   it("switches a service from the list", async () => {
@@ -197,5 +226,60 @@ describe("deleting", () => {
     await userEvent.click(dialog.getByRole("button", { name: "Delete account and data" }));
     expect(await screen.findByText(/No accounts yet/)).toBeInTheDocument();
     expect(writes(api.seen).map((s) => `${s.method} ${s.path}${s.search}`)).toEqual(["DELETE /api/users/alice?purge=false", "DELETE /api/users/bob?purge=true"]);
+  });
+});
+
+describe("orphaned data", () => {
+  it("is not shown while deleted accounts left nothing", async () => {
+    const api = accountsApi([accountFixture()]);
+    renderAccounts();
+    await screen.findByTestId("account-row-alice");
+    await waitFor(() => expect(api.seen.some((s) => s.path === "/api/users/orphans")).toBe(true));
+    expect(screen.queryByRole("heading", { name: "Orphaned data" })).not.toBeInTheDocument();
+  });
+
+  it("lists what deleted accounts left, and deletes it for good after confirming", async () => {
+    const api = accountsApi([accountFixture()], {}, [orphanFixture({ name: "carol" }), orphanFixture({ name: "dave", deleted_at: 1_700_500_000, mail: { bytes: 0 } })]);
+    renderAccounts();
+    const section = within(await screen.findByRole("region", { name: "Orphaned data" }));
+    expect(section.getByRole("heading", { name: "Orphaned data" })).toBeInTheDocument();
+    const carol = within(section.getByTestId("orphan-row-carol.1700000000"));
+    expect(carol.getByText("carol")).toBeInTheDocument();
+    expect(carol.getByText(new Date(1_700_000_000_000).toLocaleString())).toBeInTheDocument();
+    expect(carol.getByText("5.0 MiB")).toBeInTheDocument();
+    expect(section.getByTestId("orphan-row-dave.1700500000")).toHaveTextContent("0 B");
+
+    await userEvent.click(carol.getByRole("button", { name: /^Delete the data of carol/ }));
+    let dialog = within(screen.getByRole("dialog", { name: "Delete the data carol left?" }));
+    expect(dialog.getByText(/removed for good/)).toBeInTheDocument();
+    await userEvent.click(dialog.getByRole("button", { name: "Cancel" }));
+    expect(writes(api.seen)).toEqual([]);
+
+    await userEvent.click(screen.getByTestId("orphan-delete-carol.1700000000"));
+    dialog = within(screen.getByRole("dialog", { name: "Delete the data carol left?" }));
+    await userEvent.click(dialog.getByRole("button", { name: "Delete for good" }));
+    await waitFor(() => expect(screen.queryByTestId("orphan-row-carol.1700000000")).not.toBeInTheDocument());
+    expect(screen.getByTestId("orphan-row-dave.1700500000")).toBeInTheDocument();
+    expect(writes(api.seen).map((s) => `${s.method} ${s.path}`)).toEqual(["DELETE /api/users/orphans/carol.1700000000"]);
+
+    await userEvent.click(screen.getByTestId("orphan-delete-dave.1700500000"));
+    await userEvent.click(within(screen.getByRole("dialog", { name: "Delete the data dave left?" })).getByRole("button", { name: "Delete for good" }));
+    await waitFor(() => expect(screen.queryByRole("region", { name: "Orphaned data" })).not.toBeInTheDocument());
+  });
+
+  it("lists an account's data once it is deleted without it", async () => {
+    accountsApi([accountFixture()]);
+    renderAccounts();
+    await userEvent.click(await screen.findByRole("button", { name: "Delete alice" }));
+    await userEvent.click(within(screen.getByRole("dialog", { name: "Delete the account alice?" })).getByRole("button", { name: "Delete account" }));
+    const section = within(await screen.findByRole("region", { name: "Orphaned data" }));
+    expect(section.getByTestId("orphan-row-alice.1800000000")).toHaveTextContent("1.2 MiB");
+  });
+
+  it("shows the error when the list cannot be read", async () => {
+    accountsApi([accountFixture()], { "GET /api/users/orphans": () => ({ status: 403, body: { error: { code: "admin_required", message: "this route is the admin's" } } }) });
+    renderAccounts();
+    const section = within(await screen.findByRole("region", { name: "Orphaned data" }));
+    expect(section.getByRole("alert")).toHaveTextContent("this route is the admin's");
   });
 });

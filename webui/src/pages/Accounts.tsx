@@ -1,12 +1,15 @@
 /* The cell's accounts: people with mail, calendar and files. Services
- * switch on and off from the list; the rest is in each account's dialog. */
+ * switch on and off from the list; the rest is in each account's dialog.
+ * Below, the mailboxes deleted accounts left, when there are any. */
 import { useState } from "react";
 import { errorMessage, fieldError } from "../api/errors";
 import { Name } from "../components/Name";
+import { QuotaBar } from "../components/QuotaBar";
 import { Empty, QueryView } from "../components/states";
 import { AccountDialog } from "../features/accounts/AccountDialog";
 import { AddAccountDialog } from "../features/accounts/AddAccountDialog";
 import { DeleteAccountDialog } from "../features/accounts/DeleteAccountDialog";
+import { OrphansCard } from "../features/accounts/OrphansCard";
 import { SERVICES, orderedServices, useAccounts, useUpdateAccount, type Account, type AccountService } from "../features/accounts/api";
 import { formatQuota } from "../features/accounts/rules";
 
@@ -42,7 +45,14 @@ function AccountRow({ account, onOpen, onDelete }: { account: Account; onOpen: (
             />
           </td>
         ))}
-        <td className="hidden text-xs sm:table-cell">{formatQuota(account.mail_quota_mb)}</td>
+        {/* Without mail there is no mailbox to measure: the quota only. */}
+        <td className="hidden text-xs sm:table-cell">
+          {account.services.includes("mail") ? (
+            <QuotaBar usedBytes={account.mail_used_bytes} quotaMb={account.mail_quota_mb} label={`Mailbox of ${account.name}`} />
+          ) : (
+            formatQuota(account.mail_quota_mb)
+          )}
+        </td>
         <td>
           <span data-testid={`account-state-${account.name}`} className={`badge ${account.disabled ? "bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300" : "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"}`}>
             {account.disabled ? "disabled" : "active"}
@@ -90,14 +100,14 @@ export function Page() {
             ) : (
               <div className="overflow-x-auto">
                 {/* Narrower than this the table scrolls sideways: the name stays readable. */}
-                <table className="table min-w-[40rem]" aria-label="Accounts" data-testid="accounts-table">
+                <table className="table min-w-[44rem]" aria-label="Accounts" data-testid="accounts-table">
                   <thead>
                     <tr>
                       <th className="w-[14%] min-w-28">Name</th>
                       <th className="hidden w-[18%] sm:table-cell">Display name</th>
                       <th className="hidden w-[24%] md:table-cell">Addresses</th>
                       {SERVICES.map((s) => <th key={s.id} className="w-[4.5rem] text-center">{s.id === "calendar" ? "Calendar" : s.label}</th>)}
-                      <th className="hidden w-24 sm:table-cell">Mail quota</th>
+                      <th className="hidden w-40 sm:table-cell">Mailbox</th>
                       <th className="w-24">State</th>
                       <th className="w-40"><span className="sr-only">Actions</span></th>
                     </tr>
@@ -113,6 +123,7 @@ export function Page() {
           }
         </QueryView>
       </section>
+      <OrphansCard />
       <AddAccountDialog open={adding} onClose={() => setAdding(false)} />
       {current && <AccountDialog key={current.name} account={current} onClose={() => setOpen(null)} />}
       <DeleteAccountDialog account={deleting} onClose={() => setDeleting(null)} />

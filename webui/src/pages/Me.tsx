@@ -1,5 +1,6 @@
 /* A cell account's own page: who they are on the cell (name, addresses,
- * services), their password, and how to set up a device. The only page a
+ * services), their password, how to set up a device, and with mail, how
+ * to set up a mail app and how full their mailbox is. The only page a
  * user sees. */
 import { PasswordCard } from "../auth/PasswordCard";
 import { useSession } from "../auth/session";
@@ -7,7 +8,8 @@ import { Name } from "../components/Name";
 import { QueryView } from "../components/states";
 import { DevicesCard } from "../features/accounts/DevicesCard";
 import { SERVICES, useMe } from "../features/accounts/api";
-import { accountPassword, formatQuota } from "../features/accounts/rules";
+import { accountPassword } from "../features/accounts/rules";
+import { MailSetupCard } from "../features/mail/MailSetupCard";
 
 export function Page() {
   const me = useMe();
@@ -47,19 +49,15 @@ export function Page() {
                   })}
                 </ul>
               </dd>
-              {a.services.includes("mail") && (
-                <>
-                  <dt className="text-slate-500">Mailbox size</dt>
-                  <dd>{formatQuota(a.mail_quota_mb)}</dd>
-                </>
-                )}
-              </dl>
-              <p className="text-xs text-slate-500">The same name and password log you in to mail, calendar & contacts, files and webmail. Ask the cell's admin to change what is above.</p>
-            </section>
+            </dl>
+            <p className="text-xs text-slate-500">The same name and password log you in to mail, calendar & contacts, files and webmail. Ask the cell's admin to change what is above.</p>
+          </section>
         )}
       </QueryView>
       <PasswordCard check={(pw) => accountPassword(pw, name)} hint="At least 10 characters, not containing your name" />
       <DevicesCard />
+      {/* After the CA card: a mail app needs the cell's CA installed first. */}
+      {me.data?.services.includes("mail") && <MailSetupCard account={me.data} />}
     </>
   );
 }

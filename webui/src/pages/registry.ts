@@ -22,6 +22,7 @@ export const pages: PageDef[] = [
   { path: "proxy", title: "Proxy & certificates", load: () => import("./Proxy") },
   { path: "services", title: "Services", load: () => import("./Services") },
   { path: "accounts", title: "Accounts", load: () => import("./Accounts") },
+  { path: "mail", title: "Mail", load: () => import("./Mail") },
   { path: "account", title: "Account", load: () => import("./Account") },
   { path: "me", title: "My account", load: () => import("./Me"), roles: ["user"] },
 ];

@@ -1,6 +1,7 @@
 import type { Config } from "../features/config/api";
 import type { Access } from "../features/access/api";
-import type { Account } from "../features/accounts/api";
+import type { Account, Orphan } from "../features/accounts/api";
+import type { EmailStatus, QueuedMessage } from "../features/mail/api";
 import type { Session } from "../auth/session";
 
 /* A configuration document as GET /api/config answers it. */
@@ -15,6 +16,12 @@ export function configFixture(over: Partial<Config> = {}): Config {
     addresses: { host: "172.20.0.1", dns: "172.20.0.2", dhcp: "172.20.0.3", ntp: "172.20.0.4", vpn: "172.20.0.5", proxy: "172.20.0.6", mail: "172.20.0.7", dav: "172.20.0.8", files: "172.20.0.9", webui: "172.20.0.10" },
     virtual_ips: { calendar: "172.20.0.20", files: "172.20.0.21", mail: "172.20.0.22", webui: "172.20.0.23" },
     vpn: { server: "10.0.0.1" },
+    published: [
+      { service: "dns", protocols: ["tcp", "udp"], ports: [53], to: "172.20.0.2" },
+      { service: "ntp", protocols: ["udp"], ports: [123], to: "172.20.0.4" },
+      { service: "webui", protocols: ["tcp"], ports: [80, 443], to: "172.20.0.6" },
+      { service: "mail", protocols: ["tcp"], ports: [25, 465, 587, 143, 993, 4190], to: "172.20.0.7" },
+    ],
     pending: [],
     ...over,
   };
@@ -35,7 +42,8 @@ export function accessFixture(over: Partial<Access> = {}): Access {
   };
 }
 
-/* A cell account as GET /api/users lists it, in the zone mycell.cell. */
+/* A cell account as GET /api/users lists it, in the zone mycell.cell,
+ * its mailbox holding 1.2 MiB of its 1 GiB. */
 export function accountFixture(over: Partial<Account> = {}): Account {
   const name = over.name ?? "alice";
   const aliases = over.aliases ?? ["asmith"];
@@ -44,11 +52,44 @@ export function accountFixture(over: Partial<Account> = {}): Account {
     display_name: "Alice Smith",
     services: ["mail", "calendar", "files"],
     mail_quota_mb: 1024,
+    mail_used_bytes: 1_258_291,
     aliases,
     addresses: [name, ...aliases].map((a) => `${a}@mycell.cell`),
     disabled: false,
     created_at: 1_700_000_000,
     updated_at: 1_700_000_000,
+    ...over,
+  };
+}
+
+/* Data alice left when deleted (without purge) on 14 Nov 2023. */
+export function orphanFixture(over: Partial<Orphan> = {}): Orphan {
+  const name = over.name ?? "alice";
+  const deleted_at = over.deleted_at ?? 1_700_000_000;
+  return { id: `${name}.${deleted_at}`, name, deleted_at, mail: { bytes: 5 * 1024 * 1024 }, ...over };
+}
+
+/* GET /api/email/status of the zone mycell.cell, both daemons running. */
+export function emailStatusFixture(over: Partial<EmailStatus> = {}): EmailStatus {
+  return {
+    domain: "mycell.cell",
+    hosts: { imap: "imap.mycell.cell", smtp: "smtp.mycell.cell" },
+    services: { smtp: "running", imap: "running" },
+    queue: { incoming: 0, active: 0, deferred: 1, hold: 0, total: 1 },
+    counts: { since: 1_700_000_000, delivered: 42, deferred: 3, bounced: 1, rejected: 7 },
+    ...over,
+  };
+}
+
+/* A message postfix could not hand to another server yet. */
+export function queuedMessageFixture(over: Partial<QueuedMessage> = {}): QueuedMessage {
+  return {
+    id: "4B2F81C0A3",
+    queue: "deferred",
+    arrival_time: 1_700_000_100,
+    size: 2048,
+    sender: "alice@mycell.cell",
+    recipients: [{ address: "bob@example.org", delay_reason: "connect to mx.example.org[203.0.113.9]:25: Connection timed out" }],
     ...over,
   };
 }

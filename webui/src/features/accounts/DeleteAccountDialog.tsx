@@ -6,7 +6,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { errorMessage } from "../../api/errors";
 import { ConfirmDialog } from "../../components/Dialog";
-import { accountsKey, type Account } from "./api";
+import { accountsKey, orphansKey, type Account } from "./api";
 
 export function DeleteAccountDialog({ account, onClose, onDeleted }: { account: Account | null; onClose: () => void; onDeleted?: () => void }) {
   const qc = useQueryClient();
@@ -17,6 +17,8 @@ export function DeleteAccountDialog({ account, onClose, onDeleted }: { account: 
     onSuccess: (_r, v) => {
       qc.setQueryData<Account[]>(accountsKey, (old) => old?.filter((a) => a.name !== v.name));
       void qc.invalidateQueries({ queryKey: accountsKey });
+      /* Kept data is listed under Orphaned data from now on. */
+      if (!v.purge) void qc.invalidateQueries({ queryKey: orphansKey });
       close();
       onDeleted?.();
     },

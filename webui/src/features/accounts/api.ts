@@ -1,5 +1,6 @@
 /* Cell accounts (GET/POST /api/users, GET/PUT/DELETE /api/users/{name})
- * for the admin, and the logged-in account's own (GET /api/me). */
+ * for the admin, the data deleted accounts left (GET/DELETE
+ * /api/users/orphans), and the logged-in account's own (GET /api/me). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../api/client";
 
@@ -7,6 +8,7 @@ export type Account = Schemas["Account"];
 export type AccountCreate = Schemas["AccountCreate"];
 export type AccountPatch = Schemas["AccountPatch"];
 export type AccountService = Account["services"][number];
+export type Orphan = Schemas["Orphan"];
 
 /* In the order the API lists them. */
 export const SERVICES: { id: AccountService; label: string }[] = [
@@ -18,6 +20,9 @@ export const ALL_SERVICES: AccountService[] = SERVICES.map((s) => s.id);
 
 export const accountsKey = ["users"] as const;
 export const meKey = ["me"] as const;
+/* Not under accountsKey, so that an edit's cancelQueries there does not
+ * cancel this list's fetch; deleting an account refreshes it instead. */
+export const orphansKey = ["orphans"] as const;
 
 export function useAccounts() {
   return useQuery({ queryKey: accountsKey, queryFn: async () => (await unwrap(api.GET("/api/users"))).users });
@@ -25,6 +30,23 @@ export function useAccounts() {
 
 export function useMe() {
   return useQuery({ queryKey: meKey, queryFn: () => unwrap(api.GET("/api/me")) });
+}
+
+export function useOrphans() {
+  return useQuery({ queryKey: orphansKey, queryFn: async () => (await unwrap(api.GET("/api/users/orphans"))).orphans });
+}
+
+/* DELETE /api/users/orphans/{id}. The data goes in the background and
+ * the list no longer has it at once, so it leaves the cache at once too. */
+export function useDeleteOrphan() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE("/api/users/orphans/{id}", { params: { path: { id } } })),
+    onSuccess: (_r, id) => {
+      qc.setQueryData<Orphan[]>(orphansKey, (old) => old?.filter((o) => o.id !== id));
+      void qc.invalidateQueries({ queryKey: orphansKey });
+    },
+  });
 }
 
 /* The services ticked, in the API's order, each once. */

@@ -101,7 +101,7 @@ describe("quota, display name", () => {
 });
 
 const alice: Account = {
-  name: "alice", display_name: "Alice", services: ["mail", "calendar", "files"], mail_quota_mb: 1024,
+  name: "alice", display_name: "Alice", services: ["mail", "calendar", "files"], mail_quota_mb: 1024, mail_used_bytes: 0,
   aliases: ["asmith"], addresses: ["alice@mycell.cell", "asmith@mycell.cell"], disabled: false, created_at: 1, updated_at: 1,
 };
 

@@ -1,0 +1,65 @@
+/* opendkim: rendering opendkim.conf. */
+#include "svc_opendkim.h"
+
+#include <errno.h>
+
+#include "priv/priv_spawn.h"
+#include "svc_mail.h"
+#include "common/banned.h"
+
+static const char *const run_argv[] = {
+	"/usr/sbin/opendkim", "-f", "-x", SVC_ROOT "/opendkim.conf", NULL,
+};
+static const char *const check_argv[] = {
+	"/usr/sbin/opendkim", "-n", "-x", SVC_ROOT "/opendkim.conf.new", NULL,
+};
+
+int svc_opendkim_render(const struct svc_input *in, struct buf *out)
+{
+	char zone[CONFIG_ZONE_MAX + 1];
+	if (!in->dkim || config_zone(in->cell, zone, sizeof(zone)) < 0)
+		return -EINVAL;
+	return buf_printf(out,
+			  "# opendkim.conf for the mail service of %s, rendered by picd.\n"
+			  "# Do not edit: changes are made through the PIC API.\n\n"
+			  "Syslog no\n"
+			  "UserID " SVC_OPENDKIM_USER ":" SVC_OPENDKIM_USER "\n"
+			  "PidFile " SVC_ROOT "/opendkim.pid\n"
+			  "# postfix beside it, on the mail namespace's loopback only.\n"
+			  "Socket inet:%d@127.0.0.1\n\n"
+			  "# Sign what the cell's accounts send (postfix tells it who logged\n"
+			  "# in); check what arrives.\n"
+			  "Mode sv\n"
+			  "Domain %s\n"
+			  "Selector %s\n"
+			  "KeyFile " SVC_ROOT "/" SVC_OPENDKIM_KEYS_DIR "/%s.private\n"
+			  "Canonicalization relaxed/simple\n"
+			  "OversignHeaders From\n"
+			  "# Loopback is dovecot's replies; no other host signs as the cell\n"
+			  "# without logging in, not even the cell network's.\n"
+			  "InternalHosts 127.0.0.1\n",
+			  zone, SVC_OPENDKIM_PORT, zone, in->dkim->selector, in->dkim->selector);
+}
+
+static bool opendkim_enabled(const struct svc_input *in)
+{
+	return in->dkim != NULL;
+}
+
+const struct svc_ops svc_opendkim_ops = {
+	.name = "dkim",
+	.daemon = "opendkim",
+	.package = "opendkim",
+	.binary = "/usr/sbin/opendkim",
+	.config_file = "opendkim.conf",
+	.dir_mode = 0711, /* opendkim reaches its key after dropping to its user */
+	.subdir = SVC_OPENDKIM_KEYS_DIR,
+	.subdir_user = SVC_OPENDKIM_USER,
+	.own_pidfile = "opendkim.pid",
+	.netns = SVC_MAIL_NETNS,
+	.run_argv = run_argv,
+	.check_argv = check_argv,
+	.reload = SVC_RELOAD_RESTART,
+	.enabled = opendkim_enabled,
+	.render = svc_opendkim_render,
+};

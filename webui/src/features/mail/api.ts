@@ -1,0 +1,59 @@
+/* The cell's mail service for the admin: its state and counts (GET
+ * /api/email/status) and postfix's queue (GET /api/email/queue), with
+ * "try everything now" and deleting one message. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "../../api/client";
+import { ApiError } from "../../api/errors";
+
+export type EmailStatus = Schemas["EmailStatus"];
+export type QueuedMessage = Schemas["QueuedMessage"];
+
+export const mailKey = ["email"] as const;
+export const mailStatusKey = ["email", "status"] as const;
+export const mailQueueKey = ["email", "queue"] as const;
+
+/* 503 not_running: postfix is stopped, which is a state to explain, not a fault. */
+export function isNotRunning(e: unknown): boolean {
+  return e instanceof ApiError && (e.code === "not_running" || e.status === 503);
+}
+
+/* Both are polled while the page is open, so the next poll is the retry. */
+export function useMailStatus(refetchInterval = 5_000) {
+  return useQuery({ queryKey: mailStatusKey, queryFn: () => unwrap(api.GET("/api/email/status")), refetchInterval, retry: false });
+}
+
+export function useMailQueue(refetchInterval = 5_000) {
+  return useQuery({ queryKey: mailQueueKey, queryFn: () => unwrap(api.GET("/api/email/queue")), refetchInterval, retry: false });
+}
+
+/* POST /api/email/queue/flush: postfix only starts trying; the polls show what came of it. */
+export function useFlushQueue() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/email/queue/flush")),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: mailKey }),
+  });
+}
+
+/* DELETE /api/email/queue/{id}. A 404 means the message left the queue
+ * meanwhile (delivered, or deleted elsewhere): what was wanted, so not an error. */
+export function useDeleteMessage() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) => {
+      try {
+        await unwrap(api.DELETE("/api/email/queue/{id}", { params: { path: { id } } }));
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 404)) throw e;
+      }
+    },
+    onSuccess: (_r, id) => {
+      qc.setQueryData<{ messages: QueuedMessage[]; total: number }>(mailQueueKey, (old) => {
+        if (!old) return old;
+        const messages = old.messages.filter((m) => m.id !== id);
+        return { messages, total: old.total - (old.messages.length - messages.length) };
+      });
+      void qc.invalidateQueries({ queryKey: mailKey });
+    },
+  });
+}
