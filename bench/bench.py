@@ -166,6 +166,10 @@ TARGETS = [
      ("loop_latency", "dns_writers", "p99_ms"), "<=", 5, "ms"),
     ("GET /api/config p99 under all three", ("loop_latency", "all", "p99_ms"), "<=", 5, "ms"),
     ("VPN picd RSS at 10,000 peers", ("vpn", "scales", "10000", "rss_picd_mb"), "<=", 32, "MB"),
+    ("mail: account created to first IMAP login p50", ("mail", "created_to_imap_login_ms", "p50_ms"), "<=", 100,
+     "ms"),
+    ("mail: submission on 587 to visible over IMAP p50", ("mail", "submit_to_imap_ms", "p50_ms"), "<=", 250, "ms"),
+    ("mail: postfix + dovecot + opendkim memory (PSS), idle", ("mail", "pss_idle_mb"), "<=", 60, "MB"),
     ("web UI: JS for /login + dashboard, gzip", ("webui", "login_to_dashboard", "js_gzip_kb"), "<=", 150, "KB"),
     ("web UI: dashboard time to interactive p50", ("webui", "dashboard", "tti_ms", "p50_ms"), "<=", 500, "ms"),
     ("web UI: dashboard time to interactive p90", ("webui", "dashboard", "tti_ms", "p90_ms"), "<=", 500, "ms"),
@@ -176,6 +180,9 @@ TARGETS = [
 
 # Figures shown in the table without a target: (name, path, unit).
 INFO_ROWS = [
+    ("mail: submission to IMAP p99", ("mail", "submit_to_imap_ms", "p99_ms"), "ms"),
+    ("mail: messages/s accepted on 587, 8 senders", ("mail", "throughput_msgs_per_s"), "msg/s"),
+    ("mail: memory (PSS) after the load", ("mail", "pss_after_load_mb"), "MB"),
     ("cold start min / max", ("cold_start_ms",), "ms"),
     ("cold start all healthy min / max", ("cold_start_all_healthy_ms",), "ms"),
     ("GET /api/config req/s @1 conn", ("get_config", "1", "rps"), "req/s"),
@@ -2091,6 +2098,169 @@ def section_accounts(ctx):
                          "login_ms": dist(logins, 1), "runs": ACCOUNT_RUNS}}
 
 
+MAIL_CREATE_RUNS = 20
+MAIL_DELIVERY_RUNS = 200
+MAIL_SENDERS = 8
+MAIL_PER_SENDER = 50
+MAIL_PASSWORD = "bench-mail-pw-1"
+
+# Run by /usr/bin/python3 in the client namespace, so that no process
+# start-up is timed: (1) accounts created over the control socket, each
+# then logging in over IMAPS until it can; (2) messages submitted on 587
+# (one logged-in connection) until each is in the INBOX (polled with
+# NOOP/SEARCH on one logged-in IMAP connection); (3) MAIL_SENDERS
+# connections submitting at once. Prints JSON.
+MAIL_BENCH = r"""
+import http.client, imaplib, json, smtplib, socket, ssl, sys, threading, time
+sock_path, addr, zone, password, n_create, n_deliver, n_senders, per_sender = sys.argv[1:9]
+n_create, n_deliver, n_senders, per_sender = int(n_create), int(n_deliver), int(n_senders), int(per_sender)
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+
+class Unix(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect(sock_path)
+
+def api(method, path, body=None):
+    c = Unix("localhost", timeout=30)
+    c.request(method, path, body=json.dumps(body) if body is not None else None,
+              headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, data
+
+def imap_login(name):
+    i = imaplib.IMAP4_SSL(addr, 993, ssl_context=ctx, timeout=30)
+    try:
+        i.login(name, password)
+        return i
+    except imaplib.IMAP4.error:
+        i.shutdown()
+        return None
+
+created = []
+for k in range(n_create):
+    name = f"mb{k}"
+    t0 = time.monotonic()
+    st, body = api("POST", "/api/users", {"name": name, "password": password, "services": ["mail"]})
+    if st != 201:
+        raise SystemExit(f"creating {name}: {st} {body[:200]}")
+    tries = 0
+    while True:
+        i = imap_login(name)
+        tries += 1
+        if i:
+            break
+    created.append({"ms": (time.monotonic() - t0) * 1000, "tries": tries})
+    i.logout()
+
+api("POST", "/api/users", {"name": "mbsend", "password": password, "services": ["mail"]})
+api("POST", "/api/users", {"name": "mbrecv", "password": password, "services": ["mail"]})
+reader = imap_login("mbrecv")
+reader.select("INBOX")
+smtp = smtplib.SMTP(addr, 587, timeout=30)
+smtp.starttls(context=ctx)
+smtp.login("mbsend", password)
+deliver = []
+for k in range(n_deliver):
+    subject = f"lat-{k}"
+    t0 = time.monotonic()
+    smtp.sendmail(f"mbsend@{zone}", [f"mbrecv@{zone}"], f"Subject: {subject}\r\n\r\nbody {k}\r\n")
+    while True:
+        reader.noop()
+        _, ids = reader.search(None, "SUBJECT", subject)
+        if ids[0]:
+            break
+        time.sleep(0.002)
+    deliver.append((time.monotonic() - t0) * 1000)
+smtp.quit()
+
+def sender(j, out):
+    s = smtplib.SMTP(addr, 587, timeout=60)
+    s.starttls(context=ctx)
+    s.login("mbsend", password)
+    for k in range(per_sender):
+        s.sendmail(f"mbsend@{zone}", [f"mbrecv@{zone}"], f"Subject: tp-{j}-{k}\r\n\r\nbody\r\n")
+    s.quit()
+    out[j] = True
+done = {}
+t0 = time.monotonic()
+threads = [threading.Thread(target=sender, args=(j, done)) for j in range(n_senders)]
+for t in threads: t.start()
+for t in threads: t.join()
+elapsed = time.monotonic() - t0
+print(json.dumps({"created": created, "deliver_ms": deliver, "accepted": len(done) * per_sender,
+                  "throughput_s": elapsed}))
+"""
+
+
+def pss_kb(pid):
+    """Proportional set size: shared pages split among their sharers, so
+    a daemon's many processes add up to what they cost together."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_kb(roots):
+    """PSS of the `roots` and every process below them."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    total, todo, n = 0, list(roots), 0
+    while todo:
+        pid = todo.pop()
+        total += pss_kb(pid)
+        n += 1
+        todo.extend(children.get(pid, []))
+    return total, n
+
+
+def section_mail(ctx):
+    """Mail: account created to first IMAP login, submission to INBOX,
+    submission throughput, the mail daemons' memory."""
+    ctx.ensure_running()
+    for name in ("smtp", "imap", "dkim"):
+        ctx.picd.wait_service(name)
+    client, conf = ctx.client()
+    zone = f"{conf['cell_name']}.{conf['domain']}".lower()
+    roots = [ctx.picd.service(name)["pid"] for name in ("smtp", "imap", "dkim")]
+    idle_kb, idle_procs = tree_pss_kb(roots)
+    out = sh("ip", "netns", "exec", client.name, "/usr/bin/python3", "-c", MAIL_BENCH, ctx.picd.sock_path,
+             conf["addresses"]["mail"], zone, MAIL_PASSWORD, str(MAIL_CREATE_RUNS), str(MAIL_DELIVERY_RUNS),
+             str(MAIL_SENDERS), str(MAIL_PER_SENDER), timeout=600)
+    r = json.loads(out.stdout)
+    loaded_kb, loaded_procs = tree_pss_kb(roots)
+    for name in [f"mb{k}" for k in range(MAIL_CREATE_RUNS)] + ["mbsend", "mbrecv"]:
+        ctx.picd.local("DELETE", f"/api/users/{name}?purge=true")
+    return {"mail": {
+        "created_to_imap_login_ms": dist([c["ms"] for c in r["created"]], 1),
+        "created_login_tries_max": max(c["tries"] for c in r["created"]),
+        "submit_to_imap_ms": dist(r["deliver_ms"], 1),
+        "submit_runs": len(r["deliver_ms"]),
+        "throughput_msgs_per_s": round(r["accepted"] / r["throughput_s"], 1),
+        "throughput_senders": MAIL_SENDERS,
+        "pss_idle_mb": mb(idle_kb),
+        "processes_idle": idle_procs,
+        "pss_after_load_mb": mb(loaded_kb),
+        "processes_after_load": loaded_procs,
+    }}
+
+
 def section_loop_latency(ctx):
     """GET /api/config latency while slow requests run beside it."""
 
@@ -2427,6 +2597,7 @@ SECTIONS = [
     section_proxy,
     section_loop_latency,
     section_accounts,
+    section_mail,
     section_webui,  # before vpn, which counts the peers it makes
     section_vpn,
     section_dns_scale_big,  # last: leaves 100,000 records in the store
