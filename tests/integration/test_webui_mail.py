@@ -1,0 +1,93 @@
+"""Mail in a real browser against a real cell with real mail daemons: the
+admin sees the mail service's state and a message waiting in postfix's
+queue on the Mail page and deletes it there; the Accounts page shows a
+mailbox's use against its quota and a deleted account's kept mailbox,
+which the admin removes; a cell account's own page tells it how to set
+up its mail client."""
+
+import os
+
+import pytest
+
+from browser import Browser
+from conftest import Picd, wait_for
+from test_mail import GOOD, Mail, token
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+UI_DIR = os.path.join(ROOT, "build", "ui")
+
+
+@pytest.fixture
+def cell(tmp_path):
+    assert os.path.exists(os.path.join(UI_DIR, "index.html")), "the web UI is not built: make build"
+    d = Picd(tmp_path, extra_args=["--ui-dir", UI_DIR])
+    d.start()
+    yield d
+    d.stop(check=True)
+
+
+def test_mail_through_the_browser(cell, tmp_path):
+    picd = cell
+    mail = Mail(picd, tmp_path)
+    z = mail.zone
+    mail.user("alice", mail_quota_mb=1)
+    mail.user("bob")
+    t = token()
+    rc, out = mail.swaks(25, f"alice@{z}", "x@example.net", "--header", f"Subject: {t}", body="x" * 100_000)
+    assert rc == 0 and mail.wait_message("alice", t), out
+    # Mail for the world waits: there is no way out of these namespaces.
+    rc, out = mail.swaks(587, "someone@example.org", f"bob@{z}", "--header", "Subject: out", user="bob")
+    assert rc == 0, out
+    queued = wait_for(lambda: picd.local("GET", "/api/email/queue")[2]["messages"], 15)
+    assert queued, picd.local("GET", "/api/email/queue")[2]
+    qid = queued[0]["id"]
+
+    b = Browser(picd.url, tmp_path / "screens")
+    try:
+        b.login(picd.admin_password)
+        b.wait(role="heading", name="Dashboard")
+        b.click(testid="nav-mail")
+        b.wait(role="heading", name="Mail")
+        b.wait_text_of(r"running", testid="mail-state-smtp")
+        b.wait_text_of(r"running", testid="mail-state-imap")
+        b.wait(text=f"imap.{z}")
+        b.wait(testid=f"queue-row-{qid}")
+        assert "someone@example.org" in b.text(testid=f"queue-row-{qid}")
+        b.screens("mail")
+        b.click(role="button", name="Retry all now")
+        # Deleted after a confirmation: gone from postfix's queue.
+        b.click(testid=f"queue-delete-{qid}")
+        dialog = {"role": "dialog", "name": f"Delete message {qid}?"}
+        b.click(role="button", name="Delete message", within=dialog)
+        b.wait(text="The queue is empty.")
+        assert picd.local("GET", "/api/email/queue")[2]["total"] == 0
+
+        # The mailbox's use against its quota; a deleted account's data.
+        t2 = token()
+        rc, out = mail.swaks(25, f"bob@{z}", "x@example.net", "--header", f"Subject: {t2}")
+        assert rc == 0 and mail.wait_message("bob", t2), out
+        assert picd.local("DELETE", "/api/users/bob")[0] == 204
+        b.click(testid="nav-accounts")
+        b.wait(role="heading", name="Accounts")
+        used = picd.local("GET", "/api/users/alice")[2]["mail_used_bytes"]
+        assert used > 100_000
+        meter = b.do("evaluate", js="[...document.querySelectorAll('[role=meter]')].map(m => "
+                                    "[m.getAttribute('aria-valuenow'), m.getAttribute('aria-valuemax')])")["value"]
+        assert [str(used), str(1024 * 1024)] in meter, meter
+        b.wait(role="heading", name="Orphaned data")
+        orphan = picd.local("GET", "/api/users/orphans")[2]["orphans"][0]
+        b.click(testid=f"orphan-delete-{orphan['id']}")
+        b.screens("orphan-confirm")
+        b.click(role="button", name="Delete for good")
+        assert wait_for(lambda: picd.local("GET", "/api/users/orphans")[2] == {"orphans": []}, 10)
+
+        # The account's own page: how to set up its mail.
+        b.click(role="button", name="Log out")
+        b.login(GOOD, user="alice")
+        b.wait(role="heading", name="My account")
+        b.wait(role="heading", name="Set up mail on your devices")
+        b.wait(text=f"imap.{z}")
+        b.wait(text=f"smtp.{z}")
+        b.screens("my-mail")
+    finally:
+        b.close()
