@@ -110,3 +110,22 @@ json_t *cli_json_split(const char *text)
 	}
 	return list;
 }
+
+const char *cli_json_string_or(const json_t *v, const char *dflt)
+{
+	const char *s = json_string_value(v);
+	return s && s[0] ? s : dflt;
+}
+
+void cli_json_join(const json_t *list, const char *sep, char *out, size_t outlen)
+{
+	const json_t *v;
+	size_t i;
+	out[0] = '\0';
+	json_array_foreach(list, i, v) {
+		size_t used = strlen(out);
+		snprintf(out + used, outlen - used, "%s%s", i ? sep : "", cli_json_string_or(v, "?"));
+	}
+	if (!out[0])
+		snprintf(out, outlen, "-");
+}

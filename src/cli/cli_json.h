@@ -28,6 +28,12 @@ int cli_json_table_kv(struct cli_table *t, const char *key, const json_t *v);
 /* The same with the key shown as a label, "key:". */
 int cli_json_table_field(struct cli_table *t, const char *key, const json_t *v);
 
+/* A string member's text, or `dflt` when it is missing, empty or not a
+ * string. */
+const char *cli_json_string_or(const json_t *v, const char *dflt);
+/* The strings of array `list` joined with `sep` into out[outlen] (cut
+ * when longer), "-" for none. */
+void cli_json_join(const json_t *list, const char *sep, char *out, size_t outlen);
 /* "a,b,c" (an option's value) as the list ["a","b","c"]; "" as []. NULL
  * when out of memory or not valid UTF-8. */
 json_t *cli_json_split(const char *text);

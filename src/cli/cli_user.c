@@ -90,38 +90,19 @@ static int parse_options(int argc, char **argv, int from, json_t *body)
 
 /* --- printing -------------------------------------------------------- */
 
-static const char *text_or(const json_t *v, const char *dflt)
-{
-	const char *s = json_string_value(v);
-	return s && s[0] ? s : dflt;
-}
-
-static void joined(const json_t *list, char *out, size_t outlen)
-{
-	const json_t *v;
-	size_t i;
-	out[0] = '\0';
-	json_array_foreach(list, i, v) {
-		size_t used = strlen(out);
-		snprintf(out + used, outlen - used, "%s%s", i ? "," : "", text_or(v, "?"));
-	}
-	if (!out[0])
-		snprintf(out, outlen, "-");
-}
-
 static int add_user_row(struct cli_table *t, const json_t *u)
 {
 	char services[64], aliases[512], quota[32];
-	joined(json_object_get(u, "services"), services, sizeof(services));
-	joined(json_object_get(u, "aliases"), aliases, sizeof(aliases));
+	cli_json_join(json_object_get(u, "services"), ",", services, sizeof(services));
+	cli_json_join(json_object_get(u, "aliases"), ",", aliases, sizeof(aliases));
 	json_int_t mb = json_integer_value(json_object_get(u, "mail_quota_mb"));
 	double used = (double)json_integer_value(json_object_get(u, "mail_used_bytes")) / (1024.0 * 1024.0);
 	if (mb)
 		snprintf(quota, sizeof(quota), "%.1f of %lld MiB", used, (long long)mb);
 	else
 		snprintf(quota, sizeof(quota), "%.1f MiB, no limit", used);
-	return cli_table_add(t, text_or(json_object_get(u, "name"), "?"),
-			     text_or(json_object_get(u, "display_name"), "-"), services, quota, aliases,
+	return cli_table_add(t, cli_json_string_or(json_object_get(u, "name"), "?"),
+			     cli_json_string_or(json_object_get(u, "display_name"), "-"), services, quota, aliases,
 			     json_is_true(json_object_get(u, "disabled")) ? "disabled" : "enabled");
 }
 
@@ -138,7 +119,7 @@ static int print_user(const struct cli_ctx *ctx, const json_t *u)
 	if (r != 0 || ctx->json)
 		return r;
 	char addresses[1024];
-	joined(json_object_get(u, "addresses"), addresses, sizeof(addresses));
+	cli_json_join(json_object_get(u, "addresses"), ",", addresses, sizeof(addresses));
 	printf("addresses: %s\n", addresses);
 	return CLI_EXIT_OK;
 }
@@ -271,7 +252,7 @@ static int add_orphan_row(struct cli_table *t, const json_t *o)
 	json_t *mail = json_object_get(o, "mail");
 	snprintf(size, sizeof(size), "%.1f MiB",
 		 (double)json_integer_value(json_object_get(mail, "bytes")) / (1024.0 * 1024.0));
-	return cli_table_add(t, text_or(json_object_get(o, "id"), "?"), text_or(json_object_get(o, "name"), "?"),
+	return cli_table_add(t, cli_json_string_or(json_object_get(o, "id"), "?"), cli_json_string_or(json_object_get(o, "name"), "?"),
 			     when, size);
 }
 

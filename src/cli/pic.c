@@ -14,6 +14,7 @@
 #include "cli_cmd.h"
 #include "cli_config.h"
 #include "cli_dhcp.h"
+#include "cli_mail.h"
 #include "cli_peer.h"
 #include "cli_user.h"
 #include "cli_proxy.h"
@@ -70,8 +71,11 @@ static const struct cli_cmd commands[] = {
 	  .help = "the cell's certificate authority: its root (and replacing it), issued certificates, revocation",
 	  .sub = cli_ca_cmds },
 	{ .name = "user", .args = "",
-	  .help = "the cell's accounts (mail, calendar, files): add, list, show, set, passwd, disable, enable, rm",
+	  .help = "the cell's accounts (mail, calendar, files): add, list, show, set, passwd, disable, enable, rm, orphans",
 	  .sub = cli_user_cmds },
+	{ .name = "mail", .args = "",
+	  .help = "the mail service: status, queue, flush, rm",
+	  .sub = cli_mail_cmds },
 	{ .name = "peer", .args = "",
 	  .help = "the VPN's peers: add (with a QR code), list, show, set, enable, disable, rm, config, qr",
 	  .sub = cli_peer_cmds },

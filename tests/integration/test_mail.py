@@ -289,8 +289,21 @@ def test_queue_status_and_counts(picd, tmp_path):
     assert picd.local("GET", "/api/email/status")[2]["queue"]["total"] >= 1
     assert picd.local("POST", "/api/email/queue/flush")[0] == 204
 
+    # The CLI shows the same; a malformed id is refused (exit 2, the field
+    # named) and changes nothing.
+    p = picd.pic("mail", "status")
+    assert p.returncode == 0 and f"imap.{z}" in p.stdout and "queue:      1" in p.stdout, p
+    p = picd.pic("mail", "queue")
+    assert p.returncode == 0 and m["id"] in p.stdout and "someone@example.org" in p.stdout, p
+    p = picd.pic("mail", "rm", "not-an-id")
+    assert p.returncode == 2 and "id" in p.stderr, p
+    assert picd.local("GET", "/api/email/queue")[2]["total"] == 1
+    p = picd.pic("mail", "flush")
+    assert p.returncode == 0, p
+
     # Deleted from the queue; a wrong id is 404, a malformed one 400.
-    assert picd.local("DELETE", f"/api/email/queue/{m['id']}")[0] == 204
+    p = picd.pic("mail", "rm", m["id"])
+    assert p.returncode == 0 and "deleted" in p.stdout, p
     assert wait_for(lambda: picd.local("GET", "/api/email/queue")[2]["total"] == 0, 10)
     status, _, doc = picd.local("DELETE", f"/api/email/queue/{m['id']}")
     assert status == 404, doc
