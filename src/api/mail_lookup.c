@@ -5,10 +5,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "common/netstring.h"
 #include "daemon.h"
 #include "model/account.h"
 #include "store/store_account.h"
+#include "store/store_email.h"
 #include "svc/svc_postfix.h"
 #include "common/banned.h"
 
@@ -49,6 +52,22 @@ static int answer_for(const char *map, size_t map_len, const struct account_owne
 	return buf_printf(reply, "PERM no such map");
 }
 
+/* The relay's login for postfix's smtp client: key "[host]:port" as
+ * main.cf names the relay. */
+static int relay_answer(struct store *s, const char *key, size_t key_len, struct buf *reply)
+{
+	struct email_settings e;
+	if (store_email_load(s, &e) < 0)
+		return buf_printf(reply, "TEMP the cell's store cannot be read");
+	char want[NAME_MAX_LEN + 16];
+	int n = snprintf(want, sizeof(want), "[%s]:%u", e.relay_host, (unsigned)e.relay_port);
+	int r = e.relay && e.relay_username[0] && n > 0 && (size_t)n == key_len && strncasecmp(key, want, key_len) == 0
+			? buf_printf(reply, "OK %s:%s", e.relay_username, e.relay_password)
+			: buf_printf(reply, "NOTFOUND ");
+	sodium_memzero(&e, sizeof(e));
+	return r;
+}
+
 int mail_lookup_answer(struct store *s, const char *zone, const char *request, size_t len, struct buf *reply)
 {
 	const char *space = memchr(request, ' ', len);
@@ -56,6 +75,8 @@ int mail_lookup_answer(struct store *s, const char *zone, const char *request, s
 		return buf_printf(reply, "PERM the request is \"<map> <key>\"");
 	const char *key = space + 1;
 	size_t map_len = (size_t)(space - request), key_len = len - map_len - 1;
+	if (map_len == strlen(SVC_POSTFIX_MAP_RELAY) && memcmp(request, SVC_POSTFIX_MAP_RELAY, map_len) == 0)
+		return relay_answer(s, key, key_len, reply);
 	char local[ACCOUNT_NAME_MAX + 1];
 	struct account_owner owner;
 	bool found = false;
@@ -72,7 +93,7 @@ static int maps_answer(struct daemon *d, const char *req, size_t len, struct buf
 {
 	char zone[CONFIG_ZONE_MAX + 1];
 	struct buf reply;
-	buf_init(&reply, 512);
+	buf_init(&reply, 1024); /* a relay login is up to 2 * 255 bytes */
 	int r = config_zone(&d->config, zone, sizeof(zone)) < 0 ? -ENAMETOOLONG : 0;
 	if (r == 0)
 		r = mail_lookup_answer(d->store, zone, req, len, &reply);

@@ -6,6 +6,8 @@
  *   alias   info@<zone>   → "OK alice@<zone>" (an alias: rewrite)
  *   sender  info@<zone>   → "OK alice,alice@<zone>" (the login that may
  *                            send as it)
+ *   relay   [host]:port   → "OK name:password" (the relay host's login, when
+ *                            set: postfix's smtp_sasl_password_maps)
  * and "NOTFOUND " for anything else; "TEMP …" when the store fails (the
  * sender retries), "PERM …" for a request that is not one. */
 #pragma once

@@ -23,6 +23,9 @@ const struct route routes[] = {
 
 	{ HTTP_GET, "/api/users", api_users_list, ROUTE_AUTH, 0, "The cell's accounts" },
 	{ HTTP_POST, "/api/users", api_users_create, ROUTE_AUTH, 8 * KIB, "Create an account" },
+	{ HTTP_GET, "/api/email/config", api_email_config_get, ROUTE_AUTH, 0, "How mail for other servers leaves" },
+	{ HTTP_PUT, "/api/email/config", api_email_config_put, ROUTE_AUTH, 4 * KIB,
+	  "Direct delivery, or a relay host with its login" },
 	{ HTTP_GET, "/api/email/status", api_email_status, ROUTE_AUTH, 0, "The mail service: queue and counts" },
 	{ HTTP_GET, "/api/email/queue", api_email_queue, ROUTE_AUTH, 0, "Messages waiting in postfix's queue" },
 	{ HTTP_POST, "/api/email/queue/flush", api_email_queue_flush, ROUTE_AUTH, 0, "Try every queued message now" },

@@ -7,9 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "daemon.h"
 #include "net/lan.h"
 #include "store/store_dhcp.h"
+#include "store/store_email.h"
 #include "store/store_ntp.h"
 #include "store/store_proxy.h"
 #include "store/store_vpn.h"
@@ -37,6 +40,8 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		r = lan_lookup(a->dhcp.interface, &a->lan);
 	if (r == 0)
 		r = store_proxy_load(d->store, &a->proxy);
+	if (r == 0)
+		r = store_email_load(d->store, &a->email);
 	if (r == 0)
 		r = load_live(d, name, a);
 	if (r < 0)
@@ -67,6 +72,7 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		.proxy = &a->proxy,
 		.host = &a->host,
 		.dkim = a->dkim.selector[0] ? &a->dkim : NULL,
+		.email = &a->email,
 		.peers = a->peers,
 		.n_peers = a->n_peers,
 		.now = time(NULL),
@@ -86,6 +92,7 @@ int apply_input_load_live(struct daemon *d, const char *name, struct apply_input
 
 void apply_input_free(struct apply_input *a)
 {
+	sodium_memzero(a->email.relay_password, sizeof(a->email.relay_password));
 	store_vpn_peers_free(a->peers, a->n_peers);
 	a->peers = NULL;
 	a->n_peers = 0;

@@ -22,6 +22,7 @@ struct apply_input {
 	struct proxy_settings proxy;
 	struct host_access host;
 	struct dkim_key dkim;
+	struct email_settings email;
 	bool serving[APPLY_INPUT_SERVICES_MAX]; /* per svc_table entry */
 	struct vpn_peer *peers; /* for the DNS service; apply_input_free() */
 	size_t n_peers;

@@ -10,16 +10,19 @@
 #include "cli_http.h"
 #include "cli_json.h"
 #include "cli_list.h"
+#include "cli_passwd.h"
 #include "cli_table.h"
 #include "cli_time.h"
 #include "cli_url.h"
 #include "common/cleanup.h"
+#include "common/strparse.h"
 #include "common/banned.h"
 
 static int status_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int queue_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int flush_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int rm_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int relay_run(const struct cli_ctx *ctx, int argc, char **argv);
 
 const struct cli_cmd cli_mail_cmds[] = {
 	{ .name = "status", .args = "", .help = "the mail daemons, the host names for clients, the queue and counts",
@@ -30,6 +33,10 @@ const struct cli_cmd cli_mail_cmds[] = {
 	  .max_args = 0 },
 	{ .name = "rm", .args = "ID", .help = "delete a queued message (not delivered, its sender not told)",
 	  .run = rm_run, .min_args = 1, .max_args = 1 },
+	{ .name = "relay", .args = "[HOST[:PORT] [--user NAME] | --direct]",
+	  .help = "show or set how mail for other servers leaves: through a relay host (its password is asked, or "
+		  "read from stdin), or --direct to each recipient's server",
+	  .run = relay_run, .min_args = 0, .max_args = 3 },
 	{ 0 },
 };
 
@@ -120,4 +127,91 @@ static int rm_run(const struct cli_ctx *ctx, int argc, char **argv)
 	if (r == 0 && !ctx->json)
 		printf("message %s deleted from the queue\n", argv[0]);
 	return r;
+}
+
+static void print_relay(const json_t *doc)
+{
+	const json_t *relay = json_object_get(doc, "relay");
+	if (!json_is_object(relay)) {
+		printf("mail for other servers goes to each recipient's own server (direct)\n");
+		return;
+	}
+	const char *user = json_string_value(json_object_get(relay, "username"));
+	printf("mail for other servers goes through %s:%lld", cli_json_string_or(json_object_get(relay, "host"), "?"),
+	       (long long)json_integer_value(json_object_get(relay, "port")));
+	if (user)
+		printf(", logging in as %s%s", user,
+		       json_is_true(json_object_get(relay, "has_password")) ? " (password stored)" : "");
+	printf("\n");
+}
+
+static int relay_put(const struct cli_ctx *ctx, const char *raw_json, json_t *body)
+{
+	_cleanup_free_ char *text = raw_json ? NULL : json_dumps(body, JSON_COMPACT);
+	if (!raw_json && !text)
+		return cli_error_local(-ENOMEM, "building the request");
+	_cleanup_response_ struct cli_response resp = { 0 };
+	int r = cli_http_call(ctx, &(struct cli_request){ .method = "PUT", .path = "/api/email/config",
+							  .raw_json = raw_json ? raw_json : text },
+			      &resp);
+	if (r == 0 && !ctx->json)
+		print_relay(resp.body);
+	return r;
+}
+
+static int relay_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc == 0) {
+		_cleanup_response_ struct cli_response resp = { 0 };
+		bool done;
+		int r = cli_object_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/email/config" },
+					 &resp, &done);
+		if (r == 0 && !done)
+			print_relay(resp.body);
+		return r;
+	}
+	if (strcmp(argv[0], "--direct") == 0) {
+		if (argc != 1)
+			return cli_error_usage("--direct takes nothing more (see pic help mail relay)");
+		_cleanup_json_ json_t *body = json_pack("{s:n}", "relay");
+		return relay_put(ctx, NULL, body);
+	}
+	const char *user = NULL;
+	if (argc == 3 && strcmp(argv[1], "--user") == 0)
+		user = argv[2];
+	else if (argc != 1)
+		return cli_error_usage("usage: pic mail relay HOST[:PORT] [--user NAME] | --direct");
+	char host[256];
+	uint32_t port = 587;
+	const char *colon = strrchr(argv[0], ':');
+	size_t hlen = colon ? (size_t)(colon - argv[0]) : strlen(argv[0]);
+	if (hlen == 0 || hlen >= sizeof(host))
+		return cli_error_usage("'%s' is not HOST[:PORT]", argv[0]);
+	memcpy(host, argv[0], hlen);
+	host[hlen] = '\0';
+	if (colon && parse_u32(colon + 1, 1, 65535, &port) < 0)
+		return cli_error_usage("the port in '%s' must be 1 to 65535", argv[0]);
+	_cleanup_json_ json_t *body = json_pack("{s:{s:s, s:i}}", "relay", "host", host, "port", (int)port);
+	if (!body)
+		return cli_error_usage("'%s' is not valid UTF-8", argv[0]);
+	if (!user)
+		return relay_put(ctx, NULL, body);
+	json_t *relay = json_object_get(body, "relay");
+	if (json_object_set_new(relay, "username", json_string(user)) < 0)
+		return cli_error_usage("the user name is not valid UTF-8");
+	_cleanup_(cli_password_wipe) struct cli_password pw = { 0 };
+	_cleanup_(cli_secret_body_wipe) struct cli_secret_body text = { 0 };
+	char prompt[96];
+	snprintf(prompt, sizeof(prompt), "Password for %.40s at the relay: ", user);
+	int r = cli_password_read(prompt, &pw);
+	if (r == 0)
+		r = cli_password_body(relay, "password", &pw, &text);
+	if (r != 0)
+		return r;
+	/* text holds the relay object with the password: the body wraps it. */
+	_cleanup_(cli_secret_body_wipe) struct cli_secret_body full = { 0 };
+	int n = snprintf(full.text, sizeof(full.text), "{\"relay\":%s}", text.text);
+	if (n < 0 || (size_t)n >= sizeof(full.text))
+		return cli_error_local(-ENOBUFS, "building the request");
+	return relay_put(ctx, full.text, NULL);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
 #include "common/banned.h"
 
 static const char *const reserved[] = {
@@ -123,45 +124,6 @@ size_t account_service_names(unsigned services, const char *out[ACCOUNT_SERVICES
 	return n;
 }
 
-/* The number of code points of valid UTF-8 without control characters
- * (C0, DEL, C1); -1 for anything else. */
-static long utf8_chars(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	long n = 0;
-	for (size_t i = 0; i < len; n++) {
-		unsigned c = p[i];
-		size_t extra;
-		uint32_t cp;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return -1;
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			extra = 1, cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			extra = 2, cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			extra = 3, cp = c & 0x07;
-		} else {
-			return -1;
-		}
-		if (i + extra >= len)
-			return -1;
-		for (size_t k = 1; k <= extra; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return -1;
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		}
-		static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000 };
-		if (cp < min[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
-			return -1;
-		i += extra + 1;
-	}
-	return n;
-}
-
 static bool contains_ci(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle), h = strlen(hay);
@@ -178,7 +140,7 @@ int account_check_password(const char *name, const char *password, struct field_
 		field_error_set(e, "password", "password must be at most %d bytes", ACCOUNT_PASSWORD_MAX);
 		return -EINVAL;
 	}
-	long chars = utf8_chars(password ? password : "", len);
+	long chars = text_chars(password ? password : "", len);
 	if (chars < 0) {
 		field_error_set(e, "password", "password must be text (UTF-8) without control characters");
 		return -EINVAL;
@@ -211,7 +173,7 @@ int account_check_display_name(const char *display_name, struct field_error *e)
 		field_error_set(e, "display_name", "display_name must be at most %d bytes", ACCOUNT_DISPLAY_NAME_MAX);
 		return -EINVAL;
 	}
-	if (utf8_chars(display_name ? display_name : "", len) < 0) {
+	if (text_chars(display_name ? display_name : "", len) < 0) {
 		field_error_set(e, "display_name", "display_name must be text (UTF-8) without control characters");
 		return -EINVAL;
 	}

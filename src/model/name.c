@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "common/banned.h"
 
 static bool is_label_char(char c)
@@ -59,4 +60,18 @@ int name_validate(const char *field, const char *s, struct field_error *e)
 		label = s + i + 1;
 	}
 	return 0;
+}
+
+int name_validate_host(const char *field, const char *s, struct field_error *e)
+{
+	uint32_t addr;
+	if (ipv4_parse(s, &addr) == 0)
+		return 0;
+	const char *last = strrchr(s, '.');
+	last = last ? last + 1 : s;
+	if (*last && strspn(last, "0123456789") == strlen(last)) {
+		field_error_set(e, field, "%s is not a valid IPv4 address", field);
+		return -EINVAL;
+	}
+	return name_validate(field, s, e);
 }

@@ -10,3 +10,6 @@
 
 /* 0 when valid; -EINVAL with `e` naming `field` otherwise. */
 int name_validate(const char *field, const char *s, struct field_error *e);
+/* A host: an IPv4 address, or a name as above whose last label is not all
+ * digits (so a mistyped address is said to be one). */
+int name_validate_host(const char *field, const char *s, struct field_error *e);

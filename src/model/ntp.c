@@ -19,16 +19,7 @@ void ntp_defaults(struct ntp_settings *ret)
 
 int ntp_server_validate(const char *field, const char *s, struct field_error *e)
 {
-	uint32_t addr;
-	if (ipv4_parse(s, &addr) == 0)
-		return 0;
-	const char *last = strrchr(s, '.');
-	last = last ? last + 1 : s;
-	if (*last && strspn(last, "0123456789") == strlen(last)) {
-		field_error_set(e, field, "%s is not a valid IPv4 address", field);
-		return -EINVAL;
-	}
-	return name_validate(field, s, e);
+	return name_validate_host(field, s, e);
 }
 
 int ntp_add_server(struct ntp_settings *n, const char *s, struct field_error *e)

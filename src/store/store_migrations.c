@@ -13,6 +13,7 @@ INCBIN(migration_005, "src/store/migrations/005_proxy.sql");
 INCBIN(migration_006, "src/store/migrations/006_cert_superseded.sql");
 INCBIN(migration_007, "src/store/migrations/007_vpn.sql");
 INCBIN(migration_008, "src/store/migrations/008_accounts.sql");
+INCBIN(migration_009, "src/store/migrations/009_email.sql");
 
 const struct store_migration store_migrations[] = {
 	{ "001_initial", migration_001 },
@@ -23,5 +24,6 @@ const struct store_migration store_migrations[] = {
 	{ "006_cert_superseded", migration_006 },
 	{ "007_vpn", migration_007 },
 	{ "008_accounts", migration_008 },
+	{ "009_email", migration_009 },
 };
 const size_t store_migrations_len = sizeof(store_migrations) / sizeof(store_migrations[0]);

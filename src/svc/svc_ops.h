@@ -12,6 +12,7 @@
 #include "model/dhcp.h"
 #include "model/dkim.h"
 #include "model/dns.h"
+#include "model/email.h"
 #include "model/ntp.h"
 #include "model/proxy.h"
 #include "model/vpn_peer.h"
@@ -64,6 +65,8 @@ struct svc_input {
 	const struct proxy_settings *proxy; /* the owner's route switches; NULL: all on */
 	/* The host's own HTTPS addresses and names, for the proxy; NULL: none. */
 	const struct host_access *host;
+	/* The mail service's settings (how mail leaves); NULL: direct. */
+	const struct email_settings *email;
 	/* The cell's DKIM key (opendkim signs with it, the DNS publishes it);
 	 * NULL: none yet. */
 	const struct dkim_key *dkim;

@@ -26,12 +26,33 @@ static const char *const check_argv[] = {
 
 #define MAP(name) "socketmap:unix:" SVC_ROOT "/" SVC_POSTFIX_MAPS_SOCKET ":" name
 
+/* Mail for other servers: direct, or through the relay, logging in over
+ * TLS only (the password is postfix's to present, asked of picd, never in
+ * a file). */
+static int render_relay(const struct email_settings *e, struct buf *out)
+{
+	if (!e || !e->relay)
+		return buf_printf(out, "\n# Mail for other servers goes to each recipient's own server.\n"
+				       "relayhost =\n"
+				       "smtp_tls_security_level = may\n");
+	int r = buf_printf(out, "\n# Mail for other servers goes through the relay host.\n"
+				"relayhost = [%s]:%u\n", e->relay_host, (unsigned)e->relay_port);
+	if (r == 0 && e->relay_username[0])
+		r = buf_printf(out, "smtp_sasl_auth_enable = yes\n"
+				    "smtp_sasl_password_maps = " MAP(SVC_POSTFIX_MAP_RELAY) "\n"
+				    "smtp_sasl_security_options = noanonymous\n"
+				    "smtp_sasl_tls_security_options = noanonymous\n");
+	if (r == 0)
+		r = buf_printf(out, "smtp_tls_security_level = %s\n", e->relay_username[0] ? "encrypt" : "may");
+	return r;
+}
+
 int svc_postfix_render(const struct svc_input *in, struct buf *out)
 {
 	char zone[CONFIG_ZONE_MAX + 1];
 	if (config_zone(in->cell, zone, sizeof(zone)) < 0)
 		return -ENAMETOOLONG;
-	return buf_printf(out,
+	int r = buf_printf(out,
 		"# main.cf for the mail service of %s, rendered by picd.\n"
 		"# Do not edit: changes are made through the PIC API.\n\n"
 		"compatibility_level = 3.6\n"
@@ -74,7 +95,6 @@ int svc_postfix_render(const struct svc_input *in, struct buf *out)
 		"smtpd_tls_security_level = may\n"
 		"smtpd_tls_auth_only = yes\n"
 		"smtpd_tls_mandatory_protocols = >=TLSv1.2\n"
-		"smtp_tls_security_level = may\n"
 		"# Nothing is relayed for anyone who has not logged in, but dovecot\n"
 		"# beside it (sieve's replies and forwards, over loopback).\n"
 		"smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n"
@@ -82,6 +102,7 @@ int svc_postfix_render(const struct svc_input *in, struct buf *out)
 		"smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:%d\n",
 		zone, zone, zone, MESSAGE_SIZE_LIMIT, zone, SVC_MAIL_LMTP_PORT, SVC_OPENDKIM_PORT, SVC_MAIL_AUTH_PORT,
 		SVC_MAIL_QUOTA_PORT);
+	return r == 0 ? render_relay(in->email, out) : r;
 }
 
 /* Submission: log in first, then send only as one's own addresses. */

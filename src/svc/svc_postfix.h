@@ -15,6 +15,7 @@
 #define SVC_POSTFIX_MAP_MAILBOX "mailbox" /* address → its mailbox */
 #define SVC_POSTFIX_MAP_ALIAS "alias"     /* alias address → the account's address */
 #define SVC_POSTFIX_MAP_SENDER "sender"   /* address → the login that may send as it */
+#define SVC_POSTFIX_MAP_RELAY "relay"     /* "[host]:port" → "name:password" for the relay */
 
 extern const struct svc_ops svc_postfix_ops;
 

@@ -106,14 +106,16 @@ fi
 # candidate; it makes the queue's directories under /run/pic/queue.
 # doveconf reads the certificate files dovecot.conf names; a throwaway
 # pair is laid out there.
-if [[ -f mail/main.cf ]]; then
+for f in mail/main.cf mail/relay/main.cf; do
 	service_dir 0711 "" queue
 	mkdir -m 0700 /run/pic/check
-	cp mail/main.cf mail/master.cf /run/pic/check/
-	out=$(postfix -c /run/pic/check check 2>&1) || reject "postfix check" mail/main.cf "$out"
-	[[ -z "$out" ]] || reject "postfix check" mail/main.cf "$out"
-	n=$((n + 2))
-fi
+	cp "$f" /run/pic/check/main.cf
+	cp mail/master.cf /run/pic/check/
+	out=$(postfix -c /run/pic/check check 2>&1) || reject "postfix check" "$f" "$out"
+	[[ -z "$out" ]] || reject "postfix check" "$f" "$out"
+	n=$((n + 1))
+done
+n=$((n + 1)) # master.cf
 if [[ -f mail/dovecot.conf ]]; then
 	service_dir 0711 "" mail
 	mkdir /run/pic/tls

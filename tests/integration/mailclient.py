@@ -7,6 +7,8 @@ namespace (`ip netns exec`): one command, its findings as JSON on stdout.
   dkim HOST NAME PASSWORD CAFILE SERVERNAME SUBJECT DNS_SERVER
       fetches the message with SUBJECT over IMAP (993) and verifies its
       DKIM signature (python3-dkim), the key looked up at DNS_SERVER.
+  dkim-file FILE DNS_SERVER
+      verifies the DKIM signature of the message in FILE the same way.
   sieve HOST NAME PASSWORD CAFILE SERVERNAME SCRIPT
       ManageSieve on 4190: STARTTLS, AUTHENTICATE PLAIN, PUTSCRIPT and
       SETACTIVE of SCRIPT's text as "pic-test".
@@ -110,18 +112,9 @@ def sieve(host, name, password, cafile, servername, script):
             "greeting": greeting}
 
 
-def dkim_check(host, name, password, cafile, servername, subject, dns_server):
+def dkim_verify(raw, dns_server):
     import dkim
     import dns.resolver
-    conn = NamedIMAP4_SSL(host, servername, tls_context(cafile))
-    conn.login(name, password)
-    conn.select("INBOX")
-    _, ids = conn.search(None, "SUBJECT", f'"{subject}"')
-    if not ids[0]:
-        return {"found": False}
-    _, data = conn.fetch(ids[0].split()[-1], "(RFC822)")
-    raw = data[0][1]
-    conn.logout()
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers = [dns_server]
 
@@ -134,7 +127,25 @@ def dkim_check(host, name, password, cafile, servername, subject, dns_server):
             "signature": sig}
 
 
+def dkim_file(path, dns_server):
+    with open(path, "rb") as f:
+        return dkim_verify(f.read(), dns_server)
+
+
+def dkim_check(host, name, password, cafile, servername, subject, dns_server):
+    conn = NamedIMAP4_SSL(host, servername, tls_context(cafile))
+    conn.login(name, password)
+    conn.select("INBOX")
+    _, ids = conn.search(None, "SUBJECT", f'"{subject}"')
+    if not ids[0]:
+        return {"found": False}
+    _, data = conn.fetch(ids[0].split()[-1], "(RFC822)")
+    raw = data[0][1]
+    conn.logout()
+    return dkim_verify(raw, dns_server)
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    out = {"imap": imap, "sieve": sieve, "dkim": dkim_check}[cmd](*args)
+    out = {"imap": imap, "sieve": sieve, "dkim": dkim_check, "dkim-file": dkim_file}[cmd](*args)
     print(json.dumps(out))

@@ -385,3 +385,125 @@ def test_sent_mail_is_dkim_signed_and_verifies(picd, tmp_path):
     out = mail.client.run("/usr/bin/python3", os.path.join(HERE, "mailclient.py"), "dkim", mail.addr, "ivan", GOOD,
                           str(mail.ca), f"imap.{z}", t2, dns, check=False, timeout=60)
     assert json.loads(out.stdout)["signed"] is False, out.stdout
+
+
+RELAY = r"""
+import json, os, ssl, sys, time
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+addr, cert, key, outdir, stop = sys.argv[1:6]
+
+class Saver:
+    async def handle_DATA(self, server, session, envelope):
+        n = len([x for x in os.listdir(outdir) if x.endswith(".eml")])
+        with open(os.path.join(outdir, f"{n}.eml"), "wb") as f:
+            f.write(envelope.original_content)
+        with open(os.path.join(outdir, f"{n}.tmp"), "w") as f:
+            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos,
+                       "login": session.authenticated and session.auth_data.login.decode(),
+                       "tls": session.ssl is not None}, f)
+        os.replace(os.path.join(outdir, f"{n}.tmp"), os.path.join(outdir, f"{n}.json"))
+        return "250 OK"
+
+def check(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == b"cellrelay" and data.password == b"relay-secret-1"
+    return AuthResult(success=ok, auth_data=data if ok else None)
+
+ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+ctx.load_cert_chain(cert, key)
+c = Controller(Saver(), hostname=addr, port=587, tls_context=ctx, require_starttls=True, authenticator=check,
+               auth_required=True, auth_require_tls=True)
+c.start()
+open(stop + ".ready", "w").close()
+while not os.path.exists(stop):
+    time.sleep(0.05)
+c.stop()
+print(json.dumps({}))
+"""
+
+
+class RelayHost:
+    """A stand-in for a provider's relay host: a namespace joined by a veth
+    to picd's (10.98.0.1 there, 10.98.0.2 here) with python3-aiosmtpd on
+    587, STARTTLS required, AUTH (cellrelay / relay-secret-1) required; it
+    saves each message and what the session was."""
+
+    ADDR = "10.98.0.2"
+
+    def __init__(self, picd, tmp_path):
+        from conftest import Netns, sh
+        self.ns = Netns("prl")
+        picd.extras.append(self.ns)
+        sh("ip", "-n", picd.netns.name, "link", "add", "rl0", "type", "veth", "peer", "name", "eth0", "netns",
+           self.ns.name)
+        sh("ip", "-n", picd.netns.name, "addr", "add", "10.98.0.1/24", "dev", "rl0")
+        sh("ip", "-n", picd.netns.name, "link", "set", "rl0", "up")
+        sh("ip", "-n", self.ns.name, "addr", "add", f"{self.ADDR}/24", "dev", "eth0")
+        sh("ip", "-n", self.ns.name, "link", "set", "eth0", "up")
+        self.dir = tmp_path / "relay"
+        self.dir.mkdir()
+        self.cert, self.key = tmp_path / "relay.crt", tmp_path / "relay.key"
+        sh("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+           "1", "-subj", "/CN=relay.example.net", "-keyout", str(self.key), "-out", str(self.cert))
+
+    def messages(self):
+        out = []
+        for f in sorted(self.dir.glob("*.json")):
+            meta = json.loads(f.read_text())
+            meta["file"] = str(f.with_suffix(".eml"))
+            out.append(meta)
+        return out
+
+
+def test_mail_for_the_world_goes_through_a_relay_host(picd, tmp_path):
+    from conftest import NetnsScript
+    mail = Mail(picd, tmp_path)
+    mail.user("jack")
+    z = mail.zone
+    relay = RelayHost(picd, tmp_path)
+    assert picd.local("GET", "/api/email/config")[2] == {"relay": None}
+
+    # Bad input names the field and changes nothing.
+    for body, field in [({"relay": {"host": "bad host!"}}, "relay.host"),
+                        ({"relay": {"host": "10.98.0.2", "port": 0}}, "relay.port"),
+                        ({"relay": {"host": "10.98.0.2", "username": "cellrelay"}}, "relay.password"),
+                        ({"relay": {"host": "10.98.0.2", "username": "a:b", "password": "x"}}, "relay.username"),
+                        ({"relay": {"host": "10.98.0.2", "extra": 1}}, "relay.extra"),
+                        ({}, "relay")]:
+        status, _, doc = picd.local("PUT", "/api/email/config", body)
+        assert status == 400 and doc["error"]["field"] == field, (body, doc)
+    assert picd.local("GET", "/api/email/config")[2] == {"relay": None}
+    # The CLI: a port out of range is its own usage error (1); a host picd
+    # refuses comes back with the field (2).
+    p = picd.pic("mail", "relay", "10.98.0.2:99999", "--user", "cellrelay", input="x\n")
+    assert p.returncode == 1 and "port" in p.stderr, p
+    p = picd.pic("mail", "relay", "bad_host!")
+    assert p.returncode == 2 and "relay.host" in p.stderr, p
+
+    # Set with the CLI (the password read from stdin); never shown again.
+    p = picd.pic("mail", "relay", "10.98.0.2:587", "--user", "cellrelay", input="relay-secret-1\n")
+    assert p.returncode == 0, p
+    conf = picd.local("GET", "/api/email/config")[2]
+    assert conf == {"relay": {"host": "10.98.0.2", "port": 587, "username": "cellrelay", "has_password": True}}
+    assert "relay-secret-1" not in picd.pic("--json", "mail", "relay").stdout
+
+    with NetnsScript(tmp_path, relay.ns, RELAY, relay.ADDR, relay.cert, relay.key, relay.dir):
+        t = token()
+        rc, out = mail.swaks(587, "someone@example.org", f"jack@{z}", "--header", f"Subject: {t}", user="jack")
+        assert rc == 0, out
+        got = wait_for(relay.messages, 20)
+    assert got, (picd.local("GET", "/api/email/queue")[2], open(
+        os.path.join(picd.state_dir, "services", "smtp", "output.log")).read()[-2000:])
+    m = got[0]
+    assert m["login"] == "cellrelay" and m["tls"] and m["from"] == f"jack@{z}", m
+    assert m["to"] == ["someone@example.org"], m
+    # DKIM-signed for the cell's domain, the key from the cell's DNS.
+    dns = picd.local("GET", "/api/config")[2]["addresses"]["dns"]
+    out = mail.client.run("/usr/bin/python3", os.path.join(HERE, "mailclient.py"), "dkim-file", m["file"], dns,
+                          check=False, timeout=60)
+    r = json.loads(out.stdout)
+    assert r["signed"] and r["valid"], (r, out.stderr)
+
+    # Back to direct delivery.
+    status, _, doc = picd.local("PUT", "/api/email/config", {"relay": None})
+    assert status == 200 and doc == {"relay": None}, doc

@@ -24,18 +24,24 @@
 
 static const struct dkim_key key = { .selector = "p1765100000", .public_b64 = "MIIB" };
 
-static char *render(const struct cell_config *c, int (*fn)(const struct svc_input *, struct buf *))
+static char *render_with(const struct cell_config *c, const struct email_settings *email,
+			 int (*fn)(const struct svc_input *, struct buf *))
 {
 	struct netplan *p = calloc(1, sizeof(*p));
 	assert_non_null(p);
 	const char *names[] = { "mail" };
 	assert_int_equal(netplan_build(c, "/run/pic-test", names, 1, p), 0);
-	struct svc_input in = { .cell = c, .net = netplan_find(p, "mail"), .dkim = &key };
+	struct svc_input in = { .cell = c, .net = netplan_find(p, "mail"), .dkim = &key, .email = email };
 	struct buf b;
 	buf_init(&b, GOLDEN_MAX);
 	assert_int_equal(fn(&in, &b), 0);
 	free(p);
 	return buf_steal(&b);
+}
+
+static char *render(const struct cell_config *c, int (*fn)(const struct svc_input *, struct buf *))
+{
+	return render_with(c, NULL, fn);
 }
 
 static void test_postfix(void **state)
@@ -57,6 +63,29 @@ static void test_postfix(void **state)
 	golden_check("tests/golden/mail/master.cf", svc_postfix_master_cf);
 	assert_non_null(strstr(svc_postfix_master_cf, "\nsubmission inet"));
 	assert_non_null(strstr(svc_postfix_master_cf, "smtpd_sender_restrictions=reject_sender_login_mismatch"));
+}
+
+/* Through a relay host with a login: over TLS only, the password asked of
+ * picd (never in the file). */
+static void test_postfix_relay(void **state)
+{
+	struct cell_config c;
+	config_defaults(&c);
+	struct email_settings e = { .relay = true, .relay_host = "smtp.example.net", .relay_port = 587,
+				    .relay_username = "me", .relay_password = "secret-pw" };
+	char *text = render_with(&c, &e, svc_postfix_render);
+	golden_check("tests/golden/mail/relay/main.cf", text);
+	assert_non_null(strstr(text, "\nrelayhost = [smtp.example.net]:587\n"));
+	assert_non_null(strstr(text, "\nsmtp_sasl_password_maps = socketmap:unix:/run/pic/maps.sock:relay\n"));
+	assert_non_null(strstr(text, "\nsmtp_tls_security_level = encrypt\n"));
+	assert_null(strstr(text, "secret-pw"));
+	free(text);
+	/* Without a login: no SASL, TLS when offered. */
+	e.relay_username[0] = e.relay_password[0] = '\0';
+	text = render_with(&c, &e, svc_postfix_render);
+	assert_null(strstr(text, "smtp_sasl"));
+	assert_non_null(strstr(text, "\nsmtp_tls_security_level = may\n"));
+	free(text);
 }
 
 static void test_dovecot(void **state)
@@ -95,6 +124,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix),
+		cmocka_unit_test(test_postfix_relay),
 		cmocka_unit_test(test_dovecot),
 		cmocka_unit_test(test_opendkim),
 	};

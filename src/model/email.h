@@ -1,0 +1,32 @@
+/* The mail service's settings: how mail for other servers leaves. By
+ * default postfix delivers to each recipient's own server (direct); most
+ * home connections cannot (port 25 blocked, addresses listed as dial-up),
+ * and send through a relay host instead, usually their provider's or a
+ * mail service's, logging in with a name and password. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "field_error.h"
+#include "name.h"
+
+#define EMAIL_RELAY_PORT_DEFAULT 587
+#define EMAIL_CREDENTIAL_MAX 255 /* bytes, each of name and password */
+
+struct email_settings {
+	bool relay;                        /* false: direct delivery */
+	char relay_host[NAME_MAX_LEN + 1]; /* a name or an IPv4 address */
+	uint16_t relay_port;
+	char relay_username[EMAIL_CREDENTIAL_MAX + 1]; /* "": no login */
+	char relay_password[EMAIL_CREDENTIAL_MAX + 1];
+};
+
+void email_settings_defaults(struct email_settings *s);
+
+/* The relay's fields, checked under "relay.host", "relay.port",
+ * "relay.username", "relay.password": the host as name_validate_host,
+ * the port 1..65535, the name and password valid UTF-8 without control
+ * characters or ':' in the name (postfix's "name:password"), at most
+ * EMAIL_CREDENTIAL_MAX bytes, both or neither. -EINVAL with `e` set. */
+int email_relay_check(const struct email_settings *s, struct field_error *e);
