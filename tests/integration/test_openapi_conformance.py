@@ -475,6 +475,20 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
     assert call(s, "GET", "/api/users/orphans", 200).json() == {"orphans": []}
     call(s, "DELETE", "/api/users/orphans/{id}", 404, params={"id": "ulla.1"})
 
+    # --- mail -------------------------------------------------------------
+    # The mail daemons may still be starting: 503 is their documented answer.
+    call(s, "GET", "/api/email/status", (200, 503))
+    call(s, "GET", "/api/email/queue", (200, 503))
+    call(s, "POST", "/api/email/queue/flush", (204, 503))
+    r = call(s, "DELETE", "/api/email/queue/{id}", 400, params={"id": "not-an-id"})
+    assert field_of(r) == "id"
+    call(s, "DELETE", "/api/email/queue/{id}", (404, 503), params={"id": "ABCDEF123"})
+    call(s, "GET", "/api/email/config", 200)
+    r = call(s, "PUT", "/api/email/config", 400, json={"relay": {"host": "10.98.0.2", "username": "u"}})
+    assert field_of(r) == "relay.password"
+    call(s, "PUT", "/api/email/config", (200, 502), json={"relay": {"host": "relay.example.net", "port": 2525}})
+    call(s, "PUT", "/api/email/config", (200, 502), json={"relay": None})
+
     # --- the password, logging out, stopping ----------------------------
     r = call(s, "POST", "/api/auth/password", 400, json={"current_password": picd.admin_password,
                                                           "new_password": "short"})
