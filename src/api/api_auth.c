@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api_body.h"
+#include "apply/apply_mail.h"
 #include "auth.h"
 #include "common/worker.h"
 #include "deferred.h"
@@ -236,6 +237,7 @@ static int password_store(struct daemon *d, struct password_job *j, struct http_
 		store_rollback(d->store);
 		return r;
 	}
+	apply_mail_kick(d, j->u.name); /* a cell account's open mail logins */
 	log_info("password of '%s' changed (%s)", j->u.name, auth_kind_name(j->kind));
 	return http_reply(res, 204, NULL);
 }

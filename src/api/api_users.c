@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "common/log.h"
 #include "daemon.h"
+#include "apply/apply_mail.h"
 #include "apply/mail_boxes.h"
 #include "deferred.h"
 #include "handlers.h"
@@ -225,6 +226,9 @@ static int write_account(struct daemon *d, struct account *a, bool create, bool 
 			return http_error(res, 404, "not_found", NULL, "no account '%s'", a->name);
 		return res->status ? 0 : r;
 	}
+	/* Logins already open end too (a new password, disabled, no mail). */
+	if (!create && (end_sessions || !(a->services & ACCOUNT_MAIL)))
+		apply_mail_kick(d, a->name);
 	json_t *doc = account_json(d, a);
 	return doc ? http_reply(res, create ? 201 : 200, doc) : -ENOMEM;
 }
@@ -405,6 +409,7 @@ HANDLER(api_users_delete)
 		return r;
 	}
 	/* Deleted either way: its data is kept as an orphan if this fails. */
+	apply_mail_kick(d, a.name);
 	r = mail_boxes_retire(d, a.name, purging, time(NULL));
 	if (r < 0)
 		log_err("account '%s': cannot set its mailbox aside: %s", a.name, strerror(-r));

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,7 +12,10 @@
 #include "api/mail_lookup.h"
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/worker.h"
 #include "daemon.h"
+#include "model/account.h"
+#include "priv/priv_spawn.h"
 #include "svc/svc_dovecot.h"
 #include "svc/svc_postfix.h"
 #include "common/banned.h"
@@ -62,4 +66,46 @@ void apply_mail_log_grew(struct daemon *d, struct svc *s)
 		mail_stats_feed(&d->mail_stats, text.data, text.len);
 	d->mail_stats_cursor = s->log.total;
 	buf_free(&text);
+}
+
+struct kick_job {
+	struct worker_job job;
+	char dir[PATH_MAX];
+	char name[ACCOUNT_NAME_MAX + 1];
+	int rc;
+};
+
+static void kick_run(struct worker_job *job)
+{
+	struct kick_job *k = (struct kick_job *)job;
+	const char *argv[] = { "/usr/bin/doveadm", "-c", SVC_ROOT "/dovecot.conf", "kick", k->name, NULL };
+	struct spawn_spec spec = { .argv = argv, .svc_dir = k->dir };
+	char out[512];
+	k->rc = priv_run(&spec, 10000, out, sizeof(out));
+}
+
+static void kick_done(struct worker_job *job)
+{
+	struct kick_job *k = (struct kick_job *)job;
+	/* doveadm kick exits 68 (no such user) when nobody was connected. */
+	if (k->rc != 0 && k->rc != 68)
+		log_warn("imap: could not end the sessions of '%s' (doveadm kick: %d)", k->name, k->rc);
+	free(k);
+}
+
+void apply_mail_kick(struct daemon *d, const char *name)
+{
+	struct svc *s = supervisor_find(&d->sup, svc_dovecot_ops.name);
+	if (!s || s->pid <= 0)
+		return;
+	struct kick_job *k = calloc(1, sizeof(*k));
+	if (!k)
+		return;
+	k->job = (struct worker_job){ .run = kick_run, .done = kick_done };
+	snprintf(k->dir, sizeof(k->dir), "%s", s->dir);
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	if (worker_submit(d->queries, &k->job) < 0) {
+		log_warn("imap: no room to end the sessions of '%s' now", name);
+		free(k);
+	}
 }

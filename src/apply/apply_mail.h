@@ -12,6 +12,11 @@ struct daemon;
 void apply_mail_start(struct daemon *d);
 void apply_mail_stop(struct daemon *d);
 
+/* Ends the open IMAP and ManageSieve sessions of account `name`
+ * (doveadm kick, from the queries worker): after it is disabled, deleted,
+ * given a new password, or loses mail. Nothing without dovecot running. */
+void apply_mail_kick(struct daemon *d, const char *name);
+
 struct svc;
 /* A service's output grew: postfix's lines are counted
  * (d->mail_stats, model/mail_stats.h). */

@@ -155,9 +155,15 @@ def test_mail_refusals(picd, tmp_path):
     assert code.returncode == 0, code.stderr
     assert json.loads(code.stdout)["code"] == 552, code.stdout
 
-    # Disabled: no IMAP, no submission; mail still arrives for later.
-    status, _, doc = picd.local("PUT", "/api/users/bob", {"disabled": True})
-    assert status == 200, doc
+    # Disabled: no IMAP, no submission; mail still arrives for later. An
+    # IMAP session already open is ended too.
+    from conftest import NetnsScript
+    holder_ns = mail.new_client()
+    with NetnsScript(tmp_path, holder_ns, HOLDER, mail.addr, "bob", GOOD, str(mail.ca), f"imap.{z}") as held:
+        status, _, doc = picd.local("PUT", "/api/users/bob", {"disabled": True})
+        assert status == 200, doc
+        time.sleep(2)
+    assert held.result["logged_in"] and held.result["dropped"], held.result
     r = mail.imap("bob", client=mail.new_client())
     assert not r["ok"], r
     rc, out = mail.swaks(587, f"alice@{z}", f"bob@{z}", user="bob", client=mail.new_client())
@@ -176,6 +182,33 @@ def test_mail_refusals(picd, tmp_path):
     mail.user("dora", services=["calendar"])
     rc, out = mail.swaks(25, f"dora@{z}", "x@example.net")
     assert refused_with(out) == 550, out
+
+
+HOLDER = r"""
+import imaplib, json, os, ssl, sys, time
+host, name, password, cafile, servername, stop = sys.argv[1:7]
+ctx = ssl.create_default_context(cafile=cafile)
+class Named(imaplib.IMAP4_SSL):
+    def _create_socket(self, timeout):
+        import socket
+        return self.ssl_context.wrap_socket(socket.create_connection((self.host, self.port), timeout),
+                                            server_hostname=servername)
+conn = Named(host, 993, ssl_context=ctx, timeout=10)
+conn.login(name, password)
+conn.select("INBOX")
+open(stop + ".ready", "w").close()
+dropped = False
+while not os.path.exists(stop):
+    try:
+        conn.noop()
+    except (imaplib.IMAP4.abort, imaplib.IMAP4.error, OSError):
+        dropped = True
+        break
+    time.sleep(0.1)
+while not os.path.exists(stop):
+    time.sleep(0.05)
+print(json.dumps({"logged_in": True, "dropped": dropped}))
+"""
 
 
 SIZED_SEND = r"""
