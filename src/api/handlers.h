@@ -91,6 +91,7 @@ HANDLER(api_users_put);
 HANDLER(api_users_delete);
 HANDLER(api_users_orphans);
 HANDLER(api_email_status);
+HANDLER(api_mail_autoconfig);
 HANDLER(api_email_config_get);
 HANDLER(api_email_config_put);
 HANDLER(api_email_queue);

@@ -8,6 +8,10 @@
 
 const struct route routes[] = {
 	{ HTTP_GET, "/health", api_health_get, ROUTE_PUBLIC, 0, "Liveness and version" },
+	{ HTTP_GET, "/mail/config-v1.1.xml", api_mail_autoconfig, ROUTE_PUBLIC, 0,
+	  "Mail client autoconfiguration (at autoconfig.<zone>)" },
+	{ HTTP_GET, "/.well-known/autoconfig/mail/config-v1.1.xml", api_mail_autoconfig, ROUTE_PUBLIC, 0,
+	  "Mail client autoconfiguration" },
 	{ HTTP_GET, "/api/openapi.json", api_openapi_get, ROUTE_AUTH, 0, "This API's OpenAPI document" },
 	{ HTTP_GET, "/api/access", api_access_get, ROUTE_PUBLIC, 0, "Where the web interface answers over HTTPS" },
 

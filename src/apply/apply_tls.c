@@ -22,7 +22,7 @@
 #define LEAF_FILE_MAX (64 * 1024)
 
 /* At most this many names and addresses in the proxy's leaf. */
-#define LEAF_NAMES (SVC_CADDY_MAX_ROUTES + HOST_ACCESS_MAX_NAMES)
+#define LEAF_NAMES (SVC_CADDY_MAX_ROUTES + SVC_CADDY_MAX_ALIASES + HOST_ACCESS_MAX_NAMES)
 #define LEAF_IPS HOST_ACCESS_MAX_IPS
 
 /* The names a leaf must carry: the service's own labels of the zone
@@ -52,6 +52,10 @@ static int wanted_names(struct daemon *d, const struct svc_ops *ops, char (*name
 			return r;
 		n++;
 	}
+	char aliases[SVC_CADDY_MAX_ALIASES][CONFIG_ZONE_MAX + 1];
+	size_t n_aliases = svc_caddy_webui_aliases(zone, aliases);
+	for (size_t i = 0; i < n_aliases && n < LEAF_NAMES; i++)
+		memcpy(names[n++], aliases[i], sizeof(aliases[i]) < PKI_NAME_MAX + 1 ? sizeof(aliases[i]) : PKI_NAME_MAX + 1);
 	for (size_t i = 0; i < d->host_access.n_names && n < LEAF_NAMES; i++)
 		memcpy(names[n++], d->host_access.names[i], PKI_NAME_MAX + 1);
 	*ret_n = n;

@@ -26,8 +26,9 @@ const struct ipplan_entry ipplan_table[] = {
 const size_t ipplan_table_len = sizeof(ipplan_table) / sizeof(ipplan_table[0]);
 
 const struct ipplan_alias ipplan_aliases[] = {
-	{ "imap", "mail" },
-	{ "smtp", "mail" },
+	{ "imap", "mail", false },
+	{ "smtp", "mail", false },
+	{ "autoconfig", "webui", true },
 };
 const size_t ipplan_aliases_len = sizeof(ipplan_aliases) / sizeof(ipplan_aliases[0]);
 
@@ -70,4 +71,9 @@ const struct ipplan_entry *ipplan_find_virtual_ip(const char *name)
 		if (ipplan_table[i].kind == IPPLAN_VIRTUAL_IP && strcmp(ipplan_table[i].name, name) == 0)
 			return &ipplan_table[i];
 	return NULL;
+}
+
+const struct ipplan_entry *ipplan_alias_entry(const struct ipplan_alias *a)
+{
+	return a->virtual_ip ? ipplan_find_virtual_ip(a->target) : ipplan_find(a->target);
 }

@@ -4,6 +4,7 @@
  * `vpn_subnet`; peers get the addresses after it. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,12 +26,17 @@ struct ipplan_entry {
 extern const struct ipplan_entry ipplan_table[];
 extern const size_t ipplan_table_len;
 
-/* Other labels of the cell zone that name a service's own address:
- * mail clients are set up with imap.<zone> and smtp.<zone>. */
+/* Other labels of the cell zone that name a service's own address or a
+ * virtual IP: mail clients are set up with imap.<zone> and smtp.<zone>,
+ * and find that by asking autoconfig.<zone> (the web interface's). */
 struct ipplan_alias {
 	const char *label;
-	const char *service; /* an IPPLAN_SERVICE entry */
+	const char *target;  /* an entry of the table: the service (or VPN grant) it belongs to */
+	bool virtual_ip;     /* target is a virtual IP (served by the proxy) */
 };
+
+/* The entry `a` names. */
+const struct ipplan_entry *ipplan_alias_entry(const struct ipplan_alias *a);
 
 extern const struct ipplan_alias ipplan_aliases[];
 extern const size_t ipplan_aliases_len;

@@ -32,7 +32,7 @@ size_t vpn_hidden_labels(const struct vpn_peer *p, const char *out[VPN_HIDDEN_MA
 		if (!owned[i].service || !vpn_peer_has_service(p, owned[i].service))
 			out[n++] = owned[i].label;
 	for (size_t i = 0; i < ipplan_aliases_len && n < VPN_HIDDEN_MAX; i++)
-		if (!vpn_peer_has_service(p, ipplan_aliases[i].service))
+		if (!vpn_peer_has_service(p, ipplan_aliases[i].target))
 			out[n++] = ipplan_aliases[i].label;
 	return n;
 }

@@ -13,7 +13,7 @@
 #include "vpn_peer.h"
 
 #define VPN_VIEW_NAME_MAX 24 /* "vpn-255-255-255-255" */
-#define VPN_HIDDEN_MAX 16
+#define VPN_HIDDEN_MAX 24
 
 /* "vpn-10-0-0-2": the view of the peer address `addr`. */
 void vpn_view_name(uint32_t addr, char out[VPN_VIEW_NAME_MAX]);

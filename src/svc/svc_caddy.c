@@ -153,6 +153,20 @@ static bool path_ok(const char *s)
 	return true;
 }
 
+size_t svc_caddy_webui_aliases(const char *zone, char out[SVC_CADDY_MAX_ALIASES][CONFIG_ZONE_MAX + 1])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ipplan_aliases_len && n < SVC_CADDY_MAX_ALIASES; i++) {
+		const struct ipplan_alias *a = &ipplan_aliases[i];
+		int len = a->virtual_ip && strcmp(a->target, "webui") == 0
+				  ? snprintf(out[n], CONFIG_ZONE_MAX + 1, "%s.%s", a->label, zone)
+				  : -1;
+		if (len > 0 && len <= CONFIG_ZONE_MAX)
+			n++;
+	}
+	return n;
+}
+
 int svc_caddy_host(const char *vip, const char *zone, char *out, size_t outlen)
 {
 	if (!ipplan_find_virtual_ip(vip))
@@ -481,9 +495,13 @@ static int caddy_render_svc(const struct svc_input *in, struct buf *out)
 	proxy_routes_for_caddy(built, SVC_CADDY_MAX_ROUTES, routes);
 	struct caddy_input ci = { .zone = zone, .ip_range = in->cell->ip_range, .routes = routes,
 				  .n_routes = SVC_CADDY_MAX_ROUTES, .verify_from = in->plan ? in->plan->host_addr : 0 };
-	char hosts[HOST_ACCESS_MAX_HOSTS][PKI_NAME_MAX + 1];
-	const char *lan_hosts[HOST_ACCESS_MAX_HOSTS];
-	_Static_assert(HOST_ACCESS_MAX_HOSTS <= SVC_CADDY_MAX_LAN_HOSTS, "LAN hosts");
+	char hosts[HOST_ACCESS_MAX_HOSTS][PKI_NAME_MAX + 1], aliases[SVC_CADDY_MAX_ALIASES][CONFIG_ZONE_MAX + 1];
+	const char *lan_hosts[HOST_ACCESS_MAX_HOSTS + SVC_CADDY_MAX_ALIASES];
+	_Static_assert(HOST_ACCESS_MAX_HOSTS + SVC_CADDY_MAX_ALIASES <= SVC_CADDY_MAX_LAN_HOSTS, "LAN hosts");
+	/* Other names of the web interface's address (autoconfig.<zone>). */
+	size_t n_aliases = svc_caddy_webui_aliases(zone, aliases);
+	for (size_t i = 0; i < n_aliases; i++)
+		lan_hosts[ci.n_lan_hosts++] = aliases[i];
 	size_t n_hosts = in->host ? host_access_hosts(in->host, hosts) : 0;
 	for (size_t i = 0; i < n_hosts; i++)
 		if (strlen(hosts[i]) <= CONFIG_ZONE_MAX)

@@ -56,7 +56,7 @@ extern const struct svc_ops svc_caddy_ops;
 #define SVC_CADDY_GENERATION_LEN 16 /* hex digits */
 
 #define SVC_CADDY_MAX_ROUTES 4      /* one per virtual IP */
-#define SVC_CADDY_MAX_LAN_HOSTS 16
+#define SVC_CADDY_MAX_LAN_HOSTS 16 /* and the aliases below */
 #define SVC_CADDY_UPSTREAM_MAX 261  /* "<DNS name>:<port>" */
 #define SVC_CADDY_NAME_MAX 64       /* of a route's human name */
 #define SVC_CADDY_LIVE_TIMEOUT_MS 5000
@@ -131,6 +131,11 @@ int svc_caddy_render(const struct caddy_input *in, struct buf *out);
  * "<vip>.<zone>" (the names the leaf certificate must carry). -EINVAL for
  * an unknown virtual IP, -ENAMETOOLONG if it does not fit. */
 int svc_caddy_host(const char *vip, const char *zone, char *out, size_t outlen);
+
+/* The other names of the web interface's virtual IP in the address plan
+ * (ipplan_aliases: autoconfig.<zone>), which it answers for too. */
+#define SVC_CADDY_MAX_ALIASES 2
+size_t svc_caddy_webui_aliases(const char *zone, char out[SVC_CADDY_MAX_ALIASES][CONFIG_ZONE_MAX + 1]);
 
 /* Loads `json` (a rendered caddy.json) into the running proxy through the
  * admin socket <svc_dir>/SVC_CADDY_ADMIN_FILE, waiting at most

@@ -384,7 +384,7 @@ static int render_zone(const struct svc_input *in, const char *zone, struct buf 
 			r = buf_printf(out, "\tlocal-data: \"%s.%s. %d IN A %s\"\n", label, zone, SVC_UNBOUND_TTL, ip);
 	}
 	for (size_t i = 0; r == 0 && i < ipplan_aliases_len; i++) {
-		const struct ipplan_entry *e = ipplan_find(ipplan_aliases[i].service);
+		const struct ipplan_entry *e = ipplan_alias_entry(&ipplan_aliases[i]);
 		if (!e)
 			return -ENOENT;
 		ipv4_format(ipplan_address(&in->cell->ip_range, e), ip);

@@ -540,3 +540,38 @@ def test_mail_for_the_world_goes_through_a_relay_host(picd, tmp_path):
     # Back to direct delivery.
     status, _, doc = picd.local("PUT", "/api/email/config", {"relay": None})
     assert status == 200 and doc == {"relay": None}, doc
+
+
+def test_mail_clients_configure_themselves(picd, tmp_path):
+    """Thunderbird's autoconfiguration: autoconfig.<zone> resolves to the
+    web interface's address, which serves the document over HTTPS with a
+    certificate for that name; it names the servers and ports the cell
+    really answers on."""
+    import xml.etree.ElementTree as ET
+    from conftest import dig
+    mail = Mail(picd, tmp_path)
+    z = mail.zone
+    conf = picd.local("GET", "/api/config")[2]
+    vip = conf["virtual_ips"]["webui"]
+    assert dig(mail.client, conf["addresses"]["dns"], f"autoconfig.{z}").addresses() == [vip]
+    assert dig(mail.client, conf["addresses"]["dns"], f"imap.{z}").addresses() == [mail.addr]
+
+    def fetch():
+        out = mail.client.run("curl", "-sS", "--fail", "--cacert", str(mail.ca), "--resolve",
+                              f"autoconfig.{z}:443:{vip}",
+                              f"https://autoconfig.{z}/mail/config-v1.1.xml?emailaddress=kim%40{z}", check=False)
+        return out.stdout if out.returncode == 0 else None
+    text = wait_for(fetch, 20, step=0.5)
+    assert text, "the proxy did not serve the autoconfig document"
+    doc = ET.fromstring(text)
+    assert doc.find("emailProvider/domain").text == z
+    servers = [(s.get("type"), s.findtext("hostname"), s.findtext("port"), s.findtext("socketType"),
+                s.findtext("username")) for s in doc.iter() if s.tag in ("incomingServer", "outgoingServer")]
+    assert ("imap", f"imap.{z}", "993", "SSL", "%EMAILLOCALPART%") in servers, servers
+    assert ("smtp", f"smtp.{z}", "587", "STARTTLS", "%EMAILLOCALPART%") in servers, servers
+    # The .well-known form, straight from picd.
+    r = requests.get(picd.url + "/.well-known/autoconfig/mail/config-v1.1.xml")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/xml") and r.text == text
+    # What it says works: a new account logs in with exactly that.
+    mail.user("kim")
+    assert mail.imap("kim", port=993)["ok"]

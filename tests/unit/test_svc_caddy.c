@@ -490,9 +490,21 @@ static void test_ops(void **state)
 	struct buf b;
 	buf_init(&b, GOLDEN_MAX);
 	assert_int_equal(svc_caddy_ops.render(&in, &b), 0);
-	char *want = render_routes(svc_caddy_routes, SVC_CADDY_MAX_ROUTES);
-	assert_string_equal(b.data, want);
-	free(want);
+	/* The web interface answers for autoconfig.<zone> too (the mail
+	 * clients' autoconfiguration, ipplan_aliases). */
+	char aliases[SVC_CADDY_MAX_ALIASES][CONFIG_ZONE_MAX + 1];
+	assert_int_equal(svc_caddy_webui_aliases(ZONE, aliases), 1);
+	assert_string_equal(aliases[0], "autoconfig." ZONE);
+	const char *alias_hosts[] = { aliases[0] };
+	struct caddy_input ci = { .zone = ZONE, .ip_range = RANGE, .routes = svc_caddy_routes,
+				  .n_routes = SVC_CADDY_MAX_ROUTES, .verify_from = RANGE.addr + 1, .lan_hosts = alias_hosts,
+				  .n_lan_hosts = 1 };
+	struct buf w;
+	buf_init(&w, GOLDEN_MAX);
+	assert_int_equal(svc_caddy_render(&ci, &w), 0);
+	assert_string_equal(b.data, w.data);
+	assert_non_null(strstr(w.data, "\"autoconfig." ZONE "\""));
+	buf_free(&w);
 	buf_free(&b);
 
 	/* A namespace without the virtual IPs: caddy could not listen. */

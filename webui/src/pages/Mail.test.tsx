@@ -1,17 +1,19 @@
 /* The Mail page against a stand-in API: the daemons' states, what to give
  * mail clients and the counts; the queue with its delay reasons, "Retry
  * all now", deleting one message only after confirming, the empty queue;
- * and postfix stopped (503 not_running) said plainly, not as an error. */
+ * postfix stopped (503 not_running) said plainly, not as an error; and
+ * outgoing mail, direct or through a relay host, whose stored password is
+ * never shown and, left empty, not sent. */
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { QueuedMessage } from "../features/mail/api";
+import type { EmailConfig, QueuedMessage, RelayChange } from "../features/mail/api";
 import { makeQueryClient } from "../lib/queryClient";
 import { failOnConsoleErrors } from "../test/console";
 import { fakeApi, type Seen } from "../test/fakeApi";
-import { emailStatusFixture, queuedMessageFixture } from "../test/fixtures";
+import { emailConfigFixture, emailStatusFixture, queuedMessageFixture } from "../test/fixtures";
 import { Page as Mail } from "./Mail";
 
 /* jsdom has no modal <dialog>: open and close flip the attribute. */
@@ -34,13 +36,29 @@ function renderMail() {
 
 type Reply = { status: number; body?: unknown };
 
-/* A postfix holding `list`; a DELETE takes the message out. */
-function mailApi(list: QueuedMessage[], over: Record<string, (r: Seen) => Reply> = {}) {
+/* What picd stores after a PUT of `relay` over `now`: the password stays
+ * when none is sent with the stored user name. */
+function stored(now: EmailConfig, relay: RelayChange | null): EmailConfig {
+  if (!relay) return { relay: null };
+  const username = relay.username ?? null;
+  const kept = relay.password === undefined && username !== null && now.relay?.username === username && now.relay.has_password;
+  return { relay: { host: relay.host, port: relay.port ?? 587, username, has_password: relay.password !== undefined || kept } };
+}
+
+/* A postfix holding `list`, sending as `config` says; a DELETE takes the
+ * message out, a PUT of the config stores it. */
+function mailApi(list: QueuedMessage[], over: Record<string, (r: Seen) => Reply> = {}, config: EmailConfig = emailConfigFixture()) {
   let messages = list;
+  let now = config;
   return fakeApi({
     "GET /api/email/status": () => ({ status: 200, body: emailStatusFixture() }),
     "GET /api/email/queue": () => ({ status: 200, body: { messages, total: messages.length } }),
     "POST /api/email/queue/flush": () => ({ status: 204 }),
+    "GET /api/email/config": () => ({ status: 200, body: now }),
+    "PUT /api/email/config": (r) => {
+      now = stored(now, (r.body as { relay: RelayChange | null }).relay);
+      return { status: 200, body: now };
+    },
     ...Object.fromEntries(list.map((m) => [`DELETE /api/email/queue/${m.id}`, () => {
       messages = messages.filter((x) => x.id !== m.id);
       return { status: 204 };
@@ -51,6 +69,7 @@ function mailApi(list: QueuedMessage[], over: Record<string, (r: Seen) => Reply>
 
 const writes = (seen: Seen[]) => seen.filter((s) => s.method !== "GET").map((s) => `${s.method} ${s.path}`);
 const notRunning = () => ({ status: 503, body: { error: { code: "not_running", message: "postfix is not running" } } });
+const direct = () => ({ status: 200, body: emailConfigFixture() });
 
 describe("status", () => {
   it("shows the daemons, the servers for clients and the counts", async () => {
@@ -72,10 +91,11 @@ describe("status", () => {
   });
 
   it("says postfix is not running on 503, with no error", async () => {
-    fakeApi({ "GET /api/email/status": notRunning, "GET /api/email/queue": notRunning });
+    fakeApi({ "GET /api/email/status": notRunning, "GET /api/email/queue": notRunning, "GET /api/email/config": direct });
     renderMail();
     expect(await screen.findByRole("heading", { name: "The mail service is not running" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Services" })).toHaveAttribute("href", "/services");
+    expect(await screen.findByRole("radio", { name: "Direct to each recipient's server" })).toBeChecked();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
     expect(screen.queryByText("postfix is not running")).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Retry all now" })).not.toBeInTheDocument();
@@ -85,6 +105,7 @@ describe("status", () => {
     fakeApi({
       "GET /api/email/status": () => ({ status: 502, body: { error: { code: "daemon_unreachable", message: "postqueue did not answer" } } }),
       "GET /api/email/queue": () => ({ status: 200, body: { messages: [], total: 0 } }),
+      "GET /api/email/config": direct,
     });
     renderMail();
     expect(await screen.findByRole("alert")).toHaveTextContent("postqueue did not answer");
@@ -98,7 +119,9 @@ describe("the queue", () => {
     expect(await screen.findByText("The queue is empty.")).toBeInTheDocument();
     const queue = screen.getByRole("region", { name: "Queue" });
     expect(within(queue).getByRole("heading", { name: "Queue" })).toBeInTheDocument();
-    expect(within(queue).getByText(/need a relay host/)).toBeInTheDocument();
+    expect(within(queue).getByText(/waits here when the cell cannot reach them/)).toBeInTheDocument();
+    expect(within(queue).getByRole("link", { name: "Outgoing mail" })).toHaveAttribute("href", "#outgoing-mail");
+    expect(screen.getByRole("region", { name: "Outgoing mail" })).toHaveAttribute("id", "outgoing-mail");
   });
 
   it("lists each message with its recipients and why they wait", async () => {
@@ -169,5 +192,163 @@ describe("the queue", () => {
     expect(await screen.findByText("The queue is empty.")).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+});
+
+describe("outgoing mail", () => {
+  const puts = (seen: Seen[]) => seen.filter((s) => s.method === "PUT" && s.path === "/api/email/config").map((s) => s.body);
+  const refused = (status: number, message: string, field?: string) => () => ({ status, body: { error: { code: "invalid_field", message, ...(field ? { field } : {}) } } });
+
+  async function section() {
+    renderMail();
+    const s = within(screen.getByRole("region", { name: "Outgoing mail" }));
+    await s.findByRole("radio", { name: "Direct to each recipient's server" });
+    return s;
+  }
+
+  it("is direct by default, with no relay fields", async () => {
+    mailApi([]);
+    const s = await section();
+    expect(s.getByRole("heading", { name: "Outgoing mail" })).toBeInTheDocument();
+    expect(s.getByRole("radio", { name: "Direct to each recipient's server" })).toBeChecked();
+    expect(s.getByRole("radio", { name: "Through a relay host" })).not.toBeChecked();
+    expect(s.getByText(/Most home connections need a relay host/)).toHaveTextContent(/port 25/);
+    expect(s.getByText(/Most home connections need a relay host/)).toHaveTextContent(/dial-up block lists/);
+    expect(s.queryByLabelText("Relay host")).not.toBeInTheDocument();
+    expect(s.queryByLabelText("Password")).not.toBeInTheDocument();
+  });
+
+  it("shows the relay fields once a relay host is chosen, port 587 by default", async () => {
+    mailApi([]);
+    const s = await section();
+    await userEvent.click(s.getByRole("radio", { name: "Through a relay host" }));
+    expect(s.getByLabelText("Relay host")).toHaveValue("");
+    expect(s.getByLabelText("Port")).toHaveValue("587");
+    expect(s.getByLabelText("User name")).toHaveValue("");
+    expect(s.getByLabelText("Password")).toHaveValue("");
+    expect(s.getByLabelText("Password")).toHaveAttribute("type", "password");
+    expect(s.getByLabelText("Password")).toHaveAttribute("autocomplete", "new-password");
+    expect(s.queryByText("A password is stored; leave empty to keep it")).not.toBeInTheDocument();
+  });
+
+  it("saves a relay host with its login, and never shows the password again", async () => {
+    const api = mailApi([]);
+    const s = await section();
+    await userEvent.click(s.getByRole("radio", { name: "Through a relay host" }));
+    await userEvent.type(s.getByLabelText("Relay host"), "smtp.example.net");
+    await userEvent.type(s.getByLabelText("User name"), "cellrelay");
+    await userEvent.type(s.getByLabelText("Password"), "relay-secret-1");
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    expect(await s.findByTestId("relay-saved")).toHaveTextContent("Saved: mail for other servers goes through smtp.example.net:587, logged in as cellrelay.");
+    expect(puts(api.seen)).toEqual([{ relay: { host: "smtp.example.net", port: 587, username: "cellrelay", password: "relay-secret-1" } }]);
+    expect(s.getByLabelText("Password")).toHaveValue("");
+    expect(s.getByLabelText("Password")).toHaveAccessibleDescription("A password is stored; leave empty to keep it");
+    expect(screen.queryByDisplayValue("relay-secret-1")).not.toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent("relay-secret-1");
+  });
+
+  it("saves a relay host without a login on its own port", async () => {
+    const api = mailApi([]);
+    const s = await section();
+    await userEvent.click(s.getByRole("radio", { name: "Through a relay host" }));
+    await userEvent.type(s.getByLabelText("Relay host"), " 192.0.2.25 ");
+    await userEvent.clear(s.getByLabelText("Port"));
+    await userEvent.type(s.getByLabelText("Port"), "2525");
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    expect(await s.findByTestId("relay-saved")).toHaveTextContent("Saved: mail for other servers goes through 192.0.2.25:2525.");
+    expect(puts(api.seen)).toEqual([{ relay: { host: "192.0.2.25", port: 2525 } }]);
+  });
+
+  it("shows the stored relay, and keeps the stored password when the field is left empty", async () => {
+    const api = mailApi([], {}, emailConfigFixture({}));
+    const s = await section();
+    await waitFor(() => expect(s.getByRole("radio", { name: "Through a relay host" })).toBeChecked());
+    expect(s.getByLabelText("Relay host")).toHaveValue("smtp.example.net");
+    expect(s.getByLabelText("User name")).toHaveValue("cellrelay");
+    const password = s.getByLabelText("Password");
+    expect(password).toHaveValue("");
+    expect(password).toHaveAccessibleDescription("A password is stored; leave empty to keep it");
+    await userEvent.clear(s.getByLabelText("Port"));
+    await userEvent.type(s.getByLabelText("Port"), "465");
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    expect(await s.findByTestId("relay-saved")).toHaveTextContent("through smtp.example.net:465, logged in as cellrelay");
+    const [body] = puts(api.seen) as { relay: RelayChange }[];
+    expect(body).toEqual({ relay: { host: "smtp.example.net", port: 465, username: "cellrelay" } });
+    expect(body!.relay).not.toHaveProperty("password");
+    expect(s.getByLabelText("Password")).toHaveAccessibleDescription("A password is stored; leave empty to keep it");
+  });
+
+  it("sends a new password typed over the stored one", async () => {
+    const api = mailApi([], {}, emailConfigFixture({}));
+    const s = await section();
+    await waitFor(() => expect(s.getByRole("radio", { name: "Through a relay host" })).toBeChecked());
+    await userEvent.type(s.getByLabelText("Password"), "relay-secret-2");
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    await s.findByTestId("relay-saved");
+    expect(puts(api.seen)).toEqual([{ relay: { host: "smtp.example.net", port: 587, username: "cellrelay", password: "relay-secret-2" } }]);
+  });
+
+  it("switches back to direct delivery", async () => {
+    const api = mailApi([], {}, emailConfigFixture({}));
+    const s = await section();
+    await waitFor(() => expect(s.getByRole("radio", { name: "Through a relay host" })).toBeChecked());
+    await userEvent.click(s.getByRole("radio", { name: "Direct to each recipient's server" }));
+    expect(s.queryByLabelText("Relay host")).not.toBeInTheDocument();
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    expect(await s.findByTestId("relay-saved")).toHaveTextContent("Saved: mail for other servers goes straight to each recipient's server.");
+    expect(puts(api.seen)).toEqual([{ relay: null }]);
+    expect(s.getByRole("radio", { name: "Direct to each recipient's server" })).toBeChecked();
+  });
+
+  it("shows a 400 next to the field it names", async () => {
+    const message = "relay.host must be a host name or an IPv4 address";
+    mailApi([], { "PUT /api/email/config": refused(400, message, "relay.host") });
+    const s = await section();
+    await userEvent.click(s.getByRole("radio", { name: "Through a relay host" }));
+    await userEvent.type(s.getByLabelText("Relay host"), "bad host!");
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    const host = s.getByLabelText("Relay host");
+    await waitFor(() => expect(host).toHaveAccessibleDescription(message));
+    expect(host).toHaveAttribute("aria-invalid", "true");
+    expect(s.getAllByRole("alert")).toHaveLength(1);
+    expect(s.getByLabelText("Port")).not.toHaveAttribute("aria-invalid");
+    expect(s.queryByTestId("relay-saved")).not.toBeInTheDocument();
+  });
+
+  it("shows a login error next to the password", async () => {
+    const message = "a relay login needs both relay.username and relay.password";
+    mailApi([], { "PUT /api/email/config": refused(400, message, "relay.password") });
+    const s = await section();
+    await userEvent.click(s.getByRole("radio", { name: "Through a relay host" }));
+    await userEvent.type(s.getByLabelText("Relay host"), "smtp.example.net");
+    await userEvent.type(s.getByLabelText("User name"), "cellrelay");
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    await waitFor(() => expect(s.getByLabelText("Password")).toHaveAccessibleDescription(message));
+  });
+
+  it.each([
+    [422, "postfix refused the configuration: bad relayhost", "relay"],
+    [502, "postfix did not start; the previous configuration was restored", undefined],
+  ])("shows a %i from postfix in an alert", async (status, message, field) => {
+    mailApi([], { "PUT /api/email/config": refused(status, message, field) });
+    const s = await section();
+    await userEvent.click(s.getByRole("radio", { name: "Through a relay host" }));
+    await userEvent.type(s.getByLabelText("Relay host"), "smtp.example.net");
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    expect(await s.findByRole("alert")).toHaveTextContent(message);
+    expect(s.getByLabelText("Relay host")).not.toHaveAttribute("aria-invalid");
+    expect(s.queryByTestId("relay-saved")).not.toBeInTheDocument();
+  });
+
+  it("checks that the port is a number before sending", async () => {
+    const api = mailApi([]);
+    const s = await section();
+    await userEvent.click(s.getByRole("radio", { name: "Through a relay host" }));
+    await userEvent.type(s.getByLabelText("Relay host"), "smtp.example.net");
+    await userEvent.clear(s.getByLabelText("Port"));
+    await userEvent.type(s.getByLabelText("Port"), "smtp");
+    await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
+    await waitFor(() => expect(s.getByLabelText("Port")).toHaveAccessibleDescription("A port number, 1 to 65535"));
+    expect(puts(api.seen)).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 /* The cell's mail: whether postfix and dovecot run, what to give mail
  * clients, what came of delivery since picd started, and postfix's queue
  * (retry everything now, delete one message). Both are polled every 5 s
- * while the page is open. */
+ * while the page is open. Below them, how mail for other servers leaves
+ * (direct or a relay host): picd's settings, so shown while postfix is
+ * stopped too. */
 import { useState } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
@@ -9,6 +11,7 @@ import { ConfirmDialog } from "../components/Dialog";
 import { Name } from "../components/Name";
 import { Empty, QueryView } from "../components/states";
 import { ClientSettings } from "../features/mail/ClientSettings";
+import { OutgoingMailCard } from "../features/mail/OutgoingMailCard";
 import { isNotRunning, useDeleteMessage, useFlushQueue, useMailQueue, useMailStatus, type EmailStatus, type QueuedMessage } from "../features/mail/api";
 import { formatBytes, formatTime } from "../lib/time";
 
@@ -109,8 +112,8 @@ function Queue({ queue }: { queue: ReturnType<typeof useMailQueue> }) {
         <button type="button" className="btn-secondary" disabled={flush.isPending} onClick={() => flush.mutate()}>Retry all now</button>
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">
-        Mail for other servers waits here when the cell cannot reach them, and postfix tries again by itself. Most home connections
-        need a relay host to send mail to other servers; settings for one come in a later version.
+        Mail for other servers waits here when the cell cannot reach them, and postfix tries again by itself. Whether it goes
+        through a relay host is set under <a className="underline" href="#outgoing-mail">Outgoing mail</a>.
       </p>
       {flush.isSuccess && <p role="status" className="text-sm text-teal-700 dark:text-teal-400">Postfix is trying every message now.</p>}
       {flush.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{errorMessage(flush.error)}</p>}
@@ -162,7 +165,7 @@ function Queue({ queue }: { queue: ReturnType<typeof useMailQueue> }) {
   );
 }
 
-/* What 503 not_running means here, in place of both sections. */
+/* What 503 not_running means here, in place of the status and the queue. */
 function NotRunning() {
   return (
     <section className="card flex flex-col gap-2" aria-label="Mail service stopped" data-testid="mail-not-running">
@@ -193,6 +196,7 @@ export function Page() {
           <Queue queue={queue} />
         </>
       )}
+      <OutgoingMailCard />
     </>
   );
 }

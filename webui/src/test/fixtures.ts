@@ -1,7 +1,7 @@
 import type { Config } from "../features/config/api";
 import type { Access } from "../features/access/api";
 import type { Account, Orphan } from "../features/accounts/api";
-import type { EmailStatus, QueuedMessage } from "../features/mail/api";
+import type { EmailConfig, EmailStatus, QueuedMessage, Relay } from "../features/mail/api";
 import type { Session } from "../auth/session";
 
 /* A configuration document as GET /api/config answers it. */
@@ -92,6 +92,13 @@ export function queuedMessageFixture(over: Partial<QueuedMessage> = {}): QueuedM
     recipients: [{ address: "bob@example.org", delay_reason: "connect to mx.example.org[203.0.113.9]:25: Connection timed out" }],
     ...over,
   };
+}
+
+/* GET /api/email/config: direct delivery (null), or a relay host with a
+ * login and a stored password, laid over by `relay`. */
+export function emailConfigFixture(relay: Partial<Relay> | null = null): EmailConfig {
+  if (relay === null) return { relay: null };
+  return { relay: { host: "smtp.example.net", port: 587, username: "cellrelay", has_password: true, ...relay } };
 }
 
 /* GET /api/auth/session for a browser session of `role`. */

@@ -1,16 +1,29 @@
 /* The cell's mail service for the admin: its state and counts (GET
- * /api/email/status) and postfix's queue (GET /api/email/queue), with
- * "try everything now" and deleting one message. */
+ * /api/email/status), postfix's queue (GET /api/email/queue), with
+ * "try everything now" and deleting one message, and how mail for other
+ * servers leaves (GET and PUT /api/email/config). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ApiError } from "../../api/errors";
 
 export type EmailStatus = Schemas["EmailStatus"];
 export type QueuedMessage = Schemas["QueuedMessage"];
+export type EmailConfig = Schemas["EmailConfig"];
+export type Relay = NonNullable<EmailConfig["relay"]>;
+
+/* A PUT's relay: no "password" keeps the stored one while "username" is
+ * the stored one; no "port" is 587. */
+export interface RelayChange {
+  host: string;
+  port?: number;
+  username?: string;
+  password?: string;
+}
 
 export const mailKey = ["email"] as const;
 export const mailStatusKey = ["email", "status"] as const;
 export const mailQueueKey = ["email", "queue"] as const;
+export const emailConfigKey = ["email", "config"] as const;
 
 /* 503 not_running: postfix is stopped, which is a state to explain, not a fault. */
 export function isNotRunning(e: unknown): boolean {
@@ -55,5 +68,19 @@ export function useDeleteMessage() {
       });
       void qc.invalidateQueries({ queryKey: mailKey });
     },
+  });
+}
+
+/* Direct delivery ({"relay": null}) or the relay host; never a password. */
+export function useEmailConfig() {
+  return useQuery({ queryKey: emailConfigKey, queryFn: () => unwrap(api.GET("/api/email/config")) });
+}
+
+/* PUT /api/email/config: the answer is the settings now, as GET gives them. */
+export function useSaveEmailConfig() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (relay: RelayChange | null) => unwrap(api.PUT("/api/email/config", { body: { relay } })),
+    onSuccess: (c) => qc.setQueryData(emailConfigKey, c),
   });
 }
