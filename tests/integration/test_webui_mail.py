@@ -55,6 +55,24 @@ def test_mail_through_the_browser(cell, tmp_path):
         assert "someone@example.org" in b.text(testid=f"queue-row-{qid}")
         b.screens("mail")
         b.click(role="button", name="Retry all now")
+        # Outgoing mail through a relay host: a refused host is said so
+        # next to its field and changes nothing; then saved.
+        b.do("check", role="radio", name="Through a relay host", checked=True)
+        b.fill("bad host!", label="Relay host")
+        b.click(role="button", name="Save outgoing mail")
+        b.wait(text="relay.host")
+        assert picd.local("GET", "/api/email/config")[2] == {"relay": None}
+        b.fill("relay.example.net", label="Relay host")
+        b.fill("2525", label="Port")
+        b.fill("cellrelay", label="User name")
+        b.fill("relay-secret-1", label="Password")
+        b.click(role="button", name="Save outgoing mail")
+        b.wait(testid="relay-saved")
+        assert picd.local("GET", "/api/email/config")[2] == {
+            "relay": {"host": "relay.example.net", "port": 2525, "username": "cellrelay", "has_password": True}}
+        b.do("check", role="radio", name="Direct to each recipient's server", checked=True)
+        b.click(role="button", name="Save outgoing mail")
+        assert wait_for(lambda: picd.local("GET", "/api/email/config")[2] == {"relay": None}, 15)
         # Deleted after a confirmation: gone from postfix's queue.
         b.click(testid=f"queue-delete-{qid}")
         dialog = {"role": "dialog", "name": f"Delete message {qid}?"}
