@@ -15,16 +15,17 @@
 #include "svc/svc_postfix.h"
 #include "common/banned.h"
 
-/* Splits "<local>[+detail]@<zone>" (any case) into a lower-case local
- * part; false for another domain, an empty or over-long local part, no
- * '@'. The detail is the owner's to use (alice+lists@ is alice's). */
-static bool cell_local_part(const char *key, size_t len, const char *zone, char local[ACCOUNT_NAME_MAX + 1])
+/* Splits "<local>[+detail]@<domain>" (any case) into a lower-case local
+ * part; false for a domain not the cell's (the zone or an extra one), an
+ * empty or over-long local part, no '@'. The detail is the owner's to
+ * use (alice+lists@ is alice's). */
+static bool cell_local_part(const char *key, size_t len, const char *zone, const struct email_domains *domains,
+			    char local[ACCOUNT_NAME_MAX + 1])
 {
 	const char *at = memchr(key, '@', len);
 	if (!at || at == key || (size_t)(at - key) > ACCOUNT_NAME_MAX)
 		return false;
-	size_t zlen = strlen(zone), dlen = len - (size_t)(at + 1 - key);
-	if (dlen != zlen || strncasecmp(at + 1, zone, zlen) != 0)
+	if (!email_domain_is_ours(domains, zone, at + 1, len - (size_t)(at + 1 - key)))
 		return false;
 	const char *plus = memchr(key, '+', (size_t)(at - key));
 	size_t n = (size_t)((plus ? plus : at) - key);
@@ -77,10 +78,16 @@ int mail_lookup_answer(struct store *s, const char *zone, const char *request, s
 	size_t map_len = (size_t)(space - request), key_len = len - map_len - 1;
 	if (map_len == strlen(SVC_POSTFIX_MAP_RELAY) && memcmp(request, SVC_POSTFIX_MAP_RELAY, map_len) == 0)
 		return relay_answer(s, key, key_len, reply);
+	struct email_domains domains;
+	if (store_email_domains_load(s, &domains) < 0)
+		return buf_printf(reply, "TEMP the cell's store cannot be read");
+	if (map_len == strlen(SVC_POSTFIX_MAP_DOMAIN) && memcmp(request, SVC_POSTFIX_MAP_DOMAIN, map_len) == 0)
+		return email_domain_is_ours(&domains, zone, key, key_len) ? buf_printf(reply, "OK %.*s", (int)key_len, key)
+									    : buf_printf(reply, "NOTFOUND ");
 	char local[ACCOUNT_NAME_MAX + 1];
 	struct account_owner owner;
 	bool found = false;
-	if (cell_local_part(key, key_len, zone, local)) {
+	if (cell_local_part(key, key_len, zone, &domains, local)) {
 		int r = store_account_mail_owner(s, local, &owner);
 		if (r < 0 && r != -ENOENT)
 			return buf_printf(reply, "TEMP the cell's store cannot be read");

@@ -1,7 +1,9 @@
 /* The answers of picd's socketmap for postfix (svc_postfix.h): one
  * request "<map> <key>", one reply, from the store as it is now. Keys are
  * addresses; only the cell zone's are the cell's, and only accounts with
- * mail have any; "alice+anything@<zone>" is alice's.
+ * mail have any; "alice+anything@<zone>" is alice's, and so is every
+ * address of an extra domain (alice@example.org).
+ *   domain  <zone>        → "OK <zone>"       (the zone, or an extra domain)
  *   mailbox alice@<zone>  → "OK alice/"       (an account: deliver)
  *   alias   info@<zone>   → "OK alice@<zone>" (an alias: rewrite)
  *   sender  info@<zone>   → "OK alice,alice@<zone>" (the login that may

@@ -43,6 +43,8 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 	if (r == 0)
 		r = store_email_load(d->store, &a->email);
 	if (r == 0)
+		r = store_email_domains_load(d->store, &a->email_domains);
+	if (r == 0)
 		r = load_live(d, name, a);
 	if (r < 0)
 		return r;
@@ -73,6 +75,7 @@ int apply_input_load(struct daemon *d, const char *name, struct apply_input *a)
 		.host = &a->host,
 		.dkim = a->dkim.selector[0] ? &a->dkim : NULL,
 		.email = &a->email,
+		.email_domains = &a->email_domains,
 		.peers = a->peers,
 		.n_peers = a->n_peers,
 		.now = time(NULL),

@@ -23,6 +23,7 @@ struct apply_input {
 	struct host_access host;
 	struct dkim_key dkim;
 	struct email_settings email;
+	struct email_domains email_domains;
 	bool serving[APPLY_INPUT_SERVICES_MAX]; /* per svc_table entry */
 	struct vpn_peer *peers; /* for the DNS service; apply_input_free() */
 	size_t n_peers;

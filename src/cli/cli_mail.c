@@ -23,6 +23,9 @@ static int queue_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int flush_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int rm_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int relay_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int domains_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int domain_add_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int domain_rm_run(const struct cli_ctx *ctx, int argc, char **argv);
 
 const struct cli_cmd cli_mail_cmds[] = {
 	{ .name = "status", .args = "", .help = "the mail daemons, the host names for clients, the queue and counts",
@@ -37,6 +40,13 @@ const struct cli_cmd cli_mail_cmds[] = {
 	  .help = "show or set how mail for other servers leaves: through a relay host (its password is asked, or "
 		  "read from stdin), or --direct to each recipient's server",
 	  .run = relay_run, .min_args = 0, .max_args = 3 },
+	{ .name = "domains", .args = "", .help = "the mail domains and the DNS records each needs",
+	  .run = domains_run, .min_args = 0, .max_args = 0 },
+	{ .name = "domain-add", .args = "DOMAIN",
+	  .help = "receive and send as <name>@DOMAIN too, for every account with mail", .run = domain_add_run,
+	  .min_args = 1, .max_args = 1 },
+	{ .name = "domain-rm", .args = "DOMAIN", .help = "stop serving an extra mail domain", .run = domain_rm_run,
+	  .min_args = 1, .max_args = 1 },
 	{ 0 },
 };
 
@@ -214,4 +224,61 @@ static int relay_run(const struct cli_ctx *ctx, int argc, char **argv)
 	if (n < 0 || (size_t)n >= sizeof(full.text))
 		return cli_error_local(-ENOBUFS, "building the request");
 	return relay_put(ctx, full.text, NULL);
+}
+
+static void print_domain(const json_t *dom)
+{
+	printf("%s%s\n", cli_json_string_or(json_object_get(dom, "domain"), "?"),
+	       json_is_true(json_object_get(dom, "cell_zone")) ? " (the cell zone)" : "");
+	const json_t *r;
+	size_t i;
+	json_array_foreach(json_object_get(dom, "records"), i, r)
+		printf("  %s %s %s%s\n", cli_json_string_or(json_object_get(r, "name"), "?"),
+		       cli_json_string_or(json_object_get(r, "type"), "?"),
+		       cli_json_string_or(json_object_get(r, "value"), "?"),
+		       json_is_true(json_object_get(r, "published")) ? "   (in the cell's DNS)" : "");
+}
+
+static int domains_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	bool done;
+	int r = cli_object_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/email/domains" }, &resp,
+				 &done);
+	if (r != 0 || done)
+		return r;
+	const json_t *dom;
+	size_t i;
+	json_array_foreach(json_object_get(resp.body, "domains"), i, dom)
+		print_domain(dom);
+	printf("Publish the records not in the cell's DNS where each domain is hosted.\n");
+	return CLI_EXIT_OK;
+}
+
+static int domain_add_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_json_ json_t *body = json_pack("{s:s}", "domain", argv[0]);
+	_cleanup_free_ char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	if (!text)
+		return cli_error_usage("'%s' is not valid UTF-8", argv[0]);
+	_cleanup_response_ struct cli_response resp = { 0 };
+	int r = cli_http_call(ctx, &(struct cli_request){ .method = "POST", .path = "/api/email/domains",
+							  .raw_json = text },
+			      &resp);
+	if (r == 0 && !ctx->json)
+		print_domain(resp.body);
+	return r;
+}
+
+static int domain_rm_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_free_ char *path = NULL;
+	int r = cli_url_join("/api/email/domains/", argv[0], &path);
+	if (r < 0)
+		return r == -ENAMETOOLONG ? cli_error_usage("domain too long") : cli_error_local(r, "building the request");
+	_cleanup_response_ struct cli_response resp = { 0 };
+	r = cli_http_call(ctx, &(struct cli_request){ .method = "DELETE", .path = path }, &resp);
+	if (r == 0 && !ctx->json)
+		printf("%s is no longer a mail domain of the cell\n", argv[0]);
+	return r;
 }

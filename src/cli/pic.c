@@ -74,7 +74,7 @@ static const struct cli_cmd commands[] = {
 	  .help = "the cell's accounts (mail, calendar, files): add, list, show, set, passwd, disable, enable, rm, orphans",
 	  .sub = cli_user_cmds },
 	{ .name = "mail", .args = "",
-	  .help = "the mail service: status, queue, flush, rm",
+	  .help = "the mail service: status, queue, flush, rm, relay, domains, domain-add, domain-rm",
 	  .sub = cli_mail_cmds },
 	{ .name = "peer", .args = "",
 	  .help = "the VPN's peers: add (with a QR code), list, show, set, enable, disable, rm, config, qr",

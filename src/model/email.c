@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 #include "common/banned.h"
@@ -41,4 +42,33 @@ int email_relay_check(const struct email_settings *s, struct field_error *e)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int email_domain_check(const char *name, const char *zone, char out[NAME_MAX_LEN + 1], struct field_error *e)
+{
+	if (name_validate("domain", name, e) < 0)
+		return -EINVAL;
+	size_t n = strlen(name);
+	for (size_t i = 0; i <= n; i++)
+		out[i] = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] - 'A' + 'a') : name[i];
+	if (!strchr(out, '.')) {
+		field_error_set(e, "domain", "domain must have at least two labels (example.org)");
+		return -EINVAL;
+	}
+	size_t z = strlen(zone);
+	if (strcasecmp(out, zone) == 0 || (n > z && out[n - z - 1] == '.' && strcasecmp(out + n - z, zone) == 0)) {
+		field_error_set(e, "domain", "%s is the cell zone's; its addresses are the cell's already", out);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+bool email_domain_is_ours(const struct email_domains *d, const char *zone, const char *domain, size_t len)
+{
+	if (strlen(zone) == len && strncasecmp(zone, domain, len) == 0)
+		return true;
+	for (size_t i = 0; d && i < d->n; i++)
+		if (strlen(d->names[i]) == len && strncasecmp(d->names[i], domain, len) == 0)
+			return true;
+	return false;
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "field_error.h"
@@ -23,6 +24,21 @@ struct email_settings {
 };
 
 void email_settings_defaults(struct email_settings *s);
+
+/* Mail domains besides the cell zone. */
+#define EMAIL_DOMAINS_MAX 16
+
+struct email_domains {
+	size_t n;
+	char names[EMAIL_DOMAINS_MAX][NAME_MAX_LEN + 1]; /* lower case, by name */
+};
+
+/* A new extra domain `name` (lower-cased into `out`): a DNS name of at
+ * least two labels, not the cell zone nor inside it (the zone's names are
+ * the cell's). -EINVAL with `e` on "domain". */
+int email_domain_check(const char *name, const char *zone, char out[NAME_MAX_LEN + 1], struct field_error *e);
+/* Whether `domain` (any case) is the zone or one of `d`. */
+bool email_domain_is_ours(const struct email_domains *d, const char *zone, const char *domain, size_t len);
 
 /* The relay's fields, checked under "relay.host", "relay.port",
  * "relay.username", "relay.password": the host as name_validate_host,

@@ -45,3 +45,43 @@ int store_email_save(struct store *s, const struct email_settings *e)
 	int r = store_step_done(s, st);
 	return r < 0 ? r : 0;
 }
+
+int store_email_domains_load(struct store *s, struct email_domains *ret)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT domain FROM email_domains ORDER BY domain");
+	if (!st)
+		return -EIO;
+	struct email_domains d = { 0 };
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && d.n < EMAIL_DOMAINS_MAX)
+		snprintf(d.names[d.n++], sizeof(d.names[0]), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_errno(rc);
+	*ret = d;
+	return 0;
+}
+
+int store_email_domain_add(struct store *s, const char *domain, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO email_domains(domain, created_at) VALUES (?1, ?2)");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, domain, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
+		return -EEXIST;
+	return rc == SQLITE_DONE ? 0 : store_errno(rc);
+}
+
+int store_email_domain_delete(struct store *s, const char *domain)
+{
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM email_domains WHERE domain = ?1");
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, domain, -1, SQLITE_TRANSIENT);
+	int r = store_step_done(s, st);
+	return r < 0 ? r : r == 0 ? -ENOENT : 0;
+}

@@ -14,6 +14,7 @@ INCBIN(migration_006, "src/store/migrations/006_cert_superseded.sql");
 INCBIN(migration_007, "src/store/migrations/007_vpn.sql");
 INCBIN(migration_008, "src/store/migrations/008_accounts.sql");
 INCBIN(migration_009, "src/store/migrations/009_email.sql");
+INCBIN(migration_010, "src/store/migrations/010_email_domains.sql");
 
 const struct store_migration store_migrations[] = {
 	{ "001_initial", migration_001 },
@@ -25,5 +26,6 @@ const struct store_migration store_migrations[] = {
 	{ "007_vpn", migration_007 },
 	{ "008_accounts", migration_008 },
 	{ "009_email", migration_009 },
+	{ "010_email_domains", migration_010 },
 };
 const size_t store_migrations_len = sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -2,6 +2,7 @@
 #include "svc_opendkim.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 #include "priv/priv_spawn.h"
 #include "svc_mail.h"
@@ -19,6 +20,14 @@ int svc_opendkim_render(const struct svc_input *in, struct buf *out)
 	char zone[CONFIG_ZONE_MAX + 1];
 	if (!in->dkim || config_zone(in->cell, zone, sizeof(zone)) < 0)
 		return -EINVAL;
+	/* One key signs for the zone and every extra domain (d= is the
+	 * sender's domain; each publishes the same public key). */
+	char domains[(NAME_MAX_LEN + 2) * (EMAIL_DOMAINS_MAX + 1)];
+	size_t used = (size_t)snprintf(domains, sizeof(domains), "%s", zone);
+	for (size_t i = 0; in->email_domains && i < in->email_domains->n && used < sizeof(domains); i++)
+		used += (size_t)snprintf(domains + used, sizeof(domains) - used, ",%s", in->email_domains->names[i]);
+	if (used >= sizeof(domains))
+		return -ENOBUFS;
 	return buf_printf(out,
 			  "# opendkim.conf for the mail service of %s, rendered by picd.\n"
 			  "# Do not edit: changes are made through the PIC API.\n\n"
@@ -38,7 +47,7 @@ int svc_opendkim_render(const struct svc_input *in, struct buf *out)
 			  "# Loopback is dovecot's replies; no other host signs as the cell\n"
 			  "# without logging in, not even the cell network's.\n"
 			  "InternalHosts 127.0.0.1\n",
-			  zone, SVC_OPENDKIM_PORT, zone, in->dkim->selector, in->dkim->selector);
+			  zone, SVC_OPENDKIM_PORT, domains, in->dkim->selector, in->dkim->selector);
 }
 
 static bool opendkim_enabled(const struct svc_input *in)

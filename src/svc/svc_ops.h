@@ -67,6 +67,8 @@ struct svc_input {
 	const struct host_access *host;
 	/* The mail service's settings (how mail leaves); NULL: direct. */
 	const struct email_settings *email;
+	/* Mail domains besides the cell zone (opendkim signs for them). */
+	const struct email_domains *email_domains;
 	/* The cell's DKIM key (opendkim signs with it, the DNS publishes it);
 	 * NULL: none yet. */
 	const struct dkim_key *dkim;

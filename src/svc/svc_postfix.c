@@ -78,7 +78,7 @@ int svc_postfix_render(const struct svc_input *in, struct buf *out)
 		"append_dot_mydomain = no\n"
 		"message_size_limit = %d\n\n"
 		"# The cell's addresses: picd answers as mail arrives.\n"
-		"virtual_mailbox_domains = %s\n"
+		"virtual_mailbox_domains = " MAP(SVC_POSTFIX_MAP_DOMAIN) "\n"
 		"virtual_mailbox_maps = " MAP(SVC_POSTFIX_MAP_MAILBOX) "\n"
 		"virtual_alias_maps = " MAP(SVC_POSTFIX_MAP_ALIAS) "\n"
 		"smtpd_sender_login_maps = " MAP(SVC_POSTFIX_MAP_SENDER) "\n"
@@ -100,7 +100,7 @@ int svc_postfix_render(const struct svc_input *in, struct buf *out)
 		"smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n"
 		"# A full mailbox refuses at once (552), so the sender is told.\n"
 		"smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:%d\n",
-		zone, zone, zone, MESSAGE_SIZE_LIMIT, zone, SVC_MAIL_LMTP_PORT, SVC_OPENDKIM_PORT, SVC_MAIL_AUTH_PORT,
+		zone, zone, zone, MESSAGE_SIZE_LIMIT, SVC_MAIL_LMTP_PORT, SVC_OPENDKIM_PORT, SVC_MAIL_AUTH_PORT,
 		SVC_MAIL_QUOTA_PORT);
 	return r == 0 ? render_relay(in->email, out) : r;
 }

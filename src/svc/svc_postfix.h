@@ -12,6 +12,7 @@
 #define SVC_POSTFIX_MAPS_SOCKET "maps.sock"
 #define SVC_POSTFIX_GROUP "postfix" /* its processes ask picd */
 /* The maps it answers: socketmap:unix:…:<name>. */
+#define SVC_POSTFIX_MAP_DOMAIN "domain"   /* the cell zone and the extra domains */
 #define SVC_POSTFIX_MAP_MAILBOX "mailbox" /* address → its mailbox */
 #define SVC_POSTFIX_MAP_ALIAS "alias"     /* alias address → the account's address */
 #define SVC_POSTFIX_MAP_SENDER "sender"   /* address → the login that may send as it */

@@ -123,8 +123,12 @@ def dkim_verify(raw, dns_server):
         answer = resolver.resolve(name, "TXT", lifetime=timeout)
         return b"".join(b"".join(r.strings) for r in answer[:1])
     sig = email.message_from_bytes(raw).get("DKIM-Signature", "")
-    return {"found": True, "signed": bool(sig), "valid": bool(sig) and dkim.verify(raw, dnsfunc=txt),
-            "signature": sig}
+    try:
+        valid = bool(sig) and dkim.verify(raw, dnsfunc=txt)
+        error = None
+    except Exception as e:  # the key not found (a domain the cell's DNS does not serve)
+        valid, error = False, repr(e)
+    return {"found": True, "signed": bool(sig), "valid": valid, "error": error, "signature": sig}
 
 
 def dkim_file(path, dns_server):

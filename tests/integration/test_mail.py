@@ -575,3 +575,55 @@ def test_mail_clients_configure_themselves(picd, tmp_path):
     # What it says works: a new account logs in with exactly that.
     mail.user("kim")
     assert mail.imap("kim", port=993)["ok"]
+
+
+def test_extra_mail_domains(picd, tmp_path):
+    mail = Mail(picd, tmp_path)
+    mail.user("lena", aliases=["sales"])
+    z = mail.zone
+    domains = picd.local("GET", "/api/email/domains")[2]["domains"]
+    assert [(d["domain"], d["cell_zone"]) for d in domains] == [(z, True)]
+    published = {(r["name"], r["type"]): r["published"] for r in domains[0]["records"]}
+    sel = picd.local("GET", "/api/email/domains")[2]["domains"][0]["records"][2]["name"].split(".")[0]
+    assert published[(f"{sel}._domainkey.{z}", "TXT")] and published[(f"_dmarc.{z}", "TXT")], published
+    assert not published[(z, "MX")], published  # the world's DNS for the zone is the owner's
+
+    # Bad input, each refused naming the field; nothing changes.
+    for body, status, field in [({"domain": z}, 400, "domain"), ({"domain": f"sub.{z}"}, 400, "domain"),
+                                ({"domain": "localhost"}, 400, "domain"), ({"domain": "bad_name.org"}, 400, "domain"),
+                                ({}, 400, "domain")]:
+        st, _, doc = picd.local("POST", "/api/email/domains", body)
+        assert st == status and doc["error"]["field"] == field, (body, doc)
+    assert len(picd.local("GET", "/api/email/domains")[2]["domains"]) == 1
+
+    p = picd.pic("mail", "domain-add", "bad_name.org")
+    assert p.returncode == 2 and "domain" in p.stderr, p
+    status, _, doc = picd.local("POST", "/api/email/domains", {"domain": "Example.ORG"})
+    assert status == 201 and doc["domain"] == "example.org" and not doc["cell_zone"], doc
+    p = picd.pic("mail", "domains")
+    assert p.returncode == 0 and "example.org MX" in p.stdout and f"_dmarc.{z} TXT" in p.stdout, p
+    assert {r["type"] for r in doc["records"]} == {"MX", "TXT"} and not any(r["published"] for r in doc["records"])
+    status, _, doc = picd.local("POST", "/api/email/domains", {"domain": "example.org"})
+    assert status == 409, doc
+
+    # Its addresses reach the same accounts; an account sends as them,
+    # signed for that domain.
+    t = token()
+    rc, out = mail.swaks(25, "sales@example.org", "x@example.net", "--header", f"Subject: {t}")
+    assert rc == 0 and mail.wait_message("lena", t), out
+    t2 = token()
+    rc, out = mail.swaks(587, f"lena@{z}", "lena@example.org", "--header", f"Subject: {t2}", user="lena")
+    assert rc == 0 and mail.wait_message("lena", t2), out
+    dns = picd.local("GET", "/api/config")[2]["addresses"]["dns"]
+    out = mail.client.run("/usr/bin/python3", os.path.join(HERE, "mailclient.py"), "dkim", mail.addr, "lena", GOOD,
+                          str(mail.ca), f"imap.{z}", t2, dns, check=False, timeout=60)
+    r = json.loads(out.stdout)
+    assert r["signed"] and "d=example.org" in r["signature"].replace(" ", ""), r
+
+    # Removed: the domain is not the cell's any more (mail for it would be
+    # relaying: 554).
+    assert picd.local("DELETE", "/api/email/domains/example.org")[0] == 204
+    assert picd.local("DELETE", "/api/email/domains/example.org")[0] == 404
+    assert picd.local("DELETE", f"/api/email/domains/{z}")[0] == 404
+    rc, out = mail.swaks(25, "lena@example.org", "x@example.net")
+    assert refused_with(out) == 554, out

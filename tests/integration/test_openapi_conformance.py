@@ -483,6 +483,12 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
     r = call(s, "DELETE", "/api/email/queue/{id}", 400, params={"id": "not-an-id"})
     assert field_of(r) == "id"
     call(s, "DELETE", "/api/email/queue/{id}", (404, 503), params={"id": "ABCDEF123"})
+    call(s, "GET", "/api/email/domains", 200)
+    r = call(s, "POST", "/api/email/domains", 400, json={"domain": "localhost"})
+    assert field_of(r) == "domain"
+    call(s, "POST", "/api/email/domains", (201, 502), json={"domain": "example.org"})
+    call(s, "DELETE", "/api/email/domains/{domain}", (204, 404, 502), params={"domain": "example.org"})
+    call(s, "DELETE", "/api/email/domains/{domain}", 404, params={"domain": "nosuch.example"})
     call(s, "GET", "/api/email/config", 200)
     r = call(s, "PUT", "/api/email/config", 400, json={"relay": {"host": "10.98.0.2", "username": "u"}})
     assert field_of(r) == "relay.password"

@@ -51,7 +51,7 @@ static void test_postfix(void **state)
 	char *text = render(&c, svc_postfix_render);
 	golden_check("tests/golden/mail/main.cf", text);
 	assert_non_null(strstr(text, "\ninet_interfaces = all\n"));
-	assert_non_null(strstr(text, "\nvirtual_mailbox_domains = mycell.cell\n"));
+	assert_non_null(strstr(text, "\nvirtual_mailbox_domains = socketmap:unix:/run/pic/maps.sock:domain\n"));
 	assert_non_null(strstr(text, "socketmap:unix:/run/pic/maps.sock:mailbox\n"));
 	assert_non_null(strstr(text, "\nvirtual_transport = lmtp:inet:127.0.0.1:24\n"));
 	assert_non_null(strstr(text, "\nsmtpd_sasl_path = inet:127.0.0.1:12345\n"));
@@ -113,6 +113,18 @@ static void test_opendkim(void **state)
 	assert_non_null(strstr(text, "\nSelector p1765100000\nKeyFile /run/pic/keys/p1765100000.private\n"));
 	assert_non_null(strstr(text, "\nInternalHosts 127.0.0.1\n"));
 	free(text);
+	/* Extra mail domains are signed for with the same key. */
+	struct email_domains domains = { .n = 2, .names = { "example.org", "example.net" } };
+	struct netplan *p = calloc(1, sizeof(*p));
+	const char *names[] = { "mail" };
+	assert_int_equal(netplan_build(&c, "/run/pic-test", names, 1, p), 0);
+	struct svc_input with = { .cell = &c, .net = netplan_find(p, "mail"), .dkim = &key, .email_domains = &domains };
+	struct buf b;
+	buf_init(&b, GOLDEN_MAX);
+	assert_int_equal(svc_opendkim_render(&with, &b), 0);
+	assert_non_null(strstr(b.data, "\nDomain mycell.cell,example.org,example.net\n"));
+	buf_free(&b);
+	free(p);
 	/* No key yet: the service stays off. */
 	struct svc_input in = { .cell = &c };
 	assert_false(svc_opendkim_ops.enabled(&in));
