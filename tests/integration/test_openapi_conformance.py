@@ -483,6 +483,9 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
     r = call(s, "DELETE", "/api/email/queue/{id}", 400, params={"id": "not-an-id"})
     assert field_of(r) == "id"
     call(s, "DELETE", "/api/email/queue/{id}", (404, 503), params={"id": "ABCDEF123"})
+    for path in ("/mail/config-v1.1.xml", "/.well-known/autoconfig/mail/config-v1.1.xml"):
+        r = call(requests.Session(), "GET", path, 200, query={"emailaddress": "ulla@example.org"})
+        assert r.text.startswith("<?xml") and "<clientConfig" in r.text
     call(s, "GET", "/api/email/domains", 200)
     r = call(s, "POST", "/api/email/domains", 400, json={"domain": "localhost"})
     assert field_of(r) == "domain"
