@@ -21,10 +21,10 @@ from vpnpeer import HOLD_CONNECTION, LINK_HOST, VpnPeer
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 UI_DIR = os.path.join(ROOT, "build", "ui")
 PAGES = ["/", "/settings", "/network/dns", "/network/dhcp", "/network/ntp", "/vpn", "/proxy", "/services",
-         "/account"]
+         "/accounts", "/mail", "/account"]
 HEADINGS = {"/": "Dashboard", "/settings": "Settings", "/network/dns": "DNS", "/network/dhcp": "DHCP",
             "/network/ntp": "Time (NTP)", "/vpn": "VPN", "/proxy": "Proxy & certificates", "/services": "Services",
-            "/account": "Account"}
+            "/accounts": "Accounts", "/mail": "Mail", "/account": "Account"}
 
 
 

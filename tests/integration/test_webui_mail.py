@@ -54,6 +54,16 @@ def test_mail_through_the_browser(cell, tmp_path):
         b.wait(testid=f"queue-row-{qid}")
         assert "someone@example.org" in b.text(testid=f"queue-row-{qid}")
         b.screens("mail")
+        # An extra mail domain, added and removed on the page.
+        b.wait(role="heading", name="Mail domains")
+        b.wait(testid=f"mail-domain-{z}")
+        b.fill("example.org", label="Domain")
+        b.click(role="button", name="Add domain")
+        b.wait(testid="mail-domain-example.org")
+        assert [x["domain"] for x in picd.local("GET", "/api/email/domains")[2]["domains"]] == [z, "example.org"]
+        b.click(role="button", name="Remove example.org")
+        b.click(role="button", name="Remove domain")
+        assert wait_for(lambda: len(picd.local("GET", "/api/email/domains")[2]["domains"]) == 1, 15)
         b.click(role="button", name="Retry all now")
         # Outgoing mail through a relay host: a refused host is said so
         # next to its field and changes nothing; then saved.

@@ -1,7 +1,9 @@
 import { useState } from "react";
 
-/* Copies `text`; says so for two seconds. */
-export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
+/* Copies `text`; says so for two seconds. `what`, read by screen readers
+ * only, tells apart several copy buttons on one page ("Copy" + " TXT
+ * example.org"). */
+export function CopyButton({ text, label = "Copy", what }: { text: string; label?: string; what?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -18,6 +20,7 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
       }}
     >
       {copied ? "Copied" : label}
+      {what && <span className="sr-only"> {what}</span>}
     </button>
   );
 }

@@ -3,17 +3,19 @@
  * all now", deleting one message only after confirming, the empty queue;
  * postfix stopped (503 not_running) said plainly, not as an error; and
  * outgoing mail, direct or through a relay host, whose stored password is
- * never shown and, left empty, not sent. */
+ * never shown and, left empty, not sent; and the mail domains, the cell
+ * zone for good and extra ones added and removed, each with its records
+ * and where they are to be published. */
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { EmailConfig, QueuedMessage, RelayChange } from "../features/mail/api";
+import type { EmailConfig, MailDomain, QueuedMessage, RelayChange } from "../features/mail/api";
 import { makeQueryClient } from "../lib/queryClient";
 import { failOnConsoleErrors } from "../test/console";
 import { fakeApi, type Seen } from "../test/fakeApi";
-import { emailConfigFixture, emailStatusFixture, queuedMessageFixture } from "../test/fixtures";
+import { dkimKeyFixture, emailConfigFixture, emailStatusFixture, mailDomainFixture, queuedMessageFixture } from "../test/fixtures";
 import { Page as Mail } from "./Mail";
 
 /* jsdom has no modal <dialog>: open and close flip the attribute. */
@@ -45,12 +47,32 @@ function stored(now: EmailConfig, relay: RelayChange | null): EmailConfig {
   return { relay: { host: relay.host, port: relay.port ?? 587, username, has_password: relay.password !== undefined || kept } };
 }
 
-/* A postfix holding `list`, sending as `config` says; a DELETE takes the
- * message out, a PUT of the config stores it. */
-function mailApi(list: QueuedMessage[], over: Record<string, (r: Seen) => Reply> = {}, config: EmailConfig = emailConfigFixture()) {
+const zoneDomain = () => mailDomainFixture("mycell.cell");
+const zoneOnly = () => ({ status: 200, body: { domains: [zoneDomain()] } });
+
+/* A postfix holding `list`, sending as `config` says, taking mail for
+ * `domains`; a DELETE takes the message or the domain out, a PUT of the
+ * config stores it, a POST of a domain adds it with its records. */
+function mailApi(
+  list: QueuedMessage[],
+  over: Record<string, (r: Seen) => Reply> = {},
+  config: EmailConfig = emailConfigFixture(),
+  domains: MailDomain[] = [zoneDomain()],
+) {
   let messages = list;
   let now = config;
+  let mailDomains = domains;
   return fakeApi({
+    "GET /api/email/domains": () => ({ status: 200, body: { domains: mailDomains } }),
+    "POST /api/email/domains": (r) => {
+      const d = mailDomainFixture((r.body as { domain: string }).domain);
+      mailDomains = [...mailDomains, d];
+      return { status: 201, body: d };
+    },
+    ...Object.fromEntries(domains.filter((d) => !d.cell_zone).map((d) => [`DELETE /api/email/domains/${d.domain}`, () => {
+      mailDomains = mailDomains.filter((x) => x.domain !== d.domain);
+      return { status: 204 };
+    }])),
     "GET /api/email/status": () => ({ status: 200, body: emailStatusFixture() }),
     "GET /api/email/queue": () => ({ status: 200, body: { messages, total: messages.length } }),
     "POST /api/email/queue/flush": () => ({ status: 204 }),
@@ -91,9 +113,10 @@ describe("status", () => {
   });
 
   it("says postfix is not running on 503, with no error", async () => {
-    fakeApi({ "GET /api/email/status": notRunning, "GET /api/email/queue": notRunning, "GET /api/email/config": direct });
+    fakeApi({ "GET /api/email/status": notRunning, "GET /api/email/queue": notRunning, "GET /api/email/config": direct, "GET /api/email/domains": zoneOnly });
     renderMail();
     expect(await screen.findByRole("heading", { name: "The mail service is not running" })).toBeInTheDocument();
+    expect(await screen.findByTestId("mail-domain-mycell.cell")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Services" })).toHaveAttribute("href", "/services");
     expect(await screen.findByRole("radio", { name: "Direct to each recipient's server" })).toBeChecked();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
@@ -106,6 +129,7 @@ describe("status", () => {
       "GET /api/email/status": () => ({ status: 502, body: { error: { code: "daemon_unreachable", message: "postqueue did not answer" } } }),
       "GET /api/email/queue": () => ({ status: 200, body: { messages: [], total: 0 } }),
       "GET /api/email/config": direct,
+      "GET /api/email/domains": zoneOnly,
     });
     renderMail();
     expect(await screen.findByRole("alert")).toHaveTextContent("postqueue did not answer");
@@ -350,5 +374,161 @@ describe("outgoing mail", () => {
     await userEvent.click(s.getByRole("button", { name: "Save outgoing mail" }));
     await waitFor(() => expect(s.getByLabelText("Port")).toHaveAccessibleDescription("A port number, 1 to 65535"));
     expect(puts(api.seen)).toEqual([]);
+  });
+});
+
+describe("mail domains", () => {
+  const extra = () => [zoneDomain(), mailDomainFixture("example.org")];
+  const posts = (seen: Seen[]) => seen.filter((s) => s.method === "POST" && s.path === "/api/email/domains").map((s) => s.body);
+  const refused = (status: number, code: string, message: string, field?: string) => () => ({ status, body: { error: { code, message, ...(field ? { field } : {}) } } });
+
+  async function section() {
+    renderMail();
+    const s = within(screen.getByRole("region", { name: "Mail domains" }));
+    await s.findByTestId("mail-domain-mycell.cell");
+    return s;
+  }
+
+  it("lists the cell zone and an extra domain with their records and where to publish them", async () => {
+    mailApi([], {}, emailConfigFixture(), extra());
+    const s = await section();
+    expect(s.getByRole("heading", { name: "Mail domains" })).toBeInTheDocument();
+    expect(s.getByText(/at its DNS host, or mail from the world does not arrive there/)).toHaveTextContent(/do not trust the mail/);
+    const blocks = s.getAllByTestId(/^mail-domain-/);
+    expect(blocks.map((b) => b.dataset.testid)).toEqual(["mail-domain-mycell.cell", "mail-domain-example.org"]);
+
+    const zone = within(s.getByTestId("mail-domain-mycell.cell"));
+    expect(zone.getByRole("heading", { name: "mycell.cell" })).toBeInTheDocument();
+    expect(zone.getByText("Cell zone")).toBeInTheDocument();
+    expect(zone.getAllByText("In the cell's DNS")).toHaveLength(4);
+    expect(zone.queryByText("Publish where the domain is hosted")).not.toBeInTheDocument();
+
+    const other = within(s.getByTestId("mail-domain-example.org"));
+    expect(other.queryByText("Cell zone")).not.toBeInTheDocument();
+    const rows = within(other.getByRole("table", { name: "DNS records of example.org" })).getAllByRole("row").slice(1);
+    expect(rows.map((r) => within(r).getAllByRole("cell").slice(0, 2).map((c) => c.textContent))).toEqual([
+      ["example.org", "MX"],
+      ["example.org", "TXT"],
+      ["pic._domainkey.example.org", "TXT"],
+      ["_dmarc.example.org", "TXT"],
+    ]);
+    expect(within(rows[0]!).getByText("10 smtp.mycell.cell.")).toBeInTheDocument();
+    expect(within(rows[2]!).getByText(`v=DKIM1; k=rsa; p=${dkimKeyFixture}`)).toHaveClass("break-all");
+    expect(other.getAllByText("Publish where the domain is hosted")).toHaveLength(4);
+    expect(other.queryByText("In the cell's DNS")).not.toBeInTheDocument();
+    expect(other.getByRole("button", { name: "Remove example.org" })).toBeInTheDocument();
+  });
+
+  it("copies a record's value", async () => {
+    mailApi([], {}, emailConfigFixture(), extra());
+    const user = userEvent.setup();
+    const s = await section();
+    const copy = s.getByRole("button", { name: "Copy TXT pic._domainkey.example.org" });
+    await user.click(copy);
+    expect(await navigator.clipboard.readText()).toBe(`v=DKIM1; k=rsa; p=${dkimKeyFixture}`);
+    expect(copy).toHaveTextContent("Copied");
+  });
+
+  it("has no remove button for the cell zone", async () => {
+    mailApi([], {}, emailConfigFixture(), extra());
+    const s = await section();
+    const zone = within(s.getByTestId("mail-domain-mycell.cell"));
+    expect(zone.queryByRole("button", { name: /^Remove/ })).not.toBeInTheDocument();
+    expect(s.queryByRole("button", { name: "Remove mycell.cell" })).not.toBeInTheDocument();
+    expect(s.getAllByRole("button", { name: /^Remove / })).toHaveLength(1);
+  });
+
+  it("adds a domain and shows it with its records", async () => {
+    const api = mailApi([]);
+    const s = await section();
+    expect(s.queryByTestId("mail-domain-example.net")).not.toBeInTheDocument();
+    await userEvent.type(s.getByLabelText("Domain"), " Example.NET. ");
+    await userEvent.click(s.getByRole("button", { name: "Add domain" }));
+    const added = await s.findByTestId("mail-domain-example.net");
+    expect(posts(api.seen)).toEqual([{ domain: "example.net" }]);
+    expect(within(added).getAllByText("Publish where the domain is hosted")).toHaveLength(4);
+    expect(within(added).getByRole("button", { name: "Remove example.net" })).toBeInTheDocument();
+    expect(s.getByTestId("mail-domain-added")).toHaveTextContent("Added example.net: publish its records where it is hosted.");
+    expect(s.getByLabelText("Domain")).toHaveValue("");
+    expect(s.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("shows a 400 under Domain", async () => {
+    const message = "at most 16 extra mail domains";
+    mailApi([], { "POST /api/email/domains": refused(400, "invalid_field", message, "domain") });
+    const s = await section();
+    await userEvent.type(s.getByLabelText("Domain"), "example.net");
+    await userEvent.click(s.getByRole("button", { name: "Add domain" }));
+    const input = s.getByLabelText("Domain");
+    await waitFor(() => expect(input).toHaveAccessibleDescription(message));
+    expect(input).toHaveAttribute("aria-invalid", "true");
+    expect(s.getAllByRole("alert")).toHaveLength(1);
+    expect(s.queryByTestId("mail-domain-example.net")).not.toBeInTheDocument();
+  });
+
+  it("shows a 409 under Domain", async () => {
+    const message = "example.org is a mail domain already";
+    mailApi([], { "POST /api/email/domains": refused(409, "conflict", message) }, emailConfigFixture(), extra());
+    const s = await section();
+    await userEvent.type(s.getByLabelText("Domain"), "example.org");
+    await userEvent.click(s.getByRole("button", { name: "Add domain" }));
+    await waitFor(() => expect(s.getByLabelText("Domain")).toHaveAccessibleDescription(message));
+    expect(s.getAllByRole("alert")).toHaveLength(1);
+  });
+
+  it.each([
+    [422, "opendkim refused the configuration: bad key table"],
+    [502, "opendkim did not start; the previous configuration was restored"],
+  ])("shows a %i from opendkim in an alert", async (status, message) => {
+    mailApi([], { "POST /api/email/domains": refused(status, "daemon_failed", message) });
+    const s = await section();
+    await userEvent.type(s.getByLabelText("Domain"), "example.net");
+    await userEvent.click(s.getByRole("button", { name: "Add domain" }));
+    expect(await s.findByRole("alert")).toHaveTextContent(message);
+    expect(s.getByLabelText("Domain")).not.toHaveAttribute("aria-invalid");
+    expect(s.queryByTestId("mail-domain-added")).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ["localhost", "Two labels or more, e.g. example.org"],
+    ["mail.mycell.cell", "Not the cell zone (mycell.cell) nor a name inside it"],
+    ["bad_name.org", "Letters, digits and hyphens only; no hyphen at the start or end of a label"],
+  ])("checks %s before sending", async (domain, message) => {
+    const api = mailApi([]);
+    const s = await section();
+    await userEvent.type(s.getByLabelText("Domain"), domain);
+    await userEvent.click(s.getByRole("button", { name: "Add domain" }));
+    await waitFor(() => expect(s.getByLabelText("Domain")).toHaveAccessibleDescription(message));
+    expect(posts(api.seen)).toEqual([]);
+  });
+
+  it("removes a domain only after confirming", async () => {
+    const api = mailApi([], {}, emailConfigFixture(), extra());
+    const s = await section();
+    await userEvent.click(s.getByRole("button", { name: "Remove example.org" }));
+    let dialog = within(screen.getByRole("dialog", { name: "Remove example.org?" }));
+    expect(dialog.getByText(/stop receiving mail/)).toHaveTextContent("@example.org");
+    await userEvent.click(dialog.getByRole("button", { name: "Cancel" }));
+    expect(writes(api.seen)).toEqual([]);
+    expect(s.getByTestId("mail-domain-example.org")).toBeInTheDocument();
+
+    await userEvent.click(s.getByRole("button", { name: "Remove example.org" }));
+    dialog = within(screen.getByRole("dialog", { name: "Remove example.org?" }));
+    await userEvent.click(dialog.getByRole("button", { name: "Remove domain" }));
+    await waitFor(() => expect(s.queryByTestId("mail-domain-example.org")).not.toBeInTheDocument());
+    expect(writes(api.seen)).toEqual(["DELETE /api/email/domains/example.org"]);
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(s.getByTestId("mail-domain-mycell.cell")).toBeInTheDocument();
+  });
+
+  it("shows a refused removal in the dialog", async () => {
+    const message = "opendkim did not start; the previous configuration was restored";
+    mailApi([], { "DELETE /api/email/domains/example.org": refused(502, "daemon_failed", message) }, emailConfigFixture(), extra());
+    const s = await section();
+    await userEvent.click(s.getByRole("button", { name: "Remove example.org" }));
+    const dialog = within(screen.getByRole("dialog", { name: "Remove example.org?" }));
+    await userEvent.click(dialog.getByRole("button", { name: "Remove domain" }));
+    expect(await dialog.findByRole("alert")).toHaveTextContent(message);
+    expect(s.getByTestId("mail-domain-example.org")).toBeInTheDocument();
   });
 });

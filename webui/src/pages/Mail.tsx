@@ -3,7 +3,8 @@
  * (retry everything now, delete one message). Both are polled every 5 s
  * while the page is open. Below them, how mail for other servers leaves
  * (direct or a relay host): picd's settings, so shown while postfix is
- * stopped too. */
+ * stopped too. So are the mail domains, between the status and the queue:
+ * the cell zone and the extra ones, with the DNS records each needs. */
 import { useState } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../api/errors";
@@ -11,6 +12,7 @@ import { ConfirmDialog } from "../components/Dialog";
 import { Name } from "../components/Name";
 import { Empty, QueryView } from "../components/states";
 import { ClientSettings } from "../features/mail/ClientSettings";
+import { MailDomainsCard } from "../features/mail/MailDomainsCard";
 import { OutgoingMailCard } from "../features/mail/OutgoingMailCard";
 import { isNotRunning, useDeleteMessage, useFlushQueue, useMailQueue, useMailStatus, type EmailStatus, type QueuedMessage } from "../features/mail/api";
 import { formatBytes, formatTime } from "../lib/time";
@@ -188,14 +190,13 @@ export function Page() {
       {stopped ? (
         <NotRunning />
       ) : (
-        <>
-          <section className="card flex flex-col gap-3" aria-label="Mail status">
-            <h2 className="font-semibold">Status</h2>
-            <QueryView query={status}>{(s) => <Status s={s} />}</QueryView>
-          </section>
-          <Queue queue={queue} />
-        </>
+        <section className="card flex flex-col gap-3" aria-label="Mail status">
+          <h2 className="font-semibold">Status</h2>
+          <QueryView query={status}>{(s) => <Status s={s} />}</QueryView>
+        </section>
       )}
+      <MailDomainsCard />
+      {!stopped && <Queue queue={queue} />}
       <OutgoingMailCard />
     </>
   );

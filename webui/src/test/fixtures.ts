@@ -1,7 +1,7 @@
 import type { Config } from "../features/config/api";
 import type { Access } from "../features/access/api";
 import type { Account, Orphan } from "../features/accounts/api";
-import type { EmailConfig, EmailStatus, QueuedMessage, Relay } from "../features/mail/api";
+import type { EmailConfig, EmailStatus, MailDomain, QueuedMessage, Relay } from "../features/mail/api";
 import type { Session } from "../auth/session";
 
 /* A configuration document as GET /api/config answers it. */
@@ -99,6 +99,28 @@ export function queuedMessageFixture(over: Partial<QueuedMessage> = {}): QueuedM
 export function emailConfigFixture(relay: Partial<Relay> | null = null): EmailConfig {
   if (relay === null) return { relay: null };
   return { relay: { host: "smtp.example.net", port: 587, username: "cellrelay", has_password: true, ...relay } };
+}
+
+/* A DKIM public key as opendkim prints it: far longer than any table cell. */
+export const dkimKeyFixture =
+  "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu9Xk2r0Q7cGbY1yZ0m5rVq3dJ8Lw4tHn6pS2aE1fXo7KcB9vUiR3gN0sTzDqW5jYhM8lPbA6eC1xF4oV7rK2uIyQ9wG3nJ5tL0dZ8mS6hB4aE7cR1vX3kP9oT2yW5qN8jU0fD6gM4sA1bL7eH3iC9zV2rK5wY8tQ0nJ6pX4mG1dS7aF3hB9kL2oE5vR8uI0cT6yN4qW1jZ7gM3sD9fA5bK2xH8lP0eV6rU4iO1tC7wY3nQ9mJ5gS2dL8aF4hB0kX6oE3vR9uI7cT1yN5qW2jZ8gM4sD0fA6bK3xH9lP1eV7rU5iO2tC8wQIDAQAB";
+
+/* A mail domain as GET /api/email/domains lists it, with its MX, SPF,
+ * DKIM and DMARC records. The cell zone (mycell.cell) serves them itself;
+ * an extra domain's are to publish where it is hosted. */
+export function mailDomainFixture(domain = "example.org", over: Partial<MailDomain> = {}): MailDomain {
+  const zone = domain === "mycell.cell";
+  return {
+    domain,
+    cell_zone: zone,
+    records: [
+      { name: domain, type: "MX", value: "10 smtp.mycell.cell.", published: zone },
+      { name: domain, type: "TXT", value: "v=spf1 mx -all", published: zone },
+      { name: `pic._domainkey.${domain}`, type: "TXT", value: `v=DKIM1; k=rsa; p=${dkimKeyFixture}`, published: zone },
+      { name: `_dmarc.${domain}`, type: "TXT", value: `v=DMARC1; p=quarantine; rua=mailto:postmaster@${domain}`, published: zone },
+    ],
+    ...over,
+  };
 }
 
 /* GET /api/auth/session for a browser session of `role`. */
