@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cli_error.h"
+#include "cli_url.h"
+#include "common/cleanup.h"
 #include "common/buf.h"
 
 #include "common/banned.h"
@@ -380,4 +382,14 @@ int cli_http_call(const struct cli_ctx *ctx, const struct cli_request *req,
 	*ret_resp = resp;
 	resp = (struct cli_response){ 0 };
 	return 0;
+}
+
+int cli_http_delete(const struct cli_ctx *ctx, const char *prefix, const char *name, const char *what)
+{
+	_cleanup_free_ char *path = NULL;
+	int r = cli_url_join(prefix, name, &path);
+	if (r < 0)
+		return r == -ENAMETOOLONG ? cli_error_usage("%s too long", what) : cli_error_local(r, "building the request");
+	_cleanup_response_ struct cli_response resp = { 0 };
+	return cli_http_call(ctx, &(struct cli_request){ .method = "DELETE", .path = path }, &resp);
 }

@@ -59,6 +59,11 @@ int cli_http_request(const struct cli_ctx *ctx, const struct cli_request *req,
 int cli_http_call(const struct cli_ctx *ctx, const struct cli_request *req,
 		  struct cli_response *ret_resp);
 
+/* DELETE <prefix><name> (the name escaped as one path segment), through
+ * cli_http_call; `what` names it in a usage error ("queue id"). Returns 0
+ * or the exit status. */
+int cli_http_delete(const struct cli_ctx *ctx, const char *prefix, const char *name, const char *what);
+
 /* Takes one line of a streamed answer: `line` is NUL-terminated, without
  * its "\n" or "\r\n", and cut at CLI_HTTP_LINE_MAX bytes (the rest of an
  * overlong line is dropped). Returns 0 to go on, -errno to stop. */

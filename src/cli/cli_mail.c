@@ -128,12 +128,7 @@ static int flush_run(const struct cli_ctx *ctx, int argc, char **argv)
 
 static int rm_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_free_ char *path = NULL;
-	int r = cli_url_join("/api/email/queue/", argv[0], &path);
-	if (r < 0)
-		return r == -ENAMETOOLONG ? cli_error_usage("queue id too long") : cli_error_local(r, "building the request");
-	_cleanup_response_ struct cli_response resp = { 0 };
-	r = cli_http_call(ctx, &(struct cli_request){ .method = "DELETE", .path = path }, &resp);
+	int r = cli_http_delete(ctx, "/api/email/queue/", argv[0], "queue id");
 	if (r == 0 && !ctx->json)
 		printf("message %s deleted from the queue\n", argv[0]);
 	return r;
@@ -272,12 +267,7 @@ static int domain_add_run(const struct cli_ctx *ctx, int argc, char **argv)
 
 static int domain_rm_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_free_ char *path = NULL;
-	int r = cli_url_join("/api/email/domains/", argv[0], &path);
-	if (r < 0)
-		return r == -ENAMETOOLONG ? cli_error_usage("domain too long") : cli_error_local(r, "building the request");
-	_cleanup_response_ struct cli_response resp = { 0 };
-	r = cli_http_call(ctx, &(struct cli_request){ .method = "DELETE", .path = path }, &resp);
+	int r = cli_http_delete(ctx, "/api/email/domains/", argv[0], "domain");
 	if (r == 0 && !ctx->json)
 		printf("%s is no longer a mail domain of the cell\n", argv[0]);
 	return r;

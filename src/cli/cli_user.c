@@ -271,13 +271,7 @@ static int orphans_run(const struct cli_ctx *ctx, int argc, char **argv)
 
 static int orphan_rm_run(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_free_ char *path = NULL;
-	int r = cli_url_join("/api/users/orphans/", argv[0], &path);
-	if (r < 0)
-		return r == -ENAMETOOLONG ? cli_error_usage("orphan id too long")
-					  : cli_error_local(r, "building the request");
-	_cleanup_response_ struct cli_response resp = { 0 };
-	r = cli_http_call(ctx, &(struct cli_request){ .method = "DELETE", .path = path }, &resp);
+	int r = cli_http_delete(ctx, "/api/users/orphans/", argv[0], "orphan id");
 	if (r == 0 && !ctx->json)
 		printf("the data kept as '%s' is deleted\n", argv[0]);
 	return r;

@@ -524,6 +524,19 @@ def picd(tmp_path):
     d.stop(check=True)
 
 
+UI_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "ui")
+
+
+@pytest.fixture
+def ui_cell(tmp_path):
+    """A cell serving the built web UI (make build)."""
+    assert os.path.exists(os.path.join(UI_DIR, "index.html")), "the web UI is not built: make build"
+    d = Picd(tmp_path, extra_args=["--ui-dir", UI_DIR])
+    d.start()
+    yield d
+    d.stop(check=True)
+
+
 def wait_for(predicate, timeout, step=0.02):
     """predicate()'s first true value within `timeout` seconds, else its last."""
     deadline = time.monotonic() + timeout

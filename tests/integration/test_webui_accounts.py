@@ -5,26 +5,13 @@ account itself logs in to the UI, lands on its own page, changes its
 password there — and reaches nothing of the admin's, not even by URL."""
 
 import json
-import os
 
-import pytest
 import requests
 
 from browser import Browser
-from conftest import Picd, wait_for
+from conftest import wait_for
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-UI_DIR = os.path.join(ROOT, "build", "ui")
 FIRST = "saffron-kettle-42"
-
-
-@pytest.fixture
-def cell(tmp_path):
-    assert os.path.exists(os.path.join(UI_DIR, "index.html")), "the web UI is not built: make build"
-    d = Picd(tmp_path, extra_args=["--ui-dir", UI_DIR])
-    d.start()
-    yield d
-    d.stop(check=True)
 
 
 def logs_in(picd, name, password):
@@ -36,8 +23,8 @@ def account(picd, name):
     return doc if status == 200 else None
 
 
-def test_accounts_through_the_browser(cell, tmp_path):
-    picd = cell
+def test_accounts_through_the_browser(ui_cell, tmp_path):
+    picd = ui_cell
     zone = "{cell_name}.{domain}".format(**picd.local("GET", "/api/config")[2])
     b = Browser(picd.url, tmp_path / "screens")
     try:

@@ -5,29 +5,13 @@ mailbox's use against its quota and a deleted account's kept mailbox,
 which the admin removes; a cell account's own page tells it how to set
 up its mail client."""
 
-import os
-
-import pytest
-
 from browser import Browser
-from conftest import Picd, wait_for
+from conftest import wait_for
 from test_mail import GOOD, Mail, token
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-UI_DIR = os.path.join(ROOT, "build", "ui")
 
-
-@pytest.fixture
-def cell(tmp_path):
-    assert os.path.exists(os.path.join(UI_DIR, "index.html")), "the web UI is not built: make build"
-    d = Picd(tmp_path, extra_args=["--ui-dir", UI_DIR])
-    d.start()
-    yield d
-    d.stop(check=True)
-
-
-def test_mail_through_the_browser(cell, tmp_path):
-    picd = cell
+def test_mail_through_the_browser(ui_cell, tmp_path):
+    picd = ui_cell
     mail = Mail(picd, tmp_path)
     z = mail.zone
     mail.user("alice", mail_quota_mb=1)
