@@ -22,7 +22,8 @@ def test_every_protected_route_refuses_anonymous_access(picd):
     protected = [r for r in table if r[2] in ("auth", "self")]
     public = {(m, p) for m, p, a, _ in table if a == "public"}
     assert public == {("GET", "/health"), ("GET", "/api/access"), ("POST", "/api/auth/login"),
-                      ("GET", "/api/vault/ca.crt"), ("GET", "/api/vault/crl")}
+                      ("GET", "/api/vault/ca.crt"), ("GET", "/api/vault/crl"),
+                      ("GET", "/mail/config-v1.1.xml"), ("GET", "/.well-known/autoconfig/mail/config-v1.1.xml")}
     assert len(protected) >= 10
     before = picd.session().get(picd.url + "/api/config").json()
     for method, pattern, _, limit in protected:

@@ -125,7 +125,7 @@ def test_rename_reissues_the_certificate_live(picd, tmp_path):
     assert r.stdout == "200 0", r
     # The zone's names (then the host's own, whatever this machine is called).
     assert [n for n in served_names(client, vip, "home.cell") if n.endswith("home.cell")] == \
-        sorted(["home.cell", "calendar.home.cell", "files.home.cell", "mail.home.cell"])
+        sorted(["home.cell", "calendar.home.cell", "files.home.cell", "mail.home.cell", "autoconfig.home.cell"])
     # Devices that still trust only the old root refuse the new leaf.
     r = curl(client, "-o", "/dev/null", "--cacert", str(old_ca), "--resolve", f"home.cell:443:{vip}",
              "https://home.cell/health")

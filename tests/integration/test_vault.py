@@ -224,13 +224,15 @@ def test_rename_then_replace(picd):
     assert open(os.path.join(d, "ca.crt")).read() == new_pem
     assert sorted(os.listdir(d)) == ["archive", "ca.crt", "ca.key"]
 
-    # What the old root issued is superseded; the proxy has a leaf for the new names.
+    # What the old root issued is superseded; the proxy (and the mail
+    # services, smtp and imap) have leaves for the new names.
     certs = s.get(picd.url + "/api/vault/certs").json()["certs"]
     assert {c["serial"]: c["status"] for c in certs if c["serial"] in old_certs} == \
         {serial: "superseded" for serial in old_certs}
     fresh = [c for c in certs if c["serial"] not in old_certs]
-    assert len(fresh) == 1 and fresh[0]["kind"] == "service" and fresh[0]["status"] == "valid"
-    assert "home.cell" in fresh[0]["names"]
+    assert len(fresh) == 3 and all(c["kind"] == "service" and c["status"] == "valid" for c in fresh), fresh
+    assert sorted(["home.cell" in c["names"] for c in fresh]) == [False, False, True], fresh
+    assert sum(c["names"] == ["imap.home.cell", "smtp.home.cell", "mail-svc.home.cell"] for c in fresh) == 2
     assert "replaced by" in picd.stderr()
 
     # Now matching: a second replace is refused and changes nothing.
