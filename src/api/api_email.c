@@ -112,10 +112,6 @@ static json_t *status_json(struct daemon *d, json_t *counts, size_t total)
 
 static void queue_answer(struct queue_query *q, struct http_response *res)
 {
-	if (q->rc != 0 && q->kind == QUEUE_DELETE && strstr(q->out, "No such file")) {
-		http_error(res, 404, "not_found", NULL, "no message '%s' in the queue", q->id);
-		return;
-	}
 	if (q->rc != 0) {
 		q->out[strcspn(q->out, "\n")] = '\0';
 		http_error(res, 502, "daemon_unreachable", NULL, "postfix did not answer: %s",

@@ -24,14 +24,16 @@
 
 static const struct dkim_key key = { .selector = "p1765100000", .public_b64 = "MIIB" };
 
-static char *render_with(const struct cell_config *c, const struct email_settings *email,
+/* `extra`'s email and email_domains go into the input (NULL: none). */
+static char *render_with(const struct cell_config *c, const struct svc_input *extra,
 			 int (*fn)(const struct svc_input *, struct buf *))
 {
 	struct netplan *p = calloc(1, sizeof(*p));
 	assert_non_null(p);
 	const char *names[] = { "mail" };
 	assert_int_equal(netplan_build(c, "/run/pic-test", names, 1, p), 0);
-	struct svc_input in = { .cell = c, .net = netplan_find(p, "mail"), .dkim = &key, .email = email };
+	struct svc_input in = { .cell = c, .net = netplan_find(p, "mail"), .dkim = &key,
+				.email = extra ? extra->email : NULL, .email_domains = extra ? extra->email_domains : NULL };
 	struct buf b;
 	buf_init(&b, GOLDEN_MAX);
 	assert_int_equal(fn(&in, &b), 0);
@@ -73,7 +75,8 @@ static void test_postfix_relay(void **state)
 	config_defaults(&c);
 	struct email_settings e = { .relay = true, .relay_host = "smtp.example.net", .relay_port = 587,
 				    .relay_username = "me", .relay_password = "secret-pw" };
-	char *text = render_with(&c, &e, svc_postfix_render);
+	struct svc_input extra = { .email = &e };
+	char *text = render_with(&c, &extra, svc_postfix_render);
 	golden_check("tests/golden/mail/relay/main.cf", text);
 	assert_non_null(strstr(text, "\nrelayhost = [smtp.example.net]:587\n"));
 	assert_non_null(strstr(text, "\nsmtp_sasl_password_maps = socketmap:unix:/run/pic/maps.sock:relay\n"));
@@ -82,7 +85,7 @@ static void test_postfix_relay(void **state)
 	free(text);
 	/* Without a login: no SASL, TLS when offered. */
 	e.relay_username[0] = e.relay_password[0] = '\0';
-	text = render_with(&c, &e, svc_postfix_render);
+	text = render_with(&c, &extra, svc_postfix_render);
 	assert_null(strstr(text, "smtp_sasl"));
 	assert_non_null(strstr(text, "\nsmtp_tls_security_level = may\n"));
 	free(text);
@@ -115,16 +118,10 @@ static void test_opendkim(void **state)
 	free(text);
 	/* Extra mail domains are signed for with the same key. */
 	struct email_domains domains = { .n = 2, .names = { "example.org", "example.net" } };
-	struct netplan *p = calloc(1, sizeof(*p));
-	const char *names[] = { "mail" };
-	assert_int_equal(netplan_build(&c, "/run/pic-test", names, 1, p), 0);
-	struct svc_input with = { .cell = &c, .net = netplan_find(p, "mail"), .dkim = &key, .email_domains = &domains };
-	struct buf b;
-	buf_init(&b, GOLDEN_MAX);
-	assert_int_equal(svc_opendkim_render(&with, &b), 0);
-	assert_non_null(strstr(b.data, "\nDomain mycell.cell,example.org,example.net\n"));
-	buf_free(&b);
-	free(p);
+	struct svc_input extra = { .email_domains = &domains };
+	text = render_with(&c, &extra, svc_opendkim_render);
+	assert_non_null(strstr(text, "\nDomain mycell.cell,example.org,example.net\n"));
+	free(text);
 	/* No key yet: the service stays off. */
 	struct svc_input in = { .cell = &c };
 	assert_false(svc_opendkim_ops.enabled(&in));
