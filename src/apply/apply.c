@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -47,6 +48,18 @@ bool apply_file_equals(const char *path, const char *data, size_t len)
 		return false;
 	_cleanup_free_ char *have = malloc(len + 1);
 	return have && read(fd, have, len + 1) == (ssize_t)len && memcmp(have, data, len) == 0;
+}
+
+int apply_write_candidate(const struct svc_ops *ops, const char *path, const struct buf *text)
+{
+	int r = fs_write_atomic(path, text->data, text->len, 0644);
+	if (r < 0 || !ops->config_backdate_s)
+		return r;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	now.tv_sec -= ops->config_backdate_s;
+	const struct timespec times[2] = { now, now };
+	return utimensat(AT_FDCWD, path, times, 0) < 0 ? -errno : 0;
 }
 
 int apply_render_with(struct daemon *d, const struct svc *s, const struct proxy_settings *proxy, struct buf *out)
@@ -256,8 +269,7 @@ static int apply_mode(struct daemon *d, struct svc *s, bool start, bool install_
 		return new_leaf ? APPLY_APPLIED : APPLY_UNCHANGED;
 	}
 
-	/* 0644: a daemon that dropped privileges re-reads it on reload. */
-	r = fs_write_atomic(p.candidate, text.data, text.len, 0644);
+	r = apply_write_candidate(s->ops, p.candidate, &text);
 	buf_free(&text);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", p.candidate, strerror(-r));

@@ -202,7 +202,7 @@ static int job_render(struct apply_job *j)
 		return JOB_UNCHANGED;
 	}
 	if (r == 0)
-		r = fs_write_atomic(p->candidate, text.data, text.len, 0644);
+		r = apply_write_candidate(j->ops, p->candidate, &text);
 	buf_free(&text);
 	if (r < 0) {
 		snprintf(j->err, sizeof(j->err), "cannot write the %s configuration: %s", j->ops->name, strerror(-r));

@@ -45,13 +45,14 @@ int apply_cell_plan(struct daemon *d)
 	return netplan_build(&d->config, d->opt.run_dir, names, n, &d->net);
 }
 
-static void stop_recorded_process(const char *pid_path, const char *binary)
+static void stop_recorded_process(const char *pid_path, const struct svc_ops *ops)
 {
+	const char *binary = ops->binary;
 	pid_t pid;
 	int64_t started;
 	if (svc_proc_read_pidfile(pid_path, binary, &pid, &started) < 0)
 		return;
-	kill(pid, SIGTERM);
+	svc_proc_terminate(pid, ops->stop_wake_port);
 	for (int waited = 0; waited < TEARDOWN_GRACE_MS && svc_proc_alive(pid, binary); waited += 10) {
 		struct timespec t = { 0, 10 * 1000 * 1000 };
 		nanosleep(&t, NULL);
@@ -86,7 +87,7 @@ static void adopt_namespaces(struct daemon *d)
 		if (r == 0) {
 			log_warn("%s: the running %s is not in the cell's namespace for it: stopping it",
 				 s->ops->name, s->ops->daemon);
-			stop_recorded_process(s->pid_path, s->ops->binary);
+			stop_recorded_process(s->pid_path, s->ops);
 			continue;
 		}
 		if (r == -ENOENT)
@@ -180,7 +181,7 @@ int apply_cell_teardown(const struct daemon_options *o, char *err, size_t errlen
 	for (size_t i = 0; i < svc_table_len; i++) {
 		char pid_path[4200];
 		snprintf(pid_path, sizeof(pid_path), "%s/services/%s/daemon.pid", o->state_dir, svc_table[i]->name);
-		stop_recorded_process(pid_path, svc_table[i]->binary);
+		stop_recorded_process(pid_path, svc_table[i]);
 		unlink(pid_path);
 	}
 	int r = priv_net_teardown(o->run_dir, err, errlen);

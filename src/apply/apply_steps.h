@@ -35,6 +35,9 @@ struct config_paths {
 int apply_config_paths(const struct svc *s, struct config_paths *p);
 /* Whether the file at `path` holds exactly `data`. */
 bool apply_file_equals(const char *path, const char *data, size_t len);
+/* Writes the candidate config (0644: a daemon that dropped privileges
+ * re-reads it on reload), dated back when the daemon asks for it. */
+int apply_write_candidate(const struct svc_ops *ops, const char *path, const struct buf *text);
 /* Renders the config; 1 when the settings say the service is off.
  * `proxy`: the proxy's settings as they are about to be, instead of the
  * store's (NULL: the store's). In the loop. */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pwd.h>
@@ -204,8 +205,8 @@ static void health_restart(struct svc *s, uint64_t now)
 	log_warn("%s: %s: restarting it", s->ops->name, s->last_error);
 	s->health_kill = true;
 	s->kill_at_ms = now + SVC_STOP_GRACE_MS;
-	kill(s->pid, SIGTERM);
 	kill(s->pid, SIGCONT);
+	svc_proc_terminate(s->pid, s->ops->stop_wake_port);
 }
 
 static void probe_done(struct svc *s, int r, const char *err)
@@ -444,7 +445,7 @@ int svc_stop(struct svc *s, bool wait)
 		return 0;
 	s->state = SVC_STOPPING;
 	s->kill_at_ms = loop_now_ms() + SVC_STOP_GRACE_MS;
-	kill(s->pid, SIGTERM);
+	svc_proc_terminate(s->pid, s->ops->stop_wake_port);
 	if (!wait)
 		return 0;
 	siginfo_t si = { 0 };
@@ -470,12 +471,33 @@ int svc_restart(struct svc *s)
 
 /* --- setup ---------------------------------------------------------- */
 
-static int chown_to(const char *path, const char *user)
+static int dir_make(const char *svc_dir, const struct svc_dir *d)
 {
-	struct passwd *pw = getpwnam(user);
-	if (!pw)
-		return -ENOENT;
-	return chown(path, pw->pw_uid, pw->pw_gid) < 0 ? -errno : 0;
+	char path[PATH_MAX];
+	int r = path_in(path, sizeof(path), svc_dir, d->path);
+	mode_t mode = d->mode ? d->mode : 0755;
+	if (r == 0)
+		r = fs_ensure_dir(path, mode);
+	if (r < 0)
+		return r;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	if (d->user) {
+		struct passwd *pw = getpwnam(d->user);
+		if (!pw)
+			return -ENOENT;
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (d->group) {
+		struct group *gr = getgrnam(d->group);
+		if (!gr)
+			return -ENOENT;
+		gid = gr->gr_gid;
+	}
+	if (chown(path, uid, gid) < 0 || chmod(path, mode) < 0)
+		return -errno;
+	return 0;
 }
 
 int svc_write_files(const struct svc_ops *ops, const char *dir)
@@ -513,14 +535,8 @@ static int svc_prepare_dir(struct svc *s, const char *state_dir)
 		r = path_in(s->log_path, sizeof(s->log_path), s->dir, "output.log");
 	if (r == 0)
 		r = path_in(s->pid_path, sizeof(s->pid_path), s->dir, "daemon.pid");
-	if (r == 0 && s->ops->subdir) {
-		char sub[PATH_MAX];
-		r = path_in(sub, sizeof(sub), s->dir, s->ops->subdir);
-		if (r == 0)
-			r = fs_ensure_dir(sub, 0755);
-		if (r == 0 && s->ops->subdir_user)
-			r = chown_to(sub, s->ops->subdir_user);
-	}
+	for (const struct svc_dir *d = s->ops->dirs; r == 0 && d && d->path; d++)
+		r = dir_make(s->dir, d);
 	if (r == 0)
 		r = svc_write_files(s->ops, s->dir);
 	if (r < 0)

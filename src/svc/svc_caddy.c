@@ -681,7 +681,7 @@ const struct svc_ops svc_caddy_ops = {
 	.reload = SVC_RELOAD_RESTART,
 	.dir_mode = 0,
 	.user_owns_dir = false,
-	.subdir = "tls", /* SVC_TLS_CERT_FILE and SVC_TLS_KEY_FILE */
+	.dirs = (const struct svc_dir[]){ { .path = "tls" } /* SVC_TLS_CERT_FILE, SVC_TLS_KEY_FILE */, { .path = NULL } },
 	.host_network = false,
 	.enabled = NULL,
 	.render = caddy_render_svc,

@@ -118,7 +118,7 @@ const struct svc_ops svc_dnsmasq_ops = {
 	/* dnsmasq reads hosts.d as nobody; everything else it opens as root.
 	 * The directory stays root's so nobody cannot rewrite the config. */
 	.dir_mode = 0711,
-	.subdir = SVC_DNSMASQ_HOSTS_DIR,
+	.dirs = (const struct svc_dir[]){ { .path = SVC_DNSMASQ_HOSTS_DIR }, { .path = NULL } },
 	.run_argv = run_argv,
 	.check_argv = check_argv,
 	.reload = SVC_RELOAD_RESTART,

@@ -173,8 +173,7 @@ const struct svc_ops svc_dovecot_ops = {
 	.binary = "/usr/sbin/dovecot",
 	.config_file = "dovecot.conf",
 	.dir_mode = 0711, /* the mail user reaches its mailboxes through it */
-	.subdir = SVC_DOVECOT_MAIL_DIR,
-	.subdir_user = SVC_MAIL_USER,
+	.dirs = (const struct svc_dir[]){ { .path = SVC_DOVECOT_MAIL_DIR, .user = SVC_MAIL_USER }, { .path = NULL } },
 	.netns = SVC_MAIL_NETNS,
 	.files = files,
 	.n_files = sizeof(files) / sizeof(files[0]),

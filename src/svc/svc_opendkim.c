@@ -62,9 +62,9 @@ const struct svc_ops svc_opendkim_ops = {
 	.binary = "/usr/sbin/opendkim",
 	.config_file = "opendkim.conf",
 	.dir_mode = 0711, /* opendkim reaches its key after dropping to its user */
-	.subdir = SVC_OPENDKIM_KEYS_DIR,
-	.subdir_user = SVC_OPENDKIM_USER,
+	.dirs = (const struct svc_dir[]){ { .path = SVC_OPENDKIM_KEYS_DIR, .user = SVC_OPENDKIM_USER }, { .path = NULL } },
 	.own_pidfile = "opendkim.pid",
+	.stop_wake_port = SVC_OPENDKIM_PORT,
 	.netns = SVC_MAIL_NETNS,
 	.run_argv = run_argv,
 	.check_argv = check_argv,

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/buf.h"
 #include "model/config.h"
@@ -101,6 +102,15 @@ enum svc_reload {
 
 /* A file of fixed content a daemon reads beside its config (postfix's
  * master.cf). */
+/* A directory picd makes in the service directory before the daemon
+ * starts or is checked, its owner and mode set every time. */
+struct svc_dir {
+	const char *path;  /* relative; parents listed before their children */
+	const char *user;  /* owner (NULL: root) */
+	const char *group; /* NULL: the owner's own group */
+	unsigned mode;     /* 0: 0755 */
+};
+
 struct svc_file {
 	const char *name; /* in the service directory */
 	const char *content;
@@ -115,12 +125,11 @@ struct svc_ops {
 	const char *user;        /* unprivileged user the daemon drops to, or NULL */
 	/* The service directory: mode (0 = 0700), whether `user` owns it (a
 	 * daemon that writes there after dropping privileges; never one that
-	 * reads its config there as root later), and a subdirectory picd
-	 * creates 0755 in it (NULL: none). */
+	 * reads its config there as root later), and the directories picd
+	 * makes in it (NULL, or ended by { NULL }). */
 	unsigned dir_mode;
 	bool user_owns_dir;
-	const char *subdir;
-	const char *subdir_user; /* owns `subdir` (NULL: root) */
+	const struct svc_dir *dirs;
 	/* NULL: the daemon has a network namespace of its own, its `name`
 	 * in the address plan. Else the address-plan name of a namespace
 	 * it shares with the other daemons naming it (postfix and dovecot
@@ -135,6 +144,11 @@ struct svc_ops {
 	 * config_file's own name, with `files` beside it, for a checker
 	 * that reads a directory (postfix -c DIR check). */
 	const char *check_dir;
+	/* Seconds picd dates the config file back when it writes it (0:
+	 * none), for a daemon that waits until its file is that old before
+	 * it reads it (postfix: a main.cf changed within the last second
+	 * may still be being written, so it reads it again every 300 ms). */
+	unsigned config_backdate_s;
 	/* argv, with paths under SVC_ROOT; the check runs on config_file".new" */
 	const char *const *run_argv;
 	const char *const *check_argv;
@@ -142,6 +156,11 @@ struct svc_ops {
 	 * is removed before a start: one left by a daemon that died as an
 	 * unreaped orphan names a zombie that still "exists". */
 	const char *own_pidfile;
+	/* 0, or a loopback TCP port picd connects to in the daemon's
+	 * namespace right after its SIGTERM: libmilter (opendkim) looks at
+	 * its stop flag only when its listener's poll returns, up to 5 s
+	 * later; a connection wakes it at once. */
+	uint16_t stop_wake_port;
 	/* Environment beyond PATH and LANG ("NAME=value", NULL-ended), or NULL. */
 	const char *const *env;
 	/* NULL, or a subdirectory of the service directory the daemon sees as

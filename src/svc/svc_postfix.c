@@ -162,6 +162,23 @@ static int postfix_probe_check(int fd, char *err, size_t errlen)
 	return probe_banner_check(fd, "220 ", "postfix", err, errlen);
 }
 
+/* The queue and data directories as postfix's own post-install makes
+ * them (/etc/postfix/postfix-files): made here, the first check does not
+ * spend seconds making them with a hundred short processes. */
+#define POSTFIX_USER "postfix"
+#define QUEUE_DIR(name) { .path = "queue/" name, .user = POSTFIX_USER, .mode = 0700 }
+static const struct svc_dir queue_dirs[] = {
+	{ .path = "data", .user = POSTFIX_USER, .mode = 0700 },
+	{ .path = "queue" },
+	QUEUE_DIR("active"), QUEUE_DIR("bounce"), QUEUE_DIR("corrupt"), QUEUE_DIR("defer"),
+	QUEUE_DIR("deferred"), QUEUE_DIR("flush"), QUEUE_DIR("hold"), QUEUE_DIR("incoming"),
+	QUEUE_DIR("private"), QUEUE_DIR("saved"), QUEUE_DIR("trace"),
+	{ .path = "queue/maildrop", .user = POSTFIX_USER, .group = "postdrop", .mode = 0730 },
+	{ .path = "queue/public", .user = POSTFIX_USER, .group = "postdrop", .mode = 0710 },
+	{ .path = "queue/pid" },
+	{ .path = NULL },
+};
+
 static const char *const leaf_labels[] = SVC_MAIL_LEAF_LABELS;
 
 const struct svc_ops svc_postfix_ops = {
@@ -171,11 +188,12 @@ const struct svc_ops svc_postfix_ops = {
 	.binary = "/usr/lib/postfix/sbin/master",
 	.config_file = "main.cf",
 	.dir_mode = 0711, /* postfix's processes reach the maps' socket */
-	.subdir = "queue",
+	.dirs = queue_dirs,
 	.netns = SVC_MAIL_NETNS,
 	.files = files,
 	.n_files = sizeof(files) / sizeof(files[0]),
 	.check_dir = "check",
+	.config_backdate_s = 2,
 	.run_argv = run_argv,
 	.check_argv = check_argv,
 	.needs_leaf = true,

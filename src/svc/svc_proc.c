@@ -4,16 +4,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/fsutil.h"
+#include "common/log.h"
 #include "common/strparse.h"
+#include "net/netns.h"
 #include "common/banned.h"
 
 /* State letter and start time (clock ticks after boot) from
@@ -146,6 +151,40 @@ int svc_proc_open_netns(const char *pid_path, const char *binary, int *ret_fd)
 		return -ESRCH;
 	*ret_fd = TAKE_FD(fd);
 	return 0;
+}
+
+/* A socket of the process's namespace: picd's thread enters it only for
+ * the socket() call, like the netlink sockets of net.c. */
+static int socket_in_netns_of(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	_cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
+	int saved;
+	if (ns < 0 || netns_enter(ns, &saved) < 0)
+		return -1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int r = netns_restore(saved);
+	if (r < 0) {
+		log_err("cannot return to picd's own network namespace: %s", strerror(-r));
+		abort();
+	}
+	return fd;
+}
+
+void svc_proc_terminate(pid_t pid, uint16_t wake_port)
+{
+	kill(pid, SIGTERM);
+	if (!wake_port)
+		return;
+	_cleanup_close_ int fd = socket_in_netns_of(pid);
+	if (fd < 0)
+		return;
+	/* On loopback the handshake is done within connect(): the
+	 * connection waits in the listener's queue and wakes its poll. */
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(wake_port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	(void)connect(fd, (const struct sockaddr *)&a, sizeof(a));
 }
 
 int svc_proc_wait(int pidfd, unsigned timeout_ms, siginfo_t *ret_si)

@@ -13,7 +13,7 @@ const struct svc_ops svc_wireguard_ops = {
 	.binary = "/usr/bin/wireguard-go",
 	/* Root in its own mount namespace: it creates a TUN device and
 	 * configures it, which needs CAP_NET_ADMIN. */
-	.subdir = SVC_WG_RUN_DIR,
+	.dirs = (const struct svc_dir[]){ { .path = SVC_WG_RUN_DIR }, { .path = NULL } },
 	.run_link = SVC_WG_RUN_DIR,
 	.run_argv = run_argv,
 	.reload = SVC_RELOAD_RESTART,
