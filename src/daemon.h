@@ -23,6 +23,7 @@ struct loop_source;
 struct pki_ca;
 struct nft_session;
 struct worker;
+struct wg_traffic;
 struct store_syncer;
 struct lookup_server;
 struct auth_hasher;
@@ -86,6 +87,8 @@ struct daemon {
 	bool dns_stopping;
 	uint64_t proxy_refresh_at_ms; /* monotonic; 0: none due (apply_routes.h) */
 	enum wg_backend vpn_backend;  /* kernel or wireguard-go (apply_vpn_choose_backend) */
+	struct wg_traffic *traffic;   /* the VPN's recent traffic (apply_traffic.h) */
+	bool traffic_reading;         /* a reading is in the queries worker */
 	int64_t vpn_next_expiry;      /* wall clock; 0: no active peer expires (apply_vpn.h) */
 	uint64_t dns_views_install_at_ms; /* monotonic; 0: unbound.conf is current (apply_vpn.h) */
 

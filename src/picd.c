@@ -33,6 +33,7 @@
 #include "apply/apply_routes.h"
 #include "apply/apply_vpn.h"
 #include "apply/apply_host.h"
+#include "apply/apply_traffic.h"
 #include "apply/apply_watch.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
@@ -679,6 +680,8 @@ static int run(struct picd_runtime *rt)
 		r = apply_vpn_follow(d);
 	if (r == 0)
 		r = apply_host_follow(d);
+	if (r == 0)
+		r = apply_traffic_follow(d);
 	if (r < 0) {
 		log_err("cannot set up the event loop: %s", strerror(-r));
 		return r;
@@ -750,6 +753,7 @@ static void cleanup(struct picd_runtime *rt)
 	worker_free(d->worker);
 	auth_hasher_free(d->hasher); /* the thread that used it is gone */
 	worker_free(d->queries);
+	apply_traffic_free(d); /* after the worker: a last reading comes back to it */
 	deferred_set_free(d->deferred);
 	sse_hub_free(d->events);
 	nft_session_close(d->nft);

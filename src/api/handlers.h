@@ -77,6 +77,7 @@ HANDLER(api_peer_qr_svg);
 HANDLER(api_peer_access);
 HANDLER(api_wireguard_status);
 HANDLER(api_wireguard_peers);
+HANDLER(api_wireguard_traffic);
 
 HANDLER(api_events);
 HANDLER(api_cell_stop);

@@ -98,6 +98,7 @@ const struct route routes[] = {
 	{ HTTP_GET, "/api/peers/{name}/access", api_peer_access, ROUTE_AUTH, 0, "What a peer can reach, and why" },
 	{ HTTP_GET, "/api/wireguard/status", api_wireguard_status, ROUTE_AUTH, 0, "The VPN interface" },
 	{ HTTP_GET, "/api/wireguard/peers", api_wireguard_peers, ROUTE_AUTH, 0, "VPN peers as the interface sees them" },
+	{ HTTP_GET, "/api/wireguard/traffic", api_wireguard_traffic, ROUTE_AUTH, 0, "The VPN's recent traffic" },
 	{ HTTP_GET, "/api/proxy/routes", api_proxy_routes_list, ROUTE_AUTH, 0, "The proxy's web routes" },
 	{ HTTP_PUT, "/api/proxy/routes/{vip}", api_proxy_route_put, ROUTE_AUTH, 1 * KIB, "Switch a web route on or off" },
 	{ HTTP_GET, "/api/vault/ca.crt", api_vault_ca_get, ROUTE_PUBLIC, 0, "The cell's root certificate" },

@@ -1,4 +1,4 @@
-/* `pic peer add|list|show|set|enable|disable|rm|config|qr` (see cli_peer.h). */
+/* `pic peer add|list|show|set|enable|disable|rm|config|qr|access|traffic` (see cli_peer.h). */
 #include "cli_peer.h"
 
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include "cli_list.h"
 #include "cli_table.h"
 #include "cli_time.h"
+#include "cli_units.h"
 #include "cli_url.h"
 #include "common/buf.h"
 #include "common/cleanup.h"
@@ -32,6 +33,7 @@ static int rm_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int config_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int qr_run(const struct cli_ctx *ctx, int argc, char **argv);
 static int access_run(const struct cli_ctx *ctx, int argc, char **argv);
+static int traffic_run(const struct cli_ctx *ctx, int argc, char **argv);
 
 #define OPTIONS "[--services S1,S2] [--full-tunnel|--split-tunnel] [--expires YYYY-MM-DD|never]"
 
@@ -55,6 +57,8 @@ const struct cli_cmd cli_peer_cmds[] = {
 	{ .name = "access", .args = "NAME [SERVICE]",
 	  .help = "what the peer can reach; with SERVICE, which rule allows or denies it",
 	  .run = access_run, .min_args = 1, .max_args = 2 },
+	{ .name = "traffic", .args = "", .help = "the busiest peers' traffic now and over the last ten minutes",
+	  .run = traffic_run, .min_args = 0, .max_args = 0 },
 	{ 0 },
 };
 
@@ -410,6 +414,61 @@ static int access_run(const struct cli_ctx *ctx, int argc, char **argv)
 			r = add_access_row(t, a);
 	if (r < 0)
 		return cli_error_local(r, "printing the access");
+	cli_table_print(t, stdout, "");
+	return CLI_EXIT_OK;
+}
+
+/* --- traffic --------------------------------------------------------- */
+
+static uint64_t last_of(const json_t *series, const char *key)
+{
+	const json_t *a = json_object_get(series, key);
+	json_int_t v = json_integer_value(json_array_get(a, json_array_size(a) ? json_array_size(a) - 1 : 0));
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+static int add_traffic_row(struct cli_table *t, const json_t *peer)
+{
+	char rx[CLI_BYTES_TEXT_MAX], tx[CLI_BYTES_TEXT_MAX], window[CLI_BYTES_TEXT_MAX];
+	json_int_t bytes = json_integer_value(json_object_get(peer, "bytes"));
+	const char *name = json_string_value(json_object_get(peer, "name"));
+	return cli_table_add(t, name ? name : text_or(json_object_get(peer, "public_key"), "?"),
+			     cli_bytes_text(last_of(peer, "rx"), "/s", rx), cli_bytes_text(last_of(peer, "tx"), "/s", tx),
+			     cli_bytes_text(bytes > 0 ? (uint64_t)bytes : 0, "", window));
+}
+
+static const char *const traffic_columns[] = { "PEER", "RECEIVING", "SENDING", "LAST 10 MIN" };
+
+static int traffic_run(const struct cli_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_response_ struct cli_response resp = { 0 };
+	bool done;
+	int r = cli_object_fetch(ctx, &(struct cli_request){ .method = "GET", .path = "/api/wireguard/traffic?limit=32" },
+				 &resp, &done);
+	if (r != 0 || done)
+		return r;
+	const json_t *total = json_object_get(resp.body, "total");
+	char rx[CLI_BYTES_TEXT_MAX], tx[CLI_BYTES_TEXT_MAX];
+	printf("%lld of %lld peer(s) online; the interface receives %s and sends %s\n",
+	       json_integer_value(json_object_get(resp.body, "peers_online")),
+	       json_integer_value(json_object_get(resp.body, "peers_total")), cli_bytes_text(last_of(total, "rx"), "/s", rx),
+	       cli_bytes_text(last_of(total, "tx"), "/s", tx));
+	const json_t *peers = json_object_get(resp.body, "peers");
+	if (!json_array_size(peers)) {
+		printf("no peer moved traffic in the last ten minutes\n");
+		return CLI_EXIT_OK;
+	}
+	_cleanup_table_ struct cli_table *t = NULL;
+	const json_t *p;
+	size_t i;
+	r = cli_table_new(ARRAY_SIZE(traffic_columns), &t);
+	if (r == 0)
+		r = cli_table_add_row(t, traffic_columns, ARRAY_SIZE(traffic_columns));
+	json_array_foreach(peers, i, p)
+		if (r == 0)
+			r = add_traffic_row(t, p);
+	if (r < 0)
+		return cli_error_local(r, "printing the traffic");
 	cli_table_print(t, stdout, "");
 	return CLI_EXIT_OK;
 }

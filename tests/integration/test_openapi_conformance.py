@@ -420,6 +420,8 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
     assert field_of(r) == "service"
     call(s, "GET", "/api/wireguard/status", 200)
     call(s, "GET", "/api/wireguard/peers", 200)
+    call(s, "GET", "/api/wireguard/traffic", 200, query={"limit": 4})
+    call(s, "GET", "/api/wireguard/traffic", 400, query={"limit": 99})
     # A vpn_subnet too small for the two peers, one that fits, applied.
     r = call(s, "PUT", "/api/config", 409, json={"vpn_subnet": "10.0.0.0/30"})
     assert field_of(r) == "vpn_subnet"

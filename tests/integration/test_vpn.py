@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from conftest import Netns, dig, sh
+from conftest import Netns, dig, sh, wait_for
 from vpnpeer import HOLD_CONNECTION, LINK_HOST, VpnPeer
 
 def add_peer(picd, **body):
@@ -493,3 +493,52 @@ def test_grants_changed_while_unbound_reloads_are_kept(vpn):
     log = picd.stderr()
     assert "dns: new configuration applied and verified" in log
     print("reloads rendered again for grants changed meanwhile:", log.count("rendering it again"))
+
+
+def test_traffic_history_follows_what_a_peer_moves(vpn, tmp_path):
+    """picd reads the interface's counters every interval_s on its own: a
+    peer that sends through the tunnel shows up in GET
+    /api/wireguard/traffic with its name and a rate that matches what it
+    sent, ahead of a quieter one, the interface's total carries it too,
+    and `pic peer traffic` prints the same; a bad limit is refused naming
+    the field."""
+    picd = vpn
+    dns = cell(picd)["addresses"]["dns"]
+    busy = connected_peer(picd, "busy")
+    connected_peer(picd, "quiet")
+
+    def traffic(query=""):
+        status, _, doc = picd.local("GET", "/api/wireguard/traffic" + query)
+        assert status == 200, doc
+        return doc
+
+    first = traffic()
+    assert first["interval_s"] == 5 and first["points"] == 120
+    # A reading after both peers came: the baseline for what follows.
+    since = time.time()
+    assert wait_for(lambda: (traffic()["read_at"] or 0) > since, 15, 0.2)
+    # ~400 KB up the tunnel: 200 pings of 2000 bytes.
+    busy.run("ping", "-q", "-c", "200", "-i", "0.01", "-s", "2000", "-W", "2", dns, timeout=30)
+    sent = time.time()
+    assert wait_for(lambda: traffic()["read_at"] > sent, 15, 0.2)
+    doc = traffic()
+    names = [p["name"] for p in doc["peers"]]
+    assert names and names[0] == "busy", doc["peers"]
+    p = doc["peers"][0]
+    assert len(p["t"]) == len(p["rx"]) == len(p["tx"]) >= 1
+    # Each ping carries 2000 bytes plus 8 ICMP + 20 IP + 32 WireGuard
+    # overhead at least; the counters count the encrypted packets.
+    assert p["bytes"] >= 200 * 2000, p
+    assert sum(r * 5 for r in p["rx"]) >= 200 * 2000 * 0.9, p
+    assert max(doc["total"]["rx"]) >= max(p["rx"]), doc["total"]
+    assert doc["peers_total"] == 2 and doc["peers_online"] == 2
+    assert traffic("?limit=0")["peers"] == []
+    for bad in ("33", "-1", "lots"):
+        status, _, err = picd.local("GET", "/api/wireguard/traffic?limit=" + bad)
+        assert status == 400 and err["error"]["field"] == "limit", err
+
+    out = subprocess.run([*picd.pic_argv(), "peer", "traffic"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert "2 of 2 peer(s) online" in out.stdout
+    row = next(l.split() for l in out.stdout.splitlines() if l.startswith("busy"))
+    assert row[-1] in ("KiB", "MiB"), out.stdout

@@ -132,6 +132,15 @@ def test_the_cell_through_the_browser(cell, browser, tmp_path):
     assert out.strip() == "cut", out
     b.click(role="button", name="Close")
 
+    # --- the dashboard charts what the peer moved, from picd's own history
+    assert device.run("ping", "-q", "-c", "40", "-i", "0.05", "-s", "1200", dns, check=False).returncode == 0
+    sent = time.time()
+    assert wait_for(lambda: (picd.local("GET", "/api/wireguard/traffic")[2]["read_at"] or 0) > sent + 5, 20, 0.2)
+    heading(b, "/")
+    b.do("select", role="combobox", name="Traffic of", value="phone")
+    b.wait(role="img", name="Traffic of phone")
+    b.screens("dashboard-traffic")
+
     # --- a service restarted in the UI comes back, and its log follows live
     heading(b, "/services")
     before = {s["name"]: s for s in picd.local("GET", "/api/services")[2]["services"]}["ntp"]

@@ -1,16 +1,15 @@
 /* The cell at a glance: identity and address plan, services, VPN peers,
  * certificate expiry, pending changes (the banner above), recent events
  * and live traffic. Six requests at most on load: session, config,
- * services, the interface's peers, certificates and the event stream. */
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+ * services, the VPN's traffic, certificates and the event stream. */
+import { lazy, Suspense, useState } from "react";
 import { Link } from "react-router";
 import { Name } from "../components/Name";
-import { Empty, ErrorNote, Loading, QueryView } from "../components/states";
+import { Empty, Loading, QueryView } from "../components/states";
 import { useConfig } from "../features/config/api";
 import { describeEvent, useEvents } from "../features/events/EventsContext";
 import { stateLabel, stateTone, useServices } from "../features/services/api";
-import { TrafficHistory } from "../features/vpn/traffic";
-import { useWgPeers } from "../features/vpn/api";
+import { chartView, useTraffic } from "../features/vpn/traffic";
 import { readable, useCerts } from "../features/vault/certs";
 import { formatTime } from "../lib/time";
 
@@ -93,53 +92,38 @@ function Certificates() {
 }
 
 function Vpn() {
-  const wg = useWgPeers(5_000);
-  const history = useRef(new TrafficHistory());
-  const [, setTick] = useState(0);
+  const traffic = useTraffic();
   const [chosen, setChosen] = useState<string>("");
-
-  useEffect(() => {
-    if (!wg.data) return;
-    const now = wg.dataUpdatedAt / 1000;
-    const keys = new Set<string>();
-    for (const p of wg.data) {
-      keys.add(p.public_key);
-      history.current.add(p.public_key, { at: now, rx: p.rx_bytes, tx: p.tx_bytes });
-    }
-    history.current.retain(keys);
-    setTick((t) => t + 1);
-  }, [wg.data, wg.dataUpdatedAt]);
-
-  const peers = wg.data ?? [];
-  const online = peers.filter((p) => p.online).length;
-  const key = chosen || history.current.busiest(1)[0] || "";
-  const series = key ? history.current.get(key) : undefined;
-  const label = peers.find((p) => p.public_key === key)?.name ?? key.slice(0, 8);
   return (
     <section className="card flex min-w-0 flex-col gap-2 lg:col-span-2" aria-label="VPN">
       <div className="flex items-center"><h2 className="mr-auto font-semibold">VPN</h2><Link to="/vpn" className="text-sm text-teal-700 underline dark:text-teal-400">Peers</Link></div>
-      {wg.isPending ? <Loading /> : wg.error ? <ErrorNote error={wg.error} onRetry={() => void wg.refetch()} /> : (
-        <>
-          <p className="text-sm" data-testid="vpn-online"><strong>{online}</strong> online of {peers.length} peer(s) on the interface</p>
-          {peers.length > 0 && (
-            <div className="flex flex-col gap-2">
-              <label className="flex min-w-0 items-center gap-2 text-sm">
-                Traffic of
-                <select className="input w-auto min-w-0" value={key} onChange={(e) => setChosen(e.target.value)}>
-                  {peers.slice(0, 500).map((p) => <option key={p.public_key} value={p.public_key}>{p.name ?? p.public_key.slice(0, 12)}</option>)}
-                </select>
-              </label>
-              {series && series.t.length > 1 ? (
-                <Suspense fallback={<Loading label="Loading the chart…" />}>
-                  <TrafficChart key={key} series={series} label={label} />
-                </Suspense>
-              ) : (
-                <p className="text-xs text-slate-500">The chart fills in as the counters are read (every 5 s).</p>
-              )}
-            </div>
-          )}
-        </>
-      )}
+      <QueryView query={traffic}>
+        {(t) => {
+          const view = chartView(t, chosen);
+          return (
+            <>
+              <p className="text-sm" data-testid="vpn-online"><strong>{t.peers_online}</strong> online of {t.peers_total} peer(s) on the interface</p>
+              <div className="flex flex-col gap-2">
+                <label className="flex min-w-0 items-center gap-2 text-sm">
+                  Traffic of
+                  <select className="input w-auto min-w-0" value={view.key} onChange={(e) => setChosen(e.target.value)}>
+                    <option value="">All peers</option>
+                    {t.peers.map((p) => <option key={p.public_key} value={p.public_key}>{p.name ?? p.public_key.slice(0, 12)}</option>)}
+                  </select>
+                </label>
+                {view.series.t.length > 1 ? (
+                  <Suspense fallback={<Loading label="Loading the chart…" />}>
+                    <TrafficChart key={view.key} series={view.series} label={view.label} />
+                  </Suspense>
+                ) : (
+                  <p className="text-xs text-slate-500">The chart fills in as the counters are read (every {t.interval_s} s).</p>
+                )}
+                {t.peers.length === 0 && t.peers_total > 0 && <p className="text-xs text-slate-500">No peer moved any traffic in the last {Math.round((t.points * t.interval_s) / 60)} minutes.</p>}
+              </div>
+            </>
+          );
+        }}
+      </QueryView>
     </section>
   );
 }

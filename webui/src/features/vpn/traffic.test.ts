@@ -1,29 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { HISTORY, TrafficHistory } from "./traffic";
+import { chartView, type Traffic } from "./traffic";
 
-describe("TrafficHistory", () => {
-  it("turns counter readings into rates", () => {
-    const h = new TrafficHistory();
-    h.add("k", { at: 0, rx: 0, tx: 0 });
-    h.add("k", { at: 5, rx: 5000, tx: 500 });
-    expect(h.get("k")).toEqual({ t: [5], rx: [1000], tx: [100] });
+const traffic: Traffic = {
+  interval_s: 5,
+  points: 120,
+  read_at: 1000,
+  peers_total: 3,
+  peers_online: 2,
+  total: { t: [995, 1000], rx: [10, 30], tx: [1, 3] },
+  peers: [
+    { public_key: "KEYA", name: "laptop", bytes: 200, t: [1000], rx: [30], tx: [3] },
+    { public_key: "KEYBBBBBBBBBBBBBBBB", name: null, bytes: 5, t: [1000], rx: [1], tx: [0] },
+  ],
+};
+
+describe("chartView", () => {
+  it("shows the whole interface unless a followed peer is chosen", () => {
+    expect(chartView(traffic, "")).toEqual({ key: "", label: "All peers", series: traffic.total });
+    expect(chartView(traffic, "KEYA").label).toBe("laptop");
+    expect(chartView(traffic, "KEYA").series.rx).toEqual([30]);
   });
-  it("restarts after a counter reset and stays bounded", () => {
-    const h = new TrafficHistory();
-    h.add("k", { at: 0, rx: 100, tx: 100 });
-    h.add("k", { at: 1, rx: 50, tx: 150 });
-    expect(h.get("k")?.rx).toEqual([0]);
-    for (let i = 2; i < HISTORY + 50; i++) h.add("k", { at: i, rx: i * 10, tx: 0 });
-    expect(h.get("k")?.t.length).toBe(HISTORY);
+  it("names a key the store does not know by its start", () => {
+    expect(chartView(traffic, "KEYBBBBBBBBBBBBBBBB").label).toBe("KEYBBBBBBBBB");
   });
-  it("orders by the latest rate and forgets gone peers", () => {
-    const h = new TrafficHistory();
-    for (const [k, rate] of [["a", 1], ["b", 9], ["c", 5]] as const) {
-      h.add(k, { at: 0, rx: 0, tx: 0 });
-      h.add(k, { at: 1, rx: rate, tx: 0 });
-    }
-    expect(h.busiest(2)).toEqual(["b", "c"]);
-    h.retain(new Set(["a"]));
-    expect(h.busiest(3)).toEqual(["a"]);
+  it("falls back to the interface when the chosen peer is no longer followed", () => {
+    expect(chartView(traffic, "GONE").key).toBe("");
   });
 });
