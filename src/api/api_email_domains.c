@@ -31,7 +31,7 @@ static void mx_host(const struct daemon *d, const char *zone, char *out, size_t 
 		out[strcspn(out, ":")] = '\0';
 		return;
 	}
-	snprintf(out, len, "smtp.%s", zone);
+	snprintf(out, len, EMAIL_MX_LABEL ".%s", zone);
 }
 
 static int add_record(json_t *list, const char *name, const char *type, const char *value, bool published)
@@ -43,18 +43,23 @@ static int add_record(json_t *list, const char *name, const char *type, const ch
 static json_t *domain_json(const struct daemon *d, const char *domain, const char *zone)
 {
 	bool cell = strcmp(domain, zone) == 0;
+	bool published = cell && d->dkim.selector[0];
 	json_t *records = json_array();
 	char host[CONFIG_ENDPOINT_MAX + 1], value[DKIM_PUBLIC_MAX + 64], name[NAME_MAX_LEN + 64];
-	mx_host(d, zone, host, sizeof(host));
-	snprintf(value, sizeof(value), "10 %s.", host);
-	add_record(records, domain, "MX", value, false);
-	add_record(records, domain, "TXT", "v=spf1 mx ~all", false);
+	if (cell)
+		snprintf(value, sizeof(value), "10 " EMAIL_MX_LABEL ".%s.", zone);
+	else {
+		mx_host(d, zone, host, sizeof(host));
+		snprintf(value, sizeof(value), "10 %s.", host);
+	}
+	add_record(records, domain, "MX", value, published);
+	add_record(records, domain, "TXT", EMAIL_SPF_TXT, published);
 	if (d->dkim.selector[0] && dkim_txt(&d->dkim, value, sizeof(value)) == 0) {
 		snprintf(name, sizeof(name), "%s._domainkey.%s", d->dkim.selector, domain);
 		add_record(records, name, "TXT", value, cell);
 	}
 	snprintf(name, sizeof(name), "_dmarc.%s", domain);
-	add_record(records, name, "TXT", DKIM_DMARC_TXT, cell && d->dkim.selector[0]);
+	add_record(records, name, "TXT", DKIM_DMARC_TXT, published);
 	return json_pack("{s:s, s:b, s:o}", "domain", domain, "cell_zone", cell, "records", records);
 }
 

@@ -344,8 +344,11 @@ int dns_record_parse(const char *zone, const struct dns_record_input *in, struct
 
 bool dns_record_reserved(const char *zone, const struct dns_record *r)
 {
+	/* The apex's address (webui) and, for the mail service, its MX and
+	 * SPF policy. */
 	if (strcmp(r->name, zone) == 0)
-		return r->type == DNS_A || r->type == DNS_AAAA || r->type == DNS_CNAME;
+		return r->type == DNS_A || r->type == DNS_AAAA || r->type == DNS_CNAME || r->type == DNS_MX ||
+		       (r->type == DNS_TXT && strncasecmp(r->value, "v=spf1", 6) == 0);
 	size_t zlen = strlen(zone), nlen = strlen(r->name);
 	if (nlen <= zlen + 1 || !inside_zone(r->name, zone))
 		return false;

@@ -65,8 +65,9 @@ int dns_name_qualify(const char *zone, const char *name, char *out, size_t outle
 int dns_record_parse(const char *zone, const struct dns_record_input *in, struct dns_record *ret,
 		     struct field_error *e);
 
-/* Names the cell publishes itself (the address plan under the zone, and
- * the zone apex's address records) cannot be taken by user records. */
+/* Names the cell publishes itself (the address plan under the zone, the
+ * zone apex's address records, MX and SPF policy, the DKIM keys and DMARC
+ * policy) cannot be taken by user records. */
 bool dns_record_reserved(const char *zone, const struct dns_record *r);
 
 /* The record as one line of zone data, as unbound's local-data takes it:

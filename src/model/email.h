@@ -27,6 +27,11 @@ void email_settings_defaults(struct email_settings *s);
 
 /* Mail domains besides the cell zone. */
 #define EMAIL_DOMAINS_MAX 16
+/* The cell zone's MX host, <label>.<zone> (an alias of the mail service
+ * in the address plan), and the SPF policy beside it: mail from the zone
+ * comes from the hosts its MX names. */
+#define EMAIL_MX_LABEL "smtp"
+#define EMAIL_SPF_TXT "v=spf1 mx ~all"
 
 struct email_domains {
 	size_t n;

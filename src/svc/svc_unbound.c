@@ -340,21 +340,29 @@ static int render_resolver(const struct svc_input *in, struct buf *out)
 	return buf_printf(out, "\tmsg-cache-size: %luk\n\trrset-cache-size: %luk\n\n", kb / 3, kb * 2 / 3);
 }
 
-/* The mail service's records: its DKIM key and the DMARC policy. */
+/* The mail service's records: the zone's MX and SPF policy, its DKIM key
+ * and the DMARC policy. */
 static int render_mail_policy(const struct dkim_key *k, const char *zone, struct buf *out)
 {
-	struct dns_record rec = { .type = DNS_TXT, .ttl = SVC_UNBOUND_TTL };
 	char rr[DNS_VALUE_MAX * 2 + DNS_NAME_MAX + 64];
 	int r = 0;
-	for (int i = 0; r == 0 && i < 2; i++) {
-		int n = i == 0 ? snprintf(rec.name, sizeof(rec.name), "%s._domainkey.%s", k->selector, zone)
-			       : snprintf(rec.name, sizeof(rec.name), "_dmarc.%s", zone);
+	for (int i = 0; r == 0 && i < 4; i++) {
+		struct dns_record rec = { .type = i == 0 ? DNS_MX : DNS_TXT, .ttl = SVC_UNBOUND_TTL, .priority = 10 };
+		int n = i == 2 ? snprintf(rec.name, sizeof(rec.name), "%s._domainkey.%s", k->selector, zone)
+		      : i == 3 ? snprintf(rec.name, sizeof(rec.name), "_dmarc.%s", zone)
+			       : snprintf(rec.name, sizeof(rec.name), "%s", zone);
 		if (n < 0 || (size_t)n >= sizeof(rec.name))
 			return -ENOBUFS;
 		if (i == 0)
+			n = snprintf(rec.value, sizeof(rec.value), EMAIL_MX_LABEL ".%s", zone);
+		else if (i == 1)
+			n = snprintf(rec.value, sizeof(rec.value), "%s", EMAIL_SPF_TXT);
+		else if (i == 2)
 			r = dkim_txt(k, rec.value, sizeof(rec.value));
 		else
-			snprintf(rec.value, sizeof(rec.value), "%s", DKIM_DMARC_TXT);
+			n = snprintf(rec.value, sizeof(rec.value), "%s", DKIM_DMARC_TXT);
+		if (n < 0 || (size_t)n >= sizeof(rec.value))
+			return -ENOBUFS;
 		if (r == 0)
 			r = dns_record_rr(&rec, rr, sizeof(rr));
 		/* Single quotes: the TXT data has double ones. */

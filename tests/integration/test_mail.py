@@ -14,7 +14,7 @@ import uuid
 
 import requests
 
-from conftest import wait_for
+from conftest import dig, wait_for
 
 GOOD = "saffron-kettle-42"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -586,7 +586,20 @@ def test_extra_mail_domains(picd, tmp_path):
     published = {(r["name"], r["type"]): r["published"] for r in domains[0]["records"]}
     sel = picd.local("GET", "/api/email/domains")[2]["domains"][0]["records"][2]["name"].split(".")[0]
     assert published[(f"{sel}._domainkey.{z}", "TXT")] and published[(f"_dmarc.{z}", "TXT")], published
-    assert not published[(z, "MX")], published  # the world's DNS for the zone is the owner's
+    assert published[(z, "MX")] and published[(z, "TXT")], published
+    # The cell's DNS answers them: the zone's MX names the mail service,
+    # its SPF policy the MX.
+    dns = picd.local("GET", "/api/config")[2]["addresses"]["dns"]
+    mx = dig(mail.client, dns, z, "MX")
+    assert mx.status == "NOERROR" and mx.data("MX") == [f"10 smtp.{z}."], mx.text
+    assert dig(mail.client, dns, f"smtp.{z}").addresses() == [mail.addr]
+    assert dig(mail.client, dns, z, "TXT").data("TXT") == ['"v=spf1 mx ~all"']
+    # They are the cell's: a user record cannot take them (nor change the DNS).
+    for body in ({"name": "@", "type": "MX", "value": "elsewhere.example.net", "priority": 5},
+                 {"name": "@", "type": "TXT", "value": "v=spf1 -all"}):
+        st, _, doc = picd.local("POST", "/api/dns/records", body)
+        assert st == 400 and doc["error"]["field"] == "name", doc
+    assert dig(mail.client, dns, z, "MX").data("MX") == [f"10 smtp.{z}."]
 
     # Bad input, each refused naming the field; nothing changes.
     for body, status, field in [({"domain": z}, 400, "domain"), ({"domain": f"sub.{z}"}, 400, "domain"),

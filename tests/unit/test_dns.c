@@ -137,6 +137,10 @@ static void test_reserved(void **state)
 	assert_int_equal(parse("@", "A", "192.0.2.1", &r, &e), 0);
 	assert_true(dns_record_reserved(ZONE, &r));
 	assert_int_equal(parse("@", "MX", "mail-svc.mycell.cell", &r, &e), 0);
+	assert_true(dns_record_reserved(ZONE, &r));
+	assert_int_equal(parse("@", "TXT", "v=spf1 -all", &r, &e), 0);
+	assert_true(dns_record_reserved(ZONE, &r));
+	assert_int_equal(parse("@", "TXT", "google-site-verification=x", &r, &e), 0);
 	assert_false(dns_record_reserved(ZONE, &r));
 	assert_int_equal(parse("www", "A", "192.0.2.1", &r, &e), 0);
 	assert_false(dns_record_reserved(ZONE, &r));
