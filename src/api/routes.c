@@ -27,6 +27,9 @@ const struct route routes[] = {
 
 	{ HTTP_GET, "/api/users", api_users_list, ROUTE_AUTH, 0, "The cell's accounts" },
 	{ HTTP_POST, "/api/users", api_users_create, ROUTE_AUTH, 8 * KIB, "Create an account" },
+	{ HTTP_GET, "/api/email/aliases", api_email_aliases_list, ROUTE_AUTH, 0, "Every account's aliases" },
+	{ HTTP_POST, "/api/email/aliases", api_email_aliases_add, ROUTE_AUTH, 4 * KIB, "Give an account an alias" },
+	{ HTTP_DELETE, "/api/email/aliases/{alias}", api_email_aliases_delete, ROUTE_AUTH, 0, "Take an alias away" },
 	{ HTTP_GET, "/api/email/config", api_email_config_get, ROUTE_AUTH, 0, "How mail for other servers leaves" },
 	{ HTTP_PUT, "/api/email/config", api_email_config_put, ROUTE_AUTH, 4 * KIB,
 	  "Direct delivery, or a relay host with its login" },

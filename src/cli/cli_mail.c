@@ -10,6 +10,7 @@
 #include "cli_http.h"
 #include "cli_json.h"
 #include "cli_list.h"
+#include "cli_mail_aliases.h"
 #include "cli_passwd.h"
 #include "cli_table.h"
 #include "cli_time.h"
@@ -47,6 +48,12 @@ const struct cli_cmd cli_mail_cmds[] = {
 	  .min_args = 1, .max_args = 1 },
 	{ .name = "domain-rm", .args = "DOMAIN", .help = "stop serving an extra mail domain", .run = domain_rm_run,
 	  .min_args = 1, .max_args = 1 },
+	{ .name = "aliases", .args = "", .help = "every account's aliases", .run = cli_mail_aliases_run,
+	  .min_args = 0, .max_args = 0 },
+	{ .name = "alias-add", .args = "ALIAS ACCOUNT", .help = "mail to ALIAS@<each mail domain> reaches ACCOUNT",
+	  .run = cli_mail_alias_add_run, .min_args = 2, .max_args = 2 },
+	{ .name = "alias-rm", .args = "ALIAS", .help = "take an alias away from its account",
+	  .run = cli_mail_alias_rm_run, .min_args = 1, .max_args = 1 },
 	{ 0 },
 };
 

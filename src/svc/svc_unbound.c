@@ -226,6 +226,10 @@ int svc_unbound_apex_rrs(const struct cell_config *c, char rrs[SVC_UNBOUND_APEX_
 	n[0] = snprintf(rrs[0], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN SOA dns.%s. hostmaster.%s. " SOA_TIMERS, zone,
 			SVC_UNBOUND_TTL, zone, zone);
 	n[1] = snprintf(rrs[1], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN NS dns.%s.", zone, SVC_UNBOUND_TTL, zone);
+	/* The zone's mail goes to the mail service, and comes from it. */
+	n[2] = snprintf(rrs[2], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN MX 10 " EMAIL_MX_LABEL ".%s.", zone, SVC_UNBOUND_TTL,
+			zone);
+	n[3] = snprintf(rrs[3], SVC_UNBOUND_APEX_RR_MAX, "%s. %d IN TXT \"" EMAIL_SPF_TXT "\"", zone, SVC_UNBOUND_TTL);
 	for (size_t i = 0; i < SVC_UNBOUND_APEX_RRS; i++)
 		if (n[i] < 0 || n[i] >= SVC_UNBOUND_APEX_RR_MAX)
 			return -ENOBUFS;
@@ -340,29 +344,22 @@ static int render_resolver(const struct svc_input *in, struct buf *out)
 	return buf_printf(out, "\tmsg-cache-size: %luk\n\trrset-cache-size: %luk\n\n", kb / 3, kb * 2 / 3);
 }
 
-/* The mail service's records: the zone's MX and SPF policy, its DKIM key
- * and the DMARC policy. */
+/* The mail service's records: its DKIM key and the DMARC policy (the
+ * zone's MX and SPF policy are among the apex's, svc_unbound_apex_rrs). */
 static int render_mail_policy(const struct dkim_key *k, const char *zone, struct buf *out)
 {
+	struct dns_record rec = { .type = DNS_TXT, .ttl = SVC_UNBOUND_TTL };
 	char rr[DNS_VALUE_MAX * 2 + DNS_NAME_MAX + 64];
 	int r = 0;
-	for (int i = 0; r == 0 && i < 4; i++) {
-		struct dns_record rec = { .type = i == 0 ? DNS_MX : DNS_TXT, .ttl = SVC_UNBOUND_TTL, .priority = 10 };
-		int n = i == 2 ? snprintf(rec.name, sizeof(rec.name), "%s._domainkey.%s", k->selector, zone)
-		      : i == 3 ? snprintf(rec.name, sizeof(rec.name), "_dmarc.%s", zone)
-			       : snprintf(rec.name, sizeof(rec.name), "%s", zone);
+	for (int i = 0; r == 0 && i < 2; i++) {
+		int n = i == 0 ? snprintf(rec.name, sizeof(rec.name), "%s._domainkey.%s", k->selector, zone)
+			       : snprintf(rec.name, sizeof(rec.name), "_dmarc.%s", zone);
 		if (n < 0 || (size_t)n >= sizeof(rec.name))
 			return -ENOBUFS;
 		if (i == 0)
-			n = snprintf(rec.value, sizeof(rec.value), EMAIL_MX_LABEL ".%s", zone);
-		else if (i == 1)
-			n = snprintf(rec.value, sizeof(rec.value), "%s", EMAIL_SPF_TXT);
-		else if (i == 2)
 			r = dkim_txt(k, rec.value, sizeof(rec.value));
 		else
-			n = snprintf(rec.value, sizeof(rec.value), "%s", DKIM_DMARC_TXT);
-		if (n < 0 || (size_t)n >= sizeof(rec.value))
-			return -ENOBUFS;
+			snprintf(rec.value, sizeof(rec.value), "%s", DKIM_DMARC_TXT);
 		if (r == 0)
 			r = dns_record_rr(&rec, rr, sizeof(rr));
 		/* Single quotes: the TXT data has double ones. */
@@ -385,7 +382,7 @@ static int render_zone(const struct svc_input *in, const char *zone, struct buf 
 			       "\tlocal-zone: \"%s.\" static\n",
 			       zone);
 	for (size_t i = 0; r == 0 && i < SVC_UNBOUND_APEX_RRS; i++)
-		r = buf_printf(out, "\tlocal-data: \"%s\"\n", apex[i]);
+		r = buf_printf(out, "\tlocal-data: '%s'\n", apex[i]); /* the TXT has double quotes */
 	for (size_t i = 0; r == 0 && i < ipplan_table_len; i++) {
 		ipv4_format(ipplan_address(&in->cell->ip_range, &ipplan_table[i]), ip);
 		if ((r = plan_label(&ipplan_table[i], label)) == 0)

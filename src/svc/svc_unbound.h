@@ -101,11 +101,11 @@ int svc_unbound_render_records(const char *zone, const struct dns_record *record
  * bytes. -ENOBUFS if `out` is too small. */
 int svc_unbound_rr_escape(const char *rr, char *out, size_t outlen);
 
-/* The records the cell keeps at the zone apex in the global zone: SOA
- * and NS. Removing the apex name through the control socket drops every
+/* The records the cell keeps at the zone apex in the global zone: SOA,
+ * NS, and the mail service's MX and SPF policy. Removing the apex name through the control socket drops every
  * record there, these included: re-add them with the user's apex
  * records. */
-#define SVC_UNBOUND_APEX_RRS 2
+#define SVC_UNBOUND_APEX_RRS 4
 #define SVC_UNBOUND_APEX_RR_MAX 1100
 int svc_unbound_apex_rrs(const struct cell_config *c, char rrs[SVC_UNBOUND_APEX_RRS][SVC_UNBOUND_APEX_RR_MAX]);
 

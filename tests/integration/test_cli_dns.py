@@ -81,7 +81,7 @@ def test_add_every_type_and_dig_it(dns):
         "A": ok(dns.pic("dns", "add", "www", "A", "192.0.2.10", "--ttl", "300")),
         "AAAA": ok(dns.pic("dns", "add", "www", "AAAA", "2001:DB8::10")),
         "CNAME": ok(dns.pic("dns", "add", "blog", "CNAME", f"www.{z}")),
-        "MX": ok(dns.pic("dns", "add", "@", "MX", "mail.example.org.", "--priority=20")),
+        "MX": ok(dns.pic("dns", "add", "lists", "MX", "mail.example.org.", "--priority=20")),
         "TXT": ok(dns.pic("dns", "add", "note", "TXT", "hello world")),
         "SRV": ok(dns.pic("dns", "add", "_sip._tcp", "SRV", "sip.example.org", "--priority", "0",
                           "--weight", "5", "--port", "5060")),
@@ -93,7 +93,7 @@ def test_add_every_type_and_dig_it(dns):
         ids[rtype] = int(p.stdout.split()[1].rstrip(":"))
     assert added["A"].stdout == f"added {ids['A']}: www.{z} A 192.0.2.10\n"
     assert added["AAAA"].stdout == f"added {ids['AAAA']}: www.{z} AAAA 2001:db8::10\n"
-    assert added["MX"].stdout == f"added {ids['MX']}: {z} MX 20 mail.example.org\n"
+    assert added["MX"].stdout == f"added {ids['MX']}: lists.{z} MX 20 mail.example.org\n"
     assert added["SRV"].stdout == f"added {ids['SRV']}: _sip._tcp.{z} SRV 0 5 5060 sip.example.org\n"
     assert added["CAA"].stdout == f'added {ids["CAA"]}: {z} CAA 0 issue "letsencrypt.org"\n'
     assert added["TXT"].stdout == f"added {ids['TXT']}: note.{z} TXT hello world\n"
@@ -101,7 +101,10 @@ def test_add_every_type_and_dig_it(dns):
     assert dns.dig(f"www.{z}", "A") == ["192.0.2.10"]
     assert dns.dig(f"www.{z}", "AAAA") == ["2001:db8::10"]
     assert dns.dig(f"blog.{z}", "CNAME") == [f"www.{z}."]
-    assert dns.dig(z, "MX") == ["20 mail.example.org."]
+    assert dns.dig(f"lists.{z}", "MX") == ["20 mail.example.org."]
+    # The apex's MX is the cell's mail service, not a record of one's own.
+    refused(dns.pic("dns", "add", "@", "MX", "mail.example.org."), "name")
+    assert dns.dig(z, "MX") == [f"10 smtp.{z}."]
     assert dns.dig(f"note.{z}", "TXT") == ['"hello world"']
     assert dns.dig(f"_sip._tcp.{z}", "SRV") == ["0 5 5060 sip.example.org."]
     assert dns.dig(z, "CAA") == ['0 issue "letsencrypt.org"']
@@ -155,7 +158,7 @@ def test_list_and_filters(dns):
     assert ok(dns.pic("dns", "list")).stdout == "no records\n"
     ok(dns.pic("dns", "add", "www", "A", "192.0.2.10"))
     ok(dns.pic("dns", "add", "www", "A", "192.0.2.11"))
-    ok(dns.pic("dns", "add", "@", "MX", "mail.example.org", "--priority", "10"))
+    ok(dns.pic("dns", "add", "lists", "MX", "mail.example.org", "--priority", "10"))
     ok(dns.pic("dns", "add", "_sip._tcp", "SRV", "sip.example.org", "--priority", "0", "--weight", "5",
                "--port", "5060"))
     ok(dns.pic("dns", "add", "@", "CAA", "letsencrypt.org"))
@@ -172,8 +175,8 @@ def test_list_and_filters(dns):
     assert sorted(r.split()[4] for r in rows) == ["192.0.2.10", "192.0.2.11"]
     assert all(r.split()[1] == f"www.{z}" for r in rows)
     rows = ok(dns.pic("dns", "list", "--name", "@")).stdout.splitlines()[1:]
-    assert sorted(r.split()[2] for r in rows) == ["CAA", "MX"]
-    rows = ok(dns.pic("dns", "list", "--name=@", "--type=mx")).stdout.splitlines()[1:]
+    assert sorted(r.split()[2] for r in rows) == ["CAA"]
+    rows = ok(dns.pic("dns", "list", "--name=lists", "--type=mx")).stdout.splitlines()[1:]
     assert [r.split()[2] for r in rows] == ["MX"]
     assert ok(dns.pic("dns", "list", "--name", "nothing")).stdout == "no matching records\n"
     refused(dns.pic("dns", "list", "--type", "BOGUS"), "type")
@@ -252,8 +255,8 @@ def test_rm_by_name_and_type(dns):
     ok(dns.pic("dns", "add", "solo", "A", "192.0.2.40"))
     ok(dns.pic("dns", "add", "multi", "A", "192.0.2.41"))
     ok(dns.pic("dns", "add", "multi", "A", "192.0.2.42"))
-    ok(dns.pic("dns", "add", "@", "MX", "mx1.example.org", "--priority", "10"))
-    ok(dns.pic("dns", "add", "@", "MX", "mx1.example.org", "--priority", "20"))
+    ok(dns.pic("dns", "add", "lists", "MX", "mx1.example.org", "--priority", "10"))
+    ok(dns.pic("dns", "add", "lists", "MX", "mx1.example.org", "--priority", "20"))
 
     p = ok(dns.pic("dns", "rm", "solo", "A"))
     assert p.stdout.startswith("deleted ") and p.stdout.endswith(f": solo.{z} A 192.0.2.40\n")
@@ -271,10 +274,10 @@ def test_rm_by_name_and_type(dns):
     assert dns.dig(f"multi.{z}", "A") == ["192.0.2.41"]
 
     # A bare MX host matches both priorities; the whole VALUE picks one.
-    refused(dns.pic("dns", "rm", "@", "MX", "mx1.example.org"), "value")
-    p = ok(dns.pic("dns", "rm", "@", "MX", "20 mx1.example.org."))
-    assert p.stdout.endswith(f": {z} MX 20 mx1.example.org\n")
-    assert dns.dig(z, "MX") == ["10 mx1.example.org."]
+    refused(dns.pic("dns", "rm", "lists", "MX", "mx1.example.org"), "value")
+    p = ok(dns.pic("dns", "rm", "lists", "MX", "20 mx1.example.org."))
+    assert p.stdout.endswith(f": lists.{z} MX 20 mx1.example.org\n")
+    assert dns.dig(f"lists.{z}", "MX") == ["10 mx1.example.org."]
 
     # None match: refused, nothing deleted.
     p = refused(dns.pic("dns", "rm", "nothing", "A"), "name")

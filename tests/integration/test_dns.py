@@ -194,13 +194,17 @@ def test_records_of_every_type_are_answered_exactly(picd):
     assert ask(f"alias.{z}", "CNAME").answers == [(f"alias.{z}", 600, "CNAME", f"www.{z}.")]
     assert (f"alias.{z}", 600, "CNAME", f"www.{z}.") in ask(f"alias.{z}", "A").answers
 
-    mx = add(picd, name="@", type="MX", value=f"mail-svc.{z}", priority=5)
-    mx2 = add(picd, name="@", type="MX", value="backup.example.net.")
+    mx = add(picd, name="lists", type="MX", value=f"mail-svc.{z}", priority=5)
+    mx2 = add(picd, name="lists", type="MX", value="backup.example.net.")
     assert mx["priority"] == 5 and mx2["priority"] == 10  # the default
-    assert sorted(ask(z, "MX").answers) == sorted([(z, 3600, "MX", f"5 mail-svc.{z}."),
-                                                   (z, 3600, "MX", "10 backup.example.net.")])
-    # The cell's own data at the apex is untouched by records there.
+    assert sorted(ask(f"lists.{z}", "MX").answers) == sorted([(f"lists.{z}", 3600, "MX", f"5 mail-svc.{z}."),
+                                                            (f"lists.{z}", 3600, "MX", "10 backup.example.net.")])
+    # The cell's own data at the apex (its address, the mail service's MX
+    # and SPF policy) is untouched by records there.
+    add(picd, name="@", type="TXT", value="site-verification=abc")
     assert ask(z, "A").data() == [config(picd)["virtual_ips"]["webui"]]
+    assert ask(z, "MX").data() == [f"10 smtp.{z}."]
+    assert ask(z, "TXT").data() == ['"site-verification=abc"', '"v=spf1 mx ~all"']
 
     long_text = "".join(chr(ord("a") + i % 26) for i in range(300))
     txt = add(picd, name="long", type="TXT", value=long_text, ttl=60)
@@ -261,7 +265,9 @@ def test_records_of_every_type_are_answered_exactly(picd):
     # Records at the apex go; what the cell publishes there stays.
     for rec in (mx, mx2, caa):
         assert picd.local("DELETE", f"/api/dns/records/{rec['id']}")[0] == 204
-    assert ask(z, "MX").answers == [] and ask(z, "CAA").data() == ['128 iodef "mailto:security@example.net"']
+    assert ask(f"lists.{z}", "MX").status == "NXDOMAIN"
+    assert ask(z, "MX").data() == [f"10 smtp.{z}."]
+    assert ask(z, "CAA").data() == ['128 iodef "mailto:security@example.net"']
     assert ask(z, "A").data() == [config(picd)["virtual_ips"]["webui"]]
     assert ask(z, "SOA").data() == [f"dns.{z}. hostmaster.{z}. 1 3600 900 604800 60"]
     assert ask(z, "NS").data() == [f"dns.{z}."]
@@ -490,7 +496,7 @@ def test_a_record_that_is_valid_beside_one_refused_still_works(picd):
     res = wait_for(long_txt, 5)
     assert res, "the 2048-byte TXT record is not served"
     assert b"".join(txt_strings(res.answers[0][3])) == b"x" * 2048
-    assert sorted(dig(client, server, z, "TXT").data()) == ['"at the apex"']
+    assert sorted(dig(client, server, z, "TXT").data()) == ['"at the apex"', '"v=spf1 mx ~all"']
 
 
 # --- batches -------------------------------------------------------------------
@@ -691,7 +697,7 @@ def some_records(picd):
     add(picd, name="www", type="A", value="192.0.2.10", ttl=120)
     add(picd, name="www", type="AAAA", value="2001:db8::10")
     add(picd, name="alias", type="CNAME", value=f"www.{z}")
-    add(picd, name="@", type="MX", value=f"mail-svc.{z}", priority=5)
+    add(picd, name="lists", type="MX", value=f"mail-svc.{z}", priority=5)
     add(picd, name="long", type="TXT", value="y" * 700 + "'\"\\")
     add(picd, name="_sip._tcp", type="SRV", value="sip.example.net", priority=1, weight=2, port=5060)
     add(picd, name="@", type="CAA", value="letsencrypt.org")
@@ -699,7 +705,7 @@ def some_records(picd):
                                 {"records": [{"name": f"n{i}", "type": "A", "value": f"10.1.0.{i + 1}"}
                                              for i in range(50)]})
     assert status == 201, doc
-    return [(f"www.{z}", "A"), (f"www.{z}", "AAAA"), (f"alias.{z}", "CNAME"), (z, "MX"), (f"long.{z}", "TXT"),
+    return [(f"www.{z}", "A"), (f"www.{z}", "AAAA"), (f"alias.{z}", "CNAME"), (f"lists.{z}", "MX"), (f"long.{z}", "TXT"),
             (f"_sip._tcp.{z}", "SRV"), (z, "CAA"), (z, "A")] + [(f"n{i}.{z}", "A") for i in range(50)]
 
 
@@ -760,7 +766,7 @@ def test_records_follow_a_rename_of_the_cell(picd):
     assert z == "renamed.cell"
     assert {r["name"] for r in all_records(picd)} == {f"www.{z}", f"alias.{z}", z}
     assert wait_for(lambda: dig(client, server, f"www.{z}", timeout=1).data() == ["192.0.2.10"], 5)
-    assert dig(client, server, z, "TXT").data() == ['"apex text"']
+    assert dig(client, server, z, "TXT").data() == ['"apex text"', '"v=spf1 mx ~all"']
     assert dig(client, server, z, "A").data() == [config(picd)["virtual_ips"]["webui"]]
     assert dig(client, server, f"ntp.{z}").data() == [config(picd)["addresses"]["ntp"]]
     # The old zone is no longer the cell's (not answered from here).

@@ -640,3 +640,58 @@ def test_extra_mail_domains(picd, tmp_path):
     assert picd.local("DELETE", f"/api/email/domains/{z}")[0] == 404
     rc, out = mail.swaks(25, "lena@example.org", "x@example.net")
     assert refused_with(out) == 554, out
+
+
+def test_aliases_are_given_and_taken_live(picd, tmp_path):
+    """POST /api/email/aliases gives an account one more address and the
+    next message to it arrives; DELETE takes it away and the next one is
+    refused; bad input is refused naming the field and changes nothing;
+    `pic mail alias-add|aliases|alias-rm` do the same."""
+    mail = Mail(picd, tmp_path)
+    mail.user("mia", aliases=["hello"])
+    mail.user("noah")
+    z = mail.zone
+    smtp_pid = mail.pids()[1]
+    aliases = lambda: picd.local("GET", "/api/email/aliases")[2]["aliases"]
+    assert aliases() == [{"alias": "hello", "user": "mia", "address": f"hello@{z}"}]
+
+    status, _, doc = picd.local("POST", "/api/email/aliases", {"alias": "info", "user": "mia"})
+    assert status == 201 and doc == {"alias": "info", "user": "mia", "address": f"info@{z}"}, doc
+    assert picd.local("GET", "/api/users/mia")[2]["aliases"] == ["hello", "info"]
+    t = token()
+    rc, out = mail.swaks(25, f"info@{z}", "x@example.net", "--header", f"Subject: {t}")
+    assert rc == 0 and mail.wait_message("mia", t), out
+
+    before = aliases()
+    for body, status, field in [({"alias": "Info_", "user": "mia"}, 400, "alias"),
+                                ({"alias": "ok", "user": "nobody"}, 400, "user"),
+                                ({"alias": "mia", "user": "mia"}, 400, "alias"),
+                                ({"alias": "noah", "user": "mia"}, 409, "alias"),
+                                ({"alias": "info", "user": "noah"}, 409, "alias"),
+                                ({"alias": "x" * 33, "user": "mia"}, 400, "alias"),
+                                ({"alias": "ok"}, 400, "user"),
+                                ({"alias": "ok", "user": "mia", "more": 1}, 400, "more")]:
+        st, _, err = picd.local("POST", "/api/email/aliases", body)
+        assert st == status and err["error"]["field"] == field, (body, st, err)
+    assert aliases() == before
+
+    assert picd.local("DELETE", "/api/email/aliases/info")[0] == 204
+    assert picd.local("GET", "/api/users/mia")[2]["aliases"] == ["hello"]
+    rc, out = mail.swaks(25, f"info@{z}", "x@example.net")
+    assert refused_with(out) == 550, out
+    assert picd.local("DELETE", "/api/email/aliases/info")[0] == 404
+    assert picd.local("DELETE", "/api/email/aliases/mia")[0] == 404  # a name, not an alias
+
+    p = picd.pic("mail", "alias-add", "sales", "noah")
+    assert p.returncode == 0 and f"sales@{z} reaches noah" in p.stdout, p
+    p = picd.pic("mail", "aliases")
+    assert p.returncode == 0 and re.search(rf"^sales@{re.escape(z)}\s+noah$", p.stdout, re.M), p.stdout
+    p = picd.pic("mail", "alias-add", "bad_alias", "noah")
+    assert p.returncode == 2 and "alias" in p.stderr, p
+    p = picd.pic("mail", "alias-add", "sales", "mia")
+    assert p.returncode != 0 and "sales" in p.stderr, p
+    p = picd.pic("mail", "alias-rm", "sales")
+    assert p.returncode == 0, p
+    assert aliases() == [{"alias": "hello", "user": "mia", "address": f"hello@{z}"}]
+    # Nothing was restarted for any of it.
+    assert mail.pids()[1] == smtp_pid

@@ -279,8 +279,8 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
         {"name": "www", "type": "A", "value": "172.20.0.50", "ttl": 300},
         {"name": "www", "type": "AAAA", "value": "fd00::50"},
         {"name": "blog", "type": "CNAME", "value": "www"},
-        {"name": "@", "type": "MX", "value": "mx.example.net", "priority": 5},
-        {"name": "@", "type": "TXT", "value": "v=spf1 -all"},
+        {"name": "lists", "type": "MX", "value": "mx.example.net", "priority": 5},
+        {"name": "@", "type": "TXT", "value": "site-verification=x"},
         {"name": "_sip._udp", "type": "SRV", "value": "sip.example.net", "priority": 1, "weight": 2, "port": 5060},
         {"name": "@", "type": "CAA", "value": "letsencrypt.org", "tag": "issue", "flags": 0},
     ]
@@ -488,6 +488,15 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
     for path in ("/mail/config-v1.1.xml", "/.well-known/autoconfig/mail/config-v1.1.xml"):
         r = call(requests.Session(), "GET", path, 200, query={"emailaddress": "ulla@example.org"})
         assert r.text.startswith("<?xml") and "<clientConfig" in r.text
+    call(s, "POST", "/api/users", 201, json={"name": "wren", "password": "saffron-kettle-42"})
+    call(s, "POST", "/api/email/aliases", 201, json={"alias": "info", "user": "wren"})
+    assert call(s, "GET", "/api/email/aliases", 200).json()["aliases"][0]["user"] == "wren"
+    r = call(s, "POST", "/api/email/aliases", 409, json={"alias": "info", "user": "wren"})
+    assert field_of(r) == "alias"
+    r = call(s, "POST", "/api/email/aliases", 400, json={"alias": "info", "user": "nobody"})
+    assert field_of(r) == "user"
+    call(s, "DELETE", "/api/email/aliases/{alias}", 204, params={"alias": "info"})
+    call(s, "DELETE", "/api/email/aliases/{alias}", 404, params={"alias": "info"})
     call(s, "GET", "/api/email/domains", 200)
     r = call(s, "POST", "/api/email/domains", 400, json={"domain": "localhost"})
     assert field_of(r) == "domain"
