@@ -48,6 +48,26 @@ def test_mail_through_the_browser(ui_cell, tmp_path):
         b.click(role="button", name="Remove example.org")
         b.click(role="button", name="Remove domain")
         assert wait_for(lambda: len(picd.local("GET", "/api/email/domains")[2]["domains"]) == 1, 15)
+        # An alias given on the page (a taken one refused next to its
+        # field first), mail to it arrives, then taken away.
+        b.wait(role="heading", name="Aliases")
+        b.fill("bob", label="Alias")
+        b.do("select", label="Reaches", value="alice")
+        b.click(role="button", name="Add alias")
+        b.wait(text="already an account or an alias")
+        b.fill("team", label="Alias")
+        b.click(role="button", name="Add alias")
+        b.wait(testid="mail-alias-added")
+        assert picd.local("GET", "/api/email/aliases")[2]["aliases"] == [
+            {"alias": "team", "user": "alice", "address": f"team@{z}"}]
+        t2 = token()
+        rc, out = mail.swaks(25, f"team@{z}", "x@example.net", "--header", f"Subject: {t2}")
+        assert rc == 0 and mail.wait_message("alice", t2), out
+        b.screens("mail-aliases")
+        b.click(role="button", name="Remove team")
+        b.click(role="button", name="Remove alias")
+        assert wait_for(lambda: picd.local("GET", "/api/email/aliases")[2]["aliases"] == [], 15)
+        b.wait(text="No aliases yet.")
         b.click(role="button", name="Retry all now")
         # Outgoing mail through a relay host: a refused host is said so
         # next to its field and changes nothing; then saved.

@@ -50,6 +50,12 @@ function stored(now: EmailConfig, relay: RelayChange | null): EmailConfig {
 const zoneDomain = () => mailDomainFixture("mycell.cell");
 const zoneOnly = () => ({ status: 200, body: { domains: [zoneDomain()] } });
 
+/* The aliases card's two lists, empty (its own behaviour is tested in the browser). */
+const aliasRoutes = {
+  "GET /api/email/aliases": () => ({ status: 200, body: { aliases: [] } }),
+  "GET /api/users": () => ({ status: 200, body: { users: [] } }),
+};
+
 /* A postfix holding `list`, sending as `config` says, taking mail for
  * `domains`; a DELETE takes the message or the domain out, a PUT of the
  * config stores it, a POST of a domain adds it with its records. */
@@ -63,6 +69,7 @@ function mailApi(
   let now = config;
   let mailDomains = domains;
   return fakeApi({
+    ...aliasRoutes,
     "GET /api/email/domains": () => ({ status: 200, body: { domains: mailDomains } }),
     "POST /api/email/domains": (r) => {
       const d = mailDomainFixture((r.body as { domain: string }).domain);
@@ -113,7 +120,7 @@ describe("status", () => {
   });
 
   it("says postfix is not running on 503, with no error", async () => {
-    fakeApi({ "GET /api/email/status": notRunning, "GET /api/email/queue": notRunning, "GET /api/email/config": direct, "GET /api/email/domains": zoneOnly });
+    fakeApi({ ...aliasRoutes, "GET /api/email/status": notRunning, "GET /api/email/queue": notRunning, "GET /api/email/config": direct, "GET /api/email/domains": zoneOnly });
     renderMail();
     expect(await screen.findByRole("heading", { name: "The mail service is not running" })).toBeInTheDocument();
     expect(await screen.findByTestId("mail-domain-mycell.cell")).toBeInTheDocument();
@@ -126,6 +133,7 @@ describe("status", () => {
 
   it("shows other errors as they come", async () => {
     fakeApi({
+      ...aliasRoutes,
       "GET /api/email/status": () => ({ status: 502, body: { error: { code: "daemon_unreachable", message: "postqueue did not answer" } } }),
       "GET /api/email/queue": () => ({ status: 200, body: { messages: [], total: 0 } }),
       "GET /api/email/config": direct,

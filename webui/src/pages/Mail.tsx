@@ -12,6 +12,7 @@ import { ConfirmDialog } from "../components/Dialog";
 import { Name } from "../components/Name";
 import { Empty, QueryView } from "../components/states";
 import { ClientSettings } from "../features/mail/ClientSettings";
+import { MailAliasesCard } from "../features/mail/MailAliasesCard";
 import { MailDomainsCard } from "../features/mail/MailDomainsCard";
 import { OutgoingMailCard } from "../features/mail/OutgoingMailCard";
 import { isNotRunning, useDeleteMessage, useFlushQueue, useMailQueue, useMailStatus, type EmailStatus, type QueuedMessage } from "../features/mail/api";
@@ -196,6 +197,7 @@ export function Page() {
         </section>
       )}
       <MailDomainsCard />
+      <MailAliasesCard />
       {!stopped && <Queue queue={queue} />}
       <OutgoingMailCard />
     </>
