@@ -53,8 +53,7 @@ int cli_object_fetch(const struct cli_ctx *ctx, const struct cli_request *req, s
 	return r != 0 ? r : object_or_json(ctx, resp->body, ret_done);
 }
 
-/* `items` (one object, or an array of them) as a table of l's columns. */
-static int print_table(const struct cli_listing *l, const json_t *items)
+int cli_list_print_items(const struct cli_listing *l, const json_t *items)
 {
 	_cleanup_table_ struct cli_table *t = NULL;
 	const json_t *item;
@@ -84,7 +83,7 @@ int cli_list_print(const struct cli_ctx *ctx, const struct cli_listing *l)
 	int r = cli_list_fetch(ctx, &l->req, l->key, l->empty, &resp, &items);
 	if (r != 0 || !items)
 		return r;
-	r = print_table(l, items);
+	r = cli_list_print_items(l, items);
 	if (r == 0 && l->after)
 		l->after(items);
 	return r;
@@ -94,5 +93,5 @@ int cli_object_print(const struct cli_ctx *ctx, const json_t *obj, const struct 
 {
 	bool done;
 	int r = object_or_json(ctx, obj, &done);
-	return r != 0 || done ? r : print_table(l, obj);
+	return r != 0 || done ? r : cli_list_print_items(l, obj);
 }

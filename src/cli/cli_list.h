@@ -36,6 +36,9 @@ struct cli_listing {
 	void (*after)(const json_t *items);
 };
 
+/* `items` (one object, or an array of them) as a table of l's columns
+ * (l->req and l->key unused); an exit code. */
+int cli_list_print_items(const struct cli_listing *l, const json_t *items);
 /* Fetches and prints the list (JSON as is with --json); an exit code. */
 int cli_list_print(const struct cli_ctx *ctx, const struct cli_listing *l);
 

@@ -403,19 +403,9 @@ static int access_run(const struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	static const char *const cols[] = { "SERVICE", "ALLOWED", "ADDRESS", "PORTS" };
-	_cleanup_table_ struct cli_table *t = NULL;
-	const json_t *a;
-	size_t i;
-	r = cli_table_new(ARRAY_SIZE(cols), &t);
-	if (r == 0)
-		r = cli_table_add_row(t, cols, ARRAY_SIZE(cols));
-	json_array_foreach(json_object_get(resp.body, "services"), i, a)
-		if (r == 0)
-			r = add_access_row(t, a);
-	if (r < 0)
-		return cli_error_local(r, "printing the access");
-	cli_table_print(t, stdout, "");
-	return CLI_EXIT_OK;
+	static const struct cli_listing access = { .what = "the access", .columns = cols, .n_columns = ARRAY_SIZE(cols),
+						   .add_row = add_access_row };
+	return cli_list_print_items(&access, json_object_get(resp.body, "services"));
 }
 
 /* --- traffic --------------------------------------------------------- */
@@ -458,17 +448,7 @@ static int traffic_run(const struct cli_ctx *ctx, int argc, char **argv)
 		printf("no peer moved traffic in the last ten minutes\n");
 		return CLI_EXIT_OK;
 	}
-	_cleanup_table_ struct cli_table *t = NULL;
-	const json_t *p;
-	size_t i;
-	r = cli_table_new(ARRAY_SIZE(traffic_columns), &t);
-	if (r == 0)
-		r = cli_table_add_row(t, traffic_columns, ARRAY_SIZE(traffic_columns));
-	json_array_foreach(peers, i, p)
-		if (r == 0)
-			r = add_traffic_row(t, p);
-	if (r < 0)
-		return cli_error_local(r, "printing the traffic");
-	cli_table_print(t, stdout, "");
-	return CLI_EXIT_OK;
+	static const struct cli_listing traffic = { .what = "the traffic", .columns = traffic_columns,
+						    .n_columns = ARRAY_SIZE(traffic_columns), .add_row = add_traffic_row };
+	return cli_list_print_items(&traffic, peers);
 }

@@ -103,7 +103,7 @@ function Vpn() {
           return (
             <>
               <p className="text-sm" data-testid="vpn-online"><strong>{t.peers_online}</strong> online of {t.peers_total} peer(s) on the interface</p>
-              <div className="flex flex-col gap-2">
+              {t.peers_total > 0 && <div className="flex flex-col gap-2">
                 <label className="flex min-w-0 items-center gap-2 text-sm">
                   Traffic of
                   <select className="input w-auto min-w-0" value={view.key} onChange={(e) => setChosen(e.target.value)}>
@@ -118,8 +118,8 @@ function Vpn() {
                 ) : (
                   <p className="text-xs text-slate-500">The chart fills in as the counters are read (every {t.interval_s} s).</p>
                 )}
-                {t.peers.length === 0 && t.peers_total > 0 && <p className="text-xs text-slate-500">No peer moved any traffic in the last {Math.round((t.points * t.interval_s) / 60)} minutes.</p>}
-              </div>
+                {t.peers.length === 0 && <p className="text-xs text-slate-500">No peer moved any traffic in the last {Math.round((t.points * t.interval_s) / 60)} minutes.</p>}
+              </div>}
             </>
           );
         }}
