@@ -297,7 +297,8 @@ static void test_rendered_zone(void **state)
 	 * other types from the global zone */
 	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_A), 0);
 	assert_int_equal(ask(ZONE, 6 /* SOA */), 0);
-	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_MX), -ENODATA);
+	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_MX), 0); /* the mail service's */
+	assert_true(txt_has(ZONE, "v=spf1 mx ~all"));
 	assert_int_equal(ask("webui." ZONE, PROBE_DNS_TYPE_A), 0);
 	assert_int_equal(ask("webui-svc." ZONE, PROBE_DNS_TYPE_A), 0);
 	assert_int_equal(ask("calendar." ZONE, PROBE_DNS_TYPE_A), 0);
@@ -359,9 +360,14 @@ static void test_add_remove(void **state)
 	assert_int_equal(unbound_ctl_remove(ub.ctl, zone_name, 1, err, sizeof(err)), 0);
 	assert_int_equal(ask(ZONE, 6 /* SOA */), -ENODATA);
 	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_A), 0);
-	const char *apex_rrs[] = { apex[0], apex[1] };
+	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_MX), -ENODATA);
+	const char *apex_rrs[SVC_UNBOUND_APEX_RRS];
+	for (size_t i = 0; i < SVC_UNBOUND_APEX_RRS; i++)
+		apex_rrs[i] = apex[i];
 	assert_int_equal(unbound_ctl_add(ub.ctl, apex_rrs, SVC_UNBOUND_APEX_RRS, err, sizeof(err)), 0);
 	assert_int_equal(ask(ZONE, 6 /* SOA */), 0);
+	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_MX), 0);
+	assert_true(txt_has(ZONE, "v=spf1 mx ~all"));
 	assert_int_equal(ask(ZONE, PROBE_DNS_TYPE_A), 0);
 }
 
