@@ -491,7 +491,10 @@ def test_every_operation_answers_as_documented(picd, tmp_path):
     call(s, "POST", "/api/users", 201, json={"name": "wren", "password": "saffron-kettle-42"})
     call(s, "POST", "/api/email/aliases", 201, json={"alias": "info", "user": "wren"})
     assert call(s, "GET", "/api/email/aliases", 200).json()["aliases"][0]["user"] == "wren"
-    r = call(s, "POST", "/api/email/aliases", 409, json={"alias": "info", "user": "wren"})
+    r = call(s, "POST", "/api/email/aliases", 400, json={"alias": "info", "user": "wren"})  # wren's already
+    assert field_of(r) == "alias"
+    call(s, "POST", "/api/users", 201, json={"name": "yara", "password": "saffron-kettle-42"})
+    r = call(s, "POST", "/api/email/aliases", 409, json={"alias": "wren", "user": "yara"})
     assert field_of(r) == "alias"
     r = call(s, "POST", "/api/email/aliases", 400, json={"alias": "info", "user": "nobody"})
     assert field_of(r) == "user"

@@ -134,7 +134,7 @@ def test_apex_address_only_with_webui(vpn, tmp_path):
     def apex_rest(ns):
         return [apex(ns, "SOA").data(), apex(ns, "NS").data(), apex(ns, "TXT").data()]
 
-    rest = [[f"dns.{zone}. hostmaster.{zone}. 1 3600 900 604800 60"], [f"dns.{zone}."], ['"apex text"']]
+    rest = [[f"dns.{zone}. hostmaster.{zone}. 1 3600 900 604800 60"], [f"dns.{zone}."], ['"apex text"', '"v=spf1 mx ~all"']]
     assert nodata(peer), apex(peer)
     assert apex_rest(peer) == rest
     assert dig(peer, dns, f"webui.{zone}").status == "NXDOMAIN"
